@@ -6,6 +6,9 @@ import { EXIT } from './exit-codes.js';
 import { printDiagnostics } from './diagnostics.js';
 import { frontEnd } from './front.js';
 import { InternalError } from '../lang/diag.js';
+import { compileProgram } from '../bytecode/compile.js';
+import type { BytecodeModule } from '../bytecode/module.js';
+import { VM } from '../vm/interp.js';
 
 function fail(msg: string, code: number = EXIT.ERROR): never {
   process.stderr.write(`bpjit: error: ${msg}\n`);
@@ -15,6 +18,23 @@ function fail(msg: string, code: number = EXIT.ERROR): never {
 function requireFile(path: string): void {
   if (!fs.existsSync(path)) fail(`cannot open '${path}': no such file`);
   if (fs.statSync(path).isDirectory()) fail(`'${path}' is a directory, not a .bp file`);
+}
+
+/** Source → bytecode, printing diagnostics; null when the program has errors. */
+function compileSource(file: string): BytecodeModule | null {
+  requireFile(file);
+  const { program, diags } = frontEnd(file);
+  if (diags.items.length) printDiagnostics(diags);
+  if (!program) return null;
+  return compileProgram(program);
+}
+
+async function cmdRun(file: string, args: string[], opts: { jit: boolean }): Promise<number> {
+  const mod = compileSource(file);
+  if (!mod) return EXIT.ERROR;
+  const vm = new VM(mod, { args });
+  void opts;
+  return vm.run();
 }
 
 async function cmdCheck(file: string): Promise<number> {
@@ -33,6 +53,11 @@ export async function main(argv: string[]): Promise<void> {
       .command('check <file>', 'parse and type-check a program; prints diagnostics, exit code 0 or 1', (y) =>
         y.positional('file', { type: 'string', demandOption: true, describe: 'the .bp file' }),
         async (a) => { code = await cmdCheck(a.file as string); })
+      .command('run <file> [args..]', 'run a program (.bp or .bpc) on the VM; hot functions go native', (y) =>
+        y.positional('file', { type: 'string', demandOption: true, describe: 'the .bp or .bpc file' })
+          .positional('args', { type: 'string', array: true, describe: 'arguments for the program (after --)' })
+          .option('jit', { type: 'boolean', default: true, describe: 'compile hot functions to native code (--no-jit: VM only)' }),
+        async (a) => { code = await cmdRun(a.file as string, (a.args as string[] | undefined) ?? [], { jit: a.jit as boolean }); })
       .demandCommand(1, 'bpjit needs a command; see bpjit --help')
       .strict()
       .recommendCommands()

@@ -35,7 +35,10 @@ export const RUNTIME_ERRORS = [
   { name: 'TUPLE_INDEX', text: 'tuple index out of range' },
   { name: 'UNSUPPORTED', text: '%s is not supported here' },
   { name: 'NO_ENTRY', text: 'no entry function' },
-  { name: 'MATCH_TYPE', text: '%s' },
+  { name: 'RANGE_STEP', text: 'range() step must not be zero' },
+  { name: 'DEADLOCK', text: 'deadlock: %s' },
+  { name: 'FFI', text: 'FFI: %s' },
+  { name: 'IO', text: '%s' },
 ] as const satisfies readonly RuntimeErrorDef[];
 
 export type RuntimeErrorName = (typeof RUNTIME_ERRORS)[number]['name'];

@@ -1,0 +1,96 @@
+// BytecodeModule: the compiler's output and the one object the VM, the native lowering and the
+// .bpc file share. Plain data: functions with packed register code, their register kinds, line
+// and handler tables; the constant pool; globals; struct, class and extern layouts.
+import { Kind } from './opcodes.js';
+
+/**
+ * A constant: an int (bigint, any int64), a float (number), a str (byte string), or a type
+ * descriptor / format spec (tagged strings, see `tdesc.ts`).
+ */
+export type Const =
+  | { tag: 'int'; value: bigint }
+  | { tag: 'float'; value: number }
+  | { tag: 'str'; value: string }
+  | { tag: 'type'; value: string }
+  | { tag: 'spec'; value: string };
+
+export interface Handler {
+  /** Protected pc range [start, end). */
+  start: number;
+  end: number;
+  /** Where execution continues; the exception message goes to `reg` (-1: discarded). */
+  target: number;
+  reg: number;
+}
+
+export interface BcFunction {
+  /** Unique name (also the native symbol's base): `main`, `geom.area`, `Dog.speak`, `main$lambda1`. */
+  name: string;
+  /** Parameters including captured values (which come first). */
+  arity: number;
+  /** Captured values of a lambda (registers 0..ncaps-1). */
+  ncaps: number;
+  /** Kind of every register (int, float, bool, ref); registers 0..arity-1 are the parameters. */
+  regKinds: Uint8Array;
+  /** Type descriptor of every register (for printing, disassembly and native layouts). */
+  regTypes: string[];
+  /** Type descriptor of the result ('v' for void). */
+  ret: string;
+  code: Int32Array;
+  /** Source line of the instruction starting at each pc (0 elsewhere). */
+  lines: Int32Array;
+  /** Index into BytecodeModule.files. */
+  file: number;
+  /** Line of the `def` (stack overflow is reported here). */
+  defLine: number;
+  /** Innermost handlers first. */
+  handlers: Handler[];
+}
+
+export interface StructLayout {
+  name: string;
+  fields: { name: string; type: string }[];
+}
+
+export interface ClassLayout {
+  name: string;
+  /** Index of the base class, -1 if none. */
+  base: number;
+  /** All fields, inherited first. */
+  fields: { name: string; type: string }[];
+  /** Vtable: function index per slot. */
+  vtable: number[];
+  /** Slot of __init__, -1 if none. */
+  initSlot: number;
+}
+
+export interface ExternDef {
+  name: string;
+  lib: string;
+  symbol: string;
+  params: string[];
+  ret: string;
+}
+
+export interface BytecodeModule {
+  files: string[];
+  consts: Const[];
+  functions: BcFunction[];
+  globals: { name: string; type: string }[];
+  structs: StructLayout[];
+  classes: ClassLayout[];
+  externs: ExternDef[];
+  /** Function that runs the global initialisers (-1: none). */
+  init: number;
+  /** The entry function (-1: none). */
+  entry: number;
+}
+
+export function kindOfDesc(d: string): Kind {
+  switch (d[0]) {
+    case 'i': return Kind.Int;
+    case 'f': return Kind.Float;
+    case 'b': return Kind.Bool;
+    default: return Kind.Ref;
+  }
+}

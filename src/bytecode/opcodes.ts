@@ -1,0 +1,230 @@
+// THE opcode table: one row per instruction of bpjit's register bytecode. The VM, the
+// disassembler, the .bpc verifier and the native lowering all read it.
+//
+// Encoding: a function's code is an Int32Array; an instruction is its opcode followed by its
+// operands, each one int32. Operand letters (the `ops` column):
+//   d  destination register        r  source register          i  int32 immediate
+//   k  constant-pool index         j  jump target (absolute pc) f  function index
+//   b  builtin id                  g  global index             t  struct/class index
+//   x  element kind (Kind)         s  vtable slot
+//   *  a count n followed by n source registers (calls, literals)
+//   %  a count n followed by n pairs (register, constant index of its type descriptor)
+// Register kinds (every register has exactly one): int, float, bool, ref. The type suffix of
+// an opcode names the kind it works on: _I int (and bool where stated), _F float, _S str, _R ref.
+
+export const enum Kind { Int = 0, Float = 1, Bool = 2, Ref = 3 }
+export const KIND_NAMES = ['int', 'float', 'bool', 'ref'] as const;
+
+export interface OpDef {
+  readonly name: string;
+  readonly ops: string;
+  /** One-line meaning, shown by `bpjit disasm --help-ops` and in docs. */
+  readonly doc: string;
+  /** Can raise a runtime error or exception (the lowering needs a line for it). */
+  readonly mayFail?: boolean;
+}
+
+// prettier-ignore
+export const OPS = [
+  { name: 'nop', ops: '', doc: 'nothing' },
+  { name: 'loadi', ops: 'di', doc: 'd = int immediate' },
+  { name: 'loadk', ops: 'dk', doc: 'd = constant (int, float or str)' },
+  { name: 'loadb', ops: 'di', doc: 'd = bool immediate (0/1)' },
+  { name: 'loadnull', ops: 'd', doc: 'd = null reference' },
+  { name: 'mov', ops: 'dr', doc: 'd = r' },
+  { name: 'add_i', ops: 'drr', doc: 'd = a + b (64-bit wrapping)' },
+  { name: 'sub_i', ops: 'drr', doc: 'd = a - b (wrapping)' },
+  { name: 'mul_i', ops: 'drr', doc: 'd = a * b (wrapping)' },
+  { name: 'div_i', ops: 'drr', doc: 'd = a / b truncated; b = 0 → division by zero; MIN / -1 = MIN', mayFail: true },
+  { name: 'mod_i', ops: 'drr', doc: 'd = a % b, sign of a; b = 0 → division by zero; MIN % -1 = 0', mayFail: true },
+  { name: 'neg_i', ops: 'dr', doc: 'd = -a (wrapping)' },
+  { name: 'addk_i', ops: 'dri', doc: 'd = a + immediate (wrapping)' },
+  { name: 'and_i', ops: 'drr', doc: 'd = a & b' },
+  { name: 'or_i', ops: 'drr', doc: 'd = a | b' },
+  { name: 'xor_i', ops: 'drr', doc: 'd = a ^ b' },
+  { name: 'shl_i', ops: 'drr', doc: 'd = a << (b mod 64)' },
+  { name: 'shr_i', ops: 'drr', doc: 'd = a >> (b mod 64), arithmetic' },
+  { name: 'not_i', ops: 'dr', doc: 'd = ~a' },
+  { name: 'add_f', ops: 'drr', doc: 'd = a + b' },
+  { name: 'sub_f', ops: 'drr', doc: 'd = a - b' },
+  { name: 'mul_f', ops: 'drr', doc: 'd = a * b' },
+  { name: 'div_f', ops: 'drr', doc: 'd = a / b (IEEE)' },
+  { name: 'mod_f', ops: 'drr', doc: 'd = fmod(a, b)' },
+  { name: 'neg_f', ops: 'dr', doc: 'd = -a' },
+  { name: 'eq_i', ops: 'drr', doc: 'd = a == b (int or bool)' },
+  { name: 'ne_i', ops: 'drr', doc: 'd = a != b (int or bool)' },
+  { name: 'lt_i', ops: 'drr', doc: 'd = a < b' },
+  { name: 'le_i', ops: 'drr', doc: 'd = a <= b' },
+  { name: 'gt_i', ops: 'drr', doc: 'd = a > b' },
+  { name: 'ge_i', ops: 'drr', doc: 'd = a >= b' },
+  { name: 'eq_f', ops: 'drr', doc: 'd = a == b (IEEE: nan != nan)' },
+  { name: 'ne_f', ops: 'drr', doc: 'd = a != b' },
+  { name: 'lt_f', ops: 'drr', doc: 'd = a < b' },
+  { name: 'le_f', ops: 'drr', doc: 'd = a <= b' },
+  { name: 'gt_f', ops: 'drr', doc: 'd = a > b' },
+  { name: 'ge_f', ops: 'drr', doc: 'd = a >= b' },
+  { name: 'not', ops: 'dr', doc: 'd = not a (bool)' },
+  { name: 'concat', ops: 'drr', doc: 'd = a + b (str)' },
+  { name: 'eq_s', ops: 'drr', doc: 'd = a == b (str bytes)' },
+  { name: 'ne_s', ops: 'drr', doc: 'd = a != b (str bytes)' },
+  { name: 'eq_r', ops: 'drr', doc: 'd = a == b (structural for arrays, maps, tuples, structs; identity for objects)' },
+  { name: 'ne_r', ops: 'drr', doc: 'd = a != b (negation of eq_r)' },
+  { name: 'i2f', ops: 'dr', doc: 'd = int_to_float(a)' },
+  { name: 'f2i', ops: 'dr', doc: 'd = float_to_int(a) (truncates; nan/inf/out of range → MIN)' },
+  { name: 'jmp', ops: 'j', doc: 'pc = target (forward)' },
+  { name: 'loop', ops: 'j', doc: 'pc = target (loop back-edge; counted by the profiler)' },
+  { name: 'jt', ops: 'rj', doc: 'if a: pc = target' },
+  { name: 'jf', ops: 'rj', doc: 'if not a: pc = target' },
+  { name: 'jlt_i', ops: 'rrj', doc: 'if a < b: pc = target' },
+  { name: 'jle_i', ops: 'rrj', doc: 'if a <= b: pc = target' },
+  { name: 'jgt_i', ops: 'rrj', doc: 'if a > b: pc = target' },
+  { name: 'jge_i', ops: 'rrj', doc: 'if a >= b: pc = target' },
+  { name: 'jeq_i', ops: 'rrj', doc: 'if a == b: pc = target' },
+  { name: 'jne_i', ops: 'rrj', doc: 'if a != b: pc = target' },
+  { name: 'call', ops: 'df*', doc: 'd = f(args)', mayFail: true },
+  { name: 'callv', ops: 'dr*', doc: 'd = closure a(args) (captures are passed first)', mayFail: true },
+  { name: 'callm', ops: 'ds*', doc: 'd = args[0].vtable[slot](args) (virtual method)', mayFail: true },
+  { name: 'callb', ops: 'dbk*', doc: 'd = builtin b(args); k = type descriptor of the call (-1: none)', mayFail: true },
+  { name: 'callx', ops: 'df*', doc: 'd = extern function f(args) via FFI', mayFail: true },
+  { name: 'ret', ops: 'r', doc: 'return a' },
+  { name: 'retv', ops: '', doc: 'return (void)' },
+  { name: 'newarr', ops: 'dx*', doc: 'd = new array of kind x from args' },
+  { name: 'aget_i', ops: 'drr', doc: 'd = a[i] ([int]); negative i counts from the end', mayFail: true },
+  { name: 'aget_f', ops: 'drr', doc: 'd = a[i] ([float])', mayFail: true },
+  { name: 'aget_b', ops: 'drr', doc: 'd = a[i] ([bool])', mayFail: true },
+  { name: 'aget_r', ops: 'drr', doc: 'd = a[i] (array of references)', mayFail: true },
+  { name: 'aset_i', ops: 'rrr', doc: 'a[i] = v ([int])', mayFail: true },
+  { name: 'aset_f', ops: 'rrr', doc: 'a[i] = v ([float])', mayFail: true },
+  { name: 'aset_b', ops: 'rrr', doc: 'a[i] = v ([bool])', mayFail: true },
+  { name: 'aset_r', ops: 'rrr', doc: 'a[i] = v (array of references)', mayFail: true },
+  { name: 'alen', ops: 'dr', doc: 'd = array_len(a)' },
+  { name: 'newmap', ops: 'dk*', doc: 'd = new map of type k from key/value register pairs' },
+  { name: 'mget', ops: 'drr', doc: 'd = m[key]; missing → key not found', mayFail: true },
+  { name: 'mset', ops: 'rrr', doc: 'm[key] = v' },
+  { name: 'newstruct', ops: 'dt*', doc: 'd = struct t from field values in declaration order' },
+  { name: 'newobj', ops: 'dt', doc: 'd = new instance of class t, fields zero-initialised' },
+  { name: 'getf', ops: 'dri', doc: 'd = a.field[i]', mayFail: true },
+  { name: 'setf', ops: 'rir', doc: 'a.field[i] = v', mayFail: true },
+  { name: 'newtuple', ops: 'dk*', doc: 'd = tuple of type k from args' },
+  { name: 'tget', ops: 'dri', doc: 'd = a[i] (tuple, constant index)' },
+  { name: 'closure', ops: 'df*', doc: 'd = closure of function f capturing args' },
+  { name: 'funcref', ops: 'df', doc: 'd = function f as a value' },
+  { name: 'loadg', ops: 'dg', doc: 'd = global g' },
+  { name: 'storeg', ops: 'rg', doc: 'global g = a' },
+  { name: 'tostr', ops: 'drk', doc: 'd = to_str(a), a of type k' },
+  { name: 'fmt', ops: 'drkk', doc: 'd = a formatted by spec k2 (f-strings), a of type k' },
+  { name: 'print', ops: '%', doc: 'print the values, separated by spaces, then a newline' },
+  { name: 'throw', ops: 'r', doc: 'raise exception with message a (str)', mayFail: true },
+  { name: 'strlen', ops: 'dr', doc: 'd = len(a) (str)' },
+  { name: 'rterr', ops: 'i', doc: 'stop with runtime error number i (see vm/runtime-errors.ts)', mayFail: true },
+] as const satisfies readonly OpDef[];
+
+export type OpName = (typeof OPS)[number]['name'];
+
+/** Opcode numbers by name (the position in OPS). */
+export const Op: Readonly<Record<OpName, number>> = Object.fromEntries(OPS.map((o, i) => [o.name, i])) as Record<OpName, number>;
+
+/** Length in int32 words of the instruction at code[pc]. */
+export function instrLength(code: Int32Array, pc: number): number {
+  const ops = OPS[code[pc]].ops;
+  const star = ops.indexOf('*');
+  if (star >= 0) return 1 + star + 1 + code[pc + 1 + star];
+  if (ops === '%') return 2 + 2 * code[pc + 1];
+  return 1 + ops.length;
+}
+
+/** Opcode numbers as compile-time constants (the VM's switch needs literals); a test checks them against OPS. */
+// prettier-ignore
+export const enum O {
+  nop = 0,
+  loadi = 1,
+  loadk = 2,
+  loadb = 3,
+  loadnull = 4,
+  mov = 5,
+  add_i = 6,
+  sub_i = 7,
+  mul_i = 8,
+  div_i = 9,
+  mod_i = 10,
+  neg_i = 11,
+  addk_i = 12,
+  and_i = 13,
+  or_i = 14,
+  xor_i = 15,
+  shl_i = 16,
+  shr_i = 17,
+  not_i = 18,
+  add_f = 19,
+  sub_f = 20,
+  mul_f = 21,
+  div_f = 22,
+  mod_f = 23,
+  neg_f = 24,
+  eq_i = 25,
+  ne_i = 26,
+  lt_i = 27,
+  le_i = 28,
+  gt_i = 29,
+  ge_i = 30,
+  eq_f = 31,
+  ne_f = 32,
+  lt_f = 33,
+  le_f = 34,
+  gt_f = 35,
+  ge_f = 36,
+  not = 37,
+  concat = 38,
+  eq_s = 39,
+  ne_s = 40,
+  eq_r = 41,
+  ne_r = 42,
+  i2f = 43,
+  f2i = 44,
+  jmp = 45,
+  loop = 46,
+  jt = 47,
+  jf = 48,
+  jlt_i = 49,
+  jle_i = 50,
+  jgt_i = 51,
+  jge_i = 52,
+  jeq_i = 53,
+  jne_i = 54,
+  call = 55,
+  callv = 56,
+  callm = 57,
+  callb = 58,
+  callx = 59,
+  ret = 60,
+  retv = 61,
+  newarr = 62,
+  aget_i = 63,
+  aget_f = 64,
+  aget_b = 65,
+  aget_r = 66,
+  aset_i = 67,
+  aset_f = 68,
+  aset_b = 69,
+  aset_r = 70,
+  alen = 71,
+  newmap = 72,
+  mget = 73,
+  mset = 74,
+  newstruct = 75,
+  newobj = 76,
+  getf = 77,
+  setf = 78,
+  newtuple = 79,
+  tget = 80,
+  closure = 81,
+  funcref = 82,
+  loadg = 83,
+  storeg = 84,
+  tostr = 85,
+  fmt = 86,
+  print = 87,
+  throw = 88,
+  strlen = 89,
+  rterr = 90,
+}

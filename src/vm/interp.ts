@@ -1,0 +1,629 @@
+// The interpreter: runs a BytecodeModule. One loop, no JS recursion: calls push records on
+// frame arrays and every frame's registers live in one growing register array, so recursion is
+// limited by memory (a million frames), not by the JS stack. Exceptions unwind through the
+// handler tables without JS exceptions; runtime errors are JS exceptions (RtError) that end the
+// program with `error: <what> (at file:line)`.
+//
+// Profiling is always on and cheap: a per-function call count, an executed-instruction count
+// (one local increment per instruction, attributed at calls and returns), and per-pc counters
+// for branches (taken at pc, not taken at pc+1), loop back-edges and call sites.
+import { O } from '../bytecode/opcodes.js';
+import type { BytecodeModule, Const, Handler } from '../bytecode/module.js';
+import { kindOf, tupleDescs } from '../bytecode/tdesc.js';
+import * as I from './int64.js';
+import { BUILTIN_IMPLS, BuiltinCtx, callDescOf } from './builtins.js';
+import { RtError, ExitSignal } from './errors.js';
+import { Output } from './output.js';
+import { formatValue } from './format.js';
+import { mapFromPairs } from './maps.js';
+import {
+  BPArray, BPMap, BoolArray, ClassRt, Closure, FloatArray, IntArray, Layout, Obj, RefArray, Struct, Tuple, arrayOf, display, equals,
+  newArray,
+} from './values.js';
+import { Kind } from '../bytecode/opcodes.js';
+
+/** Runtime view of one bytecode function. */
+export interface FnRt {
+  readonly index: number;
+  readonly name: string;
+  readonly code: Int32Array;
+  readonly nregs: number;
+  readonly arity: number;
+  readonly ncaps: number;
+  readonly lines: Int32Array;
+  readonly handlers: Handler[];
+  readonly file: string;
+  readonly defLine: number;
+  readonly regKinds: Uint8Array;
+  /** Per-pc profile counters: branch taken/not taken, loop trips, call-site counts. */
+  readonly prof: Float64Array;
+  calls: number;
+  instrs: number;
+  /** Installed by the JIT tier: runs the function natively (args are register values). */
+  native: ((args: unknown[]) => unknown) | null;
+}
+
+export interface VmOptions {
+  /** Program arguments (argv()). */
+  args?: string[];
+  /** Where program output goes (default: fd 1). */
+  output?: Output;
+  maxFrames?: number;
+  /** Called when a function's calls or a loop's trips cross `threshold` (the JIT tier). */
+  onHot?: (fn: FnRt, loopPc: number) => void;
+  hotThreshold?: { calls: number; loops: number };
+}
+
+const MAX_FRAMES = 1_000_000;
+const MAX_REGS = 1 << 26;
+
+export class VM implements BuiltinCtx {
+  readonly fns: FnRt[];
+  readonly consts: unknown[];
+  readonly constDescs: unknown[];
+  readonly globals: unknown[];
+  readonly structs: Layout[];
+  readonly classes: ClassRt[];
+  readonly out: Output;
+  readonly args: string[];
+  R: unknown[] = new Array(1 << 12).fill(null);
+  private readonly fFn: Int32Array;
+  private readonly fPc: Int32Array;
+  private readonly fBp: Int32Array;
+  private readonly fDst: Int32Array;
+  private fcap = 1024;
+  private ffn: Int32Array;
+  private fpc: Int32Array;
+  private fbp: Int32Array;
+  private fdst: Int32Array;
+  depth = 0;
+  rand = 1n;
+
+  constructor(readonly mod: BytecodeModule, readonly opts: VmOptions = {}) {
+    this.out = opts.output ?? new Output(1);
+    this.args = opts.args ?? [];
+    this.consts = mod.consts.map(constValue);
+    this.constDescs = mod.consts.map((c) => (c.tag === 'type' ? (c.value.includes('->') ? callDescOf(c.value) : c.value) : null));
+    this.fns = mod.functions.map((f, index) => ({
+      index, name: f.name, code: f.code, nregs: Math.max(1, f.regKinds.length), arity: f.arity, ncaps: f.ncaps, lines: f.lines,
+      handlers: f.handlers, file: mod.files[f.file] ?? '?', defLine: f.defLine, regKinds: f.regKinds,
+      prof: new Float64Array(f.code.length), calls: 0, instrs: 0, native: null,
+    }));
+    this.structs = mod.structs.map((s) => layoutOf(s.name, s.fields));
+    this.classes = mod.classes.map((c, index) => ({ ...layoutOf(c.name, c.fields), index, vtable: Int32Array.from(c.vtable) }));
+    this.globals = mod.globals.map((g) => this.zeroValue(g.type));
+    this.ffn = new Int32Array(this.fcap);
+    this.fpc = new Int32Array(this.fcap);
+    this.fbp = new Int32Array(this.fcap);
+    this.fdst = new Int32Array(this.fcap);
+    this.fFn = this.ffn; this.fPc = this.fpc; this.fBp = this.fbp; this.fDst = this.fdst;
+  }
+
+  /** Zero value of a type: 0, 0.0, false, "", empty containers, null for other references. */
+  zeroValue(desc: string): unknown {
+    switch (desc[0]) {
+      case 'i': return 0;
+      case 'f': return 0;
+      case 'b': return false;
+      case 's': return '';
+      case '[': return newArray(kindOf(desc.slice(1, -1)));
+      case '{': return new BPMap(new Map(), kindOf(desc[1]), kindOf(desc.slice(3, -1)));
+      default: return null;
+    }
+  }
+
+  /** Runs the program: global initialisers, then the entry function. Returns the exit status. */
+  run(): number {
+    try {
+      if (this.mod.entry < 0) throw new RtError('NO_ENTRY');
+      if (this.mod.init >= 0) this.call(this.mod.init, []);
+      const result = this.call(this.mod.entry, []);
+      this.out.flush();
+      const retDesc = this.mod.functions[this.mod.entry].ret;
+      if (retDesc === 'i') return Number(BigInt.asUintN(8, I.big(result as I.Int)));
+      if (retDesc === 'b') return result ? 1 : 0;
+      return 0;
+    } catch (e) {
+      if (e instanceof ExitSignal) {
+        this.out.flush();
+        return e.code;
+      }
+      if (e instanceof RtError) {
+        this.out.flush();
+        const where = e.where ? ` (at ${e.where})` : '';
+        process.stderr.write(Buffer.from(`error: ${e.text}${where}\n`, 'latin1'));
+        return 1;
+      }
+      this.out.flush();
+      throw e;
+    }
+  }
+
+  /** Calls function `index` with `args` and runs it to completion (re-entrant: used by native callbacks). */
+  call(index: number, args: unknown[]): unknown {
+    const base = this.depth;
+    const fn = this.fns[index];
+    const bp = base === 0 ? 0 : this.fbp[base - 1] + this.frameTop;
+    this.ensureRegs(bp + fn.nregs);
+    for (let i = 0; i < args.length; i++) this.R[bp + i] = args[i];
+    return this.execute(fn, bp, base);
+  }
+
+  private frameTop = 0;
+
+  private ensureRegs(n: number): void {
+    if (n <= this.R.length) return;
+    if (n > MAX_REGS) throw new RtError('STACK_OVERFLOW');
+    let len = this.R.length;
+    while (len < n) len *= 2;
+    const old = this.R.length;
+    this.R.length = len;
+    this.R.fill(null, old);
+  }
+
+  private growFrames(): void {
+    const cap = this.fcap * 2;
+    const g = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
+    this.ffn = g(this.ffn); this.fpc = g(this.fpc); this.fbp = g(this.fbp); this.fdst = g(this.fdst);
+    this.fcap = cap;
+  }
+
+  /** Source location "file:line" of pc in fn. */
+  where(fn: FnRt, pc: number): string {
+    return `${fn.file}:${fn.lines[pc] || fn.defLine}`;
+  }
+
+  private execute(entry: FnRt, entryBp: number, base: number): unknown {
+    let fn = entry;
+    let code = fn.code;
+    let prof = fn.prof;
+    let pc = 0;
+    let bp = entryBp;
+    let R = this.R;
+    let icount = 0;
+    const fns = this.fns;
+    const consts = this.consts;
+    const maxFrames = this.opts.maxFrames ?? MAX_FRAMES;
+    const hot = this.opts.onHot;
+    const callThreshold = this.opts.hotThreshold?.calls ?? Infinity;
+    const loopThreshold = this.opts.hotThreshold?.loops ?? Infinity;
+    this.frameTop = fn.nregs;
+    try {
+      for (;;) {
+        icount++;
+        switch (code[pc]) {
+          case O.nop: pc += 1; break;
+          case O.loadi: R[bp + code[pc + 1]] = code[pc + 2]; pc += 3; break;
+          case O.loadk: R[bp + code[pc + 1]] = consts[code[pc + 2]]; pc += 3; break;
+          case O.loadb: R[bp + code[pc + 1]] = code[pc + 2] !== 0; pc += 3; break;
+          case O.loadnull: R[bp + code[pc + 1]] = null; pc += 2; break;
+          case O.mov: R[bp + code[pc + 1]] = R[bp + code[pc + 2]]; pc += 3; break;
+          case O.add_i: {
+            const a = R[bp + code[pc + 2]], b = R[bp + code[pc + 3]];
+            let r;
+            if (typeof a === 'number' && typeof b === 'number' && (r = a + b) <= 9007199254740991 && r >= -9007199254740991) R[bp + code[pc + 1]] = r;
+            else R[bp + code[pc + 1]] = I.add(a as I.Int, b as I.Int);
+            pc += 4; break;
+          }
+          case O.sub_i: {
+            const a = R[bp + code[pc + 2]], b = R[bp + code[pc + 3]];
+            let r;
+            if (typeof a === 'number' && typeof b === 'number' && (r = a - b) <= 9007199254740991 && r >= -9007199254740991) R[bp + code[pc + 1]] = r;
+            else R[bp + code[pc + 1]] = I.sub(a as I.Int, b as I.Int);
+            pc += 4; break;
+          }
+          case O.mul_i: R[bp + code[pc + 1]] = I.mul(R[bp + code[pc + 2]] as I.Int, R[bp + code[pc + 3]] as I.Int); pc += 4; break;
+          case O.div_i: case O.mod_i: {
+            const b = R[bp + code[pc + 3]] as I.Int;
+            if (b === 0) throw new RtError('DIV_ZERO');
+            const a = R[bp + code[pc + 2]] as I.Int;
+            R[bp + code[pc + 1]] = code[pc] === O.div_i ? I.div(a, b) : I.mod(a, b);
+            pc += 4; break;
+          }
+          case O.neg_i: R[bp + code[pc + 1]] = I.neg(R[bp + code[pc + 2]] as I.Int); pc += 3; break;
+          case O.addk_i: {
+            const a = R[bp + code[pc + 2]];
+            let r;
+            if (typeof a === 'number' && (r = a + code[pc + 3]) <= 9007199254740991 && r >= -9007199254740991) R[bp + code[pc + 1]] = r;
+            else R[bp + code[pc + 1]] = I.add(a as I.Int, code[pc + 3]);
+            pc += 4; break;
+          }
+          case O.and_i: R[bp + code[pc + 1]] = I.and(R[bp + code[pc + 2]] as I.Int, R[bp + code[pc + 3]] as I.Int); pc += 4; break;
+          case O.or_i: R[bp + code[pc + 1]] = I.or(R[bp + code[pc + 2]] as I.Int, R[bp + code[pc + 3]] as I.Int); pc += 4; break;
+          case O.xor_i: R[bp + code[pc + 1]] = I.xor(R[bp + code[pc + 2]] as I.Int, R[bp + code[pc + 3]] as I.Int); pc += 4; break;
+          case O.shl_i: R[bp + code[pc + 1]] = I.shl(R[bp + code[pc + 2]] as I.Int, R[bp + code[pc + 3]] as I.Int); pc += 4; break;
+          case O.shr_i: R[bp + code[pc + 1]] = I.shr(R[bp + code[pc + 2]] as I.Int, R[bp + code[pc + 3]] as I.Int); pc += 4; break;
+          case O.not_i: R[bp + code[pc + 1]] = I.not(R[bp + code[pc + 2]] as I.Int); pc += 3; break;
+          case O.add_f: R[bp + code[pc + 1]] = (R[bp + code[pc + 2]] as number) + (R[bp + code[pc + 3]] as number); pc += 4; break;
+          case O.sub_f: R[bp + code[pc + 1]] = (R[bp + code[pc + 2]] as number) - (R[bp + code[pc + 3]] as number); pc += 4; break;
+          case O.mul_f: R[bp + code[pc + 1]] = (R[bp + code[pc + 2]] as number) * (R[bp + code[pc + 3]] as number); pc += 4; break;
+          case O.div_f: R[bp + code[pc + 1]] = (R[bp + code[pc + 2]] as number) / (R[bp + code[pc + 3]] as number); pc += 4; break;
+          case O.mod_f: R[bp + code[pc + 1]] = fmod(R[bp + code[pc + 2]] as number, R[bp + code[pc + 3]] as number); pc += 4; break;
+          case O.neg_f: R[bp + code[pc + 1]] = -(R[bp + code[pc + 2]] as number); pc += 3; break;
+          case O.eq_i: case O.eq_f: R[bp + code[pc + 1]] = R[bp + code[pc + 2]] === R[bp + code[pc + 3]]; pc += 4; break;
+          case O.ne_i: case O.ne_f: R[bp + code[pc + 1]] = R[bp + code[pc + 2]] !== R[bp + code[pc + 3]]; pc += 4; break;
+          case O.lt_i: case O.lt_f: R[bp + code[pc + 1]] = (R[bp + code[pc + 2]] as number) < (R[bp + code[pc + 3]] as number); pc += 4; break;
+          case O.le_i: case O.le_f: R[bp + code[pc + 1]] = (R[bp + code[pc + 2]] as number) <= (R[bp + code[pc + 3]] as number); pc += 4; break;
+          case O.gt_i: case O.gt_f: R[bp + code[pc + 1]] = (R[bp + code[pc + 2]] as number) > (R[bp + code[pc + 3]] as number); pc += 4; break;
+          case O.ge_i: case O.ge_f: R[bp + code[pc + 1]] = (R[bp + code[pc + 2]] as number) >= (R[bp + code[pc + 3]] as number); pc += 4; break;
+          case O.not: R[bp + code[pc + 1]] = !R[bp + code[pc + 2]]; pc += 3; break;
+          case O.concat: R[bp + code[pc + 1]] = (R[bp + code[pc + 2]] as string) + (R[bp + code[pc + 3]] as string); pc += 4; break;
+          case O.eq_s: R[bp + code[pc + 1]] = R[bp + code[pc + 2]] === R[bp + code[pc + 3]]; pc += 4; break;
+          case O.ne_s: R[bp + code[pc + 1]] = R[bp + code[pc + 2]] !== R[bp + code[pc + 3]]; pc += 4; break;
+          case O.eq_r: R[bp + code[pc + 1]] = equals(R[bp + code[pc + 2]], R[bp + code[pc + 3]], Kind.Ref); pc += 4; break;
+          case O.ne_r: R[bp + code[pc + 1]] = !equals(R[bp + code[pc + 2]], R[bp + code[pc + 3]], Kind.Ref); pc += 4; break;
+          case O.i2f: R[bp + code[pc + 1]] = I.toFloat(R[bp + code[pc + 2]] as I.Int); pc += 3; break;
+          case O.f2i: R[bp + code[pc + 1]] = I.fromFloat(R[bp + code[pc + 2]] as number); pc += 3; break;
+          case O.jmp: pc = code[pc + 1]; break;
+          case O.loop: {
+            const trips = ++prof[pc];
+            if (trips >= loopThreshold && hot) {
+              this.flushCounts(fn, icount); icount = 0;
+              hot(fn, code[pc + 1]);
+            }
+            pc = code[pc + 1];
+            break;
+          }
+          case O.jt:
+            if (R[bp + code[pc + 1]] === true) { prof[pc]++; pc = code[pc + 2]; } else { prof[pc + 1]++; pc += 3; }
+            break;
+          case O.jf:
+            if (R[bp + code[pc + 1]] === false) { prof[pc]++; pc = code[pc + 2]; } else { prof[pc + 1]++; pc += 3; }
+            break;
+          case O.jlt_i:
+            if ((R[bp + code[pc + 1]] as number) < (R[bp + code[pc + 2]] as number)) { prof[pc]++; pc = code[pc + 3]; } else { prof[pc + 1]++; pc += 4; }
+            break;
+          case O.jle_i:
+            if ((R[bp + code[pc + 1]] as number) <= (R[bp + code[pc + 2]] as number)) { prof[pc]++; pc = code[pc + 3]; } else { prof[pc + 1]++; pc += 4; }
+            break;
+          case O.jgt_i:
+            if ((R[bp + code[pc + 1]] as number) > (R[bp + code[pc + 2]] as number)) { prof[pc]++; pc = code[pc + 3]; } else { prof[pc + 1]++; pc += 4; }
+            break;
+          case O.jge_i:
+            if ((R[bp + code[pc + 1]] as number) >= (R[bp + code[pc + 2]] as number)) { prof[pc]++; pc = code[pc + 3]; } else { prof[pc + 1]++; pc += 4; }
+            break;
+          case O.jeq_i:
+            if (R[bp + code[pc + 1]] === R[bp + code[pc + 2]]) { prof[pc]++; pc = code[pc + 3]; } else { prof[pc + 1]++; pc += 4; }
+            break;
+          case O.jne_i:
+            if (R[bp + code[pc + 1]] !== R[bp + code[pc + 2]]) { prof[pc]++; pc = code[pc + 3]; } else { prof[pc + 1]++; pc += 4; }
+            break;
+          case O.call: case O.callv: case O.callm: {
+            const op = code[pc];
+            const n = code[pc + 3];
+            let callee: FnRt;
+            let caps: unknown[] | null = null;
+            if (op === O.call) callee = fns[code[pc + 2]];
+            else if (op === O.callv) {
+              const c = R[bp + code[pc + 2]] as Closure | null;
+              if (c === null) throw new RtError('NULL');
+              callee = fns[c.fn];
+              caps = c.caps;
+            } else {
+              const self = R[bp + code[pc + 4]] as Obj | null;
+              if (self === null) throw new RtError('NULL');
+              callee = fns[self.c.vtable[code[pc + 2]]];
+            }
+            prof[pc]++;
+            const calls = ++callee.calls;
+            if (calls >= callThreshold && hot && callee.native === null) {
+              this.flushCounts(fn, icount); icount = 0;
+              hot(callee, -1);
+            }
+            if (callee.native !== null) {
+              const args: unknown[] = caps ? [...caps] : [];
+              for (let i = 0; i < n; i++) args.push(R[bp + code[pc + 4 + i]]);
+              this.frameTop = fn.nregs;
+              this.depth = this.depth; // native code runs on its own stack
+              R[bp + code[pc + 1]] = callee.native(args);
+              R = this.R;
+              pc += 4 + n;
+              break;
+            }
+            const nbp = bp + fn.nregs;
+            if (nbp + callee.nregs > R.length) { this.ensureRegs(nbp + callee.nregs); R = this.R; }
+            let k = 0;
+            if (caps !== null) for (; k < caps.length; k++) R[nbp + k] = caps[k];
+            for (let i = 0; i < n; i++) R[nbp + k + i] = R[bp + code[pc + 4 + i]];
+            const d = this.depth;
+            if (d >= maxFrames) throw new RtError('STACK_OVERFLOW', '', `${callee.file}:${callee.defLine}`);
+            if (d >= this.fcap) this.growFrames();
+            this.ffn[d] = fn.index;
+            this.fpc[d] = pc + 4 + n;
+            this.fbp[d] = bp;
+            this.fdst[d] = code[pc + 1];
+            this.depth = d + 1;
+            fn.instrs += icount; icount = 0;
+            fn = callee; code = fn.code; prof = fn.prof; bp = nbp; pc = 0;
+            this.frameTop = fn.nregs;
+            break;
+          }
+          case O.ret: case O.retv: {
+            const v = code[pc] === O.ret ? R[bp + code[pc + 1]] : null;
+            fn.instrs += icount; icount = 0;
+            if (this.depth === base) return v;
+            const d = --this.depth;
+            fn = fns[this.ffn[d]]; code = fn.code; prof = fn.prof;
+            pc = this.fpc[d]; bp = this.fbp[d];
+            R[bp + this.fdst[d]] = v;
+            this.frameTop = fn.nregs;
+            break;
+          }
+          case O.callb: {
+            const n = code[pc + 4];
+            const args = new Array(n);
+            for (let i = 0; i < n; i++) args[i] = R[bp + code[pc + 5 + i]];
+            const k = code[pc + 3];
+            this.frameTop = fn.nregs;
+            this.curBp = bp;
+            R[bp + code[pc + 1]] = BUILTIN_IMPLS[code[pc + 2]](this, args, k >= 0 ? this.constDescs[k] as never : null);
+            R = this.R;
+            pc += 5 + n;
+            break;
+          }
+          case O.callx: {
+            const n = code[pc + 3];
+            const args = new Array(n);
+            for (let i = 0; i < n; i++) args[i] = R[bp + code[pc + 4 + i]];
+            R[bp + code[pc + 1]] = this.callExtern(code[pc + 2], args);
+            pc += 4 + n;
+            break;
+          }
+          case O.newarr: {
+            const n = code[pc + 3];
+            const items = new Array(n);
+            for (let i = 0; i < n; i++) items[i] = R[bp + code[pc + 4 + i]];
+            R[bp + code[pc + 1]] = arrayOf(code[pc + 2] as Kind, items);
+            pc += 4 + n;
+            break;
+          }
+          case O.aget_i: {
+            const a = R[bp + code[pc + 2]] as IntArray;
+            let i = R[bp + code[pc + 3]] as number;
+            if (i >= 0 && i < a.len) {
+              const lo = a.buf[2 * i], hi = a.buf[2 * i + 1];
+              R[bp + code[pc + 1]] = hi === lo >> 31 ? lo : a.get(i);
+            } else {
+              i = index(a, i);
+              R[bp + code[pc + 1]] = a.get(i);
+            }
+            pc += 4; break;
+          }
+          case O.aset_i: {
+            const a = R[bp + code[pc + 1]] as IntArray;
+            let i = R[bp + code[pc + 2]] as number;
+            const v = R[bp + code[pc + 3]];
+            if (!(i >= 0 && i < a.len)) i = index(a, i);
+            if (typeof v === 'number' && (v | 0) === v) { a.buf[2 * i] = v; a.buf[2 * i + 1] = v >> 31; } else a.set(i, v);
+            pc += 4; break;
+          }
+          case O.aget_f: {
+            const a = R[bp + code[pc + 2]] as FloatArray;
+            let i = R[bp + code[pc + 3]] as number;
+            if (!(i >= 0 && i < a.len)) i = index(a, i);
+            R[bp + code[pc + 1]] = a.buf[i];
+            pc += 4; break;
+          }
+          case O.aset_f: {
+            const a = R[bp + code[pc + 1]] as FloatArray;
+            let i = R[bp + code[pc + 2]] as number;
+            if (!(i >= 0 && i < a.len)) i = index(a, i);
+            a.buf[i] = R[bp + code[pc + 3]] as number;
+            pc += 4; break;
+          }
+          case O.aget_b: case O.aget_r: {
+            const a = R[bp + code[pc + 2]] as BPArray;
+            let i = R[bp + code[pc + 3]] as number;
+            if (!(i >= 0 && i < a.len)) i = index(a, i);
+            R[bp + code[pc + 1]] = a.get(i);
+            pc += 4; break;
+          }
+          case O.aset_b: case O.aset_r: {
+            const a = R[bp + code[pc + 1]] as BPArray;
+            let i = R[bp + code[pc + 2]] as number;
+            if (!(i >= 0 && i < a.len)) i = index(a, i);
+            a.set(i, R[bp + code[pc + 3]]);
+            pc += 4; break;
+          }
+          case O.alen: R[bp + code[pc + 1]] = (R[bp + code[pc + 2]] as BPArray).len; pc += 3; break;
+          case O.newmap: {
+            const n = code[pc + 3];
+            const regs = new Array(n);
+            for (let i = 0; i < n; i++) regs[i] = R[bp + code[pc + 4 + i]];
+            R[bp + code[pc + 1]] = mapFromPairs(consts[code[pc + 2]] as string, regs);
+            pc += 4 + n;
+            break;
+          }
+          case O.mget: {
+            const m = R[bp + code[pc + 2]] as BPMap;
+            const key = R[bp + code[pc + 3]];
+            const v = m.m.get(key);
+            if (v === undefined) throw new RtError('KEY');
+            R[bp + code[pc + 1]] = v;
+            pc += 4; break;
+          }
+          case O.mset: (R[bp + code[pc + 1]] as BPMap).m.set(R[bp + code[pc + 2]], R[bp + code[pc + 3]]); pc += 4; break;
+          case O.newstruct: {
+            const n = code[pc + 3];
+            const f = new Array(n);
+            for (let i = 0; i < n; i++) f[i] = R[bp + code[pc + 4 + i]];
+            R[bp + code[pc + 1]] = new Struct(this.structs[code[pc + 2]], f);
+            pc += 4 + n;
+            break;
+          }
+          case O.newobj: {
+            const c = this.classes[code[pc + 2]];
+            R[bp + code[pc + 1]] = new Obj(c, c.fieldTypes.map((t) => this.zeroValue(t)));
+            pc += 3; break;
+          }
+          case O.getf: {
+            const o = R[bp + code[pc + 2]] as Struct | null;
+            if (o === null) throw new RtError('NULL');
+            R[bp + code[pc + 1]] = o.f[code[pc + 3]];
+            pc += 4; break;
+          }
+          case O.setf: {
+            const o = R[bp + code[pc + 1]] as Struct | null;
+            if (o === null) throw new RtError('NULL');
+            o.f[code[pc + 2]] = R[bp + code[pc + 3]];
+            pc += 4; break;
+          }
+          case O.newtuple: {
+            const n = code[pc + 3];
+            const e = new Array(n);
+            for (let i = 0; i < n; i++) e[i] = R[bp + code[pc + 4 + i]];
+            R[bp + code[pc + 1]] = new Tuple(e, this.tupleKinds(code[pc + 2]));
+            pc += 4 + n;
+            break;
+          }
+          case O.tget: {
+            const t = R[bp + code[pc + 2]] as Tuple | null;
+            if (t === null) throw new RtError('NULL');
+            R[bp + code[pc + 1]] = t.e[code[pc + 3]];
+            pc += 4; break;
+          }
+          case O.closure: {
+            const n = code[pc + 3];
+            const caps = new Array(n);
+            for (let i = 0; i < n; i++) caps[i] = R[bp + code[pc + 4 + i]];
+            R[bp + code[pc + 1]] = new Closure(code[pc + 2], caps, 'lambda');
+            pc += 4 + n;
+            break;
+          }
+          case O.funcref: {
+            const f = fns[code[pc + 2]];
+            R[bp + code[pc + 1]] = new Closure(f.index, [], f.name);
+            pc += 3; break;
+          }
+          case O.loadg: R[bp + code[pc + 1]] = this.globals[code[pc + 2]]; pc += 3; break;
+          case O.storeg: this.globals[code[pc + 2]] = R[bp + code[pc + 1]]; pc += 3; break;
+          case O.tostr: {
+            const v = R[bp + code[pc + 2]];
+            R[bp + code[pc + 1]] = typeof v === 'string' ? v : display(v, kindOf(consts[code[pc + 3]] as string));
+            pc += 4; break;
+          }
+          case O.fmt:
+            R[bp + code[pc + 1]] = formatValue(R[bp + code[pc + 2]], consts[code[pc + 3]] as string, consts[code[pc + 4]] as string);
+            pc += 5; break;
+          case O.print: {
+            const n = code[pc + 1];
+            let line = '';
+            for (let i = 0; i < n; i++) {
+              const v = R[bp + code[pc + 2 + 2 * i]];
+              const s = typeof v === 'string' ? v : display(v, kindOf(consts[code[pc + 3 + 2 * i]] as string));
+              const nul = s.indexOf('\0');
+              line += (i > 0 ? ' ' : '') + (nul >= 0 ? s.slice(0, nul) : s);
+            }
+            this.out.write(line + '\n');
+            pc += 2 + 2 * n;
+            break;
+          }
+          case O.strlen: R[bp + code[pc + 1]] = (R[bp + code[pc + 2]] as string).length; pc += 3; break;
+          case O.rterr: throw new RtError(rtErrorName(code[pc + 1]));
+          case O.throw: {
+            const msg = R[bp + code[pc + 1]];
+            const throwSite = this.where(fn, pc);
+            // Find the innermost handler, unwinding frames of this activation.
+            let p = pc;
+            for (;;) {
+              const h = findHandler(fn.handlers, p);
+              if (h) {
+                pc = h.target;
+                if (h.reg >= 0) R[bp + h.reg] = msg;
+                break;
+              }
+              if (this.depth === base) throw new RtError('UNHANDLED', msg as string, throwSite);
+              fn.instrs += icount; icount = 0;
+              const d = --this.depth;
+              fn = fns[this.ffn[d]]; code = fn.code; prof = fn.prof;
+              p = this.fpc[d] - 1; bp = this.fbp[d];
+              this.frameTop = fn.nregs;
+            }
+            break;
+          }
+          default:
+            throw new Error(`bad opcode ${code[pc]} at ${fn.name}:${pc}`);
+        }
+      }
+    } catch (e) {
+      fn.instrs += icount;
+      if (e instanceof RtError && !e.where) e.where = this.where(fn, pc);
+      if (e instanceof RangeError && /call stack/i.test(e.message)) {
+        const err = new RtError('STACK_OVERFLOW');
+        err.where = this.where(fn, pc);
+        throw err;
+      }
+      throw e;
+    }
+  }
+
+  curBp = 0;
+
+  private flushCounts(fn: FnRt, n: number): void {
+    fn.instrs += n;
+  }
+
+  private tupleKindCache = new Map<number, Kind[]>();
+  private tupleKinds(k: number): Kind[] {
+    let ks = this.tupleKindCache.get(k);
+    if (!ks) {
+      ks = tupleDescs(this.consts[k] as string).map(kindOf);
+      this.tupleKindCache.set(k, ks);
+    }
+    return ks;
+  }
+
+  callExtern(index: number, args: unknown[]): unknown {
+    return callExternFn(this, index, args);
+  }
+}
+
+let callExternFn: (vm: VM, index: number, args: unknown[]) => unknown = () => {
+  throw new RtError('FFI', 'extern functions are not available');
+};
+/** The FFI module installs itself here (it loads koffi lazily). */
+export function setExternCaller(f: typeof callExternFn): void {
+  callExternFn = f;
+}
+
+function layoutOf(name: string, fields: { name: string; type: string }[]): Layout {
+  return { name, fieldNames: fields.map((f) => f.name), fieldKinds: fields.map((f) => kindOf(f.type)), fieldTypes: fields.map((f) => f.type) };
+}
+
+function constValue(c: Const): unknown {
+  switch (c.tag) {
+    case 'int': return I.canon(c.value);
+    default: return c.value;
+  }
+}
+
+/** Resolves a possibly negative index; out of range → runtime error. */
+function index(a: BPArray, i: number | bigint): number {
+  const n = Number(i);
+  const k = n < 0 ? n + a.len : n;
+  if (!(k >= 0 && k < a.len) || typeof i === 'bigint') throw new RtError('INDEX');
+  return k;
+}
+
+function findHandler(hs: Handler[], pc: number): Handler | null {
+  for (const h of hs) if (pc >= h.start && pc < h.end) return h;
+  return null;
+}
+
+export function fmod(a: number, b: number): number {
+  const r = a % b;
+  // JS % is C fmod, except that x86's fmod by zero yields the default NaN (negative sign bit).
+  return r === r ? r : negNaN(a, b, r);
+}
+
+const NEG_NAN = new Float64Array(new Uint32Array([0, 0xfff80000]).buffer)[0];
+function negNaN(a: number, b: number, r: number): number {
+  if (a !== a) return a;
+  if (b !== b) return b;
+  return NEG_NAN;
+}
+
+import { RUNTIME_ERRORS, RuntimeErrorName } from './runtime-errors.js';
+function rtErrorName(id: number): RuntimeErrorName {
+  return RUNTIME_ERRORS[id].name;
+}

@@ -1,0 +1,46 @@
+// Buffered program output on fd 1. Text is in byte-string form (one char per byte) and written
+// as raw bytes. Flushed when large, at exit, before runtime errors, and before native code that
+// prints through its own path — so VM and native output stay in program order.
+import fs from 'node:fs';
+
+export class Output {
+  private parts: string[] = [];
+  private size = 0;
+  /** Everything written, when capturing (tests, JIT differential runs). */
+  captured: string[] | null = null;
+
+  constructor(private readonly fd: number, capture = false) {
+    if (capture) this.captured = [];
+  }
+
+  write(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size >= 1 << 16) this.flush();
+  }
+
+  flush(): void {
+    if (this.size === 0 && this.parts.length === 0) return;
+    const text = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    if (this.captured) { this.captured.push(text); return; }
+    const buf = Buffer.from(text, 'latin1');
+    let off = 0;
+    while (off < buf.length) {
+      try {
+        off += fs.writeSync(this.fd, buf, off, buf.length - off);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') continue;
+        if (code === 'EPIPE') return;
+        throw e;
+      }
+    }
+  }
+
+  text(): string {
+    this.flush();
+    return (this.captured ?? []).join('');
+  }
+}

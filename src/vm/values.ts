@@ -1,0 +1,319 @@
+// Runtime values of the VM. Scalars are JS values (int: number|bigint in canonical form, float:
+// number, bool: boolean, str: a byte string); everything else is an object of a class below.
+// Arrays of numbers are typed arrays laid out exactly like native arrays (8 bytes per element,
+// little-endian), so the JIT tier can use them in place. Containers remember the kind of their
+// scalar slots, because a float 2.0 and an int 2 are the same JS number but print differently.
+import { Kind } from '../bytecode/opcodes.js';
+import { formatG } from './fmt-float.js';
+import { Int, join, split } from './int64.js';
+
+// --- arrays ---------------------------------------------------------------------------------
+
+export abstract class BPArray {
+  len = 0;
+  abstract readonly kind: Kind;
+  abstract get(i: number): unknown;
+  abstract set(i: number, v: unknown): void;
+  protected abstract grow(cap: number): void;
+  abstract get capacity(): number;
+  /** A new empty array of the same kind. */
+  abstract empty(): BPArray;
+
+  push(v: unknown): void {
+    if (this.len === this.capacity) this.grow(Math.max(8, this.capacity * 2));
+    this.set(this.len++, v);
+  }
+  pop(): unknown {
+    const v = this.get(this.len - 1);
+    this.len--;
+    this.cleared(this.len);
+    return v;
+  }
+  /** Called when slots from `from` on stop being part of the array (lets RefArray drop references). */
+  protected cleared(_from: number): void {}
+  insert(i: number, v: unknown): void {
+    this.push(v);
+    for (let k = this.len - 1; k > i; k--) this.set(k, this.get(k - 1));
+    this.set(i, v);
+  }
+  remove(i: number): unknown {
+    const v = this.get(i);
+    for (let k = i; k < this.len - 1; k++) this.set(k, this.get(k + 1));
+    this.len--;
+    this.cleared(this.len);
+    return v;
+  }
+  clear(): void {
+    this.len = 0;
+    this.cleared(0);
+  }
+  slice(start: number, end: number): BPArray {
+    const out = this.empty();
+    for (let i = start; i < end; i++) out.push(this.get(i));
+    return out;
+  }
+  reverse(): void {
+    for (let i = 0, j = this.len - 1; i < j; i++, j--) {
+      const t = this.get(i);
+      this.set(i, this.get(j));
+      this.set(j, t);
+    }
+  }
+  toArray(): unknown[] {
+    const out = new Array(this.len);
+    for (let i = 0; i < this.len; i++) out[i] = this.get(i);
+    return out;
+  }
+}
+
+/** [int]: element i is the int32 pair buf[2i] (low), buf[2i+1] (high). */
+export class IntArray extends BPArray {
+  readonly kind = Kind.Int;
+  buf: Int32Array;
+  constructor(cap = 8) {
+    super();
+    this.buf = new Int32Array(Math.max(cap, 1) * 2);
+  }
+  get capacity(): number { return this.buf.length >> 1; }
+  get(i: number): Int { return join(this.buf, i * 2); }
+  set(i: number, v: unknown): void { split(v as Int, this.buf, i * 2); }
+  protected grow(cap: number): void {
+    const b = new Int32Array(cap * 2);
+    b.set(this.buf.subarray(0, this.len * 2));
+    this.buf = b;
+  }
+  empty(): IntArray { return new IntArray(); }
+  static filled(n: number, v: Int): IntArray {
+    const a = new IntArray(n);
+    if (v !== 0) for (let i = 0; i < n; i++) split(v, a.buf, i * 2);
+    a.len = n;
+    return a;
+  }
+}
+
+export class FloatArray extends BPArray {
+  readonly kind = Kind.Float;
+  buf: Float64Array;
+  constructor(cap = 8) {
+    super();
+    this.buf = new Float64Array(Math.max(cap, 1));
+  }
+  get capacity(): number { return this.buf.length; }
+  get(i: number): number { return this.buf[i]; }
+  set(i: number, v: unknown): void { this.buf[i] = v as number; }
+  protected grow(cap: number): void {
+    const b = new Float64Array(cap);
+    b.set(this.buf.subarray(0, this.len));
+    this.buf = b;
+  }
+  empty(): FloatArray { return new FloatArray(); }
+}
+
+/** [bool]: 8-byte elements holding 0 or 1 (the native layout). */
+export class BoolArray extends BPArray {
+  readonly kind = Kind.Bool;
+  buf: Int32Array;
+  constructor(cap = 8) {
+    super();
+    this.buf = new Int32Array(Math.max(cap, 1) * 2);
+  }
+  get capacity(): number { return this.buf.length >> 1; }
+  get(i: number): boolean { return this.buf[i * 2] !== 0; }
+  set(i: number, v: unknown): void { this.buf[i * 2] = v ? 1 : 0; }
+  protected grow(cap: number): void {
+    const b = new Int32Array(cap * 2);
+    b.set(this.buf.subarray(0, this.len * 2));
+    this.buf = b;
+  }
+  empty(): BoolArray { return new BoolArray(); }
+}
+
+/** Arrays of strings, containers, objects and functions. */
+export class RefArray extends BPArray {
+  readonly kind = Kind.Ref;
+  a: unknown[];
+  constructor(items: unknown[] = []) {
+    super();
+    this.a = items;
+    this.len = items.length;
+  }
+  get capacity(): number { return this.a.length; }
+  get(i: number): unknown { return this.a[i]; }
+  set(i: number, v: unknown): void { this.a[i] = v; }
+  protected grow(cap: number): void { this.a.length = cap; }
+  override push(v: unknown): void {
+    if (this.len === this.a.length) this.a.push(v);
+    else this.a[this.len] = v;
+    this.len++;
+  }
+  protected override cleared(from: number): void { this.a.length = from; }
+  empty(): RefArray { return new RefArray(); }
+  override toArray(): unknown[] { return this.a.slice(0, this.len); }
+}
+
+export function newArray(kind: Kind, cap = 8): BPArray {
+  switch (kind) {
+    case Kind.Int: return new IntArray(cap);
+    case Kind.Float: return new FloatArray(cap);
+    case Kind.Bool: return new BoolArray(cap);
+    default: return new RefArray();
+  }
+}
+
+export function arrayOf(kind: Kind, items: unknown[]): BPArray {
+  if (kind === Kind.Ref) return new RefArray(items);
+  const a = newArray(kind, items.length);
+  for (const v of items) a.push(v);
+  return a;
+}
+
+// --- maps, structs, objects, tuples, functions ------------------------------------------------
+
+/** A map keeps insertion order (a JS Map does); kk/vk tell how to print keys and values. */
+export class BPMap {
+  constructor(readonly m: Map<unknown, unknown>, readonly kk: Kind, readonly vk: Kind) {}
+}
+
+/** Layout of a struct or class as the VM sees it. */
+export interface Layout {
+  readonly name: string;
+  readonly fieldNames: string[];
+  readonly fieldKinds: Kind[];
+  readonly fieldTypes: string[];
+}
+
+export interface ClassRt extends Layout {
+  readonly index: number;
+  readonly vtable: Int32Array;
+}
+
+export class Struct {
+  constructor(readonly l: Layout, readonly f: unknown[]) {}
+}
+
+export class Obj {
+  constructor(readonly c: ClassRt, readonly f: unknown[]) {}
+}
+
+export class Tuple {
+  constructor(readonly e: unknown[], readonly kinds: Kind[]) {}
+}
+
+export class Closure {
+  constructor(readonly fn: number, readonly caps: unknown[], readonly name: string) {}
+}
+
+/** Opaque handles (mutexes, condition variables). */
+export class Handle {
+  locked = false;
+  constructor(readonly what: 'mutex' | 'cond') {}
+}
+
+// --- text ---------------------------------------------------------------------------------
+
+export function intToStr(v: Int): string {
+  return String(v);
+}
+
+/** The conversion of spec §4.5 (print, to_str, f-strings); strings print as themselves. */
+export function display(v: unknown, k: Kind): string {
+  switch (k) {
+    case Kind.Int: return String(v);
+    case Kind.Float: return formatG(v as number);
+    case Kind.Bool: return v ? 'true' : 'false';
+    default: return typeof v === 'string' ? v : repr(v, k);
+  }
+}
+
+/** The text of a value inside a container: strings are quoted (bpjit, spec §8.1). */
+export function repr(v: unknown, k: Kind): string {
+  if (k !== Kind.Ref) return display(v, k);
+  if (typeof v === 'string') return quote(v);
+  if (v === null || v === undefined) return 'null';
+  if (v instanceof BPArray) {
+    const parts: string[] = [];
+    for (let i = 0; i < v.len; i++) parts.push(repr(v.get(i), v.kind));
+    return `[${parts.join(', ')}]`;
+  }
+  if (v instanceof BPMap) {
+    const parts: string[] = [];
+    for (const [key, val] of v.m) parts.push(`${repr(key, v.kk)}: ${repr(val, v.vk)}`);
+    return `{${parts.join(', ')}}`;
+  }
+  if (v instanceof Struct || v instanceof Obj) {
+    const l = v instanceof Struct ? v.l : v.c;
+    const parts = l.fieldNames.map((n, i) => `${n}: ${repr(v.f[i], l.fieldKinds[i])}`);
+    return `${l.name}{${parts.join(', ')}}`;
+  }
+  if (v instanceof Tuple) {
+    const parts = v.e.map((x, i) => repr(x, v.kinds[i]));
+    return `(${parts.join(', ')}${parts.length === 1 ? ',' : ''})`;
+  }
+  if (v instanceof Closure) return `<fn ${v.name}>`;
+  if (v instanceof Handle) return `<${v.what}>`;
+  return String(v);
+}
+
+export function quote(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22) out += '\\"';
+    else if (c === 0x5c) out += '\\\\';
+    else if (c === 0x0a) out += '\\n';
+    else if (c === 0x09) out += '\\t';
+    else if (c === 0x0d) out += '\\r';
+    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else out += s[i];
+  }
+  return out + '"';
+}
+
+// --- equality -------------------------------------------------------------------------------
+
+/** `==` of spec §8.2: structural for arrays, maps, tuples and structs; identity for objects. */
+export function equals(a: unknown, b: unknown, k: Kind): boolean {
+  if (k !== Kind.Ref) return a === b;
+  if (a === b) return typeof a !== 'number' || a === a;
+  if (typeof a === 'string' || typeof b === 'string' || a === null || b === null) return false;
+  if (a instanceof BPArray && b instanceof BPArray) {
+    if (a.len !== b.len || a.kind !== b.kind) return false;
+    for (let i = 0; i < a.len; i++) if (!equals(a.get(i), b.get(i), a.kind)) return false;
+    return true;
+  }
+  if (a instanceof BPMap && b instanceof BPMap) {
+    if (a.m.size !== b.m.size) return false;
+    for (const [key, val] of a.m) {
+      if (!b.m.has(key) || !equals(val, b.m.get(key), a.vk)) return false;
+    }
+    return true;
+  }
+  if (a instanceof Tuple && b instanceof Tuple) {
+    return a.e.length === b.e.length && a.e.every((x, i) => equals(x, b.e[i], a.kinds[i]));
+  }
+  if (a instanceof Struct && b instanceof Struct) {
+    return a.l === b.l && a.f.every((x, i) => equals(x, b.f[i], a.l.fieldKinds[i]));
+  }
+  if (a instanceof Closure && b instanceof Closure) return a.fn === b.fn && a.caps.length === 0 && b.caps.length === 0;
+  return false;
+}
+
+/** typeof at run time (spec §5.5 plus bpjit's tuple and fn). */
+export function typeofValue(v: unknown, k: Kind): string {
+  switch (k) {
+    case Kind.Int: return 'int';
+    case Kind.Float: return 'float';
+    case Kind.Bool: return 'bool';
+  }
+  if (typeof v === 'string') return 'str';
+  if (v === null || v === undefined) return 'null';
+  if (v instanceof BPArray) return 'array';
+  if (v instanceof BPMap) return 'map';
+  if (v instanceof Struct) return 'struct';
+  if (v instanceof Obj) return 'class';
+  if (v instanceof Tuple) return 'tuple';
+  if (v instanceof Closure) return 'fn';
+  return 'ptr';
+}
+
+export { split, join };
