@@ -110,7 +110,8 @@ class FnCompiler {
   private line = 0;
   private regKinds: Kind[] = [];
   private regTypes: string[] = [];
-  private free: number[][] = [[], [], [], []];
+  /** Free registers by exact type descriptor, so each register keeps one static type. */
+  private free = new Map<string, number[]>();
   private temps: number[] = [];
   private vars = new Map<LocalSym, number>();
   private loops: LoopCtx[] = [];
@@ -159,10 +160,15 @@ class FnCompiler {
   /** A temporary of the given type, released by the enclosing statement. */
   private tmp(t: Type | string): number {
     const desc = typeof t === 'string' ? t : this.mb.desc(t);
-    const k = kindOf(desc);
-    const r = this.free[k].pop() ?? this.newReg(desc);
+    const r = this.freeList(desc).pop() ?? this.newReg(desc);
     this.temps.push(r);
     return r;
+  }
+
+  private freeList(desc: string): number[] {
+    let l = this.free.get(desc);
+    if (!l) this.free.set(desc, (l = []));
+    return l;
   }
 
   private mark(): number {
@@ -172,14 +178,14 @@ class FnCompiler {
   private release(mark: number): void {
     while (this.temps.length > mark) {
       const r = this.temps.pop()!;
-      this.free[this.regKinds[r]].push(r);
+      this.freeList(this.regTypes[r]).push(r);
     }
   }
 
   /** A register for a local variable, held until its scope ends. */
   private declare(sym: LocalSym): number {
     const desc = this.mb.desc(sym.type);
-    const r = this.free[kindOf(desc)].pop() ?? this.newReg(desc);
+    const r = this.freeList(desc).pop() ?? this.newReg(desc);
     this.vars.set(sym, r);
     return r;
   }
@@ -189,7 +195,7 @@ class FnCompiler {
       const r = this.vars.get(s);
       if (r === undefined) continue;
       this.vars.delete(s);
-      this.free[this.regKinds[r]].push(r);
+      this.freeList(this.regTypes[r]).push(r);
     }
   }
 
@@ -385,42 +391,54 @@ class FnCompiler {
         stepConst = null;
         step = this.newReg('i');
         this.exprInto(s.step, step);
-        const ok = this.emitJump(Op.jne_i, step, this.constReg(0));
+        const ok = this.emitJump(Op.jne_ik, step, 0);
         this.emit(Op.rterr, ERROR_ID.RANGE_STEP);
         this.patch(ok);
       }
     }
-    const top = this.pc;
-    const m = this.mark();
-    this.at(s.end);
-    const end = this.expr(s.end);
-    const exits: number[] = [];
-    if (stepConst !== null) exits.push(this.emitJump(stepConst > 0 ? Op.jge_i : Op.jle_i, i, end));
-    else {
-      const pos = this.emitJump(Op.jgt_i, step, this.constReg(0));
+    // The bound is re-evaluated before every iteration (spec §4.11); a constant is loaded once.
+    const endConst = this.intConst(s.end);
+    const fixedEnd = endConst !== null ? this.newReg('i') : -1;
+    if (fixedEnd >= 0) this.loadInt(BigInt(endConst!), fixedEnd);
+    const evalEnd = () => {
+      if (fixedEnd >= 0) return fixedEnd;
+      this.at(s.end);
+      return this.expr(s.end);
+    };
+    if (stepConst !== null) {
+      // Counting loop: test once on entry, then the back-edge (forlt/forgt) steps and tests.
+      const m = this.mark();
+      const exit = this.emitJump(stepConst > 0 ? Op.jge_i : Op.jle_i, i, evalEnd());
+      this.release(m);
+      const top = this.pc;
+      const loop = this.loopBody(s.body);
+      for (const j of loop.continues) this.patch(j);
+      this.line = lineOf(s.span);
+      const m2 = this.mark();
+      const end = evalEnd();
+      this.emit(stepConst > 0 ? Op.forlt : Op.forgt, i, end, stepConst, top);
+      this.release(m2);
+      for (const j of [exit, ...loop.breaks]) this.patch(j);
+    } else {
+      const top = this.pc;
+      const m = this.mark();
+      const end = evalEnd();
+      const exits: number[] = [];
+      const pos = this.emitJump(Op.jgt_ik, step, 0);
       exits.push(this.emitJump(Op.jle_i, i, end));
       const body = this.emitJump(Op.jmp);
       this.patch(pos);
       exits.push(this.emitJump(Op.jge_i, i, end));
       this.patch(body);
+      this.release(m);
+      const loop = this.loopBody(s.body);
+      for (const j of loop.continues) this.patch(j);
+      loop.continues = [];
+      this.line = lineOf(s.span);
+      this.emit(Op.add_i, i, i, step);
+      this.finishLoop(loop, top, null, exits);
     }
-    this.release(m);
-    const loop = this.loopBody(s.body);
-    for (const j of loop.continues) this.patch(j);
-    loop.continues = [];
-    this.line = lineOf(s.span);
-    if (stepConst !== null) this.emit(Op.addk_i, i, i, stepConst);
-    else this.emit(Op.add_i, i, i, step);
-    this.finishLoop(loop, top, null, exits);
     this.undeclare([s.sym as LocalSym]);
-  }
-
-  private constRegs = new Map<number, number>();
-  /** A register holding a small int constant, loaded at its first use (only for loop bookkeeping). */
-  private constReg(v: number): number {
-    const r = this.newReg('i');
-    this.emit(Op.loadi, r, v);
-    return r;
   }
 
   private intConst(e: Expr): number | null {
@@ -441,18 +459,17 @@ class FnCompiler {
     const idx = this.newReg('i');
     this.emit(Op.alen, len, coll);
     this.emit(Op.loadi, idx, 0);
-    const top = this.pc;
     const exit = this.emitJump(Op.jge_i, idx, len);
+    const top = this.pc;
     const x = this.declare(s.sym as LocalSym);
     const arrT = it.k === 'map' ? { k: 'array' as const, elem: it.key } : it;
     this.line = lineOf(s.span);
     this.emit(this.arrayOp('aget', arrT), x, coll, idx);
     const loop = this.loopBody(s.body);
     for (const j of loop.continues) this.patch(j);
-    loop.continues = [];
     this.line = lineOf(s.span);
-    this.emit(Op.addk_i, idx, idx, 1);
-    this.finishLoop(loop, top, null, [exit]);
+    this.emit(Op.forlt, idx, len, 1, top);
+    for (const j of [exit, ...loop.breaks]) this.patch(j);
     this.undeclare([s.sym as LocalSym]);
   }
 
@@ -606,6 +623,13 @@ class FnCompiler {
     };
     const pair = ops[e.op];
     if (!pair) return null;
+    const k = lt.k === 'int' ? this.intConst(e.right) : null;
+    if (k !== null && k >= INT32_MIN && k <= INT32_MAX) {
+      const a = this.expr(e.left);
+      this.at(e);
+      const op = pair[invert ? 1 : 0];
+      return this.emitJump(op + (Op.jlt_ik - Op.jlt_i), a, k);
+    }
     const a = this.expr(e.left);
     const b = this.expr(e.right);
     this.at(e);

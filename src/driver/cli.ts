@@ -2,83 +2,97 @@
 // usage exits 2, compile and runtime errors exit 1, an internal error 70 (see exit-codes.ts).
 import fs from 'node:fs';
 import yargs from 'yargs';
-import { EXIT } from './exit-codes.js';
-import { printDiagnostics } from './diagnostics.js';
-import { frontEnd } from './front.js';
+import { writeBpc } from '../bytecode/bpc.js';
+import { printModule } from '../bytecode/print.js';
 import { InternalError } from '../lang/diag.js';
-import { compileProgram } from '../bytecode/compile.js';
-import type { BytecodeModule } from '../bytecode/module.js';
+import { lineText, readSource } from '../lang/source.js';
 import { VM } from '../vm/interp.js';
-
-function fail(msg: string, code: number = EXIT.ERROR): never {
-  process.stderr.write(`bpjit: error: ${msg}\n`);
-  process.exit(code);
-}
-
-function requireFile(path: string): void {
-  if (!fs.existsSync(path)) fail(`cannot open '${path}': no such file`);
-  if (fs.statSync(path).isDirectory()) fail(`'${path}' is a directory, not a .bp file`);
-}
-
-/** Source → bytecode, printing diagnostics; null when the program has errors. */
-function compileSource(file: string): BytecodeModule | null {
-  requireFile(file);
-  const { program, diags } = frontEnd(file);
-  if (diags.items.length) printDiagnostics(diags);
-  if (!program) return null;
-  return compileProgram(program);
-}
+import { EXIT } from './exit-codes.js';
+import { checkSource, fileOk, loadModule, userError } from './load.js';
 
 async function cmdRun(file: string, args: string[], opts: { jit: boolean }): Promise<number> {
-  const mod = compileSource(file);
+  const mod = loadModule(file);
   if (!mod) return EXIT.ERROR;
-  const vm = new VM(mod, { args });
   void opts;
-  return vm.run();
+  return new VM(mod, { args }).run();
 }
 
-async function cmdCheck(file: string): Promise<number> {
-  requireFile(file);
-  const { diags } = frontEnd(file);
-  if (diags.items.length) printDiagnostics(diags);
-  return diags.hasErrors ? EXIT.ERROR : EXIT.OK;
+function cmdCheck(file: string): number {
+  return checkSource(file) ? EXIT.OK : EXIT.ERROR;
+}
+
+function cmdCompile(file: string, out: string | undefined): number {
+  const mod = loadModule(file);
+  if (!mod) return EXIT.ERROR;
+  const target = out ?? file.replace(/\.bp$/, '') + '.bpc';
+  try {
+    fs.writeFileSync(target, writeBpc(mod));
+  } catch (e) {
+    userError(`cannot write '${target}': ${(e as Error).message}`);
+    return EXIT.ERROR;
+  }
+  return EXIT.OK;
+}
+
+function cmdDisasm(file: string, fn: string | undefined): number {
+  const mod = loadModule(file);
+  if (!mod) return EXIT.ERROR;
+  if (fn && !mod.functions.some((f) => f.name === fn)) {
+    userError(`no function '${fn}' (functions: ${mod.functions.map((f) => f.name).join(', ')})`);
+    return EXIT.ERROR;
+  }
+  const sources = new Map<number, ReturnType<typeof readSource> | null>();
+  const source = (fi: number, line: number) => {
+    if (!sources.has(fi)) {
+      try { sources.set(fi, readSource(mod.files[fi])); } catch { sources.set(fi, null); }
+    }
+    const s = sources.get(fi);
+    return s ? lineText(s, line) : '';
+  };
+  process.stdout.write(Buffer.from(printModule(mod, source, fn), 'latin1'));
+  return EXIT.OK;
 }
 
 export async function main(argv: string[]): Promise<void> {
   let code: number = EXIT.OK;
+  const file = (y: ReturnType<typeof yargs>, what = 'the .bp file') => y.positional('file', { type: 'string', demandOption: true, describe: what });
   try {
     await yargs(argv)
       .scriptName('bpjit')
       .usage('$0 <command> [options]\n\nBetterPython toolchain: register VM, x86-64 JIT tier, static executables.')
-      .command('check <file>', 'parse and type-check a program; prints diagnostics, exit code 0 or 1', (y) =>
-        y.positional('file', { type: 'string', demandOption: true, describe: 'the .bp file' }),
-        async (a) => { code = await cmdCheck(a.file as string); })
-      .command('run <file> [args..]', 'run a program (.bp or .bpc) on the VM; hot functions go native', (y) =>
-        y.positional('file', { type: 'string', demandOption: true, describe: 'the .bp or .bpc file' })
-          .positional('args', { type: 'string', array: true, describe: 'arguments for the program (after --)' })
+      .command('run <file> [args..]', 'run a program (.bp or .bpc); hot functions are compiled to native code', (y) =>
+        file(y, 'the .bp or .bpc file')
+          .positional('args', { type: 'string', array: true, describe: 'arguments for the program (put them after --)' })
           .option('jit', { type: 'boolean', default: true, describe: 'compile hot functions to native code (--no-jit: VM only)' }),
         async (a) => { code = await cmdRun(a.file as string, (a.args as string[] | undefined) ?? [], { jit: a.jit as boolean }); })
+      .command('check <file>', 'parse and type-check a program; prints diagnostics, exit code 0 or 1', (y) => file(y),
+        (a) => { code = cmdCheck(a.file as string); })
+      .command('compile <file>', 'compile a program to register bytecode (.bpc)', (y) =>
+        file(y).option('o', { alias: 'output', type: 'string', describe: 'output file (default: the input with .bpc)' }),
+        (a) => { code = cmdCompile(a.file as string, a.o as string | undefined); })
+      .command('disasm <file>', 'print the register bytecode with source lines', (y) =>
+        file(y, 'the .bp or .bpc file').option('fn', { type: 'string', describe: 'only this function' }),
+        (a) => { code = cmdDisasm(a.file as string, a.fn as string | undefined); })
       .demandCommand(1, 'bpjit needs a command; see bpjit --help')
       .strict()
       .recommendCommands()
       .help()
       .alias('h', 'help')
       .version(false)
-      .fail((msg, err, y) => {
+      .fail((msg, err) => {
         if (err) throw err;
-        process.stderr.write(`${y.help() && ''}bpjit: error: ${msg}\nRun 'bpjit --help' for usage.\n`);
+        process.stderr.write(`bpjit: error: ${msg}\nRun 'bpjit --help' for usage.\n`);
         process.exit(EXIT.USAGE);
       })
       .parseAsync();
   } catch (e) {
-    if (e instanceof InternalError) {
-      process.stderr.write(`bpjit: internal error: ${e.message}\n`);
-      if (process.env.BPJIT_DEBUG) process.stderr.write(String(e.stack) + '\n');
-      process.exit(EXIT.INTERNAL);
-    }
-    process.stderr.write(`bpjit: internal error: ${(e as Error).message}\n`);
+    const what = e instanceof InternalError ? e.message : String((e as Error)?.message ?? e);
+    process.stderr.write(`bpjit: internal error: ${what}\n`);
     if (process.env.BPJIT_DEBUG) process.stderr.write(String((e as Error).stack) + '\n');
+    else process.stderr.write('(set BPJIT_DEBUG=1 for details; please report this)\n');
     process.exit(EXIT.INTERNAL);
   }
   process.exitCode = code;
 }
+
+export { fileOk };

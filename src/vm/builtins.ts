@@ -18,6 +18,8 @@ export interface BuiltinCtx {
   readonly out: Output;
   readonly args: string[];
   rand: bigint;
+  /** The next line of standard input without its line ending ("" at end of input). */
+  readLine(): string;
 }
 
 /** Static types of one builtin call: argument descriptors and the result's. */
@@ -93,40 +95,6 @@ function sortArray(a: BPArray): void {
   for (let i = 0; i < items.length; i++) a.set(i, items[i]);
 }
 
-function readLine(): string {
-  return stdin.line();
-}
-
-/** Line reader over fd 0 (synchronous: the VM is synchronous). */
-const stdin = {
-  buf: Buffer.alloc(0),
-  eof: false,
-  line(): string {
-    for (;;) {
-      const nl = this.buf.indexOf(10);
-      if (nl >= 0 || this.eof) {
-        const end = nl >= 0 ? nl : this.buf.length;
-        let s = this.buf.subarray(0, end).toString('latin1');
-        this.buf = this.buf.subarray(nl >= 0 ? nl + 1 : end);
-        while (s.endsWith('\r') || s.endsWith('\n')) s = s.slice(0, -1);
-        return s;
-      }
-      const chunk = Buffer.alloc(65536);
-      let n = 0;
-      try {
-        n = require_fs().readSync(0, chunk, 0, chunk.length, null);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
-        n = 0;
-      }
-      if (n === 0) this.eof = true;
-      else this.buf = Buffer.concat([this.buf, chunk.subarray(0, n)]);
-    }
-  },
-};
-import fs from 'node:fs';
-const require_fs = () => fs;
-
 export function sleepMs(ms: number): void {
   if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
@@ -140,7 +108,7 @@ const CORE: Record<string, BuiltinImpl> = {
     const count = Math.max(0, num(a[2]));
     return start >= s.length ? '' : s.slice(start, start + count);
   },
-  read_line: () => readLine(),
+  read_line: (vm) => vm.readLine(),
   to_str: (_, a, d) => display(a[0], kindOf(d!.args[0])),
   clock_ms: () => Date.now(),
   exit: (vm, a) => {

@@ -4,16 +4,17 @@
 // handler tables without JS exceptions; runtime errors are JS exceptions (RtError) that end the
 // program with `error: <what> (at file:line)`.
 //
-// Profiling is always on and cheap: a per-function call count, an executed-instruction count
-// (one local increment per instruction, attributed at calls and returns), and per-pc counters
-// for branches (taken at pc, not taken at pc+1), loop back-edges and call sites.
+// Profiling is always on and cheap: a per-function call count and per-pc counters for branches
+// (taken at pc, not taken at pc+1), loop back-edges (trips at pc, exits at pc+1) and call sites.
+// Executed-instruction counts are not counted one by one: vm/profile.ts reconstructs every
+// basic block's count from these edge counts after the run.
 import { O } from '../bytecode/opcodes.js';
 import type { BytecodeModule, Const, Handler } from '../bytecode/module.js';
 import { kindOf, tupleDescs } from '../bytecode/tdesc.js';
 import * as I from './int64.js';
 import { BUILTIN_IMPLS, BuiltinCtx, callDescOf } from './builtins.js';
 import { RtError, ExitSignal } from './errors.js';
-import { Output } from './output.js';
+import { LineReader, Output } from './output.js';
 import { formatValue } from './format.js';
 import { mapFromPairs } from './maps.js';
 import {
@@ -38,7 +39,6 @@ export interface FnRt {
   /** Per-pc profile counters: branch taken/not taken, loop trips, call-site counts. */
   readonly prof: Float64Array;
   calls: number;
-  instrs: number;
   /** Installed by the JIT tier: runs the function natively (args are register values). */
   native: ((args: unknown[]) => unknown) | null;
 }
@@ -52,6 +52,10 @@ export interface VmOptions {
   /** Called when a function's calls or a loop's trips cross `threshold` (the JIT tier). */
   onHot?: (fn: FnRt, loopPc: number) => void;
   hotThreshold?: { calls: number; loops: number };
+  /** Standard input (default: fd 0, read as needed). */
+  stdin?: Buffer;
+  /** Where runtime error messages go (default: fd 2). */
+  stderr?: (text: string) => void;
 }
 
 const MAX_FRAMES = 1_000_000;
@@ -67,36 +71,28 @@ export class VM implements BuiltinCtx {
   readonly out: Output;
   readonly args: string[];
   R: unknown[] = new Array(1 << 12).fill(null);
-  private readonly fFn: Int32Array;
-  private readonly fPc: Int32Array;
-  private readonly fBp: Int32Array;
-  private readonly fDst: Int32Array;
-  private fcap = 1024;
-  private ffn: Int32Array;
-  private fpc: Int32Array;
-  private fbp: Int32Array;
-  private fdst: Int32Array;
+  /** Call frames, 4 ints each: caller function, return pc, caller bp, destination register. */
+  private frames: Int32Array = new Int32Array(4 * 1024);
   depth = 0;
+  /** First register above the executing frame (where a re-entrant call's frame starts). */
+  private top = 0;
   rand = 1n;
+  private readonly input: LineReader;
 
   constructor(readonly mod: BytecodeModule, readonly opts: VmOptions = {}) {
     this.out = opts.output ?? new Output(1);
+    this.input = new LineReader(opts.stdin);
     this.args = opts.args ?? [];
     this.consts = mod.consts.map(constValue);
     this.constDescs = mod.consts.map((c) => (c.tag === 'type' ? (c.value.includes('->') ? callDescOf(c.value) : c.value) : null));
     this.fns = mod.functions.map((f, index) => ({
       index, name: f.name, code: f.code, nregs: Math.max(1, f.regKinds.length), arity: f.arity, ncaps: f.ncaps, lines: f.lines,
       handlers: f.handlers, file: mod.files[f.file] ?? '?', defLine: f.defLine, regKinds: f.regKinds,
-      prof: new Float64Array(f.code.length), calls: 0, instrs: 0, native: null,
+      prof: new Float64Array(f.code.length), calls: 0, native: null,
     }));
     this.structs = mod.structs.map((s) => layoutOf(s.name, s.fields));
     this.classes = mod.classes.map((c, index) => ({ ...layoutOf(c.name, c.fields), index, vtable: Int32Array.from(c.vtable) }));
     this.globals = mod.globals.map((g) => this.zeroValue(g.type));
-    this.ffn = new Int32Array(this.fcap);
-    this.fpc = new Int32Array(this.fcap);
-    this.fbp = new Int32Array(this.fcap);
-    this.fdst = new Int32Array(this.fcap);
-    this.fFn = this.ffn; this.fPc = this.fpc; this.fBp = this.fbp; this.fDst = this.fdst;
   }
 
   /** Zero value of a type: 0, 0.0, false, "", empty containers, null for other references. */
@@ -131,7 +127,9 @@ export class VM implements BuiltinCtx {
       if (e instanceof RtError) {
         this.out.flush();
         const where = e.where ? ` (at ${e.where})` : '';
-        process.stderr.write(Buffer.from(`error: ${e.text}${where}\n`, 'latin1'));
+        const msg = `error: ${e.text}${where}\n`;
+        if (this.opts.stderr) this.opts.stderr(msg);
+        else process.stderr.write(Buffer.from(msg, 'latin1'));
         return 1;
       }
       this.out.flush();
@@ -143,13 +141,11 @@ export class VM implements BuiltinCtx {
   call(index: number, args: unknown[]): unknown {
     const base = this.depth;
     const fn = this.fns[index];
-    const bp = base === 0 ? 0 : this.fbp[base - 1] + this.frameTop;
+    const bp = this.top;
     this.ensureRegs(bp + fn.nregs);
     for (let i = 0; i < args.length; i++) this.R[bp + i] = args[i];
     return this.execute(fn, bp, base);
   }
-
-  private frameTop = 0;
 
   private ensureRegs(n: number): void {
     if (n <= this.R.length) return;
@@ -161,11 +157,10 @@ export class VM implements BuiltinCtx {
     this.R.fill(null, old);
   }
 
-  private growFrames(): void {
-    const cap = this.fcap * 2;
-    const g = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
-    this.ffn = g(this.ffn); this.fpc = g(this.fpc); this.fbp = g(this.fbp); this.fdst = g(this.fdst);
-    this.fcap = cap;
+  private growFrames(): Int32Array {
+    const b = new Int32Array(this.frames.length * 2);
+    b.set(this.frames);
+    return (this.frames = b);
   }
 
   /** Source location "file:line" of pc in fn. */
@@ -180,17 +175,15 @@ export class VM implements BuiltinCtx {
     let pc = 0;
     let bp = entryBp;
     let R = this.R;
-    let icount = 0;
     const fns = this.fns;
     const consts = this.consts;
     const maxFrames = this.opts.maxFrames ?? MAX_FRAMES;
     const hot = this.opts.onHot;
     const callThreshold = this.opts.hotThreshold?.calls ?? Infinity;
     const loopThreshold = this.opts.hotThreshold?.loops ?? Infinity;
-    this.frameTop = fn.nregs;
+    let frames = this.frames;
     try {
       for (;;) {
-        icount++;
         switch (code[pc]) {
           case O.nop: pc += 1; break;
           case O.loadi: R[bp + code[pc + 1]] = code[pc + 2]; pc += 3; break;
@@ -212,7 +205,13 @@ export class VM implements BuiltinCtx {
             else R[bp + code[pc + 1]] = I.sub(a as I.Int, b as I.Int);
             pc += 4; break;
           }
-          case O.mul_i: R[bp + code[pc + 1]] = I.mul(R[bp + code[pc + 2]] as I.Int, R[bp + code[pc + 3]] as I.Int); pc += 4; break;
+          case O.mul_i: {
+            const a = R[bp + code[pc + 2]], b = R[bp + code[pc + 3]];
+            let r;
+            if (typeof a === 'number' && typeof b === 'number' && (r = a * b) <= 9007199254740991 && r >= -9007199254740991) R[bp + code[pc + 1]] = r + 0;
+            else R[bp + code[pc + 1]] = I.mul(a as I.Int, b as I.Int);
+            pc += 4; break;
+          }
           case O.div_i: case O.mod_i: {
             const b = R[bp + code[pc + 3]] as I.Int;
             if (b === 0) throw new RtError('DIV_ZERO');
@@ -258,7 +257,6 @@ export class VM implements BuiltinCtx {
           case O.loop: {
             const trips = ++prof[pc];
             if (trips >= loopThreshold && hot) {
-              this.flushCounts(fn, icount); icount = 0;
               hot(fn, code[pc + 1]);
             }
             pc = code[pc + 1];
@@ -288,6 +286,38 @@ export class VM implements BuiltinCtx {
           case O.jne_i:
             if (R[bp + code[pc + 1]] !== R[bp + code[pc + 2]]) { prof[pc]++; pc = code[pc + 3]; } else { prof[pc + 1]++; pc += 4; }
             break;
+          case O.jlt_ik:
+            if ((R[bp + code[pc + 1]] as number) < code[pc + 2]) { prof[pc]++; pc = code[pc + 3]; } else { prof[pc + 1]++; pc += 4; }
+            break;
+          case O.jle_ik:
+            if ((R[bp + code[pc + 1]] as number) <= code[pc + 2]) { prof[pc]++; pc = code[pc + 3]; } else { prof[pc + 1]++; pc += 4; }
+            break;
+          case O.jgt_ik:
+            if ((R[bp + code[pc + 1]] as number) > code[pc + 2]) { prof[pc]++; pc = code[pc + 3]; } else { prof[pc + 1]++; pc += 4; }
+            break;
+          case O.jge_ik:
+            if ((R[bp + code[pc + 1]] as number) >= code[pc + 2]) { prof[pc]++; pc = code[pc + 3]; } else { prof[pc + 1]++; pc += 4; }
+            break;
+          case O.jeq_ik:
+            if (R[bp + code[pc + 1]] === code[pc + 2]) { prof[pc]++; pc = code[pc + 3]; } else { prof[pc + 1]++; pc += 4; }
+            break;
+          case O.jne_ik:
+            if (R[bp + code[pc + 1]] !== code[pc + 2]) { prof[pc]++; pc = code[pc + 3]; } else { prof[pc + 1]++; pc += 4; }
+            break;
+          case O.forlt: case O.forgt: {
+            const ri = bp + code[pc + 1];
+            const a = R[ri];
+            let v;
+            if (typeof a !== 'number' || (v = a + code[pc + 3]) > 9007199254740991 || v < -9007199254740991) v = I.add(a as I.Int, code[pc + 3]);
+            R[ri] = v;
+            const end = R[bp + code[pc + 2]] as number;
+            if (code[pc] === O.forlt ? v < end : v > end) {
+              const trips = ++prof[pc];
+              if (trips >= loopThreshold && hot) hot(fn, code[pc + 4]);
+              pc = code[pc + 4];
+            } else { prof[pc + 1]++; pc += 5; }
+            break;
+          }
           case O.call: case O.callv: case O.callm: {
             const op = code[pc];
             const n = code[pc + 3];
@@ -305,16 +335,14 @@ export class VM implements BuiltinCtx {
               callee = fns[self.c.vtable[code[pc + 2]]];
             }
             prof[pc]++;
-            const calls = ++callee.calls;
-            if (calls >= callThreshold && hot && callee.native === null) {
-              this.flushCounts(fn, icount); icount = 0;
+            if (++callee.calls >= callThreshold && hot !== undefined && callee.native === null) {
+              this.top = bp + fn.nregs;
               hot(callee, -1);
             }
             if (callee.native !== null) {
               const args: unknown[] = caps ? [...caps] : [];
               for (let i = 0; i < n; i++) args.push(R[bp + code[pc + 4 + i]]);
-              this.frameTop = fn.nregs;
-              this.depth = this.depth; // native code runs on its own stack
+              this.top = bp + fn.nregs;
               R[bp + code[pc + 1]] = callee.native(args);
               R = this.R;
               pc += 4 + n;
@@ -325,28 +353,25 @@ export class VM implements BuiltinCtx {
             let k = 0;
             if (caps !== null) for (; k < caps.length; k++) R[nbp + k] = caps[k];
             for (let i = 0; i < n; i++) R[nbp + k + i] = R[bp + code[pc + 4 + i]];
-            const d = this.depth;
-            if (d >= maxFrames) throw new RtError('STACK_OVERFLOW', '', `${callee.file}:${callee.defLine}`);
-            if (d >= this.fcap) this.growFrames();
-            this.ffn[d] = fn.index;
-            this.fpc[d] = pc + 4 + n;
-            this.fbp[d] = bp;
-            this.fdst[d] = code[pc + 1];
-            this.depth = d + 1;
-            fn.instrs += icount; icount = 0;
+            const depth = this.depth;
+            if (depth >= maxFrames) throw new RtError('STACK_OVERFLOW', '', `${callee.file}:${callee.defLine}`);
+            const f4 = depth * 4;
+            if (f4 >= frames.length) frames = this.growFrames();
+            frames[f4] = fn.index;
+            frames[f4 + 1] = pc + 4 + n;
+            frames[f4 + 2] = bp;
+            frames[f4 + 3] = code[pc + 1];
+            this.depth = depth + 1;
             fn = callee; code = fn.code; prof = fn.prof; bp = nbp; pc = 0;
-            this.frameTop = fn.nregs;
             break;
           }
           case O.ret: case O.retv: {
             const v = code[pc] === O.ret ? R[bp + code[pc + 1]] : null;
-            fn.instrs += icount; icount = 0;
             if (this.depth === base) return v;
-            const d = --this.depth;
-            fn = fns[this.ffn[d]]; code = fn.code; prof = fn.prof;
-            pc = this.fpc[d]; bp = this.fbp[d];
-            R[bp + this.fdst[d]] = v;
-            this.frameTop = fn.nregs;
+            const f4 = --this.depth * 4;
+            fn = fns[frames[f4]]; code = fn.code; prof = fn.prof;
+            pc = frames[f4 + 1]; bp = frames[f4 + 2];
+            R[bp + frames[f4 + 3]] = v;
             break;
           }
           case O.callb: {
@@ -354,8 +379,7 @@ export class VM implements BuiltinCtx {
             const args = new Array(n);
             for (let i = 0; i < n; i++) args[i] = R[bp + code[pc + 5 + i]];
             const k = code[pc + 3];
-            this.frameTop = fn.nregs;
-            this.curBp = bp;
+            this.top = bp + fn.nregs;
             R[bp + code[pc + 1]] = BUILTIN_IMPLS[code[pc + 2]](this, args, k >= 0 ? this.constDescs[k] as never : null);
             R = this.R;
             pc += 5 + n;
@@ -533,11 +557,9 @@ export class VM implements BuiltinCtx {
                 break;
               }
               if (this.depth === base) throw new RtError('UNHANDLED', msg as string, throwSite);
-              fn.instrs += icount; icount = 0;
-              const d = --this.depth;
-              fn = fns[this.ffn[d]]; code = fn.code; prof = fn.prof;
-              p = this.fpc[d] - 1; bp = this.fbp[d];
-              this.frameTop = fn.nregs;
+              const f4 = --this.depth * 4;
+              fn = fns[frames[f4]]; code = fn.code; prof = fn.prof;
+              p = frames[f4 + 1] - 1; bp = frames[f4 + 2];
             }
             break;
           }
@@ -546,7 +568,7 @@ export class VM implements BuiltinCtx {
         }
       }
     } catch (e) {
-      fn.instrs += icount;
+      this.depth = base;
       if (e instanceof RtError && !e.where) e.where = this.where(fn, pc);
       if (e instanceof RangeError && /call stack/i.test(e.message)) {
         const err = new RtError('STACK_OVERFLOW');
@@ -555,12 +577,6 @@ export class VM implements BuiltinCtx {
       }
       throw e;
     }
-  }
-
-  curBp = 0;
-
-  private flushCounts(fn: FnRt, n: number): void {
-    fn.instrs += n;
   }
 
   private tupleKindCache = new Map<number, Kind[]>();
@@ -572,6 +588,11 @@ export class VM implements BuiltinCtx {
     }
     return ks;
   }
+
+  readLine(): string {
+    return this.input.line();
+  }
+
 
   callExtern(index: number, args: unknown[]): unknown {
     return callExternFn(this, index, args);

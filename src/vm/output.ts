@@ -44,3 +44,36 @@ export class Output {
     return (this.captured ?? []).join('');
   }
 }
+
+/** Lines of standard input: from a buffer (tests) or read from fd 0 as needed. */
+export class LineReader {
+  private buf: Buffer;
+  private eof: boolean;
+  constructor(given?: Buffer) {
+    this.buf = given ?? Buffer.alloc(0);
+    this.eof = given !== undefined;
+  }
+
+  line(): string {
+    for (;;) {
+      const nl = this.buf.indexOf(10);
+      if (nl >= 0 || this.eof) {
+        const end = nl >= 0 ? nl : this.buf.length;
+        let s = this.buf.subarray(0, end).toString('latin1');
+        this.buf = this.buf.subarray(nl >= 0 ? nl + 1 : end);
+        while (s.endsWith('\r') || s.endsWith('\n')) s = s.slice(0, -1);
+        return s;
+      }
+      const chunk = Buffer.alloc(65536);
+      let n = 0;
+      try {
+        n = fs.readSync(0, chunk, 0, chunk.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+        n = 0;
+      }
+      if (n === 0) this.eof = true;
+      else this.buf = Buffer.concat([this.buf, chunk.subarray(0, n)]);
+    }
+  }
+}

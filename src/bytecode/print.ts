@@ -1,0 +1,86 @@
+// Bytecode → text, for `bpjit disasm` and golden tests: one instruction per line with its pc,
+// operands decoded by the opcode table (registers as rN, constants with their value, function
+// and builtin names), grouped under the source lines they came from.
+import { BUILTINS } from '../lang/builtins.js';
+import { quote } from '../vm/values.js';
+import type { BcFunction, BytecodeModule, Const } from './module.js';
+import { KIND_NAMES, OPS, instrLength } from './opcodes.js';
+
+const BUILTIN_NAMES = new Map([...BUILTINS.values()].map((b) => [b.id, b.name]));
+
+export function constText(c: Const): string {
+  switch (c.tag) {
+    case 'int': return String(c.value);
+    case 'float': return Number.isInteger(c.value) ? c.value.toFixed(1) : String(c.value);
+    case 'str': return quote(c.value);
+    case 'type': return `<${c.value}>`;
+    case 'spec': return `'${c.value}'`;
+  }
+}
+
+/** Text of the instruction at pc. */
+export function printInstr(mod: BytecodeModule, fn: BcFunction, pc: number): string {
+  const code = fn.code;
+  const def = OPS[code[pc]];
+  if (!def) return `<bad opcode ${code[pc]}>`;
+  const parts: string[] = [];
+  let p = pc + 1;
+  const operand = (letter: string): string => {
+    const v = code[p++];
+    switch (letter) {
+      case 'd': case 'r': return `r${v}`;
+      case 'i': return String(v);
+      case 'k': return v < 0 ? '-' : constText(mod.consts[v]);
+      case 'j': return `@${v}`;
+      case 'f': return mod.functions[v]?.name ?? `#${v}`;
+      case 'b': return BUILTIN_NAMES.get(v) ?? `builtin#${v}`;
+      case 'g': return `g${v}:${mod.globals[v]?.name ?? '?'}`;
+      case 't': return String(v);
+      case 'x': return KIND_NAMES[v] ?? String(v);
+      case 's': return `slot${v}`;
+      default: return String(v);
+    }
+  };
+  for (const letter of def.ops) {
+    if (letter === '*') {
+      const n = code[p++];
+      const regs: string[] = [];
+      for (let i = 0; i < n; i++) regs.push(`r${code[p++]}`);
+      parts.push(`(${regs.join(', ')})`);
+    } else if (letter === '%') {
+      const n = code[p++];
+      const regs: string[] = [];
+      for (let i = 0; i < n; i++) { regs.push(`r${code[p]}:${constText(mod.consts[code[p + 1]]).slice(1, -1)}`); p += 2; }
+      parts.push(`(${regs.join(', ')})`);
+    } else parts.push(operand(letter));
+  }
+  if (def.name === 'callx') parts[1] = mod.externs[code[pc + 2]]?.name ?? parts[1];
+  return `${def.name} ${parts.join(', ')}`.trimEnd();
+}
+
+export function printFunction(mod: BytecodeModule, fn: BcFunction, source?: (line: number) => string): string {
+  const regs = Array.from(fn.regKinds, (_, i) => `r${i}:${fn.regTypes[i] ?? KIND_NAMES[fn.regKinds[i]]}`);
+  let out = `function ${fn.name} (arity ${fn.arity}${fn.ncaps ? `, ${fn.ncaps} captured` : ''}) -> ${fn.ret}\n`;
+  out += `  registers: ${regs.join(' ') || '-'}\n`;
+  let lastLine = -1;
+  for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code, pc)) {
+    const line = fn.lines[pc];
+    if (line !== lastLine && line > 0) {
+      const src = source ? source(line).trim() : '';
+      out += `  ; ${mod.files[fn.file]}:${line}${src ? `  ${src}` : ''}\n`;
+      lastLine = line;
+    }
+    out += `  ${String(pc).padStart(5)}  ${printInstr(mod, fn, pc)}\n`;
+  }
+  for (const h of fn.handlers) out += `  handler [@${h.start}, @${h.end}) -> @${h.target}${h.reg >= 0 ? ` (message in r${h.reg})` : ''}\n`;
+  return out;
+}
+
+export function printModule(mod: BytecodeModule, source?: (file: number, line: number) => string, only?: string): string {
+  const parts: string[] = [];
+  for (const fn of mod.functions) {
+    if (only && fn.name !== only) continue;
+    parts.push(printFunction(mod, fn, source ? (l) => source(fn.file, l) : undefined));
+  }
+  return parts.join('\n');
+}
