@@ -78,11 +78,13 @@ class Checker {
     let main: FuncInfo | null = null;
     if (entry) {
       main = entry.functions.get('main') ?? null;
+      if (main && main.params.length > 0) this.err(main.span, `'main' must not take parameters (use argv() for arguments)`);
       if (!main) {
+        // As in the reference, a file without main starts at its first function.
         const first = entry.ast.decls.find((d): d is FuncDecl => d.kind === 'func');
-        main = first ? entry.functions.get(first.name) ?? null : null;
+        const f = first ? entry.functions.get(first.name) ?? null : null;
+        main = f && f.params.length === 0 ? f : null;
       }
-      if (main && main.params.length > 0) this.err(main.span, `the entry function '${main.shortName}' must not take parameters (use argv() for arguments)`);
     }
     return this.result(main);
   }

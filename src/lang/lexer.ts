@@ -16,6 +16,7 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
   const toks: Token[] = [];
   const indents = [0];
   let pos = baseOffset;
+  const open: number[] = []; // offsets of unclosed brackets
   let depth = 0; // bracket nesting
   let atLineStart = !subExpr;
   const err = (start: number, end: number, msg: string) => diags.error(span(file, start, Math.max(end, start + 1)), msg);
@@ -78,6 +79,11 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
       pos++;
       continue;
     }
+    if (c === '\\' && subExpr && text[pos + 1] === '"') {
+      // Inside an f-string interpolation a string literal is written \"...\".
+      pos = lexString(pos + 1, false, pos, true);
+      continue;
+    }
     if (c === '\\') {
       let p = pos + 1;
       while (p < endOffset && (text[p] === ' ' || text[p] === '\t' || text[p] === '\r')) p++;
@@ -100,8 +106,14 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
     const two = text.slice(pos, pos + 2);
     if (THREE.includes(two)) { push(two as TokenKind, pos, pos + 2); pos += 2; continue; }
     if (SINGLE.includes(c)) {
-      if (c === '(' || c === '[' || c === '{') depth++;
-      else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
+      if (c === '(' || c === '[' || c === '{') { depth++; open.push(pos); }
+      else if (c === ')' || c === ']' || c === '}') {
+        if (depth > 0) {
+          const o = text[open.pop()!];
+          if ('([{'.indexOf(o) !== ')]}'.indexOf(c)) err(pos, pos + 1, `'${c}' does not match '${o}'`);
+          depth--;
+        } else if (!subExpr) err(pos, pos + 1, `unmatched '${c}'`);
+      }
       push(c as TokenKind, pos, pos + 1);
       pos++;
       continue;
@@ -111,6 +123,7 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
     err(pos, pos + 1, `unexpected character '${shown}'${hint}`);
     pos++;
   }
+  if (open.length > 0 && !subExpr) err(open[0], open[0] + 1, `'${text[open[0]]}' was never closed`);
   if (!subExpr) {
     if (toks.length > 0 && last().kind !== 'newline') push('newline', endOffset, endOffset);
     while (indents.length > 1) { indents.pop(); push('dedent', endOffset, endOffset); }
@@ -159,11 +172,15 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
   }
 
   /** Scans a string literal whose opening quote is at q; f-strings keep their raw body for the parser. */
-  function lexString(q: number, isF: boolean, start: number): number {
+  function lexString(q: number, isF: boolean, start: number, inFstr = false): number {
     let p = q + 1;
     let out = '';
     while (p < endOffset && text[p] !== '"') {
       if (text[p] === '\n') break;
+      if (inFstr && text[p] === '\\' && text[p + 1] === '"') {
+        push('str', start, p + 2, out);
+        return p + 2;
+      }
       if (text[p] === '\\' && p + 1 < endOffset && text[p + 1] !== '\n') {
         if (!isF) out += unescape(text[p + 1]);
         p += 2;

@@ -26,12 +26,7 @@ export function parseModule(file: SourceFile, name: string, diags: DiagBag): Mod
 
 /** Parses the text file.text[start, end) as one expression (f-string interpolations). */
 function parseSubExpr(file: SourceFile, start: number, end: number, diags: DiagBag): Expr | null {
-  // Inside an f-string a quote is written \" ; blank the backslash (same length, so every
-  // offset still points into the real file) and lex the region as ordinary code.
-  const region = file.text.slice(start, end).replace(/\\"/g, ' "');
-  const text = file.text.slice(0, start) + region + file.text.slice(end);
-  const shadow: SourceFile = { path: file.path, text, lineStarts: file.lineStarts };
-  const toks = lex(shadow, diags, start, end, true).map((t) => ({ ...t }));
+  const toks = lex(file, diags, start, end, true);
   const p = new Parser(file, toks, diags);
   try {
     const e = p.expression();
