@@ -1,0 +1,111 @@
+// `npm run bench [-- --runs N --only fib,sieve --tiers vm,jit,aot,gcc-O2,gcc-O0,python]`
+// Runs ../shared/bench/*.bp on every available tier, checks each output against NAME.expected,
+// and prints a table of median wall-clock milliseconds with ratios against the reference VM's
+// published timings (../shared/bench/REFERENCE.md) and against gcc -O2 measured in the same run.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bench = path.resolve(root, '../shared/bench');
+const bpjit = path.join(root, 'bin/bpjit');
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const runs = Number(arg('runs') ?? 3);
+const only = arg('only')?.split(',');
+const names = fs.readdirSync(bench).filter((f) => f.endsWith('.bp')).map((f) => f.slice(0, -3)).filter((n) => !only || only.includes(n)).sort();
+
+function reference(): Map<string, number> {
+  const m = new Map<string, number>();
+  const text = fs.readFileSync(path.join(bench, 'REFERENCE.md'), 'utf8');
+  for (const line of text.split('\n')) {
+    const cells = line.split('|').map((c) => c.trim());
+    if (cells.length > 3 && names.includes(cells[1])) m.set(cells[1], Number(cells[2].split(' ')[0]));
+  }
+  return m;
+}
+
+const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-bench-'));
+
+interface Tier {
+  name: string;
+  /** Prepares the benchmark (compile, build); returns the command to time, or null if unavailable. */
+  prepare(n: string): string[] | null;
+}
+
+const TIERS: Tier[] = [
+  { name: 'vm', prepare: (n) => [bpjit, 'run', '--no-jit', path.join(bench, `${n}.bp`)] },
+  { name: 'jit', prepare: (n) => [bpjit, 'run', path.join(bench, `${n}.bp`)] },
+  {
+    name: 'aot',
+    prepare: (n) => {
+      const exe = path.join(tmp, `${n}.bpjit`);
+      const r = spawnSync(bpjit, ['build', path.join(bench, `${n}.bp`), '-o', exe], { encoding: 'utf8' });
+      return r.status === 0 ? [exe] : null;
+    },
+  },
+  ...['O2', 'O0'].map((o) => ({
+    name: `gcc-${o}`,
+    prepare: (n: string) => {
+      if (!have('gcc')) return null;
+      const exe = path.join(tmp, `${n}.${o}`);
+      execFileSync('gcc', [`-${o}`, '-o', exe, path.join(bench, `${n}.c`), '-lm']);
+      return [exe];
+    },
+  })),
+  { name: 'python', prepare: (n) => (have('python3') ? ['python3', path.join(bench, `${n}.py`)] : null) },
+];
+const wanted = arg('tiers')?.split(',');
+const tiers = TIERS.filter((t) => !wanted || wanted.includes(t.name));
+
+function time(cmd: string[], expected: string): number | string {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'latin1', maxBuffer: 1 << 26 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) return `exit ${r.status}`;
+  if (r.stdout !== expected) return 'WRONG';
+  return ms;
+}
+
+const ref = reference();
+const results = new Map<string, Map<string, number | string>>();
+for (const n of names) {
+  const expected = fs.readFileSync(path.join(bench, `${n}.expected`), 'latin1');
+  const row = new Map<string, number | string>();
+  for (const t of tiers) {
+    const cmd = t.prepare(n);
+    if (!cmd) { row.set(t.name, 'n/a'); continue; }
+    const samples: number[] = [];
+    let failure: string | null = null;
+    time(cmd, expected); // warm-up (file cache, JIT of node itself)
+    for (let i = 0; i < runs; i++) {
+      const r = time(cmd, expected);
+      if (typeof r === 'string') { failure = r; break; }
+      samples.push(r);
+    }
+    samples.sort((a, b) => a - b);
+    row.set(t.name, failure ?? samples[Math.floor(samples.length / 2)]);
+    process.stderr.write(`${n} ${t.name}: ${String(row.get(t.name))}\n`);
+  }
+  results.set(n, row);
+}
+
+const fmt = (v: number | string | undefined) => (typeof v === 'number' ? v.toFixed(0) : v ?? '-');
+const ratio = (a: number | string | undefined, b: number | string | undefined) =>
+  typeof a === 'number' && typeof b === 'number' ? (a / b).toFixed(2) + 'x' : '-';
+const header = ['benchmark', 'reference VM', ...tiers.map((t) => t.name), 'vm/ref', 'jit/ref', 'aot/ref', 'aot/gcc-O2', 'jit vs vm'];
+const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+for (const n of names) {
+  const r = results.get(n)!;
+  lines.push(`| ${[n, String(ref.get(n) ?? '-'), ...tiers.map((t) => fmt(r.get(t.name))),
+    ratio(r.get('vm'), ref.get(n)), ratio(r.get('jit'), ref.get(n)), ratio(r.get('aot'), ref.get(n)), ratio(r.get('aot'), r.get('gcc-O2')),
+    ratio(r.get('vm'), r.get('jit'))].join(' | ')} |`);
+}
+console.log(`Median wall-clock ms of ${runs} runs after a warm-up (${os.cpus()[0]?.model ?? 'cpu'}); ratios: time / reference time (lower is better), "jit vs vm" = speed-up.`);
+console.log(lines.join('\n'));
+fs.rmSync(tmp, { recursive: true, force: true });
