@@ -140,6 +140,9 @@ export function split(v: Int, out: Int32Array, at: number): void {
 export function join(buf: Int32Array, at: number): Int {
   const lo = buf[at], hi = buf[at + 1];
   if (hi === lo >> 31) return lo;
-  if (hi > -2097152 && hi < 2097152) return hi * 4294967296 + (lo >>> 0);
+  if (hi >= -2097152 && hi < 2097152) {
+    const v = hi * 4294967296 + (lo >>> 0);
+    if (v >= -9007199254740991) return v;
+  }
   return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
 }
