@@ -1,20 +1,74 @@
 // The command line: yargs commands that hand over to src/driver. Every command has --help; bad
 // usage exits 2, compile and runtime errors exit 1, an internal error 70 (see exit-codes.ts).
 import fs from 'node:fs';
-import yargs from 'yargs';
 import { writeBpc } from '../bytecode/bpc.js';
 import { printModule } from '../bytecode/print.js';
 import { InternalError } from '../lang/diag.js';
 import { lineText, readSource } from '../lang/source.js';
 import { VM } from '../vm/interp.js';
+import { JitTier } from '../jit/tier.js';
+import { collectProfile, formatReport, StackSampler } from '../vm/profile.js';
 import { EXIT } from './exit-codes.js';
 import { checkSource, fileOk, loadModule, userError } from './load.js';
 
-async function cmdRun(file: string, args: string[], opts: { jit: boolean }): Promise<number> {
+/** The JIT threshold: --jit-threshold, else BPJIT_JIT_THRESHOLD, else the reference's 100 calls. */
+function jitThreshold(flag: number | undefined): number {
+  const env = Number(process.env.BPJIT_JIT_THRESHOLD);
+  return flag ?? (Number.isFinite(env) && env > 0 ? env : 100);
+}
+
+/** Calls and loop trips that make code hot for a given --jit-threshold. */
+function hotLimits(threshold: number): { calls: number; loops: number } {
+  return threshold <= 1 ? { calls: 1, loops: 1 } : { calls: threshold, loops: 10 * threshold };
+}
+
+async function cmdRun(file: string, args: string[], opts: { jit: boolean; threshold?: number }): Promise<number> {
   const mod = loadModule(file);
   if (!mod) return EXIT.ERROR;
-  void opts;
-  return new VM(mod, { args }).run();
+  if (!opts.jit) return new VM(mod, { args }).run();
+  let tier: JitTier | null = null;
+  const jit = { threshold: jitThreshold(opts.threshold) };
+  const vm: VM = new VM(mod, {
+    args,
+    hotThreshold: hotLimits(jit.threshold),
+    onHot: (fn, pc) => (tier ??= new JitTier(vm, mod, jit)).onHot(fn, pc),
+  });
+  return vm.run();
+}
+
+async function cmdProfile(file: string, args: string[], opts: { jit: boolean; threshold?: number; output?: string; folded?: string }): Promise<number> {
+  const mod = loadModule(file);
+  if (!mod) return EXIT.ERROR;
+  let tier: JitTier | null = null;
+  const jit = { threshold: jitThreshold(opts.threshold), timing: true };
+  const sampler = new StackSampler();
+  const limits = hotLimits(jit.threshold);
+  const vm: VM = new VM(mod, {
+    args,
+    hotThreshold: { calls: 0, loops: 0 },
+    onHot: (fn, pc, n) => {
+      sampler.tick(vm, fn);
+      if (!opts.jit || n < (pc < 0 ? limits.calls : limits.loops)) return null;
+      return (tier ??= new JitTier(vm, mod, jit)).onHot(fn, pc);
+    },
+  });
+  const t0 = process.hrtime.bigint();
+  const code = vm.run();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const data = collectProfile(mod, vm.fns, file, (tier as JitTier | null)?.states);
+  process.stderr.write(formatReport(data, ms));
+  const out = opts.output ?? file.replace(/\.bpc?$/, '') + '.bpprof';
+  try {
+    fs.writeFileSync(out, JSON.stringify(data, null, 1) + '\n');
+    process.stderr.write(`profile written to ${out}\n`);
+    if (opts.folded) {
+      fs.writeFileSync(opts.folded, sampler.folded());
+      process.stderr.write(`folded stacks written to ${opts.folded}\n`);
+    }
+  } catch (e) {
+    userError(`cannot write the profile: ${(e as Error).message}`);
+  }
+  return code;
 }
 
 function cmdCheck(file: string): number {
@@ -53,9 +107,42 @@ function cmdDisasm(file: string, fn: string | undefined): number {
   return EXIT.OK;
 }
 
+/**
+ * `bpjit run FILE [--no-jit] [--jit-threshold N] [-- ARGS]` without loading yargs, whose import
+ * alone costs about 100 ms — most of a small program's run. Anything else (help, unknown options,
+ * other commands) goes through yargs, so behaviour and messages stay yargs's.
+ */
+function simpleRun(argv: string[]): { file: string; args: string[]; jit: boolean; threshold?: number } | null {
+  if (argv[0] !== 'run') return null;
+  let jit = true, threshold: number | undefined, file: string | undefined;
+  let i = 1;
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') { i++; break; }
+    if (a === '--no-jit') jit = false;
+    else if (a === '--jit') jit = true;
+    else if (a === '--jit-threshold' && /^\d+$/.test(argv[i + 1] ?? '')) threshold = Number(argv[++i]);
+    else if (/^--jit-threshold=\d+$/.test(a)) threshold = Number(a.split('=')[1]);
+    else if (a.startsWith('-')) return null;
+    else if (file === undefined) file = a;
+    else break;
+  }
+  return file === undefined ? null : { file, args: argv.slice(i), jit, threshold };
+}
+
 export async function main(argv: string[]): Promise<void> {
   let code: number = EXIT.OK;
-  const file = (y: ReturnType<typeof yargs>, what = 'the .bp file') => y.positional('file', { type: 'string', demandOption: true, describe: what });
+  const quick = simpleRun(argv);
+  if (quick) {
+    try {
+      process.exitCode = await cmdRun(quick.file, quick.args, quick);
+    } catch (e) {
+      internalError(e);
+    }
+    return;
+  }
+  const yargs = (await import('yargs')).default;
+  const file = (y: import('yargs').Argv, what = 'the .bp file') => y.positional('file', { type: 'string', demandOption: true, describe: what });
   try {
     await yargs(argv)
       .scriptName('bpjit')
@@ -63,8 +150,21 @@ export async function main(argv: string[]): Promise<void> {
       .command('run <file> [args..]', 'run a program (.bp or .bpc); hot functions are compiled to native code', (y) =>
         file(y, 'the .bp or .bpc file')
           .positional('args', { type: 'string', array: true, describe: 'arguments for the program (put them after --)' })
-          .option('jit', { type: 'boolean', default: true, describe: 'compile hot functions to native code (--no-jit: VM only)' }),
-        async (a) => { code = await cmdRun(a.file as string, (a.args as string[] | undefined) ?? [], { jit: a.jit as boolean }); })
+          .option('jit', { type: 'boolean', default: true, describe: 'compile hot functions to native code (--no-jit: VM only)' })
+          .option('jit-threshold', { type: 'number', describe: 'calls before a function goes native (loops: 10x as many trips; 1: everything eligible at once; default 100, or BPJIT_JIT_THRESHOLD)' }),
+        async (a) => { code = await cmdRun(a.file as string, (a.args as string[] | undefined) ?? [], { jit: a.jit as boolean, threshold: a.jitThreshold as number | undefined }); })
+      .command('profile <file> [args..]', 'run a program under the profiler; report on stderr, data in FILE.bpprof', (y) =>
+        file(y, 'the .bp or .bpc file')
+          .positional('args', { type: 'string', array: true, describe: 'arguments for the program (put them after --)' })
+          .option('jit', { type: 'boolean', default: true, describe: 'let hot functions go native, as bpjit run does' })
+          .option('jit-threshold', { type: 'number', describe: 'as for bpjit run' })
+          .option('o', { alias: 'output', type: 'string', describe: 'where to write the profile data (JSON; default FILE.bpprof)' })
+          .option('folded', { type: 'string', describe: 'also write folded stacks (flamegraph.pl, speedscope) to this file' }),
+        async (a) => {
+          code = await cmdProfile(a.file as string, (a.args as string[] | undefined) ?? [], {
+            jit: a.jit as boolean, threshold: a.jitThreshold as number | undefined, output: a.o as string | undefined, folded: a.folded as string | undefined,
+          });
+        })
       .command('check <file>', 'parse and type-check a program; prints diagnostics, exit code 0 or 1', (y) => file(y),
         (a) => { code = cmdCheck(a.file as string); })
       .command('compile <file>', 'compile a program to register bytecode (.bpc)', (y) =>
@@ -86,13 +186,17 @@ export async function main(argv: string[]): Promise<void> {
       })
       .parseAsync();
   } catch (e) {
-    const what = e instanceof InternalError ? e.message : String((e as Error)?.message ?? e);
-    process.stderr.write(`bpjit: internal error: ${what}\n`);
-    if (process.env.BPJIT_DEBUG) process.stderr.write(String((e as Error).stack) + '\n');
-    else process.stderr.write('(set BPJIT_DEBUG=1 for details; please report this)\n');
-    process.exit(EXIT.INTERNAL);
+    internalError(e);
   }
   process.exitCode = code;
+}
+
+function internalError(e: unknown): never {
+  const what = e instanceof InternalError ? e.message : String((e as Error)?.message ?? e);
+  process.stderr.write(`bpjit: internal error: ${what}\n`);
+  if (process.env.BPJIT_DEBUG) process.stderr.write(String((e as Error).stack) + '\n');
+  else process.stderr.write('(set BPJIT_DEBUG=1 for details; please report this)\n');
+  process.exit(EXIT.INTERNAL);
 }
 
 export { fileOk };

@@ -49,8 +49,12 @@ export interface VmOptions {
   /** Where program output goes (default: fd 1). */
   output?: Output;
   maxFrames?: number;
-  /** Called when a function's calls or a loop's trips cross `threshold` (the JIT tier). */
-  onHot?: (fn: FnRt, loopPc: number) => void;
+  /**
+   * Called when a function's calls or a loop's trips cross `hotThreshold` (the JIT tier). For a
+   * loop it may return an on-stack-replacement entry: the VM then runs the rest of the function
+   * through it (it returns the function's result, or undefined when it declines).
+   */
+  onHot?: (fn: FnRt, loopPc: number, trips: number) => ((vm: VM, bp: number) => unknown) | null | void;
   hotThreshold?: { calls: number; loops: number };
   /** Standard input (default: fd 0, read as needed). */
   stdin?: Buffer;
@@ -163,6 +167,13 @@ export class VM implements BuiltinCtx {
     return (this.frames = b);
   }
 
+  /** Function indices of the frames below the executing one (outermost first). */
+  stack(): number[] {
+    const out: number[] = [];
+    for (let d = 0; d < this.depth; d++) out.push(this.frames[4 * d]);
+    return out;
+  }
+
   /** Source location "file:line" of pc in fn. */
   where(fn: FnRt, pc: number): string {
     return `${fn.file}:${fn.lines[pc] || fn.defLine}`;
@@ -256,10 +267,22 @@ export class VM implements BuiltinCtx {
           case O.jmp: pc = code[pc + 1]; break;
           case O.loop: {
             const trips = ++prof[pc];
-            if (trips >= loopThreshold && hot) {
-              hot(fn, code[pc + 1]);
-            }
             pc = code[pc + 1];
+            if (trips >= loopThreshold && hot) {
+              this.top = bp + fn.nregs;
+              const osr = hot(fn, pc, trips);
+              if (osr) {
+                const v = osr(this, bp);
+                if (v !== undefined) {
+                  if (this.depth === base) return v;
+                  const f4 = --this.depth * 4;
+                  fn = fns[frames[f4]]; code = fn.code; prof = fn.prof;
+                  pc = frames[f4 + 1]; bp = frames[f4 + 2];
+                  R = this.R; frames = this.frames;
+                  R[bp + frames[f4 + 3]] = v;
+                }
+              }
+            }
             break;
           }
           case O.jt:
@@ -313,8 +336,22 @@ export class VM implements BuiltinCtx {
             const end = R[bp + code[pc + 2]] as number;
             if (code[pc] === O.forlt ? v < end : v > end) {
               const trips = ++prof[pc];
-              if (trips >= loopThreshold && hot) hot(fn, code[pc + 4]);
               pc = code[pc + 4];
+              if (trips >= loopThreshold && hot) {
+                this.top = bp + fn.nregs;
+                const osr = hot(fn, pc, trips);
+                if (osr) {
+                  const r = osr(this, bp);
+                  if (r !== undefined) {
+                    if (this.depth === base) return r;
+                    const f4 = --this.depth * 4;
+                    fn = fns[frames[f4]]; code = fn.code; prof = fn.prof;
+                    pc = frames[f4 + 1]; bp = frames[f4 + 2];
+                    R = this.R; frames = this.frames;
+                    R[bp + frames[f4 + 3]] = r;
+                  }
+                }
+              }
             } else { prof[pc + 1]++; pc += 5; }
             break;
           }
@@ -337,19 +374,19 @@ export class VM implements BuiltinCtx {
             prof[pc]++;
             if (++callee.calls >= callThreshold && hot !== undefined && callee.native === null) {
               this.top = bp + fn.nregs;
-              hot(callee, -1);
+              hot(callee, -1, callee.calls);
             }
             if (callee.native !== null) {
               const args: unknown[] = caps ? [...caps] : [];
               for (let i = 0; i < n; i++) args.push(R[bp + code[pc + 4 + i]]);
               this.top = bp + fn.nregs;
               R[bp + code[pc + 1]] = callee.native(args);
-              R = this.R;
+              R = this.R; frames = this.frames;
               pc += 4 + n;
               break;
             }
             const nbp = bp + fn.nregs;
-            if (nbp + callee.nregs > R.length) { this.ensureRegs(nbp + callee.nregs); R = this.R; }
+            if (nbp + callee.nregs > R.length) { this.ensureRegs(nbp + callee.nregs); R = this.R; frames = this.frames; }
             let k = 0;
             if (caps !== null) for (; k < caps.length; k++) R[nbp + k] = caps[k];
             for (let i = 0; i < n; i++) R[nbp + k + i] = R[bp + code[pc + 4 + i]];
@@ -381,7 +418,7 @@ export class VM implements BuiltinCtx {
             const k = code[pc + 3];
             this.top = bp + fn.nregs;
             R[bp + code[pc + 1]] = BUILTIN_IMPLS[code[pc + 2]](this, args, k >= 0 ? this.constDescs[k] as never : null);
-            R = this.R;
+            R = this.R; frames = this.frames;
             pc += 5 + n;
             break;
           }

@@ -117,8 +117,30 @@ export function collectProfile(mod: BytecodeModule, fns: FnRt[], program: string
   return { version: 1, program, totalInstructions: functions.reduce((s, f) => s + f.instructions, 0), functions };
 }
 
+/**
+ * Stack samples for folded-stack output: every `every` calls and loop trips the VM reports, the
+ * current VM stack is recorded (native frames show as the VM frame that entered them).
+ */
+export class StackSampler {
+  private left: number;
+  private readonly counts = new Map<string, number>();
+  constructor(private readonly every = 1000) {
+    this.left = every;
+  }
+  tick(vm: { stack(): number[]; fns: FnRt[] }, current: FnRt): void {
+    if (--this.left > 0) return;
+    this.left = this.every;
+    const names = [...vm.stack().map((i) => vm.fns[i].name), current.name];
+    const key = names.join(';');
+    this.counts.set(key, (this.counts.get(key) ?? 0) + this.every);
+  }
+  folded(): string {
+    return [...this.counts].map(([k, n]) => `${k} ${n}`).join('\n') + '\n';
+  }
+}
+
 /** The human-readable report `bpjit profile` prints to stderr. */
-export function formatReport(p: ProfileData, top = 15): string {
+export function formatReport(p: ProfileData, wallMs: number, top = 15): string {
   const total = Math.max(1, p.totalInstructions);
   const fns = [...p.functions].filter((f) => f.calls > 0 || f.instructions > 0).sort((a, b) => b.instructions - a.instructions);
   const rows = fns.slice(0, top).map((f) => [
@@ -129,7 +151,7 @@ export function formatReport(p: ProfileData, top = 15): string {
   const head = ['function', 'share', 'instructions', 'calls', 'loop trips', 'native ms', 'tier'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  let out = `profile of ${p.program}: ${p.totalInstructions} bytecode instructions executed (VM) in ${fns.length} functions\n\n`;
+  let out = `profile of ${p.program}: ${wallMs.toFixed(0)} ms, ${p.totalInstructions} bytecode instructions executed in the VM, ${fns.length} functions\n\n`;
   out += line(head) + '\n' + rows.map(line).join('\n') + '\n';
   const loops = p.functions.flatMap((f) => f.loops.map((l) => ({ ...l, fn: f.name }))).filter((l) => l.trips > 0).sort((a, b) => b.trips - a.trips).slice(0, 8);
   if (loops.length) {

@@ -1,0 +1,48 @@
+// The native ABI's names and constants shared by the lowering, the in-process loader and the
+// linker: runtime entry points, the error-entry convention and program symbols.
+import { ERROR_ID } from '../vm/runtime-errors.js';
+
+/** Runtime entry points the lowering calls (all System V functions, see runtime-asm). */
+export const RT = {
+  error: 'bp_rt_error',
+  stackLimit: 'bp_rt_stack_limit',
+  printI64: 'bp_rt_print_i64',
+  printF64: 'bp_rt_print_f64',
+  printBool: 'bp_rt_print_bool',
+  printStr: 'bp_rt_print_str',
+  printSpace: 'bp_rt_print_space',
+  printNewline: 'bp_rt_print_newline',
+  clockMs: 'bp_rt_clock_ms',
+  sleep: 'bp_rt_sleep',
+  exit: 'bp_rt_exit',
+  fmod: 'bp_rt_math_fmod',
+  round: 'bp_rt_math_round',
+  pow: 'bp_rt_math_pow',
+  atan2: 'bp_rt_math_atan2',
+} as const;
+
+/** Float builtins that are one runtime call each: builtin name → runtime symbol. */
+export const MATH1: Record<string, string> = {
+  sin: 'bp_rt_math_sin', cos: 'bp_rt_math_cos', tan: 'bp_rt_math_tan', asin: 'bp_rt_math_asin',
+  acos: 'bp_rt_math_acos', atan: 'bp_rt_math_atan', exp: 'bp_rt_math_exp', log: 'bp_rt_math_log',
+  log10: 'bp_rt_math_log10', log2: 'bp_rt_math_log2', fround: 'bp_rt_math_round',
+};
+
+/** The program's entry, called by the runtime's _start: runs $init and main, returns the status. */
+export const PROGRAM_MAIN = 'bp_main';
+
+/**
+ * Native symbol of a BetterPython function: its own name (so gdb, perf and objdump show it),
+ * unless that could collide with a runtime or linker symbol.
+ */
+export function fnSymbol(name: string): string {
+  return name.startsWith('bp_') || name.startsWith('_') || name === '$init' ? `bp.${name}` : name;
+}
+
+export const ERR = ERROR_ID;
+
+/** Header word of a static (never collected) string object: tag 1 (str), bit 63 (static). */
+export const STATIC_STR_HEADER = (1n << 63n) | 1n;
+
+/** Array object layout: header, length, capacity, pointer to the elements (8 bytes each). */
+export const ARRAY = { len: 8, cap: 16, data: 24 } as const;

@@ -1,0 +1,721 @@
+// Lowering: one pass over a function's register bytecode producing x86-64 through the encoder
+// (Sparkplug's shape: a pre-pass finds jump targets and checks every instruction is lowerable,
+// then each pc binds its label, records its pc-map entry and emits a few instructions). VM
+// registers live where frame.ts puts them; rax/rcx/rdx/rsi/rdi/r8–r11 and xmm0–xmm7 are scratch.
+// Runtime errors jump to out-of-line stubs that call bp_rt_error with the error id and a
+// "file:line" string; constants (floats, masks, static strings) follow the code. The JIT and
+// `bpjit build` share all of this — they differ only in how symbols are resolved.
+import { Kind, O, OPS, instrLength } from '../bytecode/opcodes.js';
+import type { BcFunction, BytecodeModule } from '../bytecode/module.js';
+import { BUILTINS } from '../lang/builtins.js';
+import {
+  Assembler, GP64, Gp64, Label, Mem, XMM, Xmm, al, cl, eax, edi, edx, esi, qword, rax, rbp, rcx, rdi, rdx, rip, rsi, rsp, sym,
+  xmm0, xmm1,
+} from '../x64/index.js';
+import { ARRAY, ERR, MATH1, RT, STATIC_STR_HEADER, fnSymbol } from './abi.js';
+import { FrameLayout, Home, layoutFrame, slotOffset } from './frame.js';
+import type { LowerResult, MachineFunction, Unsupported } from './machine.js';
+
+export interface LowerOptions {
+  /** 'jit': in-process (no globals); 'aot': linked executable. */
+  target: 'jit' | 'aot';
+  /** Keep an instruction listing (disasm --native). */
+  listing?: boolean;
+  /** Emit on-stack-replacement entries for these loop-header pcs (JIT). */
+  osr?: number[];
+}
+
+const BUILTIN_BY_ID = new Map([...BUILTINS.values()].map((b) => [b.id, b.name]));
+
+/** Builtins lowered inline or to one runtime call. */
+const SCALAR_BUILTINS = new Set([
+  'abs', 'min', 'max', 'clamp', 'sign', 'pow', 'sqrt', 'floor', 'ceil', 'round', 'fabs', 'ffloor', 'fceil', 'fsqrt', 'fpow',
+  'atan2', 'is_nan', 'is_inf', 'clock_ms', 'sleep', 'exit', ...Object.keys(MATH1),
+]);
+
+const INT_ARGS = [rdi, rsi, rdx, rcx, GP64[8], GP64[9]];
+
+/** Why `fn` cannot be lowered for `target`, or null when every instruction can be. */
+export function unsupportedIn(mod: BytecodeModule, fn: BcFunction, target: 'jit' | 'aot'): Unsupported | null {
+  const code = fn.code;
+  const no = (pc: number, reason: string): Unsupported => ({ op: OPS[code[pc]].name, line: fn.lines[pc] || fn.defLine, reason });
+  if (fn.handlers.length > 0) return { op: 'try', line: fn.defLine, reason: 'exception handling (try/catch/finally)' };
+  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+    const op = code[pc];
+    switch (op) {
+
+      case O.loadnull: return no(pc, 'null references');
+      case O.concat: case O.eq_s: case O.ne_s: case O.strlen: case O.tostr: case O.fmt: return no(pc, 'string operations');
+      case O.eq_r: case O.ne_r: return no(pc, 'container equality');
+      case O.callv: case O.closure: case O.funcref: return no(pc, 'function values (lambdas)');
+      case O.callm: case O.newobj: case O.getf: case O.setf: case O.newstruct: return no(pc, 'structs and classes');
+      case O.callx: return no(pc, 'extern (FFI) calls');
+      case O.newarr: case O.newmap: case O.mget: case O.mset: case O.newtuple: case O.tget: case O.aget_r: case O.aset_r:
+        return no(pc, 'heap objects (arrays, maps, tuples)');
+      case O.throw: return no(pc, 'exceptions (throw)');
+      case O.loadg: case O.storeg:
+        if (target === 'jit') return no(pc, 'global variables');
+        if (mod.globals[code[pc + 2]] && !['i', 'f', 'b', 's'].includes(mod.globals[code[pc + 2]].type)) return no(pc, 'globals of container type');
+        break;
+      case O.print:
+        for (let i = 0; i < code[pc + 1]; i++) {
+          const t = mod.consts[code[pc + 3 + 2 * i]].value as string;
+          if (!['i', 'f', 'b', 's'].includes(t)) return no(pc, `printing values of type ${t}`);
+        }
+        break;
+      case O.callb: {
+        const name = BUILTIN_BY_ID.get(code[pc + 2]) ?? '?';
+        if (name === 'array_fill' && target === 'jit' && ['[i]', '[f]', '[b]'].includes(fn.regTypes[code[pc + 1]])) break;
+        if (!SCALAR_BUILTINS.has(name)) return no(pc, `builtin ${name}`);
+        break;
+      }
+    }
+  }
+  for (let r = 0; r < fn.regKinds.length; r++) {
+    const t = fn.regTypes[r];
+    if (fn.regKinds[r] === Kind.Ref && t !== 's' && t !== 'v' && !['[i]', '[f]', '[b]'].includes(t)) {
+      return { op: 'register', line: fn.defLine, reason: `values of type ${t}` };
+    }
+  }
+  return null;
+}
+
+export function lowerFunction(mod: BytecodeModule, index: number, opts: LowerOptions): LowerResult {
+  const fn = mod.functions[index];
+  const why = unsupportedIn(mod, fn, opts.target);
+  if (why) return { ok: false, why };
+  return { ok: true, mf: new Lowerer(mod, fn, opts).lower() };
+}
+
+class Lowerer {
+  private readonly a: Assembler;
+  private readonly layout: FrameLayout;
+  private readonly labels = new Map<number, Label>();
+  private readonly epilogue: Label;
+  private readonly errors = new Map<string, { label: Label; err: number; line: number }>();
+  private readonly strings = new Map<string, Label>();
+  private readonly floats = new Map<string, Label>();
+  private readonly pcMap: { offset: number; pc: number }[] = [];
+  private readonly pcLabels: { label: Label; pc: number }[] = [];
+  private readonly lineLabels: { label: Label; line: number }[] = [];
+  private readonly osrLabels = new Map<number, Label>();
+  private line = 0;
+
+  constructor(private readonly mod: BytecodeModule, private readonly fn: BcFunction, private readonly opts: LowerOptions) {
+    this.a = new Assembler({ listing: opts.listing });
+    this.layout = layoutFrame(fn);
+    this.epilogue = this.a.newLabel();
+  }
+
+  // --- operands ---------------------------------------------------------------------------
+
+  private home(r: number): Home {
+    return this.layout.homes[r];
+  }
+
+  private slot(k: number): Mem {
+    return qword(rbp, slotOffset(this.layout, k));
+  }
+
+  /** r/m64 operand of an int/bool/ref register. */
+  private rm(r: number): Gp64 | Mem {
+    const h = this.home(r);
+    return h.at === 'gpr' ? GP64[h.reg] : this.slot(slotOf(h));
+  }
+
+  /** A GPR holding register r: its home, or `scratch` after a load. */
+  private gp(r: number, scratch: Gp64 = rax): Gp64 {
+    const h = this.home(r);
+    if (h.at === 'gpr') return GP64[h.reg];
+    this.a.mov(scratch, this.rm(r) as Mem);
+    return scratch;
+  }
+
+  private setGp(r: number, src: Gp64): void {
+    const h = this.home(r);
+    if (h.at === 'gpr') { if (GP64[h.reg] !== src) this.a.mov(GP64[h.reg], src); }
+    else this.a.mov(this.rm(r) as Mem, src);
+  }
+
+  /** xmm/m64 operand of a float register. */
+  private xm(r: number): Xmm | Mem {
+    const h = this.home(r);
+    return h.at === 'xmm' ? XMM[h.reg] : this.slot(slotOf(h));
+  }
+
+  private fx(r: number, scratch: Xmm = xmm0): Xmm {
+    const h = this.home(r);
+    if (h.at === 'xmm') return XMM[h.reg];
+    this.a.movsd(scratch, this.slot(slotOf(h)));
+    return scratch;
+  }
+
+  private setFx(r: number, src: Xmm): void {
+    const h = this.home(r);
+    if (h.at === 'xmm') { if (XMM[h.reg] !== src) this.a.movapd(XMM[h.reg], src); }
+    else this.a.movsd(this.slot(slotOf(h)), src);
+  }
+
+  private isFloat(r: number): boolean {
+    return this.fn.regKinds[r] === Kind.Float;
+  }
+
+  private label(pc: number): Label {
+    let l = this.labels.get(pc);
+    if (!l) { l = this.a.newLabel(); this.labels.set(pc, l); }
+    return l;
+  }
+
+  /** Out-of-line stub raising runtime error `err` at the current line. */
+  private fail(err: number, line = this.line): Label {
+    const key = `${err}:${line}`;
+    let e = this.errors.get(key);
+    if (!e) { e = { label: this.a.newLabel(), err, line }; this.errors.set(key, e); }
+    return e.label;
+  }
+
+  private strConst(s: string): Label {
+    let l = this.strings.get(s);
+    if (!l) { l = this.a.newLabel(); this.strings.set(s, l); }
+    return l;
+  }
+
+  private floatConst(bits: bigint, size = 8): Label {
+    const key = `${size}:${bits}`;
+    let l = this.floats.get(key);
+    if (!l) { l = this.a.newLabel(); this.floats.set(key, l); }
+    return l;
+  }
+
+  private f64Bits(x: number): bigint {
+    const b = new DataView(new ArrayBuffer(8));
+    b.setFloat64(0, x, true);
+    return b.getBigUint64(0, true);
+  }
+
+  // --- function ---------------------------------------------------------------------------
+
+  lower(): MachineFunction {
+    const { a, fn } = this;
+    const code = fn.code;
+    for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+      const def = OPS[code[pc]];
+      const j = def.ops.indexOf('j');
+      if (j >= 0) this.label(code[pc + 1 + j]);
+    }
+    this.line = fn.defLine;
+    this.prologue();
+    this.moveParams();
+    for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+      const l = this.labels.get(pc);
+      if (l) a.bind(l);
+      const m = a.newLabel();
+      a.bind(m);
+      this.pcLabels.push({ label: m, pc });
+      if (fn.lines[pc] && fn.lines[pc] !== this.line) {
+        this.line = fn.lines[pc];
+        this.lineLabels.push({ label: m, line: this.line });
+      }
+      if (this.opts.listing) a.comment(`${pc}: ${OPS[code[pc]].name}`);
+      this.instr(pc);
+    }
+    a.bind(this.epilogue);
+    this.emitEpilogue();
+    for (const pc of this.opts.osr ?? []) this.osrEntry(pc);
+    this.stubs();
+    this.constants();
+    const mc = a.finish();
+    for (const { label, pc } of this.pcLabels) this.pcMap.push({ offset: mc.labelOffset(label), pc });
+    const osr = new Map<number, number>();
+    for (const [pc, l] of this.osrLabels) osr.set(pc, mc.labelOffset(l));
+    return {
+      name: fn.name, symbol: fnSymbol(fn.name), code: mc.bytes, relocs: mc.relocs, pcMap: this.pcMap,
+      lines: this.lineLabels.map(({ label, line }) => ({ offset: mc.labelOffset(label), line })),
+      osr, listing: this.opts.listing ? mc.listing : undefined, comments: mc.comments,
+    };
+  }
+
+  private prologue(): void {
+    const { a, layout } = this;
+    a.push(rbp);
+    a.mov(rbp, rsp);
+    for (const g of layout.saved) a.push(GP64[g]);
+    if (layout.frameBytes) a.sub(rsp, layout.frameBytes);
+    a.cmp(rsp, qword(rip(sym(RT.stackLimit))));
+    a.jb(this.fail(ERR.STACK_OVERFLOW, this.fn.defLine));
+  }
+
+  private emitEpilogue(): void {
+    const { a, layout } = this;
+    a.lea(rsp, qword(rbp, -8 * layout.saved.length));
+    for (const g of [...layout.saved].reverse()) a.pop(GP64[g]);
+    a.pop(rbp);
+    a.ret();
+  }
+
+  /** Parameters arrive per System V; each goes to its register's home. */
+  private moveParams(): void {
+    let ints = 0, floats = 0, stack = 0;
+    for (let r = 0; r < this.fn.arity; r++) {
+      if (this.isFloat(r)) {
+        if (floats < 8) this.setFx(r, XMM[floats++]);
+        else { this.a.movsd(xmm0, qword(rbp, 16 + 8 * stack++)); this.setFx(r, xmm0); }
+      } else if (ints < 6) this.setGp(r, INT_ARGS[ints++]);
+      else { this.a.mov(rax, qword(rbp, 16 + 8 * stack++)); this.setGp(r, rax); }
+    }
+  }
+
+  /** OSR entry for loop header `pc`: a second prologue that loads every register from rdi[]. */
+  private osrEntry(pc: number): void {
+    const { a } = this;
+    const l = a.newLabel();
+    a.bind(l);
+    this.osrLabels.set(pc, l);
+    this.prologue();
+    for (let r = 0; r < this.fn.regKinds.length; r++) {
+      if (this.isFloat(r)) { a.movsd(xmm0, qword(rdi, 8 * r)); this.setFx(r, xmm0); }
+      else { a.mov(rax, qword(rdi, 8 * r)); this.setGp(r, rax); }
+    }
+    a.jmp(this.label(pc));
+  }
+
+  private stubs(): void {
+    const { a } = this;
+    for (const e of this.errors.values()) {
+      a.bind(e.label);
+      a.mov(edi, e.err);
+      a.lea(rsi, qword(rip(this.strConst(`${this.mod.files[this.fn.file]}:${e.line}`))));
+      a.xor(edx, edx);
+      a.call(sym(RT.error));
+    }
+  }
+
+  private constants(): void {
+    const { a } = this;
+    if (this.floats.size === 0 && this.strings.size === 0) return;
+    a.align(16);
+    for (const [key, l] of this.floats) {
+      const [size, bits] = key.split(':');
+      a.bind(l);
+      a.dq(BigInt(bits));
+      if (size === '16') a.dq(BigInt(bits));
+    }
+    for (const [s, l] of this.strings) {
+      a.align(8);
+      a.bind(l);
+      a.dq(STATIC_STR_HEADER);
+      a.dq(BigInt(s.length));
+      a.db([...Buffer.from(s, 'latin1'), 0]);
+    }
+  }
+
+  // --- instructions -----------------------------------------------------------------------
+
+  private instr(pc: number): void {
+    const { a, fn } = this;
+    const c = fn.code;
+    const op = c[pc];
+    const d = c[pc + 1], x = c[pc + 2], y = c[pc + 3];
+    switch (op) {
+      case O.nop: return;
+      case O.loadi: case O.loadb:
+        if (this.home(d).at === 'gpr') a.mov(GP64[(this.home(d) as { reg: number }).reg], x);
+        else a.mov(this.rm(d) as Mem, x);
+        return;
+      case O.loadk: {
+        const k = this.mod.consts[x];
+        if (k.tag === 'int') { a.mov(rax, k.value); this.setGp(d, rax); }
+        else if (k.tag === 'float') { a.movsd(xmm0, qword(rip(this.floatConst(this.f64Bits(k.value))))); this.setFx(d, xmm0); }
+        else if (k.tag === 'str') { a.lea(rax, qword(rip(this.strConst(k.value)))); this.setGp(d, rax); }
+        return;
+      }
+      case O.mov:
+        if (this.isFloat(d)) this.setFx(d, this.fx(x));
+        else this.setGp(d, this.gp(x));
+        return;
+      case O.add_i: case O.sub_i: case O.and_i: case O.or_i: case O.xor_i: case O.mul_i: {
+        a.mov(rax, this.rm(x));
+        const b = this.rm(y);
+        if (op === O.add_i) a.add(rax, b);
+        else if (op === O.sub_i) a.sub(rax, b);
+        else if (op === O.and_i) a.and(rax, b);
+        else if (op === O.or_i) a.or(rax, b);
+        else if (op === O.xor_i) a.xor(rax, b);
+        else a.imul(rax, b);
+        this.setGp(d, rax);
+        return;
+      }
+      case O.addk_i: {
+        const h = this.home(d);
+        if (d === x && h.at === 'gpr') { a.add(GP64[h.reg], y); return; }
+        if (d === x) { a.add(this.rm(d) as Mem, y); return; }
+        a.mov(rax, this.rm(x));
+        a.add(rax, y);
+        this.setGp(d, rax);
+        return;
+      }
+      case O.div_i: case O.mod_i: {
+        const neg = a.newLabel(), done = a.newLabel();
+        a.mov(rcx, this.rm(y));
+        a.test(rcx, rcx);
+        a.jz(this.fail(ERR.DIV_ZERO));
+        a.mov(rax, this.rm(x));
+        a.cmp(rcx, -1);
+        a.je(neg);
+        a.cqo();
+        a.idiv(rcx);
+        this.setGp(d, op === O.div_i ? rax : rdx);
+        a.jmp(done);
+        a.bind(neg); // MIN / -1 wraps to MIN and MIN % -1 is 0 instead of trapping
+        if (op === O.div_i) a.neg(rax);
+        else a.xor(eax, eax);
+        this.setGp(d, rax);
+        a.bind(done);
+        return;
+      }
+      case O.neg_i: case O.not_i: case O.not:
+        a.mov(rax, this.rm(x));
+        if (op === O.neg_i) a.neg(rax);
+        else if (op === O.not_i) a.not(rax);
+        else a.xor(rax, 1);
+        this.setGp(d, rax);
+        return;
+      case O.shl_i: case O.shr_i:
+        a.mov(rcx, this.rm(y));
+        a.mov(rax, this.rm(x));
+        if (op === O.shl_i) a.shl(rax, cl);
+        else a.sar(rax, cl);
+        this.setGp(d, rax);
+        return;
+      case O.add_f: case O.sub_f: case O.mul_f: case O.div_f: {
+        a.movsd(xmm0, this.xm(x));
+        const b = this.xm(y);
+        if (op === O.add_f) a.addsd(xmm0, b);
+        else if (op === O.sub_f) a.subsd(xmm0, b);
+        else if (op === O.mul_f) a.mulsd(xmm0, b);
+        else a.divsd(xmm0, b);
+        this.setFx(d, xmm0);
+        return;
+      }
+      case O.mod_f:
+        this.callRuntime(RT.fmod, [x, y], d);
+        return;
+      case O.neg_f:
+        a.movsd(xmm0, this.xm(x));
+        a.xorpd(xmm0, qword(rip(this.floatConst(1n << 63n, 16))));
+        this.setFx(d, xmm0);
+        return;
+      case O.eq_i: case O.ne_i: case O.lt_i: case O.le_i: case O.gt_i: case O.ge_i: {
+        a.mov(rax, this.rm(x));
+        a.cmp(rax, this.rm(y));
+        const cc = ({ [O.eq_i]: 'e', [O.ne_i]: 'ne', [O.lt_i]: 'l', [O.le_i]: 'le', [O.gt_i]: 'g', [O.ge_i]: 'ge' } as Record<number, string>)[op];
+        a.setcc(cc, al);
+        a.movzx(eax, al);
+        this.setGp(d, rax);
+        return;
+      }
+      case O.eq_f: case O.ne_f:
+        a.movsd(xmm0, this.xm(x));
+        a.ucomisd(xmm0, this.xm(y));
+        if (op === O.eq_f) { a.sete(al); a.setnp(cl); a.and(al, cl); }
+        else { a.setne(al); a.setp(cl); a.or(al, cl); }
+        a.movzx(eax, al);
+        this.setGp(d, rax);
+        return;
+      case O.lt_f: case O.le_f: case O.gt_f: case O.ge_f: {
+        // a < b is b > a: "above" is false for unordered (NaN) operands, as < must be.
+        const [p, q] = op === O.lt_f || op === O.le_f ? [y, x] : [x, y];
+        a.movsd(xmm0, this.xm(p));
+        a.ucomisd(xmm0, this.xm(q));
+        a.setcc(op === O.lt_f || op === O.gt_f ? 'a' : 'ae', al);
+        a.movzx(eax, al);
+        this.setGp(d, rax);
+        return;
+      }
+      case O.i2f:
+        a.xorps(xmm0, xmm0);
+        a.cvtsi2sd(xmm0, this.rm(x));
+        this.setFx(d, xmm0);
+        return;
+      case O.f2i:
+        a.cvttsd2si(rax, this.xm(x));
+        this.setGp(d, rax);
+        return;
+      case O.jmp: case O.loop:
+        a.jmp(this.label(d));
+        return;
+      case O.jt: case O.jf: {
+        const v = this.rm(d);
+        if (v instanceof Mem) a.cmp(v, 0);
+        else a.test(v, v);
+        if (op === O.jt) a.jnz(this.label(x)); else a.jz(this.label(x));
+        return;
+      }
+      case O.jlt_i: case O.jle_i: case O.jgt_i: case O.jge_i: case O.jeq_i: case O.jne_i: {
+        a.mov(rax, this.rm(d));
+        a.cmp(rax, this.rm(x));
+        a.jcc(JCC[op - O.jlt_i], this.label(y));
+        return;
+      }
+      case O.jlt_ik: case O.jle_ik: case O.jgt_ik: case O.jge_ik: case O.jeq_ik: case O.jne_ik:
+        a.cmp(this.rm(d), x);
+        a.jcc(JCC[op - O.jlt_ik], this.label(y));
+        return;
+      case O.forlt: case O.forgt: {
+        const h = this.home(d);
+        const i = h.at === 'gpr' ? GP64[h.reg] : rax;
+        if (h.at !== 'gpr') a.mov(rax, this.rm(d));
+        a.add(i, y);
+        if (h.at !== 'gpr') this.setGp(d, rax);
+        a.cmp(i, this.rm(x));
+        a.jcc(op === O.forlt ? 'l' : 'g', this.label(c[pc + 4]));
+        return;
+      }
+      case O.call: {
+        const args = Array.from({ length: y }, (_, i) => c[pc + 4 + i]);
+        this.callSym(fnSymbol(this.mod.functions[x].name), args, d);
+        return;
+      }
+      case O.ret:
+        if (this.isFloat(d)) a.movsd(xmm0, this.xm(d));
+        else a.mov(rax, this.rm(d));
+        a.jmp(this.epilogue);
+        return;
+      case O.retv:
+        a.xor(eax, eax);
+        a.jmp(this.epilogue);
+        return;
+      case O.print: this.print(pc); return;
+      case O.callb: this.builtin(pc); return;
+      case O.rterr: a.jmp(this.fail(d)); return;
+      case O.loadg: case O.storeg: {
+        const g = qword(rip(sym('bp_globals', 8 * x)));
+        if (op === O.loadg) {
+          if (this.isFloat(d)) { a.movsd(xmm0, g); this.setFx(d, xmm0); } else { a.mov(rax, g); this.setGp(d, rax); }
+        } else if (this.isFloat(d)) a.movsd(g, this.fx(d));
+        else a.mov(g, this.gp(d));
+        return;
+      }
+      case O.alen:
+        a.mov(rax, qword(this.gp(x, rcx), ARRAY.len));
+        this.setGp(d, rax);
+        return;
+      case O.aget_i: case O.aget_b: case O.aget_f: this.arrayGet(op, d, x, y); return;
+      case O.aset_i: case O.aset_b: case O.aset_f: this.arraySet(op, d, x, y); return;
+    }
+    throw new Error(`lowering: no case for ${OPS[op].name}`);
+  }
+
+  /** Array element address in rdx+rax*8 after bounds checks (negative indices count from the end). */
+  private arrayIndex(arr: number, idx: number): void {
+    const { a } = this;
+    const ok = a.newLabel();
+    a.mov(rdx, this.rm(arr));
+    a.mov(rax, this.rm(idx));
+    a.cmp(rax, qword(rdx, ARRAY.len));
+    a.jb(ok); // unsigned: 0 <= i < len
+    a.add(rax, qword(rdx, ARRAY.len));
+    a.cmp(rax, qword(rdx, ARRAY.len));
+    a.jae(this.fail(ERR.INDEX));
+    a.bind(ok);
+    a.mov(rdx, qword(rdx, ARRAY.data));
+  }
+
+  private arrayGet(op: number, d: number, arr: number, idx: number): void {
+    const { a } = this;
+    this.arrayIndex(arr, idx);
+    if (op === O.aget_f) { a.movsd(xmm0, qword(rdx, rax, 8, 0)); this.setFx(d, xmm0); }
+    else { a.mov(rax, qword(rdx, rax, 8, 0)); this.setGp(d, rax); }
+  }
+
+  private arraySet(op: number, arr: number, idx: number, v: number): void {
+    const { a } = this;
+    this.arrayIndex(arr, idx);
+    if (op === O.aset_f) a.movsd(qword(rdx, rax, 8, 0), this.fx(v, xmm1));
+    else a.mov(qword(rdx, rax, 8, 0), this.gp(v, rcx));
+  }
+
+  /** Saves xmm homes (caller-saved) around a call. */
+  private spillXmm(save: boolean): void {
+    for (let r = 0; r < this.layout.homes.length; r++) {
+      const h = this.home(r);
+      if (h.at !== 'xmm') continue;
+      if (save) this.a.movsd(this.slot(h.slot), XMM[h.reg]);
+      else this.a.movsd(XMM[h.reg], this.slot(h.slot));
+    }
+  }
+
+  /** System V call of `target` with VM registers as arguments; result to `dst` (-1: none). */
+  private callSym(target: string, args: number[], dst: number, resultFloat = dst >= 0 && this.isFloat(dst)): void {
+    const { a } = this;
+    this.spillXmm(true);
+    const ints: number[] = [], floats: number[] = [], stack: number[] = [];
+    for (const r of args) {
+      if (this.isFloat(r)) (floats.length < 8 ? floats : stack).push(r);
+      else (ints.length < 6 ? ints : stack).push(r);
+    }
+    const pad = stack.length % 2 === 1 ? 8 : 0;
+    if (pad) a.sub(rsp, 8);
+    for (const r of [...stack].reverse()) {
+      if (this.isFloat(r)) { this.loadSpilledX(r, xmm0); a.sub(rsp, 8); a.movsd(qword(rsp, 0), xmm0); }
+      else a.push(this.rm(r));
+    }
+    floats.forEach((r, i) => this.loadSpilledX(r, XMM[i]));
+    ints.forEach((r, i) => a.mov(INT_ARGS[i], this.rm(r)));
+    a.call(sym(target));
+    if (stack.length || pad) a.add(rsp, 8 * stack.length + pad);
+    if (dst >= 0) {
+      if (resultFloat) { this.spillXmmExcept(dst); this.setFx(dst, xmm0); return; }
+      this.spillXmm(false);
+      this.setGp(dst, rax);
+      return;
+    }
+    this.spillXmm(false);
+  }
+
+  /** After a call: reload xmm homes except `dst`, which receives xmm0. */
+  private spillXmmExcept(dst: number): void {
+    for (let r = 0; r < this.layout.homes.length; r++) {
+      const h = this.home(r);
+      if (h.at === 'xmm' && r !== dst) this.a.movsd(XMM[h.reg], this.slot(h.slot));
+    }
+  }
+
+  /** Loads float register r while xmm homes are spilled (read from its slot). */
+  private loadSpilledX(r: number, into: Xmm): void {
+    const h = this.home(r);
+    this.a.movsd(into, this.slot(slotOf(h)));
+  }
+
+  private callRuntime(name: string, args: number[], dst: number): void {
+    this.callSym(name, args, dst);
+  }
+
+  private print(pc: number): void {
+    const c = this.fn.code;
+    const n = c[pc + 1];
+    for (let i = 0; i < n; i++) {
+      const r = c[pc + 2 + 2 * i];
+      const t = this.mod.consts[c[pc + 3 + 2 * i]].value as string;
+      if (i > 0) this.callSym(RT.printSpace, [], -1);
+      this.callSym(t === 'i' ? RT.printI64 : t === 'f' ? RT.printF64 : t === 'b' ? RT.printBool : RT.printStr, [r], -1);
+    }
+    this.callSym(RT.printNewline, [], -1);
+  }
+
+  private builtin(pc: number): void {
+    const { a } = this;
+    const c = this.fn.code;
+    const d = c[pc + 1];
+    const name = BUILTIN_BY_ID.get(c[pc + 2])!;
+    const args = Array.from({ length: c[pc + 4] }, (_, i) => c[pc + 5 + i]);
+    const math = MATH1[name];
+    if (math) { this.callSym(math, args, d); return; }
+    switch (name) {
+      case 'abs':
+        a.mov(rax, this.rm(args[0]));
+        a.mov(rdx, rax);
+        a.sar(rdx, 63);
+        a.xor(rax, rdx);
+        a.sub(rax, rdx);
+        this.setGp(d, rax);
+        return;
+      case 'min': case 'max':
+        a.mov(rax, this.rm(args[0]));
+        a.mov(rcx, this.rm(args[1]));
+        a.cmp(rax, rcx);
+        a.cmovcc(name === 'min' ? 'g' : 'l', rax, rcx);
+        this.setGp(d, rax);
+        return;
+      case 'clamp':
+        a.mov(rax, this.rm(args[0]));
+        a.mov(rcx, this.rm(args[1]));
+        a.cmp(rax, rcx);
+        a.cmovcc('l', rax, rcx);
+        a.mov(rcx, this.rm(args[2]));
+        a.cmp(rax, rcx);
+        a.cmovcc('g', rax, rcx);
+        // clamp(v, lo, hi) is lo when v < lo even if lo > hi (spec §5.4).
+        a.mov(rcx, this.rm(args[1]));
+        a.cmp(rcx, this.rm(args[0]));
+        a.cmovcc('g', rax, rcx);
+        this.setGp(d, rax);
+        return;
+      case 'sign':
+        a.xor(eax, eax);
+        a.cmp(this.rm(args[0]), 0);
+        a.setcc('g', al);
+        a.setcc('l', cl);
+        a.sub(al, cl);
+        a.movsx(rax, al);
+        this.setGp(d, rax);
+        return;
+      case 'floor': case 'ceil': case 'round':
+        this.setGp(d, this.gp(args[0]));
+        return;
+      case 'sqrt':
+        a.xorps(xmm0, xmm0);
+        a.cvtsi2sd(xmm0, this.rm(args[0]));
+        a.sqrtsd(xmm0, xmm0);
+        a.cvttsd2si(rax, xmm0);
+        this.setGp(d, rax);
+        return;
+      case 'pow':
+        a.xorps(xmm0, xmm0);
+        a.cvtsi2sd(xmm0, this.rm(args[0]));
+        a.xorps(xmm1, xmm1);
+        a.cvtsi2sd(xmm1, this.rm(args[1]));
+        this.spillXmm(true);
+        a.call(sym(RT.pow));
+        this.spillXmm(false);
+        a.cvttsd2si(rax, xmm0);
+        this.setGp(d, rax);
+        return;
+      case 'fsqrt':
+        a.sqrtsd(xmm0, this.xm(args[0]));
+        this.setFx(d, xmm0);
+        return;
+      case 'fabs':
+        a.movsd(xmm0, this.xm(args[0]));
+        a.andpd(xmm0, qword(rip(this.floatConst((1n << 63n) - 1n, 16))));
+        this.setFx(d, xmm0);
+        return;
+      case 'ffloor': case 'fceil':
+        a.roundsd(xmm0, this.xm(args[0]), name === 'ffloor' ? 9 : 10);
+        this.setFx(d, xmm0);
+        return;
+      case 'fpow': this.callSym(RT.pow, args, d); return;
+      case 'atan2': this.callSym(RT.atan2, args, d); return;
+      case 'is_nan':
+        a.movsd(xmm0, this.xm(args[0]));
+        a.ucomisd(xmm0, xmm0);
+        a.setp(al);
+        a.movzx(eax, al);
+        this.setGp(d, rax);
+        return;
+      case 'is_inf':
+        a.movq(rax, this.fx(args[0]));
+        a.btr(rax, 63);
+        a.mov(rcx, 0x7ff0000000000000n);
+        a.cmp(rax, rcx);
+        a.sete(al);
+        a.movzx(eax, al);
+        this.setGp(d, rax);
+        return;
+      case 'array_fill': this.callSym(`bp_rt_array_fill_${this.fn.regTypes[d][1]}`, args, d); return;
+      case 'clock_ms': this.callSym(RT.clockMs, [], d); return;
+      case 'sleep': this.callSym(RT.sleep, args, -1); return;
+      case 'exit': this.callSym(RT.exit, args, -1); return;
+    }
+    throw new Error(`lowering: builtin ${name}`);
+  }
+}
+
+const JCC = ['l', 'le', 'g', 'ge', 'e', 'ne'];
+
+/** The frame slot of a register living in memory (or the spill slot of an xmm-homed one). */
+function slotOf(h: Home): number {
+  if (h.at === 'gpr') throw new Error('register has no slot');
+  return h.slot;
+}
+export { Label, esi };

@@ -1,0 +1,31 @@
+// MachineFunction: what the lowering hands to the in-process loader and to the linker — the
+// bytes of one function from the x64 encoder, its relocations against named symbols, and the
+// maps back to bytecode pcs and source lines.
+import type { Reloc } from '../x64/index.js';
+
+export interface MachineFunction {
+  /** The bytecode function's name. */
+  readonly name: string;
+  /** Its native symbol (see abi.ts fnSymbol). */
+  readonly symbol: string;
+  readonly code: Uint8Array;
+  readonly relocs: Reloc[];
+  /** Native offset of each lowered bytecode instruction, ascending. */
+  readonly pcMap: { offset: number; pc: number }[];
+  /** Native offset → source line rows (for DWARF line tables and backtraces). */
+  readonly lines: { offset: number; line: number }[];
+  /** Loop-header pc → offset of an on-stack-replacement entry (JIT only). */
+  readonly osr: Map<number, number>;
+  /** Instruction listing (nasm syntax) when requested, for `disasm --native`. */
+  readonly listing?: { offset: number; length: number; text: string }[];
+  readonly comments?: { offset: number; text: string }[];
+}
+
+/** Why a function cannot be lowered: the operation, its source line and a short reason. */
+export interface Unsupported {
+  readonly op: string;
+  readonly line: number;
+  readonly reason: string;
+}
+
+export type LowerResult = { ok: true; mf: MachineFunction } | { ok: false; why: Unsupported };

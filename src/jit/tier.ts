@@ -1,0 +1,268 @@
+// The in-process JIT tier: when the VM reports a hot function (calls) or a hot loop (back-edge
+// trips), the function and every function it calls are lowered together, installed in the code
+// cache, and from then on the VM calls them natively; a hot loop in a running function enters
+// native code through an on-stack-replacement entry. A function that needs something the native
+// tier lacks stays in the VM, and the reason is kept for `bpjit profile`.
+//
+// Values cross the boundary as the native ABI wants them: ints as int64 (koffi gives canonical
+// numbers or BigInts back), bools as 0/1, floats as doubles, arrays of numbers as pointers to a
+// small descriptor {header, length, capacity, data pointer} over the VM array's own typed
+// buffer — no copying. Arrays made by native code (array_fill) are VM arrays created through a
+// callback; the ones still referenced when native code returns are found again by address.
+import { koffi } from '../loader/koffi.js';
+import { O, instrLength } from '../bytecode/opcodes.js';
+import type { BytecodeModule } from '../bytecode/module.js';
+import { CodeCache, EXIT_MARK, External } from '../loader/cache.js';
+import { BUILTIN_IMPLS } from '../vm/builtins.js';
+import { ExitSignal, RtError } from '../vm/errors.js';
+import { fmod, type FnRt, type VM } from '../vm/interp.js';
+import { formatG } from '../vm/fmt-float.js';
+import { RUNTIME_ERRORS } from '../vm/runtime-errors.js';
+import { BPArray, BoolArray, FloatArray, IntArray } from '../vm/values.js';
+import { BUILTINS } from '../lang/builtins.js';
+import { MATH1, RT, fnSymbol } from './abi.js';
+import { lowerFunction, unsupportedIn } from './lower.js';
+import type { MachineFunction } from './machine.js';
+
+const STACK_BYTES = 256 << 20;
+let configured = false;
+
+/** koffi runs native code on its own stack; make it deep enough for deep recursion, once. */
+function configureKoffi(): void {
+  if (configured) return;
+  configured = true;
+  try {
+    koffi().config({ ...koffi().config(), sync_stack_size: STACK_BYTES });
+  } catch {
+    // koffi refuses once a library is loaded; the default stack still works, less deep.
+  }
+}
+
+export interface JitOptions {
+  /** Calls before a function is compiled; loops compile after 10x as many trips (1: everything at once). */
+  threshold: number;
+  /** Measure time spent in native code per function (bpjit profile). */
+  timing?: boolean;
+}
+
+export interface TierState {
+  tier: 'vm' | 'native';
+  reason?: string;
+  nativeMs?: number;
+}
+
+type Osr = (vm: VM, bp: number) => unknown;
+
+export class JitTier {
+  private cache: CodeCache | null = null;
+  readonly states = new Map<number, TierState>();
+  private readonly osrEntries = new Map<string, Osr>();
+  private readonly installed = new Map<number, MachineFunction>();
+  /** VM arrays native code can see during the current activation (passed in or created), by descriptor address. */
+  private readonly nativeArrays = new Map<bigint, BPArray>();
+  private readonly descriptors = new WeakMap<BPArray, BigInt64Array>();
+  private depth = 0;
+
+  constructor(private readonly vm: VM, private readonly mod: BytecodeModule, private readonly opts: JitOptions) {}
+
+  /** The VM's hot hook: returns an OSR entry to run now, or null to keep interpreting. */
+  onHot(fn: FnRt, loopPc: number): Osr | null {
+    const st = this.states.get(fn.index);
+    if (!st) this.compile(fn.index);
+    if (this.states.get(fn.index)?.tier !== 'native' || loopPc < 0) return null;
+    return this.osr(fn.index, loopPc);
+  }
+
+  // --- compilation --------------------------------------------------------------------------
+
+  /** Why function `index` cannot go native (following its callees), or null. */
+  private blocker(index: number, seen: Set<number>): string | null {
+    const st = this.states.get(index);
+    if (st) return st.tier === 'native' ? null : `calls ${this.mod.functions[index].name}, which stays in the VM`;
+    if (seen.has(index)) return null;
+    seen.add(index);
+    const fn = this.mod.functions[index];
+    const why = unsupportedIn(this.mod, fn, 'jit');
+    if (why) return `${why.reason} (line ${why.line})`;
+    for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code, pc)) {
+      if (fn.code[pc] !== O.call) continue;
+      const callee = fn.code[pc + 2];
+      const b = this.blocker(callee, seen);
+      if (b) return callee === index ? b : `calls ${this.mod.functions[callee].name} (line ${fn.lines[pc]}), which stays in the VM: ${b}`;
+    }
+    return null;
+  }
+
+  private compile(index: number): void {
+    const group = new Set<number>();
+    const reason = this.blocker(index, group);
+    if (reason) {
+      this.states.set(index, { tier: 'vm', reason });
+      return;
+    }
+    configureKoffi();
+    const cache = (this.cache ??= new CodeCache(this.externals(), STACK_BYTES));
+    const todo = [...group].filter((i) => !this.installed.has(i));
+    const mfs: MachineFunction[] = [];
+    for (const i of todo) {
+      const fn = this.mod.functions[i];
+      const loops: number[] = [];
+      for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code, pc)) {
+        const op = fn.code[pc];
+        if (op === O.loop) loops.push(fn.code[pc + 1]);
+        else if (op === O.forlt || op === O.forgt) loops.push(fn.code[pc + 4]);
+      }
+      const r = lowerFunction(this.mod, i, { target: 'jit', osr: [...new Set(loops)] });
+      if (!r.ok) {
+        this.states.set(index, { tier: 'vm', reason: `${r.why.reason} (line ${r.why.line})` });
+        return;
+      }
+      mfs.push(r.mf);
+    }
+    cache.install(mfs);
+    mfs.forEach((mf, k) => this.installed.set(todo[k], mf));
+    for (const i of todo) {
+      this.states.set(i, { tier: 'native' });
+      this.vm.fns[i].native = this.wrap(i);
+    }
+  }
+
+  private proto(index: number, name: string, withBuffer = false): string {
+    const fn = this.mod.functions[index];
+    const c = (d: string) => (d === 'f' ? 'double' : d === 'i' || d === 'b' ? 'int64_t' : 'void *');
+    const params = withBuffer ? ['void *'] : fn.regTypes.slice(0, fn.arity).map(c);
+    const ret = fn.ret === 'v' ? 'void' : fn.ret === 'f' ? 'double' : fn.ret === 'i' || fn.ret === 'b' ? 'int64_t' : 'uint64_t';
+    return `${ret} ${name.replace(/[^A-Za-z0-9_]/g, '_')}(${params.join(', ')})`;
+  }
+
+  /** The VM's entry into native function `index`: converts arguments and the result. */
+  private wrap(index: number): ((args: unknown[]) => unknown) | null {
+    const fn = this.mod.functions[index];
+    const types = fn.regTypes.slice(0, fn.arity);
+    if (types.filter((t) => t !== 'f').length > 6 || types.filter((t) => t === 'f').length > 8) return null;
+    const entry = this.cache!.entry(fnSymbol(fn.name), this.proto(index, fn.name));
+    const conv = types.map((t) => (t === 'b' ? (v: unknown) => (v ? 1 : 0) : t[0] === '[' ? (v: unknown) => this.nativeArray(v as BPArray) : (v: unknown) => v));
+    const ret = this.result(fn.ret);
+    const rt = this.vm.fns[index];
+    return (args: unknown[]) => {
+      for (let i = 0; i < args.length; i++) args[i] = conv[i](args[i]);
+      return this.enter(rt, () => entry(...args), ret);
+    };
+  }
+
+  private result(desc: string): (v: unknown) => unknown {
+    if (desc === 'b') return (v) => v !== 0;
+    if (desc === 'v') return () => null;
+    if (desc[0] === '[') return (v) => this.nativeArrays.get(BigInt(v as number | bigint)) ?? null;
+    return (v) => v;
+  }
+
+  /** Runs native code: converts errors recorded by the native error entry into VM errors. */
+  private enter(rt: FnRt, run: () => unknown, ret: (v: unknown) => unknown): unknown {
+    this.depth++;
+    const t0 = this.opts.timing ? process.hrtime.bigint() : 0n;
+    let v: unknown;
+    try {
+      v = run();
+    } finally {
+      this.depth--;
+      if (this.opts.timing) {
+        const st = this.states.get(rt.index)!;
+        st.nativeMs = (st.nativeMs ?? 0) + Number(process.hrtime.bigint() - t0) / 1e6;
+      }
+    }
+    const err = this.cache!.takeError();
+    if (err) {
+      this.nativeArrays.clear();
+      if (err.id === EXIT_MARK) throw new ExitSignal(err.exit);
+      const def = RUNTIME_ERRORS[Number(err.id)];
+      throw new RtError(def.name, err.arg ? this.cache!.stringAt(err.arg) : '', this.cache!.stringAt(err.loc));
+    }
+    const out = ret(v);
+    if (this.depth === 0) this.nativeArrays.clear();
+    return out;
+  }
+
+  /** OSR entry of function `index` at loop header `pc`: loads the live VM frame into native code. */
+  private osr(index: number, pc: number): Osr | null {
+    const key = `${index}:${pc}`;
+    let e = this.osrEntries.get(key);
+    if (e) return e;
+    const mf = this.installed.get(index);
+    const off = mf?.osr.get(pc);
+    if (!mf || off === undefined) return null;
+    const fn = this.mod.functions[index];
+    const entry = this.cache!.entry(`${mf.symbol}`, this.proto(index, `${fn.name}_osr${pc}`, true), off);
+    const ret = this.result(fn.ret);
+    const rt = this.vm.fns[index];
+    e = (vm: VM, bp: number) => {
+      const n = fn.regKinds.length;
+      const buf = new BigInt64Array(Math.max(1, n));
+      const f64 = new Float64Array(buf.buffer);
+      for (let r = 0; r < n; r++) {
+        const v = vm.R[bp + r];
+        const t = fn.regTypes[r];
+        if (t === 'f') f64[r] = (v as number) ?? 0;
+        else if (t === 'i') buf[r] = BigInt((v as number | bigint) ?? 0);
+        else if (t === 'b') buf[r] = v ? 1n : 0n;
+        else if (t[0] === '[' && v) buf[r] = this.nativeArray(v as BPArray);
+        else if (t === 's' && typeof v === 'string') return undefined; // strings cannot enter; keep interpreting
+      }
+      return this.enter(rt, () => entry(buf), ret);
+    };
+    this.osrEntries.set(key, e);
+    return e;
+  }
+
+  // --- arrays -------------------------------------------------------------------------------
+
+  /** The native view of a VM array: a descriptor over its typed buffer, refreshed on every entry. */
+  private descriptor(a: BPArray): BigInt64Array {
+    let d = this.descriptors.get(a);
+    if (!d) {
+      d = new BigInt64Array(4);
+      this.descriptors.set(a, d);
+    }
+    const buf = (a as IntArray | FloatArray | BoolArray).buf;
+    d[0] = 2n;
+    d[1] = BigInt(a.len);
+    d[2] = BigInt(a.capacity);
+    d[3] = BigInt(koffi().address(buf));
+    return d;
+  }
+
+  private nativeArray(a: BPArray): bigint {
+    const d = this.descriptor(a);
+    const addr = BigInt(koffi().address(d));
+    this.nativeArrays.set(addr, a);
+    return addr;
+  }
+
+  // --- runtime entry points as JS callbacks -------------------------------------------------
+
+  private externals(): Record<string, External> {
+    const vm = this.vm;
+    const out = (s: string) => vm.out.write(s);
+    const cache = () => this.cache!;
+    const impl = (name: string) => BUILTIN_IMPLS[BUILTINS.get(name)!.id];
+    const math = (name: string) => (x: number) => impl(name)(vm, [x], null) as number;
+    const ext: Record<string, External> = {
+      [RT.printI64]: { proto: 'void pi(int64_t)', fn: ((v: number | bigint) => out(String(v))) as never },
+      [RT.printF64]: { proto: 'void pf(double)', fn: ((v: number) => out(formatG(v))) as never },
+      [RT.printBool]: { proto: 'void pb(int64_t)', fn: ((v: number) => out(v ? 'true' : 'false')) as never },
+      [RT.printStr]: { proto: 'void ps(uint64_t)', fn: ((p: number | bigint) => { const s = cache().stringAt(BigInt(p)); const z = s.indexOf('\0'); out(z < 0 ? s : s.slice(0, z)); }) as never },
+      [RT.printSpace]: { proto: 'void psp(void)', fn: (() => out(' ')) as never },
+      [RT.printNewline]: { proto: 'void pnl(void)', fn: (() => out('\n')) as never },
+      [RT.clockMs]: { proto: 'int64_t cms(void)', fn: (() => Date.now()) as never },
+      [RT.sleep]: { proto: 'void slp(int64_t)', fn: ((ms: number) => impl('sleep')(vm, [ms], null)) as never },
+      [RT.fmod]: { proto: 'double fm(double, double)', fn: fmod as never },
+      [RT.pow]: { proto: 'double pw(double, double)', fn: ((x: number, y: number) => impl('fpow')(vm, [x, y], null)) as never },
+      [RT.atan2]: { proto: 'double at2(double, double)', fn: ((y: number, x: number) => Math.atan2(y, x)) as never },
+      bp_rt_array_fill_i: { proto: 'uint64_t afi(int64_t, int64_t)', fn: ((n: number, v: number | bigint) => this.nativeArray(IntArray.filled(Math.max(0, Number(n)), v))) as never },
+      bp_rt_array_fill_f: { proto: 'uint64_t aff(int64_t, double)', fn: ((n: number, v: number) => { const a = new FloatArray(Math.max(1, Number(n))); a.buf.fill(v, 0, Math.max(0, Number(n))); a.len = Math.max(0, Number(n)); return this.nativeArray(a); }) as never },
+      bp_rt_array_fill_b: { proto: 'uint64_t afb(int64_t, int64_t)', fn: ((n: number, v: number) => { const a = new BoolArray(Math.max(1, Number(n))); for (let i = 0; i < Number(n); i++) a.push(v !== 0); return this.nativeArray(a); }) as never },
+    };
+    for (const [name, symbol] of Object.entries(MATH1)) ext[symbol] = { proto: `double ${name}_(double)`, fn: math(name) as never };
+    return ext;
+  }
+}

@@ -1,0 +1,184 @@
+// The code cache of the in-process tier: installs MachineFunctions into W^X memory, resolves
+// their relocations, and makes them callable from JavaScript through koffi().
+//
+// Layout of the region: page 0 holds runtime slots (read-write, never executable); code follows
+// on pages filled while writable and then sealed read+execute. Runtime entry points the lowered
+// code calls are either JS callbacks (reached through `jmp [rip+slot]` thunks, so every call
+// stays a rel32 inside the region) or small native stubs generated here: the error entry,
+// which records the error and unwinds straight back to the trampoline that entered native code,
+// and per-function entry trampolines that save the JS side's registers and set the stack limit.
+import { koffi } from './koffi.js';
+import type { MachineFunction } from '../jit/machine.js';
+import { Assembler, eax, qword, r12, r13, r14, r15, rax, rbp, rbx, rdi, rdx, rip, rsi, rsp, sym } from '../x64/index.js';
+import type { Reloc } from '../x64/index.js';
+import { PAGE, Region } from './memory.js';
+
+/** Data slots (8 bytes each) at the start of the region. */
+export const SLOT = { entryRsp: 0, stackLimit: 1, errorId: 2, errorLoc: 3, errorArg: 4, exitCode: 5, firstExternal: 8 } as const;
+/** errorId value meaning "exit(n) was called". */
+export const EXIT_MARK = -2n;
+
+/** A JS function callable from native code: its C prototype and implementation. */
+export interface External {
+  proto: string;
+  fn: (...args: never[]) => unknown;
+}
+
+export class CodeCache {
+  private readonly region: Region;
+  readonly slots: BigInt64Array;
+  private readonly symbols = new Map<string, bigint>();
+  private readonly dataSymbols = new Map<string, bigint>();
+  private next: number;
+  private readonly keep: unknown[] = [];
+
+  /** `stackBytes`: usable native stack (the trampoline sets the limit that far below its frame). */
+  constructor(externals: Record<string, External>, private readonly stackBytes: number, size = 256 << 20) {
+    this.region = new Region(size);
+    this.region.protect(0, PAGE, 'rw');
+    this.slots = new BigInt64Array(this.region.bytes.buffer, this.region.bytes.byteOffset, PAGE / 8);
+    this.next = PAGE;
+    this.slots[SLOT.errorId] = -1n;
+    this.dataSymbols.set('bp_rt_stack_limit', this.region.base + BigInt(8 * SLOT.stackLimit));
+    let slot: number = SLOT.firstExternal;
+    const a = new Assembler();
+    for (const [name, ext] of Object.entries(externals)) {
+      const cb = koffi().register(ext.fn as never, koffi().pointer(koffi().proto(ext.proto)));
+      this.keep.push(cb);
+      this.slots[slot] = BigInt(koffi().address(cb));
+      const l = a.newLabel();
+      a.bind(l);
+      a.jmp(qword(rip(sym(`$slot${slot}`))));
+      this.dataSymbols.set(`$slot${slot}`, this.region.base + BigInt(8 * slot));
+      this.pending.set(name, l);
+      slot++;
+    }
+    // bp_rt_error(edi = id, rsi = location string, rdx = argument string): record and unwind.
+    const error = a.newLabel(), unwind = a.newLabel(), exit = a.newLabel();
+    a.bind(error);
+    a.mov(qword(rip(sym('$errorId'))), rdi);
+    a.mov(qword(rip(sym('$errorLoc'))), rsi);
+    a.mov(qword(rip(sym('$errorArg'))), rdx);
+    a.bind(unwind);
+    a.mov(rsp, qword(rip(sym('$entryRsp'))));
+    a.add(rsp, 8);
+    for (const g of [r15, r14, r13, r12, rbx]) a.pop(g);
+    a.pop(rbp);
+    a.ret();
+    // bp_rt_exit(edi = status): like an error, with the status kept for the VM.
+    a.bind(exit);
+    a.mov(qword(rip(sym('$exitCode'))), rdi);
+    a.mov(rax, EXIT_MARK);
+    a.mov(qword(rip(sym('$errorId'))), rax);
+    a.jmp(unwind);
+    this.pending.set('bp_rt_error', error);
+    this.pending.set('bp_rt_exit', exit);
+    for (const [n, s] of Object.entries({ $errorId: SLOT.errorId, $errorLoc: SLOT.errorLoc, $errorArg: SLOT.errorArg, $entryRsp: SLOT.entryRsp, $exitCode: SLOT.exitCode })) {
+      this.dataSymbols.set(n, this.region.base + BigInt(8 * s));
+    }
+    const mc = a.finish();
+    const at = this.place(mc.bytes, mc.relocs, 'runtime stubs');
+    for (const [name, l] of this.pending) this.symbols.set(name, at + BigInt(mc.labelOffset(l)));
+    this.pending.clear();
+    void eax;
+  }
+
+  private readonly pending = new Map<string, ReturnType<Assembler['newLabel']>>();
+
+  /** Address of a symbol known to the cache (installed code, stubs, data slots). */
+  address(name: string): bigint | undefined {
+    return this.symbols.get(name) ?? this.dataSymbols.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.symbols.has(name);
+  }
+
+  /** Installs functions (which may call each other and anything installed before). */
+  install(mfs: MachineFunction[]): void {
+    const offsets: number[] = [];
+    let size = 0;
+    for (const mf of mfs) {
+      size = (size + 15) & ~15;
+      offsets.push(size);
+      size += mf.code.length;
+    }
+    const buf = new Uint8Array(size);
+    const relocs: Reloc[] = [];
+    mfs.forEach((mf, i) => {
+      buf.set(mf.code, offsets[i]);
+      for (const r of mf.relocs) relocs.push({ ...r, offset: r.offset + offsets[i] });
+    });
+    const base = this.region.base + BigInt(this.next);
+    mfs.forEach((mf, i) => this.symbols.set(mf.symbol, base + BigInt(offsets[i])));
+    this.place(buf, relocs, mfs.map((m) => m.name).join(', '));
+  }
+
+  /** Copies code into fresh pages, applies relocations, seals the pages; returns the address. */
+  private place(code: Uint8Array, relocs: Reloc[], what: string): bigint {
+    const start = this.next;
+    const len = Math.ceil(Math.max(1, code.length) / PAGE) * PAGE;
+    if (start + len > this.region.size) throw new Error('code cache full');
+    const base = this.region.base + BigInt(start);
+    const view = new DataView(code.buffer, code.byteOffset, code.byteLength);
+    for (const r of relocs) {
+      const s = this.address(r.symbol);
+      if (s === undefined) throw new Error(`unresolved symbol '${r.symbol}' in ${what}`);
+      const p = base + BigInt(r.offset);
+      if (r.type === 'R_X86_64_64') view.setBigInt64(r.offset, s + BigInt(r.addend), true);
+      else {
+        const v = s + BigInt(r.addend) - p;
+        if (v < -(1n << 31n) || v >= 1n << 31n) throw new Error(`relocation out of range for '${r.symbol}'`);
+        view.setInt32(r.offset, Number(v), true);
+      }
+    }
+    this.region.protect(start, len, 'rw');
+    this.region.bytes.set(code, start);
+    this.region.protect(start, len, 'rx');
+    this.next = start + len;
+    return base;
+  }
+
+  /** Generates and installs an entry trampoline for `target`; returns a koffi function. */
+  entry(target: string, proto: string, offset = 0): (...args: unknown[]) => unknown {
+    const a = new Assembler();
+    a.push(rbp);
+    a.mov(rbp, rsp);
+    for (const g of [rbx, r12, r13, r14, r15]) a.push(g);
+    a.sub(rsp, 8);
+    a.mov(qword(rip(sym('$entryRsp'))), rsp);
+    a.lea(rax, qword(rsp, -(this.stackBytes - (256 << 10))));
+    a.mov(qword(rip(sym('bp_rt_stack_limit'))), rax);
+    a.call(sym(target, offset));
+    a.add(rsp, 8);
+    for (const g of [r15, r14, r13, r12, rbx]) a.pop(g);
+    a.pop(rbp);
+    a.ret();
+    const mc = a.finish();
+    const at = this.place(mc.bytes, mc.relocs, `entry of ${target}`);
+    return koffi().decode(this.region.ptr, Number(at - this.region.base), koffi().proto(proto)) as (...args: unknown[]) => unknown;
+  }
+
+  /** The bytes of a static string object in the cache (error locations, printed constants). */
+  stringAt(addr: bigint): string {
+    const off = Number(addr - this.region.base);
+    const b = this.region.bytes;
+    const dv = new DataView(b.buffer, b.byteOffset + off, 16);
+    const len = Number(dv.getBigInt64(8, true));
+    return Buffer.from(b.buffer, b.byteOffset + off + 16, len).toString('latin1');
+  }
+
+  /** Takes (and clears) the pending error: [id, location, argument] or null. */
+  takeError(): { id: bigint; loc: bigint; arg: bigint; exit: number } | null {
+    const id = this.slots[SLOT.errorId];
+    if (id === -1n) return null;
+    this.slots[SLOT.errorId] = -1n;
+    return { id, loc: this.slots[SLOT.errorLoc], arg: this.slots[SLOT.errorArg], exit: Number(BigInt.asUintN(8, this.slots[SLOT.exitCode])) };
+  }
+
+  get used(): number {
+    return this.next;
+  }
+}
+
+export { rdx, rsi };

@@ -1,0 +1,56 @@
+// Executable memory for the in-process tier, W^X: one reserved mapping whose first pages are a
+// read-write data area (runtime slots the native code reads and writes) and whose code pages are
+// made writable only while being filled and read+execute afterwards — never writable and
+// executable at once. Every protection change goes through `protect`, which records it, so a
+// test can show the discipline.
+import { koffi } from './koffi.js';
+
+const PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+const MAP_PRIVATE = 0x02, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000;
+export const PAGE = 4096;
+
+interface Libc {
+  mmap: (addr: null, len: number, prot: number, flags: number, fd: number, off: number) => unknown;
+  mprotect: (addr: bigint, len: number, prot: number) => number;
+}
+let libc: Libc | null = null;
+
+function lib(): Libc {
+  if (!libc) {
+    const l = koffi().load('libc.so.6');
+    libc = {
+      mmap: l.func('void *mmap(void *addr, size_t length, int prot, int flags, int fd, int64_t offset)'),
+      // Addresses are passed as integers: the region's offsets are computed in BigInt.
+      mprotect: l.func('int mprotect(uint64_t addr, size_t len, int prot)'),
+    };
+  }
+  return libc;
+}
+
+export type Protection = 'none' | 'r' | 'rw' | 'rx';
+const PROT: Record<Protection, number> = { none: PROT_NONE, r: PROT_READ, rw: PROT_READ | PROT_WRITE, rx: PROT_READ | PROT_EXEC };
+
+/** Every protection change made by code caches in this process. */
+export const PROTECTION_LOG: { base: bigint; offset: number; length: number; prot: Protection }[] = [];
+
+export class Region {
+  readonly base: bigint;
+  /** The whole region as bytes; only readable pages may be read. */
+  readonly bytes: Uint8Array;
+  /** The pointer object of the mapping (for koffi().decode of native entries). */
+  readonly ptr: unknown;
+
+  constructor(readonly size: number) {
+    const ptr = lib().mmap(null, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    this.ptr = ptr;
+    this.base = ptr === null ? -1n : BigInt(koffi().address(ptr));
+    if (this.base === -1n || this.base === 0xffffffffffffffffn) throw new Error('cannot reserve memory for the code cache');
+    this.bytes = new Uint8Array(koffi().view(this.ptr, size));
+  }
+
+  protect(offset: number, length: number, prot: Protection): void {
+    if (offset % PAGE !== 0 || length % PAGE !== 0) throw new Error('unaligned protection change');
+    if (lib().mprotect(this.base + BigInt(offset), length, PROT[prot]) !== 0) throw new Error(`mprotect failed (errno ${koffi().errno()})`);
+    PROTECTION_LOG.push({ base: this.base, offset, length, prot });
+  }
+}
