@@ -294,7 +294,9 @@ class Lowerer {
     const { a } = this;
     if (this.floats.size === 0 && this.strings.size === 0) return;
     a.align(16);
-    for (const [key, l] of this.floats) {
+    // 16-byte constants first: SSE packed operations (xorpd, andpd) need aligned memory.
+    const consts = [...this.floats].sort(([x], [y]) => Number(y.split(':')[0]) - Number(x.split(':')[0]));
+    for (const [key, l] of consts) {
       const [size, bits] = key.split(':');
       a.bind(l);
       a.dq(BigInt(bits));

@@ -12,19 +12,30 @@
 import { koffi } from '../loader/koffi.js';
 import { O, instrLength } from '../bytecode/opcodes.js';
 import type { BytecodeModule } from '../bytecode/module.js';
-import { CodeCache, EXIT_MARK, External } from '../loader/cache.js';
+import { CodeCache, EXIT_MARK, External, bitsToFloat } from '../loader/cache.js';
 import { BUILTIN_IMPLS } from '../vm/builtins.js';
 import { ExitSignal, RtError } from '../vm/errors.js';
 import { fmod, type FnRt, type VM } from '../vm/interp.js';
 import { formatG } from '../vm/fmt-float.js';
 import { RUNTIME_ERRORS } from '../vm/runtime-errors.js';
 import { BPArray, BoolArray, FloatArray, IntArray } from '../vm/values.js';
+import { split } from '../vm/int64.js';
 import { BUILTINS } from '../lang/builtins.js';
 import { MATH1, RT, fnSymbol } from './abi.js';
 import { lowerFunction, unsupportedIn } from './lower.js';
 import type { MachineFunction } from './machine.js';
 
-const STACK_BYTES = 256 << 20;
+// koffi allows at most 16 MiB for the stack it runs native code on.
+/** %g text of a double given by its bits (NaN sign taken from the bits themselves). */
+function formatBits(bits: bigint): string {
+  if ((bits & 0x7ff0000000000000n) === 0x7ff0000000000000n && (bits & 0xfffffffffffffn) !== 0n) return bits >> 63n ? '-nan' : 'nan';
+  return formatG(bitsToFloat(bits));
+}
+
+/** BPJIT_JIT_LOG=1 reports compilations and on-stack replacements on stderr. */
+const LOG = !!process.env.BPJIT_JIT_LOG;
+
+const STACK_BYTES = 16 << 20;
 let configured = false;
 
 /** koffi runs native code on its own stack; make it deep enough for deep recursion, once. */
@@ -68,8 +79,12 @@ export class JitTier {
   /** The VM's hot hook: returns an OSR entry to run now, or null to keep interpreting. */
   onHot(fn: FnRt, loopPc: number): Osr | null {
     const st = this.states.get(fn.index);
-    if (!st) this.compile(fn.index);
+    if (!st) {
+      this.compile(fn.index);
+      if (LOG) process.stderr.write(`[jit] ${fn.name}: ${this.states.get(fn.index)!.tier}${this.states.get(fn.index)!.reason ? ' (' + this.states.get(fn.index)!.reason + ')' : ''}\n`);
+    }
     if (this.states.get(fn.index)?.tier !== 'native' || loopPc < 0) return null;
+    if (LOG) process.stderr.write(`[jit] ${fn.name}: entering native code at the loop at pc ${loopPc}\n`);
     return this.osr(fn.index, loopPc);
   }
 
@@ -127,31 +142,31 @@ export class JitTier {
     }
   }
 
-  private proto(index: number, name: string, withBuffer = false): string {
-    const fn = this.mod.functions[index];
-    const c = (d: string) => (d === 'f' ? 'double' : d === 'i' || d === 'b' ? 'int64_t' : 'void *');
-    const params = withBuffer ? ['void *'] : fn.regTypes.slice(0, fn.arity).map(c);
-    const ret = fn.ret === 'v' ? 'void' : fn.ret === 'f' ? 'double' : fn.ret === 'i' || fn.ret === 'b' ? 'int64_t' : 'uint64_t';
-    return `${ret} ${name.replace(/[^A-Za-z0-9_]/g, '_')}(${params.join(', ')})`;
-  }
-
-  /** The VM's entry into native function `index`: converts arguments and the result. */
-  private wrap(index: number): ((args: unknown[]) => unknown) | null {
+  /** The VM's entry into native function `index`: arguments go through a slot buffer. */
+  private wrap(index: number): (args: unknown[]) => unknown {
     const fn = this.mod.functions[index];
     const types = fn.regTypes.slice(0, fn.arity);
-    if (types.filter((t) => t !== 'f').length > 6 || types.filter((t) => t === 'f').length > 8) return null;
-    const entry = this.cache!.entry(fnSymbol(fn.name), this.proto(index, fn.name));
-    const conv = types.map((t) => (t === 'b' ? (v: unknown) => (v ? 1 : 0) : t[0] === '[' ? (v: unknown) => this.nativeArray(v as BPArray) : (v: unknown) => v));
+    const entry = this.cache!.entry(fnSymbol(fn.name), types.map((t) => (t === 'f' ? 'f' : 'i')).join(''), 0, fn.ret === 'f');
+    const slots = new ArrayBuffer(8 * Math.max(1, types.length));
+    const i32 = new Int32Array(slots), f64 = new Float64Array(slots);
+    const bytes = new Uint8Array(slots);
+    const put = types.map((t, k): ((v: unknown) => void) => {
+      if (t === 'f') return (v) => { f64[k] = v as number; };
+      if (t === 'b') return (v) => { i32[2 * k] = v ? 1 : 0; i32[2 * k + 1] = 0; };
+      if (t[0] === '[') return (v) => split(Number(this.nativeArray(v as BPArray)), i32, 2 * k);
+      return (v) => split(v as number | bigint, i32, 2 * k);
+    });
     const ret = this.result(fn.ret);
     const rt = this.vm.fns[index];
     return (args: unknown[]) => {
-      for (let i = 0; i < args.length; i++) args[i] = conv[i](args[i]);
-      return this.enter(rt, () => entry(...args), ret);
+      for (let k = 0; k < args.length; k++) put[k](args[k]);
+      return this.enter(rt, () => entry(bytes), ret);
     };
   }
 
   private result(desc: string): (v: unknown) => unknown {
     if (desc === 'b') return (v) => v !== 0;
+    if (desc === 'f') return (v) => bitsToFloat(v as bigint);
     if (desc === 'v') return () => null;
     if (desc[0] === '[') return (v) => this.nativeArrays.get(BigInt(v as number | bigint)) ?? null;
     return (v) => v;
@@ -192,7 +207,7 @@ export class JitTier {
     const off = mf?.osr.get(pc);
     if (!mf || off === undefined) return null;
     const fn = this.mod.functions[index];
-    const entry = this.cache!.entry(`${mf.symbol}`, this.proto(index, `${fn.name}_osr${pc}`, true), off);
+    const entry = this.cache!.entry(mf.symbol, 'i', off, fn.ret === 'f');
     const ret = this.result(fn.ret);
     const rt = this.vm.fns[index];
     e = (vm: VM, bp: number) => {
@@ -208,7 +223,9 @@ export class JitTier {
         else if (t[0] === '[' && v) buf[r] = this.nativeArray(v as BPArray);
         else if (t === 's' && typeof v === 'string') return undefined; // strings cannot enter; keep interpreting
       }
-      return this.enter(rt, () => entry(buf), ret);
+      // The entry takes a pointer to the slots; the OSR code reads them from rdi.
+      const holder = new BigInt64Array([BigInt(koffi().address(buf))]);
+      return this.enter(rt, () => entry(holder), ret);
     };
     this.osrEntries.set(key, e);
     return e;
@@ -246,23 +263,25 @@ export class JitTier {
     const cache = () => this.cache!;
     const impl = (name: string) => BUILTIN_IMPLS[BUILTINS.get(name)!.id];
     const math = (name: string) => (x: number) => impl(name)(vm, [x], null) as number;
+    const fill = (a: BPArray, n: number, v: unknown) => { for (let i = 0; i < n; i++) a.push(v); return this.nativeArray(a); };
     const ext: Record<string, External> = {
-      [RT.printI64]: { proto: 'void pi(int64_t)', fn: ((v: number | bigint) => out(String(v))) as never },
-      [RT.printF64]: { proto: 'void pf(double)', fn: ((v: number) => out(formatG(v))) as never },
-      [RT.printBool]: { proto: 'void pb(int64_t)', fn: ((v: number) => out(v ? 'true' : 'false')) as never },
-      [RT.printStr]: { proto: 'void ps(uint64_t)', fn: ((p: number | bigint) => { const s = cache().stringAt(BigInt(p)); const z = s.indexOf('\0'); out(z < 0 ? s : s.slice(0, z)); }) as never },
-      [RT.printSpace]: { proto: 'void psp(void)', fn: (() => out(' ')) as never },
-      [RT.printNewline]: { proto: 'void pnl(void)', fn: (() => out('\n')) as never },
-      [RT.clockMs]: { proto: 'int64_t cms(void)', fn: (() => Date.now()) as never },
-      [RT.sleep]: { proto: 'void slp(int64_t)', fn: ((ms: number) => impl('sleep')(vm, [ms], null)) as never },
-      [RT.fmod]: { proto: 'double fm(double, double)', fn: fmod as never },
-      [RT.pow]: { proto: 'double pw(double, double)', fn: ((x: number, y: number) => impl('fpow')(vm, [x, y], null)) as never },
-      [RT.atan2]: { proto: 'double at2(double, double)', fn: ((y: number, x: number) => Math.atan2(y, x)) as never },
-      bp_rt_array_fill_i: { proto: 'uint64_t afi(int64_t, int64_t)', fn: ((n: number, v: number | bigint) => this.nativeArray(IntArray.filled(Math.max(0, Number(n)), v))) as never },
-      bp_rt_array_fill_f: { proto: 'uint64_t aff(int64_t, double)', fn: ((n: number, v: number) => { const a = new FloatArray(Math.max(1, Number(n))); a.buf.fill(v, 0, Math.max(0, Number(n))); a.len = Math.max(0, Number(n)); return this.nativeArray(a); }) as never },
-      bp_rt_array_fill_b: { proto: 'uint64_t afb(int64_t, int64_t)', fn: ((n: number, v: number) => { const a = new BoolArray(Math.max(1, Number(n))); for (let i = 0; i < Number(n); i++) a.push(v !== 0); return this.nativeArray(a); }) as never },
+      [RT.printI64]: { sig: 'i>v', fn: ((v: number | bigint) => out(String(v))) as never },
+      // Printed from the bits: a NaN's sign must not depend on how V8 passes the number around.
+      [RT.printF64]: { sig: 'd>v', fn: ((bits: bigint) => out(formatBits(bits))) as never },
+      [RT.printBool]: { sig: 'i>v', fn: ((v: number) => out(v ? 'true' : 'false')) as never },
+      [RT.printStr]: { sig: 'i>v', fn: ((p: number | bigint) => { const s = cache().stringAt(BigInt(p)); const z = s.indexOf('\0'); out(z < 0 ? s : s.slice(0, z)); }) as never },
+      [RT.printSpace]: { sig: '>v', fn: (() => out(' ')) as never },
+      [RT.printNewline]: { sig: '>v', fn: (() => out('\n')) as never },
+      [RT.clockMs]: { sig: '>i', fn: (() => Date.now()) as never },
+      [RT.sleep]: { sig: 'i>v', fn: ((ms: number) => impl('sleep')(vm, [ms], null)) as never },
+      [RT.fmod]: { sig: 'ff>f', fn: fmod as never },
+      [RT.pow]: { sig: 'ff>f', fn: ((x: number, y: number) => impl('fpow')(vm, [x, y], null)) as never },
+      [RT.atan2]: { sig: 'ff>f', fn: ((y: number, x: number) => Math.atan2(y, x)) as never },
+      bp_rt_array_fill_i: { sig: 'ii>i', fn: ((n: number, v: number | bigint) => this.nativeArray(IntArray.filled(Math.max(0, Number(n)), v))) as never },
+      bp_rt_array_fill_f: { sig: 'if>i', fn: ((n: number, v: number) => fill(new FloatArray(Math.max(1, Number(n))), Number(n), v)) as never },
+      bp_rt_array_fill_b: { sig: 'ii>i', fn: ((n: number, v: number) => fill(new BoolArray(Math.max(1, Number(n))), Number(n), v !== 0)) as never },
     };
-    for (const [name, symbol] of Object.entries(MATH1)) ext[symbol] = { proto: `double ${name}_(double)`, fn: math(name) as never };
+    for (const [name, symbol] of Object.entries(MATH1)) ext[symbol] = { sig: 'f>f', fn: math(name) as never };
     return ext;
   }
 }

@@ -9,7 +9,9 @@
 // and per-function entry trampolines that save the JS side's registers and set the stack limit.
 import { koffi } from './koffi.js';
 import type { MachineFunction } from '../jit/machine.js';
-import { Assembler, eax, qword, r12, r13, r14, r15, rax, rbp, rbx, rdi, rdx, rip, rsi, rsp, sym } from '../x64/index.js';
+import { Assembler, GP64, XMM, eax, qword, r12, r13, r14, r15, rax, rbp, rbx, rdi, rdx, rip, rsi, rsp, sym } from '../x64/index.js';
+
+const INT_ARG = [rdi, rsi, rdx, GP64[1], GP64[8], GP64[9]];
 import type { Reloc } from '../x64/index.js';
 import { PAGE, Region } from './memory.js';
 
@@ -18,11 +20,22 @@ export const SLOT = { entryRsp: 0, stackLimit: 1, errorId: 2, errorLoc: 3, error
 /** errorId value meaning "exit(n) was called". */
 export const EXIT_MARK = -2n;
 
-/** A JS function callable from native code: its C prototype and implementation. */
+/**
+ * A JS function callable from native code. `sig` gives its parameter and result kinds in the
+ * native ABI ('i' int64 or pointer, 'f' double, 'd' double handed to JS as its raw bits, 'v' no
+ * result), e.g. 'if>f'. Doubles cross the
+ * koffi boundary as their bits (a thunk moves them between xmm and integer registers), because
+ * converting a double to a JS number and back may lose the sign of a NaN.
+ */
 export interface External {
-  proto: string;
+  sig: string;
   fn: (...args: never[]) => unknown;
 }
+
+const f64 = new Float64Array(1);
+const u64 = new BigUint64Array(f64.buffer);
+export const bitsToFloat = (b: number | bigint): number => { u64[0] = BigInt.asUintN(64, BigInt(b)); return f64[0]; };
+export const floatToBits = (x: number): bigint => { f64[0] = x; return u64[0]; };
 
 export class CodeCache {
   private readonly region: Region;
@@ -43,13 +56,37 @@ export class CodeCache {
     let slot: number = SLOT.firstExternal;
     const a = new Assembler();
     for (const [name, ext] of Object.entries(externals)) {
-      const cb = koffi().register(ext.fn as never, koffi().pointer(koffi().proto(ext.proto)));
+      const [params, ret] = ext.sig.split('>');
+      const ints = [...params].filter((k) => k === 'i').length, floats = params.length - ints;
+      // Integer arguments keep their registers; doubles follow them as bits.
+      const order = [...params].map((k, i) => ({ k, i })).sort((x, y) => (x.k === y.k ? x.i - y.i : x.k === 'i' ? -1 : 1)).map((x) => x.i);
+      const proto = `${ret === 'v' ? 'void' : ret === 'f' ? 'uint64_t' : 'int64_t'} ext_${slot}(${[...Array(ints).fill('int64_t'), ...Array(floats).fill('uint64_t')].join(', ') || 'void'})`;
+      const fn = ext.fn as (...a: unknown[]) => unknown;
+      const wrapped = (...raw: unknown[]) => {
+        const args: unknown[] = new Array(params.length);
+        order.forEach((declared, k) => {
+          const p = params[declared];
+          args[declared] = p === 'f' ? bitsToFloat(raw[k] as bigint) : p === 'd' ? BigInt.asUintN(64, BigInt(raw[k] as bigint)) : raw[k];
+        });
+        const r = fn(...args);
+        return ret === 'f' ? floatToBits(r as number) : r;
+      };
+      const cb = koffi().register(wrapped as never, koffi().pointer(koffi().proto(proto)));
       this.keep.push(cb);
       this.slots[slot] = BigInt(koffi().address(cb));
+      this.dataSymbols.set(`$slot${slot}`, this.region.base + BigInt(8 * slot));
       const l = a.newLabel();
       a.bind(l);
-      a.jmp(qword(rip(sym(`$slot${slot}`))));
-      this.dataSymbols.set(`$slot${slot}`, this.region.base + BigInt(8 * slot));
+      if (floats === 0 && ret !== 'f') a.jmp(qword(rip(sym(`$slot${slot}`))));
+      else {
+        // Float arguments move to the next integer registers as bits, the result comes back so.
+        a.sub(rsp, 8);
+        for (let k = 0; k < floats; k++) a.movq(INT_ARG[ints + k], XMM[k]);
+        a.call(qword(rip(sym(`$slot${slot}`))));
+        if (ret === 'f') a.movq(XMM[0], rax);
+        a.add(rsp, 8);
+        a.ret();
+      }
       this.pending.set(name, l);
       slot++;
     }
@@ -61,7 +98,6 @@ export class CodeCache {
     a.mov(qword(rip(sym('$errorArg'))), rdx);
     a.bind(unwind);
     a.mov(rsp, qword(rip(sym('$entryRsp'))));
-    a.add(rsp, 8);
     for (const g of [r15, r14, r13, r12, rbx]) a.pop(g);
     a.pop(rbp);
     a.ret();
@@ -139,24 +175,43 @@ export class CodeCache {
     return base;
   }
 
-  /** Generates and installs an entry trampoline for `target`; returns a koffi function. */
-  entry(target: string, proto: string, offset = 0): (...args: unknown[]) => unknown {
+  /**
+   * Generates and installs an entry trampoline for `target`: it takes one pointer to 8-byte
+   * argument slots (`params` gives each one's kind, 'i' or 'f'), loads them into the System V
+   * argument registers or the stack, records the stack position the error entry unwinds to and
+   * the stack limit, and calls. A double result comes back as its bits in rax. Arguments travel
+   * through memory because koffi's conversion of a JS number to a double loses a NaN's sign.
+   */
+  entry(target: string, params: string, offset = 0, floatResult = false): (args: Uint8Array | BigInt64Array) => unknown {
     const a = new Assembler();
     a.push(rbp);
     a.mov(rbp, rsp);
     for (const g of [rbx, r12, r13, r14, r15]) a.push(g);
-    a.sub(rsp, 8);
+    const ints: number[] = [], floats: number[] = [], stack: number[] = [];
+    [...params].forEach((k, i) => {
+      if (k === 'f') (floats.length < 8 ? floats : stack).push(i);
+      else (ints.length < 6 ? ints : stack).push(i);
+    });
+    // The error entry unwinds to this point: it restores rsp from $entryRsp and pops.
     a.mov(qword(rip(sym('$entryRsp'))), rsp);
+    // After the six pushes rsp is 8 mod 16; keep it 16-aligned at the call with the stack arguments.
+    if (stack.length % 2 === 0) a.sub(rsp, 8);
+    a.mov(GP64[11], rdi);
+    for (const i of [...stack].reverse()) a.push(qword(GP64[11], 8 * i));
     a.lea(rax, qword(rsp, -(this.stackBytes - (256 << 10))));
     a.mov(qword(rip(sym('bp_rt_stack_limit'))), rax);
+    floats.forEach((i, k) => a.movsd(XMM[k], qword(GP64[11], 8 * i)));
+    ints.forEach((i, k) => a.mov(INT_ARG[k], qword(GP64[11], 8 * i)));
     a.call(sym(target, offset));
-    a.add(rsp, 8);
+    if (floatResult) a.movq(rax, XMM[0]);
+    a.mov(rsp, qword(rip(sym('$entryRsp'))));
     for (const g of [r15, r14, r13, r12, rbx]) a.pop(g);
     a.pop(rbp);
     a.ret();
     const mc = a.finish();
     const at = this.place(mc.bytes, mc.relocs, `entry of ${target}`);
-    return koffi().decode(this.region.ptr, Number(at - this.region.base), koffi().proto(proto)) as (...args: unknown[]) => unknown;
+    const proto = `${floatResult ? 'uint64_t' : 'int64_t'} entry_${at.toString(16)}(void *)`;
+    return koffi().decode(this.region.ptr, Number(at - this.region.base), koffi().proto(proto)) as (args: Uint8Array | BigInt64Array) => unknown;
   }
 
   /** The bytes of a static string object in the cache (error locations, printed constants). */

@@ -85,7 +85,11 @@ export class IntArray extends BPArray {
   empty(): IntArray { return new IntArray(); }
   static filled(n: number, v: Int): IntArray {
     const a = new IntArray(n);
-    if (v !== 0) for (let i = 0; i < n; i++) split(v, a.buf, i * 2);
+    if (v !== 0 && n > 0) {
+      // Write one element, then double the filled prefix with copyWithin (memmove speed).
+      split(v, a.buf, 0);
+      for (let have = 2, total = 2 * n; have < total; have *= 2) a.buf.copyWithin(have, 0, Math.min(have, total - have));
+    }
     a.len = n;
     return a;
   }
