@@ -37,6 +37,14 @@ const u64 = new BigUint64Array(f64.buffer);
 export const bitsToFloat = (b: number | bigint): number => { u64[0] = BigInt.asUintN(64, BigInt(b)); return f64[0]; };
 export const floatToBits = (x: number): bigint => { f64[0] = x; return u64[0]; };
 
+/** koffi type names are process-wide, so callback types are made once per signature. */
+const callbackTypes = new Map<string, unknown>();
+function callbackType(decl: string): unknown {
+  let t = callbackTypes.get(decl);
+  if (!t) callbackTypes.set(decl, t = koffi().pointer(koffi().proto(decl.replace('%s', `bp_callback_${callbackTypes.size}`))));
+  return t;
+}
+
 export class CodeCache {
   private readonly region: Region;
   readonly slots: BigInt64Array;
@@ -60,7 +68,7 @@ export class CodeCache {
       const ints = [...params].filter((k) => k === 'i').length, floats = params.length - ints;
       // Integer arguments keep their registers; doubles follow them as bits.
       const order = [...params].map((k, i) => ({ k, i })).sort((x, y) => (x.k === y.k ? x.i - y.i : x.k === 'i' ? -1 : 1)).map((x) => x.i);
-      const proto = `${ret === 'v' ? 'void' : ret === 'f' ? 'uint64_t' : 'int64_t'} ext_${slot}(${[...Array(ints).fill('int64_t'), ...Array(floats).fill('uint64_t')].join(', ') || 'void'})`;
+      const proto = callbackType(`${ret === 'v' ? 'void' : ret === 'f' ? 'uint64_t' : 'int64_t'} %s(${[...Array(ints).fill('int64_t'), ...Array(floats).fill('uint64_t')].join(', ') || 'void'})`);
       const fn = ext.fn as (...a: unknown[]) => unknown;
       const wrapped = (...raw: unknown[]) => {
         const args: unknown[] = new Array(params.length);
@@ -71,7 +79,7 @@ export class CodeCache {
         const r = fn(...args);
         return ret === 'f' ? floatToBits(r as number) : r;
       };
-      const cb = koffi().register(wrapped as never, koffi().pointer(koffi().proto(proto)));
+      const cb = koffi().register(wrapped as never, proto as never);
       this.keep.push(cb);
       this.slots[slot] = BigInt(koffi().address(cb));
       this.dataSymbols.set(`$slot${slot}`, this.region.base + BigInt(8 * slot));

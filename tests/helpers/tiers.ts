@@ -7,6 +7,7 @@ import { compileProgram } from '../../src/bytecode/compile.js';
 import { checkProgram } from '../../src/lang/checker.js';
 import { DiagBag, TooManyErrors } from '../../src/lang/diag.js';
 import { lineCol } from '../../src/lang/source.js';
+import { JitTier } from '../../src/jit/tier.js';
 import { VM, VmOptions } from '../../src/vm/interp.js';
 import { Output } from '../../src/vm/output.js';
 import { ROOT } from './paths.js';
@@ -50,8 +51,12 @@ export function corpus(dir = PROGRAMS): Expectation[] {
     });
 }
 
-/** Runs a program on the VM in this process, with `cwd` as the working directory. */
-export function runVM(file: string, opts: { cwd: string; args?: string[]; stdin?: Buffer; vm?: Partial<VmOptions> }): RunResult {
+/**
+ * Runs a program on the VM in this process, with `cwd` as the working directory; with `jit`, hot
+ * code (everything, at threshold 1) goes native in this process — callers that might fault run
+ * this in a child process (tests/helpers/jit-batch.ts).
+ */
+export function runVM(file: string, opts: { cwd: string; args?: string[]; stdin?: Buffer; vm?: Partial<VmOptions>; jit?: number }): RunResult {
   const old = process.cwd();
   process.chdir(opts.cwd);
   try {
@@ -69,7 +74,13 @@ export function runVM(file: string, opts: { cwd: string; args?: string[]; stdin?
     }
     const out = new Output(1, true);
     let stderr = '';
-    const vm = new VM(compileProgram(program), { args: opts.args, stdin: opts.stdin ?? Buffer.alloc(0), output: out, stderr: (s) => { stderr += s; }, ...opts.vm });
+    const mod = compileProgram(program);
+    let tier: JitTier | null = null;
+    const jit: Partial<VmOptions> = opts.jit === undefined ? {} : {
+      hotThreshold: opts.jit <= 1 ? { calls: 1, loops: 1 } : { calls: opts.jit, loops: 10 * opts.jit },
+      onHot: (fn, pc) => (tier ??= new JitTier(vm, mod, { threshold: opts.jit! })).onHot(fn, pc),
+    };
+    const vm: VM = new VM(mod, { args: opts.args, stdin: opts.stdin ?? Buffer.alloc(0), output: out, stderr: (s) => { stderr += s; }, ...jit, ...opts.vm });
     const code = vm.run();
     return { stdout: out.text(), stderr, code };
   } finally {

@@ -1,0 +1,273 @@
+; Output: stdout goes through a 64 KiB buffer, flushed at exit, before any error message and when
+; full. Printing of ints, bools, strings and floats (one value per call), the exit builtin, and
+; the single runtime-error entry. All functions follow System V.
+
+BSS bp_rt_outbuf, OUTBUF_SIZE, 16
+BSS bp_rt_outlen, 8, 8
+
+; write_all(edi = fd, rsi = ptr, rdx = len): retries partial writes and EINTR, gives up on errors.
+FUNC bp_rt_write_all
+.again:
+    test rdx, rdx
+    jz .done
+    mov eax, SYS_WRITE
+    push rdi
+    push rsi
+    push rdx
+    syscall
+    pop rdx
+    pop rsi
+    pop rdi
+    cmp rax, -EINTR
+    je .again
+    cmp rax, -EAGAIN
+    je .again
+    test rax, rax
+    jle .done
+    add rsi, rax
+    sub rdx, rax
+    jmp .again
+.done:
+    ret
+ENDFUNC
+
+FUNC bp_rt_flush
+    mov rdx, [bp_rt_outlen]
+    test rdx, rdx
+    jz .done
+    mov qword [bp_rt_outlen], 0
+    mov edi, 1
+    lea rsi, [bp_rt_outbuf]
+    jmp bp_rt_write_all
+.done:
+    ret
+ENDFUNC
+
+; write(rdi = ptr, rsi = len): appends to the stdout buffer.
+FUNC bp_rt_write
+    mov rax, [bp_rt_outlen]
+    lea rcx, [rax + rsi]
+    cmp rcx, OUTBUF_SIZE
+    jbe .copy
+    push rdi
+    push rsi
+    sub rsp, 8
+    call bp_rt_flush
+    add rsp, 8
+    pop rsi
+    pop rdi
+    cmp rsi, OUTBUF_SIZE
+    jb .copy0
+    mov rdx, rsi                          ; too big for the buffer: write it through
+    mov rsi, rdi
+    mov edi, 1
+    jmp bp_rt_write_all
+.copy0:
+    xor eax, eax
+.copy:
+    lea rcx, [bp_rt_outbuf]
+    add rcx, rax
+    add rax, rsi
+    mov [bp_rt_outlen], rax
+    xchg rdi, rcx                         ; rdi = destination, rcx = source
+    xchg rsi, rcx                         ; rsi = source, rcx = count
+    rep movsb
+    ret
+ENDFUNC
+
+FUNC bp_rt_exit
+    push rdi
+    call bp_rt_flush
+    pop rdi
+    movzx edi, dil
+    mov eax, SYS_EXIT_GROUP
+    syscall
+    hlt
+ENDFUNC
+
+; fmt_i64(rdi = value, rsi = out) -> rax = length (at most 20 bytes)
+FUNC bp_rt_fmt_i64
+    mov r8, rsi
+    mov rax, rdi
+    test rax, rax
+    jns .positive
+    mov byte [r8], '-'
+    inc r8
+    neg rax                               ; MIN stays MIN: as unsigned it is 2^63
+.positive:
+    sub rsp, 24
+    lea rcx, [rsp + 24]
+    mov r9d, 10
+.digit:
+    xor edx, edx
+    div r9
+    add dl, '0'
+    dec rcx
+    mov [rcx], dl
+    test rax, rax
+    jnz .digit
+    lea rdx, [rsp + 24]
+.copy:
+    mov al, [rcx]
+    mov [r8], al
+    inc r8
+    inc rcx
+    cmp rcx, rdx
+    jb .copy
+    add rsp, 24
+    mov rax, r8
+    sub rax, rsi
+    ret
+ENDFUNC
+
+FUNC bp_rt_print_i64
+    sub rsp, 40
+    mov rsi, rsp
+    call bp_rt_fmt_i64
+    mov rdi, rsp
+    mov rsi, rax
+    call bp_rt_write
+    add rsp, 40
+    ret
+ENDFUNC
+
+FUNC bp_rt_print_bool
+    lea rax, [.true]
+    lea rdx, [.false]
+    test edi, edi
+    cmovz rax, rdx
+    mov rdi, rax
+    mov esi, 4
+    mov edx, 5
+    cmovz esi, edx
+    jmp bp_rt_write
+.true: db "true"
+.false: db "false"
+ENDFUNC
+
+; print_str(rdi = string object): its bytes up to the length or the first NUL.
+FUNC bp_rt_print_str
+    mov rcx, [rdi + STR_LEN]
+    lea rdi, [rdi + STR_DATA]
+    mov rdx, rdi
+    xor eax, eax
+    mov rsi, rcx
+    test rcx, rcx
+    jz .whole
+    repne scasb
+    jne .whole
+    sub rsi, rcx
+    dec rsi                               ; stop before the NUL
+.whole:
+    mov rdi, rdx
+    jmp bp_rt_write
+ENDFUNC
+
+FUNC bp_rt_print_space
+    lea rdi, [.sp]
+    mov esi, 1
+    jmp bp_rt_write
+.sp: db " "
+ENDFUNC
+
+FUNC bp_rt_print_newline
+    lea rdi, [.nl]
+    mov esi, 1
+    jmp bp_rt_write
+.nl: db 10
+ENDFUNC
+
+FUNC bp_rt_print_f64
+    sub rsp, 520
+    mov rdi, rsp
+    mov esi, 6
+    mov edx, 'g'
+    call bp_rt_fmt_f64
+    mov rdi, rsp
+    mov rsi, rax
+    call bp_rt_write
+    add rsp, 520
+    ret
+ENDFUNC
+
+section .rodata.bp_rt_err_texts progbits alloc noexec nowrite align=8
+ERROR_TEXTS
+align 8
+bp_rt_err_table:
+ERROR_TABLE
+
+; error(edi = id, rsi = location string object, rdx = argument string object or 0): never returns.
+; Prints "error: <text with %s replaced> (at <location>)" on stderr after flushing stdout.
+FUNC bp_rt_error
+    mov r12d, edi
+    mov r13, rsi
+    mov r14, rdx
+    and rsp, -16
+    call bp_rt_flush
+    lea rsi, [.prefix]
+    mov edx, 7
+    call .err
+    lea rax, [bp_rt_err_table]
+    mov rbx, [rax + r12*8]
+.scan:                                     ; the text, with %s replaced by the argument
+    mov rsi, rbx
+.find:
+    mov al, [rsi]
+    test al, al
+    jz .tail
+    cmp al, '%'
+    jne .step
+    cmp byte [rsi + 1], 's'
+    je .arg
+.step:
+    inc rsi
+    jmp .find
+.arg:
+    mov rdx, rsi
+    sub rdx, rbx
+    mov r15, rsi
+    mov rsi, rbx
+    call .err
+    test r14, r14
+    jz .noarg
+    lea rsi, [r14 + STR_DATA]
+    mov rdx, [r14 + STR_LEN]
+    call .err
+.noarg:
+    lea rbx, [r15 + 2]
+    jmp .scan
+.tail:
+    mov rdx, rsi
+    sub rdx, rbx
+    mov rsi, rbx
+    call .err
+    test r13, r13
+    jz .end_line
+    lea rsi, [.at]
+    mov edx, 5
+    call .err
+    lea rsi, [r13 + STR_DATA]
+    mov rdx, [r13 + STR_LEN]
+    call .err
+    lea rsi, [.close]
+    mov edx, 1
+    call .err
+.end_line:
+    lea rsi, [.nl]
+    mov edx, 1
+    call .err
+    mov edi, 1
+    mov eax, SYS_EXIT_GROUP
+    syscall
+    hlt
+.err:                                      ; write rdx bytes at rsi to stderr
+    mov edi, 2
+    sub rsp, 8
+    call bp_rt_write_all
+    add rsp, 8
+    ret
+.prefix: db "error: "
+.at: db " (at "
+.close: db ")"
+.nl: db 10
+ENDFUNC

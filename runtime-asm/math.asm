@@ -1,0 +1,389 @@
+; Math builtins for executables, on the x87 unit (extended precision, then rounded to double):
+; the trigonometric, exponential and logarithmic functions, pow with the special cases of C99
+; Annex F, exact fmod, and C's round. NaN signs follow glibc where the spec records them: an
+; invalid operation gives the default (negative) NaN, acos/asin outside [-1, 1] give +nan.
+; (The VM uses JavaScript's Math, an fdlibm port; results can differ from these in the last bit.)
+; Each function takes and returns doubles in xmm0 (xmm1 for a second argument).
+
+; One-argument x87 functions: x moves to st0, the body leaves the result in st0.
+%macro X87_IN 0
+    sub rsp, 8
+    movsd [rsp], xmm0
+    fld qword [rsp]
+%endmacro
+%macro X87_OUT 0
+    fstp qword [rsp]
+    movsd xmm0, [rsp]
+    add rsp, 8
+    ret
+%endmacro
+
+; sin/cos/tan: fsin/fcos/fptan need |x| < 2^63; larger arguments are reduced with fprem1 by 2π.
+%macro REDUCE 0
+    fxam
+    fnstsw ax
+    and ah, 0x45
+    cmp ah, 0x05                         ; infinity: leave it (the operation gives NaN)
+    je %%done
+    fld st0
+    fabs
+    fld qword [bp_rt_two63]
+    fcomip st1
+    fstp st0
+    ja %%done
+    fldpi
+    fadd st0, st0
+    fxch st1
+%%rem:
+    fprem1
+    fnstsw ax
+    test ah, 4
+    jnz %%rem
+    fstp st1
+%%done:
+%endmacro
+
+section .rodata.bp_rt_two63 progbits alloc noexec nowrite align=8
+bp_rt_two63: dq 0x43e0000000000000
+
+FUNC bp_rt_math_sin
+    X87_IN
+    REDUCE
+    fsin
+    X87_OUT
+ENDFUNC
+
+FUNC bp_rt_math_cos
+    X87_IN
+    REDUCE
+    fcos
+    X87_OUT
+ENDFUNC
+
+FUNC bp_rt_math_tan
+    X87_IN
+    REDUCE
+    fptan
+    fstp st0
+    X87_OUT
+ENDFUNC
+
+FUNC bp_rt_math_atan
+    X87_IN
+    fld1
+    fpatan
+    X87_OUT
+ENDFUNC
+
+FUNC bp_rt_math_log
+    X87_IN
+    fldln2
+    fxch st1
+    fyl2x
+    X87_OUT
+ENDFUNC
+
+FUNC bp_rt_math_log10
+    X87_IN
+    fldlg2
+    fxch st1
+    fyl2x
+    X87_OUT
+ENDFUNC
+
+FUNC bp_rt_math_log2
+    X87_IN
+    fld1
+    fxch st1
+    fyl2x
+    X87_OUT
+ENDFUNC
+
+; 2^st0 for finite st0 (replaces st0): f2xm1 of the fraction, fscale by the integer part.
+FUNC bp_rt_x87_exp2
+    fld st0
+    frndint
+    fsub st1, st0
+    fxch st1
+    f2xm1
+    fld1
+    faddp st1, st0
+    fscale
+    fstp st1
+    ret
+ENDFUNC
+
+FUNC bp_rt_math_exp
+    sub rsp, 8
+    movsd [rsp], xmm0
+    mov rax, [rsp]
+    mov rcx, 0x7ff0000000000000
+    cmp rax, rcx
+    je .done                             ; exp(+inf) = inf
+    mov rcx, 0xfff0000000000000
+    cmp rax, rcx
+    jne .compute
+    mov qword [rsp], 0                   ; exp(-inf) = 0
+    jmp .done
+.compute:
+    fld qword [rsp]
+    fldl2e
+    fmulp st1, st0
+    call bp_rt_x87_exp2
+    fstp qword [rsp]
+.done:
+    movsd xmm0, [rsp]
+    add rsp, 8
+    ret
+ENDFUNC
+
+FUNC bp_rt_math_atan2
+    sub rsp, 8
+    movsd [rsp], xmm0
+    fld qword [rsp]                      ; y
+    movsd [rsp], xmm1
+    fld qword [rsp]                      ; x
+    fpatan                               ; atan(y / x) in the right quadrant
+    fstp qword [rsp]
+    movsd xmm0, [rsp]
+    add rsp, 8
+    ret
+ENDFUNC
+
+; asin(x) = atan2(x, sqrt(1 - x²)), acos(x) = atan2(sqrt(1 - x²), x); |x| > 1 gives +nan.
+%macro ARC 2
+FUNC %1
+    sub rsp, 8
+    movsd [rsp], xmm0
+    mov rax, [rsp]
+    btr rax, 63
+    mov rcx, 0x3ff0000000000000
+    cmp rax, rcx
+    jbe .ok
+    mov rcx, 0x7ff0000000000000
+    cmp rax, rcx
+    ja .ok                               ; a NaN argument stays that NaN
+    mov rax, 0x7ff8000000000000
+    mov [rsp], rax
+    jmp .done
+.ok:
+    fld qword [rsp]
+    fld st0
+    fmul st0, st0
+    fld1
+    fsubrp st1, st0
+    fsqrt
+    %2
+    fpatan
+    fstp qword [rsp]
+.done:
+    movsd xmm0, [rsp]
+    add rsp, 8
+    ret
+ENDFUNC
+%endmacro
+
+ARC bp_rt_math_asin, nop
+ARC bp_rt_math_acos, fxch st1
+
+; fmod(x, y): exact remainder with the sign of x (fprem until complete).
+FUNC bp_rt_math_fmod
+    sub rsp, 8
+    movsd [rsp], xmm1
+    fld qword [rsp]
+    movsd [rsp], xmm0
+    fld qword [rsp]
+.rem:
+    fprem
+    fnstsw ax
+    test ah, 4
+    jnz .rem
+    fstp st1
+    fstp qword [rsp]
+    movsd xmm0, [rsp]
+    add rsp, 8
+    ret
+ENDFUNC
+
+; round(x): half away from zero, keeping -0.
+FUNC bp_rt_math_round
+    roundsd xmm1, xmm0, 11               ; truncate (bit 3: no precision exception)
+    movapd xmm2, xmm0
+    subsd xmm2, xmm1
+    mov rax, 0x7fffffffffffffff
+    movq xmm3, rax
+    andpd xmm2, xmm3                     ; |x - trunc(x)|
+    mov rax, 0x3fe0000000000000
+    movq xmm3, rax
+    ucomisd xmm2, xmm3
+    jb .trunc                            ; also for NaN: keep the truncation (the NaN)
+    mov rax, 0x3ff0000000000000
+    movq xmm3, rax
+    movq rax, xmm0
+    test rax, rax
+    jns .up
+    subsd xmm1, xmm3
+    jmp .trunc
+.up:
+    addsd xmm1, xmm3
+.trunc:
+    movapd xmm0, xmm1
+    ret
+ENDFUNC
+
+; pow(x, y) with C99 Annex F's special cases; otherwise 2^(y·log2|x|), negated for x < 0 and odd y.
+FUNC bp_rt_math_pow
+    sub rsp, 24
+    movsd [rsp], xmm0                    ; x
+    movsd [rsp + 8], xmm1                ; y
+    mov rax, [rsp]
+    mov rdx, [rsp + 8]
+    mov rcx, rdx
+    btr rcx, 63
+    test rcx, rcx
+    jz .one                              ; y = ±0: 1
+    mov r8, 0x3ff0000000000000
+    cmp rax, r8
+    je .one                              ; x = 1: 1
+    mov r9, 0x7ff0000000000000
+    mov r10, rax
+    btr r10, 63                          ; |x| bits
+    cmp r10, r9
+    ja .x_nan
+    cmp rcx, r9
+    ja .y_nan
+    ; classify y: r11 = 0 not an integer, 1 even integer, 2 odd integer
+    call .parity
+    je .y_inf
+    test r10, r10
+    jz .x_zero
+    cmp r10, r9
+    je .x_inf
+    test rax, rax
+    jns .general
+    test r11, r11
+    jz .invalid                          ; negative base, non-integer exponent
+.general:
+    fld qword [rsp + 8]
+    mov [rsp + 16], r10
+    fld qword [rsp + 16]
+    fyl2x                                ; y · log2|x|
+    fxam
+    fnstsw ax
+    and ah, 0x45
+    cmp ah, 0x05
+    je .scaled_inf
+    call bp_rt_x87_exp2
+    jmp .store
+.scaled_inf:                             ; ±inf exponent: inf or 0
+    fstp qword [rsp + 16]
+    mov rax, [rsp + 16]
+    test rax, rax
+    js .zero_result
+    mov qword [rsp + 16], r9
+    jmp .sign
+.zero_result:
+    mov qword [rsp + 16], 0
+    jmp .sign
+.store:
+    fstp qword [rsp + 16]
+.sign:
+    mov rax, [rsp]
+    test rax, rax
+    jns .ret16
+    cmp r11, 2
+    jne .ret16
+    btc qword [rsp + 16], 63             ; negative base, odd exponent
+.ret16:
+    movsd xmm0, [rsp + 16]
+    add rsp, 24
+    ret
+.one:
+    mov rax, 0x3ff0000000000000
+    mov [rsp + 16], rax
+    jmp .ret16
+.x_nan:
+    movsd xmm0, [rsp]
+    add rsp, 24
+    ret
+.y_nan:
+    movsd xmm0, [rsp + 8]
+    add rsp, 24
+    ret
+.invalid:
+    mov rax, 0xfff8000000000000
+    mov [rsp + 16], rax
+    jmp .ret16
+.y_inf:                                  ; |x| = 1: 1; |x| < 1: 0 or inf; |x| > 1: inf or 0
+    cmp r10, r8
+    je .one
+    setb cl                              ; |x| < 1
+    test rdx, rdx
+    sets ch                              ; y = -inf
+    xor cl, ch
+    mov qword [rsp + 16], 0
+    jnz .ret16
+    mov [rsp + 16], r9
+    jmp .ret16
+.x_zero:                                 ; y < 0: ±inf, y > 0: ±0 (sign kept for odd y)
+    test rdx, rdx
+    js .zero_neg_y
+    mov qword [rsp + 16], 0
+    jmp .sign
+.zero_neg_y:
+    mov [rsp + 16], r9
+    jmp .sign
+.x_inf:                                  ; y < 0: ±0, y > 0: ±inf
+    test rdx, rdx
+    js .zero_result
+    mov [rsp + 16], r9
+    jmp .sign
+; parity: r11 = 0 (y not an integer), 1 (even integer), 2 (odd integer) for |y| bits in rcx;
+; ZF set when y is infinite. Keeps every other register.
+.parity:
+    xor r11d, r11d
+    cmp rcx, r9
+    je .pret
+    push rax
+    push rcx
+    push rdi
+    push rsi
+    mov rsi, rcx
+    shr rsi, 52                          ; biased exponent
+    cmp rsi, 1075
+    ja .even_int                         ; |y| >= 2^53: the units bit is 0
+    je .last_bit                         ; [2^52, 2^53): the mantissa's last bit is the units bit
+    cmp rsi, 1023
+    jb .done_p                           ; |y| < 1 (and not 0): a fraction
+    mov rax, rcx
+    mov rdi, 0xfffffffffffff
+    and rax, rdi
+    bts rax, 52                          ; |y| = m · 2^(e - 1075)
+    mov ecx, 1075
+    sub ecx, esi                         ; fraction bits
+    mov rdi, 1
+    shl rdi, cl
+    dec rdi
+    test rax, rdi
+    jnz .done_p
+    shr rax, cl
+    and eax, 1
+    lea r11, [rax + 1]
+    jmp .done_p
+.last_bit:
+    mov r11d, 1
+    test cl, 1
+    jz .done_p
+    mov r11d, 2
+    jmp .done_p
+.even_int:
+    mov r11d, 1
+.done_p:
+    pop rsi
+    pop rdi
+    pop rcx
+    pop rax
+    cmp rcx, r9                          ; clears ZF: finite
+.pret:
+    ret
+ENDFUNC

@@ -1,0 +1,19 @@
+; The bpjit runtime for standalone executables: process start, buffered output, printing,
+; exact float formatting, math, time and the runtime-error entry. Linux system calls only, no
+; libc. Assembled into runtime.o by scripts/build-runtime.sh (the object is checked in).
+bits 64
+default rel
+
+%include "macros.inc"
+%include "layout.inc"
+%include "errors.inc"
+
+extern bp_main
+
+%include "start.asm"
+%include "io.asm"
+%include "fmt.asm"
+%include "math.asm"
+%include "time.asm"
+
+section .note.GNU-stack noalloc noexec nowrite progbits

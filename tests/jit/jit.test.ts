@@ -1,0 +1,75 @@
+// The in-process JIT tier: programs give the same stdout, stderr and exit code with everything
+// native (threshold 1) as on the plain VM; code pages are never writable and executable at once;
+// the profile names functions kept in the VM with the reason.
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runCli, runNode } from '../helpers/child.js';
+import { ROOT } from '../helpers/paths.js';
+import { runVM } from '../helpers/tiers.js';
+
+const DIR = path.join(ROOT, 'tests/jit/programs');
+const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.bp')).sort();
+
+test('JIT programs: same output with everything native as on the VM', () => {
+  const batch = runNode([path.join(ROOT, 'dist/tests/helpers/jit-batch.js'), DIR, ...files]);
+  const results = new Map(batch.stdout.split('\n').filter(Boolean).map((l) => { const r = JSON.parse(l); return [r.file, r]; }));
+  for (const f of files) {
+    const jit = results.get(f);
+    assert.ok(jit, `${f}: the JIT run died (exit ${batch.code}): ${batch.stderr.slice(0, 400)}`);
+    const vm = runVM(f, { cwd: DIR });
+    assert.is(jit.stdout, vm.stdout, `${f}: stdout`);
+    assert.is(jit.stderr, vm.stderr, `${f}: stderr`);
+    assert.is(jit.code, vm.code, `${f}: exit code`);
+  }
+});
+
+test('JIT programs: the CLI gives the same result with --no-jit and BPJIT_JIT_THRESHOLD=1', () => {
+  for (const f of ['errors.bp', 'exit.bp', 'overflow.bp']) {
+    const vm = runCli(['run', '--no-jit', f], { cwd: DIR });
+    const jit = runCli(['run', f], { cwd: DIR, env: { BPJIT_JIT_THRESHOLD: '1', BPJIT_JIT_LOG: '1' } });
+    assert.is(jit.stdout, vm.stdout, `${f}: stdout`);
+    assert.is(jit.code, vm.code, `${f}: exit code`);
+    assert.ok(/compiled|native|osr/i.test(jit.stderr), `${f}: nothing went native: ${jit.stderr.slice(0, 300)}`);
+    assert.is(jit.stderr.split('\n').filter((l) => l.startsWith('error:')).join('\n'), vm.stderr.trim(), `${f}: error message`);
+  }
+});
+
+test('W^X: code pages are filled while read-write, then read+execute, never both', () => {
+  const r = runNode([path.join(ROOT, 'dist/tests/jit/wx-probe.js'), path.join(DIR, 'calls.bp')]);
+  assert.is(r.code, 0, r.stderr);
+  const probe = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  const log: { base: string; offset: number; length: number; prot: string }[] = probe.log;
+  assert.ok(log.some((p) => p.prot === 'rx'), 'no code was installed');
+  // Every protection is one of none/r/rw/rx, and a page becomes executable only after it was
+  // writable (filled) — the loader never maps code writable and executable at once.
+  const state = new Map<string, string>();
+  for (const p of log) {
+    assert.ok(['none', 'r', 'rw', 'rx'].includes(p.prot), `protection ${p.prot}`);
+    for (let off = p.offset; off < p.offset + p.length; off += 4096) {
+      const key = `${p.base}+${off}`;
+      if (p.prot === 'rx') assert.ok(state.get(key) === 'rw' || state.get(key) === 'rx', `${key} made executable without being filled`);
+      state.set(key, p.prot);
+    }
+  }
+  assert.ok(probe.maps.length > 0, 'the code cache is not in /proc/self/maps');
+  for (const perms of probe.maps) assert.ok(!(perms.includes('w') && perms.includes('x')), `a code cache mapping is ${perms}`);
+});
+
+test('profile: a function kept in the VM is named with the reason', () => {
+  const out = '/tmp/bpjit-test-kept.bpprof';
+  const r = runCli(['profile', '-o', out, 'kept.bp'], { cwd: DIR, env: { BPJIT_JIT_THRESHOLD: '1' } });
+  assert.is(r.code, 0, r.stderr);
+  const line = r.stderr.split('\n').find((l) => /\bwords\b/.test(l));
+  assert.ok(line, `no line for words in:\n${r.stderr}`);
+  assert.match(line!, /vm/);
+  assert.match(r.stderr, /map/i);
+  const sq = r.stderr.split('\n').find((l) => /\bsquare\b/.test(l));
+  assert.match(sq ?? '', /native/);
+  const data = JSON.parse(fs.readFileSync(out, 'utf8'));
+  assert.ok(JSON.stringify(data).includes('words'));
+  fs.rmSync(out, { force: true });
+});
+
+test.run();
