@@ -3,8 +3,9 @@
 import fs from 'node:fs';
 import { writeBpc } from '../bytecode/bpc.js';
 import { printModule } from '../bytecode/print.js';
-import { InternalError } from '../lang/diag.js';
-import { lineText, readSource } from '../lang/source.js';
+import { DiagBag, InternalError } from '../lang/diag.js';
+import { SourceFile, lineText, readSource, sourceFromText, span } from '../lang/source.js';
+import { printDiagnostics } from './diagnostics.js';
 import { VM } from '../vm/interp.js';
 import { JitTier } from '../jit/tier.js';
 import { collectProfile, formatReport, StackSampler } from '../vm/profile.js';
@@ -69,6 +70,48 @@ async function cmdProfile(file: string, args: string[], opts: { jit: boolean; th
     userError(`cannot write the profile: ${(e as Error).message}`);
   }
   return code;
+}
+
+async function cmdBuild(file: string, out: string | undefined, opts: { profile?: string }): Promise<number> {
+  const mod = loadModule(file);
+  if (!mod) return EXIT.ERROR;
+  const { buildProgram } = await import('../elf/index.js');
+  if (opts.profile) {
+    // The profile is checked now; the lowering does not use it yet (see README).
+    if (!fileOk(opts.profile)) return EXIT.ERROR;
+    try { JSON.parse(fs.readFileSync(opts.profile, 'utf8')); } catch {
+      userError(`'${opts.profile}' is not a profile written by bpjit profile`);
+      return EXIT.ERROR;
+    }
+  }
+  const r = buildProgram(mod);
+  if (!r.ok) {
+    // Each construct the native back end cannot compile yet, at its source line.
+    const diags = new DiagBag(100);
+    for (const p of r.problems) {
+      let src: SourceFile;
+      try { src = readSource(p.file); } catch { src = sourceFromText(p.file, ''); }
+      const start = src.lineStarts[p.line - 1] ?? 0;
+      const text = lineText(src, p.line);
+      const indent = text.length - text.trimStart().length;
+      diags.error(span(src, start + indent, start + text.length), `bpjit build cannot compile ${p.reason} yet (in function '${p.fn}'); run it with 'bpjit run'`);
+    }
+    printDiagnostics(diags);
+    return EXIT.ERROR;
+  }
+  const target = out ?? file.replace(/\.bpc?$/, '');
+  if (target === file) {
+    userError(`the output would overwrite the program; name it with -o`);
+    return EXIT.ERROR;
+  }
+  try {
+    fs.writeFileSync(target, r.image.bytes, { mode: 0o755 });
+    fs.chmodSync(target, 0o755);
+  } catch (e) {
+    userError(`cannot write '${target}': ${(e as Error).message}`);
+    return EXIT.ERROR;
+  }
+  return EXIT.OK;
 }
 
 function cmdCheck(file: string): number {
@@ -165,6 +208,11 @@ export async function main(argv: string[]): Promise<void> {
             jit: a.jit as boolean, threshold: a.jitThreshold as number | undefined, output: a.o as string | undefined, folded: a.folded as string | undefined,
           });
         })
+      .command('build <file>', 'compile a program ahead of time to a static x86-64 Linux executable', (y) =>
+        file(y, 'the .bp or .bpc file')
+          .option('o', { alias: 'output', type: 'string', describe: 'the executable to write (default: the input without .bp)' })
+          .option('profile', { type: 'string', describe: 'a .bpprof written by bpjit profile (checked; not yet used by the lowering)' }),
+        async (a) => { code = await cmdBuild(a.file as string, a.o as string | undefined, { profile: a.profile as string | undefined }); })
       .command('check <file>', 'parse and type-check a program; prints diagnostics, exit code 0 or 1', (y) => file(y),
         (a) => { code = cmdCheck(a.file as string); })
       .command('compile <file>', 'compile a program to register bytecode (.bpc)', (y) =>

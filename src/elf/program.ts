@@ -1,0 +1,82 @@
+// A whole program as linker input: every function reachable from the entry and the global
+// initialiser, lowered for the 'aot' target, plus `bp_main` (what the runtime's _start calls)
+// and the globals area. A function the lowering cannot take yet is reported with the
+// construct and its line instead of producing a broken binary.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { O, instrLength } from '../bytecode/opcodes.js';
+import type { BytecodeModule } from '../bytecode/module.js';
+import { PROGRAM_MAIN, fnSymbol } from '../jit/abi.js';
+import { lowerFunction } from '../jit/lower.js';
+import type { MachineFunction, Unsupported } from '../jit/machine.js';
+import { Assembler, eax, rbp, rsp, sym } from '../x64/index.js';
+import { readObject } from './elf.js';
+import { InputSection, LinkedImage, link, sectionsOfObject } from './link.js';
+
+/** The checked-in runtime object (runtime-asm/runtime.o beside dist/). */
+export const RUNTIME_OBJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../runtime-asm/runtime.o');
+
+/** Indices of the functions a run can reach: from the initialiser and the entry, through calls. */
+export function reachableFunctions(mod: BytecodeModule): number[] {
+  const seen = new Set<number>();
+  const work = [mod.init, mod.entry].filter((i) => i >= 0);
+  while (work.length) {
+    const i = work.pop()!;
+    if (seen.has(i)) continue;
+    seen.add(i);
+    const code = mod.functions[i].code;
+    for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+      if (code[pc] === O.call || code[pc] === O.funcref || code[pc] === O.closure) work.push(code[pc + 2]);
+    }
+  }
+  return [...seen].sort((a, b) => a - b);
+}
+
+export interface NotLowered extends Unsupported {
+  file: string;
+  fn: string;
+}
+
+export type ProgramResult = { ok: true; image: LinkedImage; functions: MachineFunction[] } | { ok: false; problems: NotLowered[] };
+
+/** Lowers and links `mod` with the runtime object. */
+export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readFileSync(RUNTIME_OBJECT)): ProgramResult {
+  const functions: MachineFunction[] = [];
+  const problems: NotLowered[] = [];
+  for (const i of reachableFunctions(mod)) {
+    const r = lowerFunction(mod, i, { target: 'aot' });
+    if (r.ok) functions.push(r.mf);
+    else problems.push({ ...r.why, file: mod.files[mod.functions[i].file], fn: mod.functions[i].name });
+  }
+  if (problems.length) return { ok: false, problems };
+  const sections: InputSection[] = functions.map((mf) => ({
+    name: `.text.${mf.symbol}`, kind: 'text', align: 16, data: mf.code, size: mf.code.length, origin: 'program',
+    relocs: mf.relocs.map((r) => ({ offset: r.offset, type: r.type, target: { symbol: r.symbol }, addend: r.addend })),
+    symbols: [{ name: mf.symbol, offset: 0, size: mf.code.length, type: 'func', global: true }],
+  }));
+  sections.push(mainSection(mod), {
+    name: '.bss.bp_globals', kind: 'bss', align: 16, data: new Uint8Array(0), size: Math.max(8, 8 * mod.globals.length), origin: 'program',
+    relocs: [], symbols: [{ name: 'bp_globals', offset: 0, size: 8 * mod.globals.length, type: 'object', global: true }],
+  });
+  const image = link([...sectionsOfObject(readObject('runtime.o', runtime)), ...sections]);
+  return { ok: true, image, functions };
+}
+
+/** bp_main: runs the global initialiser, then the entry; returns the entry's int (or 0). */
+function mainSection(mod: BytecodeModule): InputSection {
+  const a = new Assembler();
+  a.push(rbp);
+  a.mov(rbp, rsp);
+  if (mod.init >= 0) a.call(sym(fnSymbol(mod.functions[mod.init].name)));
+  if (mod.entry >= 0) a.call(sym(fnSymbol(mod.functions[mod.entry].name)));
+  if (mod.entry < 0 || mod.functions[mod.entry].ret !== 'i') a.xor(eax, eax);
+  a.pop(rbp);
+  a.ret();
+  const mc = a.finish();
+  return {
+    name: `.text.${PROGRAM_MAIN}`, kind: 'text', align: 16, data: mc.bytes, size: mc.bytes.length, origin: 'program',
+    relocs: mc.relocs.map((r) => ({ offset: r.offset, type: r.type, target: { symbol: r.symbol }, addend: r.addend })),
+    symbols: [{ name: PROGRAM_MAIN, offset: 0, size: mc.bytes.length, type: 'func', global: true }],
+  };
+}
