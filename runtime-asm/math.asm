@@ -18,53 +18,116 @@
     ret
 %endmacro
 
-; sin/cos/tan: fsin/fcos/fptan need |x| < 2^63; larger arguments are reduced with fprem1 by 2π.
-%macro REDUCE 0
+; sin/cos/tan: the argument is reduced by π/2 in extended precision with a three-part π/2
+; (Cody–Waite: k·P1 and k·P2 are exact for |k| < 2^21), so results near multiples of π keep
+; their digits; fsin/fcos/fptan then see |r| ≤ π/4. Beyond |x| = 2^20 (and for inf/NaN) the
+; reduction falls back to fprem1 by the x87's 66-bit π.
+section .rodata.bp_rt_reduce progbits alloc noexec nowrite align=16
+bp_rt_pio2_1: db 0x00, 0x00, 0x60, 0x21, 0xa2, 0xda, 0x0f, 0xc9, 0xff, 0x3f, 0, 0, 0, 0, 0, 0
+bp_rt_pio2_2: db 0x00, 0x00, 0x20, 0x66, 0x4c, 0x4c, 0x23, 0x8c, 0xd3, 0x3f, 0, 0, 0, 0, 0, 0
+bp_rt_pio2_3: db 0x4e, 0x02, 0x29, 0xd1, 0x1c, 0xdc, 0x80, 0x8b, 0xa7, 0x3f, 0, 0, 0, 0, 0, 0
+bp_rt_2_pi:   db 0x29, 0x15, 0x44, 0x4e, 0x6e, 0x83, 0xf9, 0xa2, 0xfe, 0x3f, 0, 0, 0, 0, 0, 0
+bp_rt_two20:  dq 0x4130000000000000
+
+; st0 = x → st0 = r, eax = quadrant (k mod 4) with x = k·π/2 + r.
+FUNC bp_rt_x87_reduce
+    xor eax, eax
+    fld st0
+    fabs
+    fld qword [rel bp_rt_two20]
+    fcomip st1
+    fstp st0
+    jbe .big                             ; |x| ≥ 2^20, or NaN
+    fldz
+    fcomip st1
+    je .done                             ; ±0 stays itself (keeps the sign of sin(-0))
+    fld st0
+    fld tword [rel bp_rt_2_pi]
+    fmulp st1, st0
+    frndint                              ; k, x
+    sub rsp, 8
+    fld st0
+    fistp qword [rsp]                    ; fist has no 64-bit form
+    mov rax, [rsp]
+    add rsp, 8
+    and eax, 3
+    fld tword [rel bp_rt_pio2_1]
+    fmul st0, st1
+    fsubp st2, st0                       ; k, x - k·P1
+    fld tword [rel bp_rt_pio2_2]
+    fmul st0, st1
+    fsubp st2, st0                       ; k, r2
+    fld tword [rel bp_rt_pio2_3]
+    fmulp st1, st0
+    fsubp st1, st0                       ; r
+.done:
+    ret
+.big:
     fxam
     fnstsw ax
     and ah, 0x45
     cmp ah, 0x05                         ; infinity: leave it (the operation gives NaN)
-    je %%done
-    fld st0
-    fabs
-    fld qword [bp_rt_two63]
-    fcomip st1
-    fstp st0
-    ja %%done
+    je .bigdone
     fldpi
     fadd st0, st0
     fxch st1
-%%rem:
+.rem:
     fprem1
     fnstsw ax
     test ah, 4
-    jnz %%rem
+    jnz .rem
     fstp st1
-%%done:
-%endmacro
-
-section .rodata.bp_rt_two63 progbits alloc noexec nowrite align=8
-bp_rt_two63: dq 0x43e0000000000000
+.bigdone:
+    xor eax, eax
+    ret
+ENDFUNC
 
 FUNC bp_rt_math_sin
     X87_IN
-    REDUCE
+    call bp_rt_x87_reduce
+    test eax, 1
+    jnz .cos
     fsin
+    jmp .sign
+.cos:
+    fcos
+.sign:
+    test eax, 2
+    jz .out
+    fchs
+.out:
     X87_OUT
 ENDFUNC
 
 FUNC bp_rt_math_cos
     X87_IN
-    REDUCE
+    call bp_rt_x87_reduce
+    test eax, 1
+    jnz .sin
     fcos
+    jmp .sign
+.sin:
+    fsin
+.sign:
+    lea ecx, [rax + 1]                   ; negative in quadrants 1 and 2
+    test ecx, 2
+    jz .out
+    fchs
+.out:
     X87_OUT
 ENDFUNC
 
 FUNC bp_rt_math_tan
     X87_IN
-    REDUCE
+    call bp_rt_x87_reduce
     fptan
     fstp st0
+    test eax, 1
+    jz .out
+    fld1                                 ; odd quadrants: tan(r + π/2) = -1/tan r
+    fdivrp st1, st0
+    fchs
+.out:
     X87_OUT
 ENDFUNC
 
@@ -84,6 +147,14 @@ FUNC bp_rt_math_log
 ENDFUNC
 
 FUNC bp_rt_math_log10
+    xorpd xmm1, xmm1
+    ucomisd xmm0, xmm1
+    jp .x87                              ; NaN: its own sign
+    jae .x87
+    mov rax, 0x7ff8000000000000          ; glibc: log10 of a negative is +nan (log, log2: -nan)
+    movq xmm0, rax
+    ret
+.x87:
     X87_IN
     fldlg2
     fxch st1

@@ -397,9 +397,9 @@ class FnCompiler {
       }
     }
     // The bound is re-evaluated before every iteration (spec §4.11); a constant is loaded once.
-    const endConst = this.intConst(s.end);
+    const endConst = this.bigConst(s.end);
     const fixedEnd = endConst !== null ? this.newReg('i') : -1;
-    if (fixedEnd >= 0) this.loadInt(BigInt(endConst!), fixedEnd);
+    if (fixedEnd >= 0) this.loadInt(endConst!, fixedEnd);
     const evalEnd = () => {
       if (fixedEnd >= 0) return fixedEnd;
       this.at(s.end);
@@ -441,9 +441,15 @@ class FnCompiler {
     this.undeclare([s.sym as LocalSym]);
   }
 
+  /** A literal's value (callers compare it with int32 bounds; see bigConst for exact values). */
   private intConst(e: Expr): number | null {
-    if (e.kind === 'int') return Number(BigInt.asIntN(64, e.value));
-    if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'int') return -Number(e.operand.value);
+    const v = this.bigConst(e);
+    return v === null ? null : Number(v);
+  }
+
+  private bigConst(e: Expr): bigint | null {
+    if (e.kind === 'int') return BigInt.asIntN(64, e.value);
+    if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'int') return BigInt.asIntN(64, -e.operand.value);
     return null;
   }
 

@@ -1,5 +1,5 @@
 // The ELF part: reading relocatable objects, linking executables, whole-program builds.
-export { ElfError, readObject } from './elf.js';
+export { ElfError, STT, readObject } from './elf.js';
 export type { ObjectFile } from './elf.js';
 export { link, sectionsOfObject } from './link.js';
 export type { InputSection, LinkedImage } from './link.js';

@@ -1,5 +1,7 @@
-// Frame layout of a lowered function: where each VM register lives. The most used registers
-// (uses weighted by loop depth) of kind int/bool/ref go to the callee-saved rbx, r12–r15; the
+// Frame layout of a lowered function: where each VM register lives. Short-lived int/bool/ref
+// registers — whose live interval holds no call — share r10 and r11 (caller-saved, and never
+// scratch in the lowering), so they cost no save/restore; of the rest, the most used registers
+// (uses weighted by loop depth) go to the callee-saved rbx, r12–r15; the
 // most used floats to xmm8–xmm15 (caller-saved in System V, so the lowering saves them around
 // calls); everything else to 8-byte slots below the saved registers. Every float register also
 // gets a slot, its home while a call is in flight.
@@ -20,6 +22,8 @@ export type Home =
   | { readonly at: 'slot'; readonly slot: number };
 
 export const CALLEE_SAVED = [3, 12, 13, 14, 15]; // rbx, r12, r13, r14, r15
+/** Homes for registers whose live interval contains no call (the lowering never uses them). */
+export const SHORT_LIVED = [10, 11]; // r10, r11
 export const XMM_HOMES = [8, 9, 10, 11, 12, 13, 14, 15];
 
 export interface FrameLayout {
@@ -32,6 +36,8 @@ export interface FrameLayout {
   frameBytes: number;
   /** xmm registers holding VM registers (to save around calls). */
   xmmUsed: number[];
+  /** Whether register r holds a value at `pc` (false only for registers sharing r10/r11 there). */
+  liveAt(r: number, pc: number): boolean;
 }
 
 /** rbp-relative offset of slot k. */
@@ -67,11 +73,73 @@ function weights(fn: BcFunction): number[] {
   return w;
 }
 
+/** Instructions whose lowering calls out (clobbering caller-saved registers). */
+const CALLS = new Set<number>([O.call, O.callb, O.print, O.mod_f, O.rterr]);
+
+/**
+ * Live intervals [first, last] in pc order (parameters from -1), widened over every loop they
+ * touch so a value used around a back-edge stays live through the whole loop; and whether a
+ * call lies strictly inside each one.
+ */
+function intervals(fn: BcFunction): { start: number[]; end: number[]; crossesCall: boolean[] } {
+  const n = fn.regKinds.length, code = fn.code;
+  const start = new Array(n).fill(Infinity), end = new Array(n).fill(-Infinity);
+  for (let r = 0; r < fn.arity; r++) start[r] = end[r] = -1;
+  const loops: [number, number][] = [];
+  const calls: number[] = [];
+  // print makes one runtime call per value: what it prints must survive the earlier calls.
+  const printed = new Set<number>();
+  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+    const op = code[pc];
+    if (CALLS.has(op)) calls.push(pc);
+    const j = OPS[op].ops.indexOf('j');
+    if (j >= 0 && code[pc + 1 + j] <= pc) loops.push([code[pc + 1 + j], pc]);
+    let p = pc + 1;
+    const see = (r: number) => {
+      if (pc < start[r]) start[r] = pc;
+      if (pc > end[r]) end[r] = pc;
+      if (op === O.print) printed.add(r);
+    };
+    for (const letter of OPS[op].ops) {
+      if (letter === '*' || letter === '%') {
+        const k = code[p++];
+        for (let i = 0; i < k; i++) { see(code[p]); p += letter === '%' ? 2 : 1; }
+      } else {
+        if (letter === 'd' || letter === 'r') see(code[p]);
+        p++;
+      }
+    }
+  }
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let r = 0; r < n; r++) {
+      for (const [t, b] of loops) {
+        if (start[r] <= b && end[r] >= t && (start[r] > t || end[r] < b)) {
+          start[r] = Math.min(start[r], t); end[r] = Math.max(end[r], b); changed = true;
+        }
+      }
+    }
+  }
+  const crossesCall = start.map((s0, r) => printed.has(r) || calls.some((c) => c > s0 && c < end[r]));
+  return { start, end, crossesCall };
+}
+
 export function layoutFrame(fn: BcFunction): FrameLayout {
   const n = fn.regKinds.length;
   const w = weights(fn);
-  const byUse = Array.from({ length: n }, (_, i) => i).sort((a, b) => w[b] - w[a] || a - b);
   const homes: Home[] = new Array(n);
+  // Linear scan of the short-lived registers over r10/r11.
+  const live = intervals(fn);
+  const freeAt = SHORT_LIVED.map(() => -Infinity);
+  const byStart = Array.from({ length: n }, (_, i) => i).filter((r) => fn.regKinds[r] !== Kind.Float && !live.crossesCall[r] && w[r] > 0)
+    .sort((a, b) => live.start[a] - live.start[b] || a - b);
+  for (const r of byStart) {
+    const k = freeAt.findIndex((f) => f < live.start[r]);
+    if (k < 0) continue;
+    freeAt[k] = live.end[r];
+    homes[r] = { at: 'gpr', reg: SHORT_LIVED[k] };
+  }
+  const byUse = Array.from({ length: n }, (_, i) => i).filter((r) => !homes[r]).sort((a, b) => w[b] - w[a] || a - b);
   const saved: number[] = [];
   const xmmUsed: number[] = [];
   let slots = 0;
@@ -91,5 +159,9 @@ export function layoutFrame(fn: BcFunction): FrameLayout {
   // On entry rsp = 16k+8; push rbp makes it 16k; the saved pushes and the slots must keep it so.
   let frameBytes = slots * 8;
   if ((saved.length * 8 + frameBytes) % 16 !== 0) frameBytes += 8;
-  return { homes, saved, slots, frameBytes, xmmUsed };
+  const liveAt = (r: number, pc: number) => {
+    const h = homes[r];
+    return !(h.at === 'gpr' && SHORT_LIVED.includes(h.reg)) || (live.start[r] <= pc && pc <= live.end[r]);
+  };
+  return { homes, saved, slots, frameBytes, xmmUsed, liveAt };
 }

@@ -71,6 +71,10 @@ export function unsupportedIn(mod: BytecodeModule, fn: BcFunction, target: 'jit'
       }
     }
   }
+  // In-process, strings exist only as native constants: a VM string cannot enter or leave.
+  if (target === 'jit' && (fn.ret === 's' || fn.regTypes.slice(0, fn.arity).includes('s'))) {
+    return { op: 'register', line: fn.defLine, reason: 'strings passed between the VM and native code' };
+  }
   for (let r = 0; r < fn.regKinds.length; r++) {
     const t = fn.regTypes[r];
     if (fn.regKinds[r] === Kind.Ref && t !== 's' && t !== 'v' && !['[i]', '[f]', '[b]'].includes(t)) {
@@ -273,6 +277,7 @@ class Lowerer {
     this.osrLabels.set(pc, l);
     this.prologue();
     for (let r = 0; r < this.fn.regKinds.length; r++) {
+      if (!this.layout.liveAt(r, pc)) continue; // its home belongs to another register here
       if (this.isFloat(r)) { a.movsd(xmm0, qword(rdi, 8 * r)); this.setFx(r, xmm0); }
       else { a.mov(rax, qword(rdi, 8 * r)); this.setGp(r, rax); }
     }

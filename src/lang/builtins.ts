@@ -240,8 +240,8 @@ export function patName(p: Pat): string {
   switch (p.p) {
     case 'type': return p.t.k;
     case 'any': return 'any value';
-    case 'var': return p.name;
-    case 'array': return `[${patName(p.elem)}]`;
-    case 'map': return `{${patName(p.key)}: ${patName(p.value)}}`;
+    case 'var': return 'a value';
+    case 'array': return p.elem.p === 'type' ? `[${patName(p.elem)}]` : 'an array';
+    case 'map': return p.key.p === 'type' && p.value.p === 'type' ? `{${patName(p.key)}: ${patName(p.value)}}` : 'a map';
   }
 }

@@ -35,6 +35,8 @@ export interface CheckOptions {
   readFile?: (path: string) => SourceFile;
   /** Extra module search directories (BETTERPYTHON_PATH). */
   searchPath?: string[];
+  /** Report a program whose entry point cannot be called (default true; false for fragments). */
+  requireEntry?: boolean;
 }
 
 const FIXED_INTS = new Set(['i8', 'i16', 'i32', 'i64', 'u8', 'u16', 'u32', 'u64']);
@@ -83,6 +85,7 @@ class Checker {
         // As in the reference, a file without main starts at its first function.
         const first = entry.ast.decls.find((d): d is FuncDecl => d.kind === 'func');
         const f = first ? entry.functions.get(first.name) ?? null : null;
+        if (f && f.params.length > 0 && this.opts.requireEntry !== false) this.err(f.span, `no 'main' function, and the first function '${f.name}', which would be the entry point, takes parameters`);
         main = f && f.params.length === 0 ? f : null;
       }
     }
@@ -845,7 +848,11 @@ class Checker {
       const t = this.checkExpr(a, instantiate(pat, env) ?? undefined);
       types.push(t);
       if (t.k === 'void') this.err(a.span, `${name} arg ${i + 1}: a void value cannot be used`);
-      else if (!this.matchPat(pat, t, env)) this.err(a.span, `${name} arg ${i + 1}: expected ${patName(pat)}, got ${typeName(t)}`);
+      else if (!this.matchPat(pat, t, env)) {
+        // Name what is expected concretely once the type variables are bound (`expected int`).
+        const want = instantiate(pat, env);
+        this.err(a.span, `${name} arg ${i + 1}: expected ${want ? typeName(want) : patName(pat)}, got ${typeName(t)}`);
+      }
     });
     const msg = b.rule?.(types);
     if (msg) this.err(e.span, msg);

@@ -191,6 +191,9 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
     }
     if (p >= endOffset || text[p] !== '"') {
       err(start, start + 1, text[p] === '\n' ? 'unterminated string (a string literal cannot span lines; use \\n)' : 'unterminated string');
+      // The rest of the line is lost, brackets opened before it with it: closing them is not
+      // the user's first problem, and continuing the line would only add knock-on errors.
+      if (!subExpr) { open.length = 0; depth = 0; }
       push(isF ? 'fstr' : 'str', start, p, isF ? text.slice(q + 1, p) : out);
       return p;
     }

@@ -235,7 +235,7 @@ class Parser {
     return { fields, methods };
   }
 
-  // enum_decl = "enum" NAME ":" NEWLINE INDENT { NAME [ "=" ["-"] INT ] } DEDENT
+  // enum_decl = "enum" NAME ":" NEWLINE INDENT { NAME [ "=" INT ] } DEDENT
   private enumDecl(exported: boolean): Decl {
     const start = this.next();
     const name = this.ident('an enum name');
@@ -247,9 +247,8 @@ class Parser {
           const m = this.ident('an enum member name');
           let value: bigint | null = null;
           if (this.accept('=')) {
-            const neg = !!this.accept('-');
-            const v = this.expect('int', 'an integer value for the enum member');
-            value = neg ? -(v.value as bigint) : (v.value as bigint);
+            if (this.at('-')) this.fail(this.peek(), 'enum values must be non-negative integer literals');
+            value = this.expect('int', 'an integer value for the enum member').value as bigint;
           }
           members.push({ name: String(m.value), span: this.spanOf(m), value });
           this.endOfLine();

@@ -27,6 +27,7 @@ export function check(files: Record<string, string> | string): { errors: string[
   let program: CheckedProgram | null = null;
   try {
     program = checkProgram(Object.keys(fs)[0], diags, {
+      requireEntry: false,
       readFile: (p: string) => {
         const s = sources.get(p.replace(/^\.\//, ''));
         if (!s) throw new Error('no such file');

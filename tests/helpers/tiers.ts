@@ -30,6 +30,14 @@ export interface Expectation {
   stdin: Buffer | undefined;
 }
 
+/** A .args file: one argument per line (empty lines are empty arguments; the last newline ends the list). */
+export function argsOf(file: Buffer | null | undefined): string[] {
+  if (!file) return [];
+  const lines = file.toString('utf8').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
 /** Every program of the corpus (a .bp with a .expected). */
 export function corpus(dir = PROGRAMS): Expectation[] {
   if (!fs.existsSync(dir)) return [];
@@ -45,7 +53,7 @@ export function corpus(dir = PROGRAMS): Expectation[] {
         stdout: read(base + '.expected')!.toString('latin1'),
         code: Number(read(base + '.exit')?.toString().trim() ?? '0'),
         stderr: read(base + '.stderr')?.toString('latin1') ?? null,
-        args: read(base + '.args')?.toString().split('\n').filter((l) => l.length > 0) ?? [],
+        args: argsOf(read(base + '.args')),
         stdin: read(base + '.stdin') ?? undefined,
       };
     });

@@ -69,16 +69,20 @@ test('declarations: struct with method, class with base, enum, import, extern, g
   const r = ast([
     'struct P:', '    x: int', '    def norm(self) -> int:', '        return self.x',
     'class Dog(Animal):', '    name: str',
-    'enum Color:', '    RED', '    GREEN = 5', '    NEG = -1',
+    'enum Color:', '    RED', '    GREEN = 5', '    BIG = 9000000000',
     'import geom as g', 'extern fn c_abs(v: int) -> int from "libc.so.6" as "labs"',
     'let total: int = 0', '@packed', 'export def f() -> void:', '    print(1)', '',
   ].join('\n'));
   assert.equal(r.errors, []);
   assert.is(r.dump, [
     '(struct P x: int', '  (def norm (self) -> int', '  (return (. self x))',
-    '(class Dog(Animal) name: str', '(enum Color RED GREEN=5 NEG=-1)', '(import geom as g)', '(extern c_abs from "libc.so.6")',
+    '(class Dog(Animal) name: str', '(enum Color RED GREEN=5 BIG=9000000000)', '(import geom as g)', '(extern c_abs from "libc.so.6")',
     '(global (let total: int 0))', '(def f () -> void', '  (call print 1)', '',
   ].join('\n'));
+});
+
+test('enum values are non-negative literals', () => {
+  assert.equal(ast('enum E:\n    A = -1\n').errors, ['2:9: enum values must be non-negative integer literals']);
 });
 
 test('a single statement may follow the colon; an empty comment-only block is accepted', () => {

@@ -1,0 +1,73 @@
+// The differential backbone: every corpus program with the JIT forced on (threshold 1, in child
+// processes) and, for the programs `bpjit build` compiles, as a built executable — each must give
+// its expected stdout, exit code and (where given) stderr, exactly as on the VM.
+// tests/programs/NATIVE lists the programs that build; the test checks that list both ways, so
+// a program that stops building fails, and one that starts building must be added.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compileProgram } from '../../src/bytecode/compile.js';
+import { buildProgram } from '../../src/elf/index.js';
+import { checkProgram } from '../../src/lang/checker.js';
+import { DiagBag } from '../../src/lang/diag.js';
+import { runNode } from '../helpers/child.js';
+import { ROOT } from '../helpers/paths.js';
+import { Expectation, PROGRAMS, RunResult, compare, corpus } from '../helpers/tiers.js';
+
+const programs = corpus();
+
+test('jit: the corpus with everything native gives the expected results', () => {
+  const problems: string[] = [];
+  const batches = [programs.slice(0, programs.length >> 1), programs.slice(programs.length >> 1)];
+  for (const batch of batches) {
+    const r = runNode([path.join(ROOT, 'dist/tests/helpers/jit-batch.js'), PROGRAMS, ...batch.map((p) => p.file)]);
+    const got = new Map<string, RunResult>(r.stdout.split('\n').filter(Boolean).map((l) => { const j = JSON.parse(l); return [j.file, j]; }));
+    for (const p of batch) {
+      const g = got.get(p.file);
+      if (!g) { problems.push(`${p.name} [jit]: the process died (exit ${r.code}): ${r.stderr.slice(0, 300)}`); break; }
+      const d = compare('jit', p, g);
+      if (d) problems.push(d);
+    }
+  }
+  assert.equal(problems, []);
+});
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-aot-'));
+const manifest = fs.readFileSync(path.join(PROGRAMS, 'NATIVE'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+
+function build(p: Expectation): string | null {
+  const old = process.cwd();
+  process.chdir(PROGRAMS);
+  try {
+    const prog = checkProgram(p.file, new DiagBag());
+    const r = buildProgram(compileProgram(prog!));
+    if (!r.ok) return null;
+    const exe = path.join(tmp, p.name);
+    fs.writeFileSync(exe, r.image.bytes, { mode: 0o755 });
+    return exe;
+  } finally {
+    process.chdir(old);
+  }
+}
+
+test('aot: the programs of tests/programs/NATIVE build, and no others', () => {
+  const built = programs.filter((p) => build(p) !== null).map((p) => p.name);
+  assert.equal(built, [...manifest].sort());
+});
+
+for (const p of programs.filter((q) => manifest.includes(q.name))) {
+  test(`aot: ${p.name}`, () => {
+    const exe = build(p);
+    assert.ok(exe, `${p.name} no longer builds`);
+    const r = spawnSync(exe!, p.args, { cwd: PROGRAMS, input: p.stdin ?? '', encoding: 'latin1', maxBuffer: 1 << 28 });
+    const got: RunResult = { stdout: r.stdout, stderr: r.stderr, code: r.status ?? 128 + (r.signal ? os.constants.signals[r.signal] : 0) };
+    const d = compare('aot', p, got);
+    assert.ok(d === '', d);
+  });
+}
+
+test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+test.run();

@@ -1,0 +1,136 @@
+// bpjit build end to end: a small executable that binutils and gdb read as a normal one, runtime
+// errors reported like the VM, and constructs the native back end lacks rejected at their line.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runCli } from '../helpers/child.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-build-'));
+const write = (name: string, text: string) => { fs.writeFileSync(path.join(tmp, name), text); return name; };
+const run = (exe: string, args: string[] = []) => spawnSync(path.join(tmp, exe), args, { cwd: tmp, encoding: 'latin1' });
+
+const HELLO = `def fib(n: int) -> int:
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+def main() -> int:
+    print("hello, world")
+    print(fib(20), 2.5, fib(3) == 2)
+    return 0
+`;
+
+test('hello world: builds, runs, is small', () => {
+  write('hello.bp', HELLO);
+  const b = runCli(['build', 'hello.bp', '-o', 'hello'], { cwd: tmp });
+  assert.is(b.code, 0, b.stderr);
+  assert.is(b.stderr, '');
+  const r = run('hello');
+  assert.is(r.stdout, 'hello, world\n6765 2.5 true\n');
+  assert.is(r.status, 0);
+  const size = fs.statSync(path.join(tmp, 'hello')).size;
+  assert.ok(size < 16 * 1024, `hello is ${size} bytes`);
+});
+
+test('readelf reads it without warnings: ET_EXEC, R / R+X / R+W segments, non-executable stack', () => {
+  const out = execFileSync('readelf', ['-a', '-W', path.join(tmp, 'hello')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const err = spawnSync('readelf', ['-a', '-W', path.join(tmp, 'hello')], { encoding: 'utf8' }).stderr;
+  assert.is(err, '');
+  assert.not.match(out, /warning/i);
+  assert.match(out, /Type:\s+EXEC/);
+  assert.equal(out.split('\n').filter((l) => /^\s+LOAD/.test(l)).map((l) => /\s(R|RW|R E)\s+0x/.exec(l)?.[1]), ['R', 'R E', 'RW']);
+  assert.match(out, /GNU_STACK\s+(0x0+\s+){5}RW\s/);
+  assert.match(out, /\bFUNC\s+GLOBAL\s+DEFAULT\s+\d+\s+fib\b/);
+  assert.match(out, /\bFUNC\s+GLOBAL\s+DEFAULT\s+\d+\s+main\b/);
+});
+
+test('objdump shows the functions by name', () => {
+  const out = execFileSync('objdump', ['-d', path.join(tmp, 'hello')], { encoding: 'utf8' });
+  assert.match(out, /<fib>:/);
+  assert.match(out, /call\s+[0-9a-f]+ <fib>/);
+  assert.match(out, /<bp_rt_print_str>:/);
+});
+
+test('gdb sets a breakpoint on a BetterPython function by name', () => {
+  const r = spawnSync('gdb', ['-batch', '-nx', '-ex', 'break fib', '-ex', 'run', '-ex', 'bt', path.join(tmp, 'hello')], { encoding: 'utf8' });
+  assert.match(r.stdout, /Breakpoint 1, 0x[0-9a-f]+ in fib \(\)/);
+  assert.match(r.stdout, /#1\s+0x[0-9a-f]+ in main \(\)/);
+});
+
+test('runtime errors in a built program: message with the line, exit 1, output flushed first', () => {
+  write('err.bp', `def div(a: int, b: int) -> int:
+    return a / b
+
+def main() -> int:
+    print("before")
+    print(div(1, 0))
+    return 0
+`);
+  write('deep.bp', `def deep(n: int) -> int:
+    return deep(n + 1) + 1
+
+def main() -> int:
+    print("before")
+    print(deep(0))
+    return 0
+`);
+  assert.is(runCli(['build', 'err.bp', '-o', 'err'], { cwd: tmp }).code, 0);
+  assert.is(runCli(['build', 'deep.bp', '-o', 'deep'], { cwd: tmp }).code, 0);
+  const d = run('deep');
+  assert.is(d.stdout, 'before\n');
+  assert.is(d.stderr, 'error: stack overflow (at deep.bp:1)\n');
+  assert.is(d.status, 1);
+  const r = run('err');
+  assert.is(r.stdout, 'before\n');
+  assert.is(r.stderr, 'error: division by zero (at err.bp:2)\n');
+  assert.is(r.status, 1);
+});
+
+test('exit codes: main\'s result and exit()', () => {
+  write('code.bp', `def main() -> int:
+    print("x")
+    if 2 > 1:
+        exit(7)
+    return 3
+`);
+  assert.is(runCli(['build', 'code.bp'], { cwd: tmp }).code, 0);
+  const r = run('code');
+  assert.is(r.stdout, 'x\n');
+  assert.is(r.status, 7);
+});
+
+test('constructs not compiled natively yet are rejected with their line, and nothing is written', () => {
+  write('heap.bp', `def total(xs: [int]) -> int:
+    let t: int = 0
+    for x in xs:
+        t = t + x
+    return t
+
+def main() -> int:
+    let m: {str: int} = {"a": 1}
+    print(total([1, 2, 3]), m["a"])
+    return 0
+`);
+  const r = runCli(['build', 'heap.bp', '-o', 'heap'], { cwd: tmp });
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /^heap\.bp:\d+:\d+: error: bpjit build cannot compile .+ yet \(in function '(main|total)'\)/m);
+  assert.match(r.stderr, /\|\s+\^~+/);
+  assert.not.match(r.stderr, /at .*\.js:\d+/);
+  assert.ok(!fs.existsSync(path.join(tmp, 'heap')));
+});
+
+test('usage: --help, a missing file, an unreadable output', () => {
+  assert.match(runCli(['build', '--help']).stdout, /static x86-64/);
+  const m = runCli(['build', 'nope.bp'], { cwd: tmp });
+  assert.is(m.code, 1);
+  assert.match(m.stderr, /nope\.bp/);
+  const w = runCli(['build', 'hello.bp', '-o', '/nonexistent/dir/x'], { cwd: tmp });
+  assert.is(w.code, 1);
+  assert.match(w.stderr, /cannot write/);
+});
+
+test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+test.run();

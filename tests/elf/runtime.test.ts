@@ -1,0 +1,55 @@
+// The assembly runtime: the checked-in object is what the sources assemble to, its generated
+// tables are current, and its float formatter prints exactly what C's printf prints.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readObject, RUNTIME_OBJECT, STT } from '../../src/elf/index.js';
+import { runtimeFormat } from '../helpers/fmt-harness.js';
+import { ROOT } from '../helpers/paths.js';
+import { printfOracle, sampleDoubles } from '../helpers/printf.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-rt-'));
+
+test('runtime.o is reproducible: nasm on the sources gives the checked-in bytes', () => {
+  const out = path.join(tmp, 'runtime.o');
+  execFileSync('bash', [path.join(ROOT, 'scripts/build-runtime.sh'), out]);
+  assert.ok(Buffer.compare(fs.readFileSync(out), fs.readFileSync(RUNTIME_OBJECT)) === 0, 'runtime-asm/runtime.o is stale: run scripts/build-runtime.sh');
+});
+
+test('the generated .inc tables match the TypeScript tables', () => {
+  execFileSync(process.execPath, [path.join(ROOT, 'dist/scripts/gen-runtime-inc.js'), '--check']);
+});
+
+test('the object reader decodes the runtime: sections, function symbols, relocations', () => {
+  const obj = readObject('runtime.o', fs.readFileSync(RUNTIME_OBJECT));
+  const fns = new Map(obj.symbols.filter((s) => s.type === STT.FUNC).map((s) => [s.name, s]));
+  for (const name of ['_start', 'bp_rt_error', 'bp_rt_print_i64', 'bp_rt_print_f64', 'bp_rt_fmt_f64', 'bp_rt_exit', 'bp_rt_math_pow']) {
+    assert.ok(fns.get(name)?.size, `function ${name}`);
+    assert.is(obj.sections[fns.get(name)!.shndx].name, `.text.${name}`);
+  }
+  const start = obj.sections.find((s) => s.name === '.text._start')!;
+  assert.ok(start.relocs.some((r) => obj.symbols[r.sym].name === 'bp_main' && r.type === 'R_X86_64_PC32'));
+  assert.ok(obj.sections.some((s) => s.name === '.note.GNU-stack'), 'no .note.GNU-stack');
+  assert.throws(() => readObject('x', fs.readFileSync(RUNTIME_OBJECT).subarray(0, 200)), /truncated|out of the file|bad section/);
+  assert.throws(() => readObject('x', new Uint8Array(100)), /not an ELF/);
+});
+
+test('float formatting: the runtime matches C printf on a sample of doubles', () => {
+  const oracle = printfOracle(tmp);
+  const bits = sampleDoubles(4000, 7);
+  let checked = 0;
+  for (const [conv, prec] of [['g', 6], ['g', 17], ['g', 1], ['e', 3], ['f', 2], ['f', 0], ['e', 16]] as const) {
+    const want = oracle(conv, prec, bits), got = runtimeFormat(tmp, conv, prec, bits);
+    for (let i = 0; i < bits.length; i++) {
+      if (got[i] !== want[i]) assert.unreachable(`%.${prec}${conv} of 0x${bits[i].toString(16)}: runtime ${got[i]}, printf ${want[i]}`);
+    }
+    checked += bits.length;
+  }
+  assert.ok(checked === 28000);
+});
+
+test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+test.run();
