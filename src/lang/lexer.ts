@@ -80,8 +80,12 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
       continue;
     }
     if (c === '\\' && subExpr && text[pos + 1] === '"') {
-      // Inside an f-string interpolation a string literal is written \"...\".
+      // Inside an f-string interpolation a string literal is written \"...\" (an f-string f\"...\").
       pos = lexString(pos + 1, false, pos, true);
+      continue;
+    }
+    if (c === 'f' && subExpr && text[pos + 1] === '\\' && text[pos + 2] === '"') {
+      pos = lexString(pos + 2, true, pos, true);
       continue;
     }
     if (c === '\\') {
@@ -178,7 +182,7 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
     while (p < endOffset && text[p] !== '"') {
       if (text[p] === '\n') break;
       if (inFstr && text[p] === '\\' && text[p + 1] === '"') {
-        push('str', start, p + 2, out);
+        push(isF ? 'fstr' : 'str', start, p + 2, isF ? text.slice(q + 1, p) : out);
         return p + 2;
       }
       if (text[p] === '\\' && p + 1 < endOffset && text[p + 1] !== '\n') {

@@ -707,7 +707,8 @@ class Parser {
   /** Splits an f-string body into literal text and interpolations (§1.9 and bpjit's format specs). */
   private fstring(t: Token): Expr {
     const raw = t.value as string;
-    const base = t.start + 2; // after f"
+    // The body starts after f" (or f\" for an f-string inside an interpolation).
+    const base = t.start + (this.file.text[t.start + 1] === '\\' ? 3 : 2);
     const parts: (string | FStrPart)[] = [];
     let text = '';
     let i = 0;
