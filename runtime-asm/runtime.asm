@@ -1,5 +1,6 @@
 ; The bpjit runtime for standalone executables: process start, buffered output, printing,
-; exact float formatting, math, time and the runtime-error entry. Linux system calls only, no
+; exact float formatting, math, time, the heap with its garbage collector, and the runtime-error
+; entry. Linux system calls only, no
 ; libc. Assembled into runtime.o by scripts/build-runtime.sh (the object is checked in).
 bits 64
 default rel
@@ -15,5 +16,6 @@ extern bp_main
 %include "fmt.asm"
 %include "math.asm"
 %include "time.asm"
+%include "heap.asm"
 
 section .note.GNU-stack noalloc noexec nowrite progbits

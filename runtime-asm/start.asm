@@ -13,6 +13,7 @@ BSS bp_rt_argv, 8, 8
 BSS bp_rt_envp, 8, 8
 BSS bp_rt_stack_base, 8, 8
 BSS bp_rt_stack_limit, 8, 8
+BSS bp_rt_stack_top, 8, 8               ; where the program's stack starts (the collector scans up to it)
 BSS bp_rt_altstack, ALTSTACK_SIZE, 16
 
 FUNC _start
@@ -46,12 +47,14 @@ FUNC _start
     mov [bp_rt_stack_limit], rax
     lea rsp, [rbx + STACK_SIZE + STACK_GUARD]
     and rsp, -16
+    mov [bp_rt_stack_top], rsp
     jmp .stackdone
 .nostack:
     lea rax, [rsp - 7 * 1024 * 1024]     ; the kernel's default stack is 8 MiB
     mov [bp_rt_stack_limit], rax
     mov [bp_rt_stack_base], rax
     and rsp, -16
+    mov [bp_rt_stack_top], rsp
 .stackdone:
     call bp_rt_install_signals
     call bp_main

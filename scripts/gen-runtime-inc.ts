@@ -31,6 +31,7 @@ export function layoutInc(): string {
     '%define OBJ_HEADER 0',
     '%define TAG_STR 1',
     '%define TAG_ARRAY 2',
+    '%define TAG_ARRAY_REF 3',
     `%define HDR_STATIC 0x${(STATIC_STR_HEADER & ~0xffn).toString(16)}`,
     '; str: header, length in bytes, the bytes, a NUL not counted in the length',
     '%define STR_LEN 8',
@@ -39,6 +40,8 @@ export function layoutInc(): string {
     `%define ARR_LEN ${ARRAY.len}`,
     `%define ARR_CAP ${ARRAY.cap}`,
     `%define ARR_DATA ${ARRAY.data}`,
+    '; arrays made by the runtime keep their elements inline, after the four header words',
+    `%define ARR_INLINE ${ARRAY.inline}`,
     '',
   ].join('\n');
 }

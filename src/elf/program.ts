@@ -55,9 +55,15 @@ export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readF
     relocs: mf.relocs.map((r) => ({ offset: r.offset, type: r.type, target: { symbol: r.symbol }, addend: r.addend })),
     symbols: [{ name: mf.symbol, offset: 0, size: mf.code.length, type: 'func', global: true }],
   }));
+  // The globals, and their number for the collector, which scans them for references.
+  const count = new Uint8Array(8);
+  new DataView(count.buffer).setBigUint64(0, BigInt(mod.globals.length), true);
   sections.push(mainSection(mod), {
     name: '.bss.bp_globals', kind: 'bss', align: 16, data: new Uint8Array(0), size: Math.max(8, 8 * mod.globals.length), origin: 'program',
     relocs: [], symbols: [{ name: 'bp_globals', offset: 0, size: 8 * mod.globals.length, type: 'object', global: true }],
+  }, {
+    name: '.rodata.bp_globals_count', kind: 'rodata', align: 8, data: count, size: 8, origin: 'program',
+    relocs: [], symbols: [{ name: 'bp_globals_count', offset: 0, size: 8, type: 'object', global: true }],
   });
   const image = link([...sectionsOfObject(readObject('runtime.o', runtime)), ...sections]);
   return { ok: true, image, functions };

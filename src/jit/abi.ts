@@ -44,5 +44,8 @@ export const ERR = ERROR_ID;
 /** Header word of a static (never collected) string object: tag 1 (str), bit 63 (static). */
 export const STATIC_STR_HEADER = (1n << 63n) | 1n;
 
-/** Array object layout: header, length, capacity, pointer to the elements (8 bytes each). */
-export const ARRAY = { len: 8, cap: 16, data: 24 } as const;
+/**
+ * Array object layout: header, length, capacity, pointer to the elements (8 bytes each); arrays
+ * the runtime allocates keep the elements inline from `inline` on.
+ */
+export const ARRAY = { len: 8, cap: 16, data: 24, inline: 32 } as const;

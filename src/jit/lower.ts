@@ -65,7 +65,7 @@ export function unsupportedIn(mod: BytecodeModule, fn: BcFunction, target: 'jit'
         break;
       case O.callb: {
         const name = BUILTIN_BY_ID.get(code[pc + 2]) ?? '?';
-        if (name === 'array_fill' && target === 'jit' && ['[i]', '[f]', '[b]'].includes(fn.regTypes[code[pc + 1]])) break;
+        if (name === 'array_fill' && ['[i]', '[f]', '[b]'].includes(fn.regTypes[code[pc + 1]])) break;
         if (!SCALAR_BUILTINS.has(name)) return no(pc, `builtin ${name}`);
         break;
       }
@@ -709,7 +709,12 @@ class Lowerer {
         a.movzx(eax, al);
         this.setGp(d, rax);
         return;
-      case 'array_fill': this.callSym(`bp_rt_array_fill_${this.fn.regTypes[d][1]}`, args, d); return;
+      case 'array_fill':
+        // The runtime returns null when memory is exhausted.
+        this.callSym(`bp_rt_array_fill_${this.fn.regTypes[d][1]}`, args, d);
+        a.cmp(this.rm(d), 0);
+        a.je(this.fail(ERR.OUT_OF_MEMORY, this.line));
+        return;
       case 'clock_ms': this.callSym(RT.clockMs, [], d); return;
       case 'sleep': this.callSym(RT.sleep, args, -1); return;
       case 'exit': this.callSym(RT.exit, args, -1); return;

@@ -1,0 +1,632 @@
+; The heap: allocation and a non-moving mark-sweep garbage collector.
+;
+; One address range is reserved at the first allocation (at most 3/4 of physical memory and
+; 64 GiB, halved until the kernel grants it) and handed out in 64 KiB blocks. A block serves one
+; size class (classes 1-128: 16..2048 bytes in steps of 16; 129-252: up to 33,792 bytes in
+; steps of 256), carved into a free list, or is part of a large object (a run of whole blocks: a
+; head, then tails). A byte per block records which.
+;
+; Roots are found conservatively: every word of the native stack (the mutator's callee-saved
+; registers are pushed first) and of the globals area that points into an allocated object marks
+; it — interior pointers included. Within the heap, marking is exact: the object's tag says
+; which words are references. A collection runs when the bytes allocated since the last one
+; pass max(32 MiB, twice what survived it). Freed large runs and empty blocks go back to the
+; kernel (madvise), so resident memory follows the live set.
+;
+; Every object starts with its header word: bits 0-7 the tag (0 = free slot), bit 8 the mark.
+
+%define BLOCK_SHIFT 16
+%define BLOCK_SIZE (1 << BLOCK_SHIFT)
+%define MAX_BLOCKS (1 << 20)            ; 64 GiB of address space at most
+%define SMALL_MAX 2048                  ; classes of 16-byte steps up to here
+%define MID_MAX 33792                   ; then classes of 256-byte steps up to here
+%define NCLASSES 252
+%define CLS_FREE 0
+%define CLS_TAIL 254
+%define CLS_HEAD 255
+%define HDR_MARK 0x100
+%define GC_MIN_TRIGGER (32 << 20)
+%define RETAIN_MAX (32 << 20)            ; freed large runs kept mapped per sweep (page faults are dear)
+%define MARK_STACK_ENTRIES (1 << 20)    ; reserved, committed as used
+%define SYS_MADVISE 28
+%define SYS_SYSINFO 99
+%define MADV_DONTNEED 4
+
+extern bp_globals
+extern bp_globals_count
+
+; class (register) → its object size, in place
+%macro CLASS_SIZE 1
+    cmp %1, 128
+    jbe %%small
+    sub %1, 128
+    shl %1, 8
+    add %1, SMALL_MAX
+    jmp %%done
+%%small:
+    shl %1, 4
+%%done:
+%endmacro
+
+BSS bp_rt_heap_base, 8, 8
+BSS bp_rt_heap_blocks, 8, 8              ; blocks reserved
+BSS bp_rt_heap_top, 8, 8                 ; blocks handed out so far
+BSS bp_rt_heap_class, MAX_BLOCKS, 16
+BSS bp_rt_free_lists, 8 * (NCLASSES + 1), 8
+BSS bp_rt_gc_since, 8, 8                 ; bytes allocated since the last collection
+BSS bp_rt_gc_trigger, 8, 8
+BSS bp_rt_gc_live, 8, 8                  ; bytes that survived the last collection
+BSS bp_rt_gc_count, 8, 8
+BSS bp_rt_gc_retained, 8, 8              ; freed large-run bytes this sweep kept resident
+BSS bp_rt_mark_stack, 8, 8
+BSS bp_rt_mark_sp, 8, 8
+
+; Reserves the heap; eax = 1 on success.
+FUNC bp_rt_heap_init
+    push rbx
+    sub rsp, 112
+    mov rdi, rsp
+    mov eax, SYS_SYSINFO
+    syscall
+    mov rbx, 1 << 36                     ; 64 GiB unless memory is smaller
+    test rax, rax
+    jnz .size
+    mov rax, [rsp + 32]                  ; totalram
+    mov ecx, [rsp + 104]                 ; mem_unit
+    imul rax, rcx
+    shr rax, 2
+    lea rax, [rax + rax*2]               ; 3/4 of it
+    cmp rax, rbx
+    cmovb rbx, rax
+.size:
+    and rbx, -BLOCK_SIZE
+.try:
+    cmp rbx, 4 * BLOCK_SIZE
+    jb .fail
+    mov eax, SYS_MMAP
+    xor edi, edi
+    mov rsi, rbx
+    mov edx, 3
+    mov r10d, 0x4022                     ; MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
+    mov r8, -1
+    xor r9d, r9d
+    syscall
+    cmp rax, -4096
+    jb .got
+    shr rbx, 1                           ; refused (an address-space limit): try half
+    and rbx, -BLOCK_SIZE
+    jmp .try
+.got:
+    mov [bp_rt_heap_base], rax
+    shr rbx, BLOCK_SHIFT
+    mov [bp_rt_heap_blocks], rbx
+    mov qword [bp_rt_gc_trigger], GC_MIN_TRIGGER
+    ; the mark stack
+    mov eax, SYS_MMAP
+    xor edi, edi
+    mov rsi, MARK_STACK_ENTRIES * 8
+    mov edx, 3
+    mov r10d, 0x4022
+    mov r8, -1
+    xor r9d, r9d
+    syscall
+    cmp rax, -4096
+    jae .fail
+    mov [bp_rt_mark_stack], rax
+    mov eax, 1
+    add rsp, 112
+    pop rbx
+    ret
+.fail:
+    xor eax, eax
+    add rsp, 112
+    pop rbx
+    ret
+ENDFUNC
+
+; bp_rt_alloc(rdi = bytes) → rax = 16-byte aligned memory, or 0 when memory is exhausted. Its
+; contents are undefined: the caller writes the header and every field before anything else can
+; allocate (the collector reads only what headers and lengths say is there).
+FUNC bp_rt_alloc
+    push rbx
+    push r12
+    push r13
+    mov rbx, rdi
+    cmp qword [bp_rt_heap_base], 0
+    jne .ready
+    call bp_rt_heap_init
+    test eax, eax
+    jz .oom
+.ready:
+    mov rax, 1 << 44
+    cmp rbx, rax
+    ja .oom                              ; larger than any heap: also catches negative sizes
+    add rbx, 15
+    and rbx, -16
+    mov eax, 16
+    cmp rbx, rax
+    cmovb rbx, rax
+    add [bp_rt_gc_since], rbx
+    mov rax, [bp_rt_gc_since]
+    cmp rax, [bp_rt_gc_trigger]
+    jbe .nogc
+    call bp_rt_gc
+.nogc:
+    xor r13d, r13d                       ; retried after a collection?
+.again:
+    cmp rbx, MID_MAX
+    ja .large
+    mov r12, rbx
+    shr r12, 4                           ; size class
+    cmp rbx, SMALL_MAX
+    jbe .class
+    lea r12, [rbx - SMALL_MAX + 255]
+    shr r12, 8
+    add r12, 128
+    mov rbx, r12
+    CLASS_SIZE rbx                       ; the size rounded up to its class
+.class:
+    lea rcx, [bp_rt_free_lists]
+    mov rax, [rcx + r12*8]
+    test rax, rax
+    jnz .pop
+    mov rdi, r12
+    call bp_rt_refill
+    test eax, eax
+    jz .exhausted
+    lea rcx, [bp_rt_free_lists]
+    mov rax, [rcx + r12*8]
+.pop:
+    mov rdx, [rax + 8]
+    mov [rcx + r12*8], rdx
+    jmp .done
+.large:
+    lea rdi, [rbx + BLOCK_SIZE - 1]
+    shr rdi, BLOCK_SHIFT
+    call bp_rt_large_run
+    test rax, rax
+    jnz .done
+.exhausted:
+    test r13d, r13d
+    jnz .oom
+    mov r13d, 1
+    call bp_rt_gc
+    jmp .again
+.oom:
+    xor eax, eax
+.done:
+    pop r13
+    pop r12
+    pop rbx
+    ret
+ENDFUNC
+
+; Takes a free block for size class edi and carves it into that class's free list; eax = 0 if none.
+FUNC bp_rt_refill
+    push rbx
+    mov ebx, edi
+    call bp_rt_free_block
+    test rax, rax
+    jz .none
+    lea rcx, [bp_rt_heap_class]
+    mov rdx, rax
+    sub rdx, [bp_rt_heap_base]
+    shr rdx, BLOCK_SHIFT
+    mov [rcx + rdx], bl
+    mov r10, rax                         ; the block
+    mov rcx, rbx
+    CLASS_SIZE rcx
+    mov eax, BLOCK_SIZE
+    xor edx, edx
+    div rcx
+    dec rax
+    imul rax, rcx
+    lea rdx, [r10 + rax]                 ; the last slot that fits
+    lea r8, [bp_rt_free_lists]
+    mov r9, [r8 + rbx*8]
+.carve:                                  ; from the last slot down, so the list runs upwards
+    mov [rdx + 8], r9
+    mov r9, rdx
+    sub rdx, rcx
+    cmp rdx, r10
+    jae .carve
+    mov [r8 + rbx*8], r9
+    mov eax, 1
+    pop rbx
+    ret
+.none:
+    xor eax, eax
+    pop rbx
+    ret
+ENDFUNC
+
+; rax = address of a free block (its class byte still 0), or 0.
+FUNC bp_rt_free_block
+    mov edi, 1
+    jmp bp_rt_find_run
+ENDFUNC
+
+; bp_rt_large_run(rdi = blocks) → rax = start of a run of that many blocks marked head + tails, or 0.
+FUNC bp_rt_large_run
+    push rdi
+    call bp_rt_find_run
+    pop rdi
+    test rax, rax
+    jz .out
+    mov rdx, rax
+    sub rdx, [bp_rt_heap_base]
+    shr rdx, BLOCK_SHIFT
+    lea rcx, [bp_rt_heap_class]
+    add rcx, rdx
+    mov byte [rcx], CLS_HEAD
+.tails:
+    dec rdi
+    jz .out
+    inc rcx
+    mov byte [rcx], CLS_TAIL
+    jmp .tails
+.out:
+    ret
+ENDFUNC
+
+; bp_rt_find_run(rdi = blocks) → rax = start of that many consecutive free blocks (first fit
+; below the top, else from the top), or 0. Class bytes are left to the caller.
+FUNC bp_rt_find_run
+    lea rsi, [bp_rt_heap_class]
+    mov r8, [bp_rt_heap_top]
+    xor ecx, ecx                         ; candidate start
+    xor edx, edx                         ; free blocks seen from it
+    xor r9d, r9d                         ; index
+.scan:
+    cmp r9, r8
+    jae .top
+    cmp byte [rsi + r9], CLS_FREE
+    jne .busy
+    inc rdx
+    inc r9
+    cmp rdx, rdi
+    jb .scan
+    jmp .found
+.busy:
+    inc r9
+    mov rcx, r9
+    xor edx, edx
+    jmp .scan
+.top:                                    ; extend the free tail [rcx, top) past the top
+    mov rax, rcx
+    add rax, rdi
+    cmp rax, [bp_rt_heap_blocks]
+    ja .none
+    mov [bp_rt_heap_top], rax
+.found:
+    mov rax, rcx
+    shl rax, BLOCK_SHIFT
+    add rax, [bp_rt_heap_base]
+    ret
+.none:
+    xor eax, eax
+    ret
+ENDFUNC
+
+; Marks the object rdi points into (if any), pushing it for scanning when it holds references.
+FUNC bp_rt_mark_word
+    mov rax, rdi
+    sub rax, [bp_rt_heap_base]
+    jb .no
+    mov rcx, rax
+    shr rcx, BLOCK_SHIFT
+    cmp rcx, [bp_rt_heap_top]
+    jae .no
+    lea rdx, [bp_rt_heap_class]
+    movzx r8d, byte [rdx + rcx]
+    test r8d, r8d
+    jz .no
+    cmp r8d, CLS_TAIL
+    jb .small
+    ja .head
+.back:                                   ; a tail: find the head
+    dec rcx
+    cmp byte [rdx + rcx], CLS_TAIL
+    je .back
+.head:
+    shl rcx, BLOCK_SHIFT
+    add rcx, [bp_rt_heap_base]
+    mov rax, rcx
+    jmp .obj
+.small:
+    CLASS_SIZE r8
+    and eax, BLOCK_SIZE - 1              ; offset in the block
+    xor edx, edx
+    div r8                               ; rax = slot
+    imul rax, r8
+    lea r9, [rax + r8]
+    cmp r9, BLOCK_SIZE
+    ja .no                               ; the unused tail of the block
+    shl rcx, BLOCK_SHIFT
+    add rcx, [bp_rt_heap_base]
+    add rax, rcx
+.obj:
+    mov rdx, [rax]
+    test dl, dl
+    jz .no                               ; a free slot
+    test edx, HDR_MARK
+    jnz .no
+    or rdx, HDR_MARK
+    mov [rax], rdx
+    cmp dl, TAG_ARRAY_REF
+    jne .no
+    mov rcx, [bp_rt_mark_sp]
+    cmp rcx, MARK_STACK_ENTRIES
+    jae bp_rt_mark_overflow
+    mov rdx, [bp_rt_mark_stack]
+    mov [rdx + rcx*8], rax
+    inc rcx
+    mov [bp_rt_mark_sp], rcx
+.no:
+    ret
+ENDFUNC
+
+; More than 2^20 reference arrays waiting to be scanned at once: reported as running out of memory.
+FUNC bp_rt_mark_overflow
+    mov edi, ERR_OUT_OF_MEMORY
+    lea rsi, [bp_rt_heap_where]
+    xor edx, edx
+    call bp_rt_error
+ENDFUNC
+
+section .rodata.bp_rt_heap_where progbits alloc noexec nowrite align=16
+bp_rt_heap_where: dq HDR_STATIC | TAG_STR, 17
+    db "garbage collector", 0
+
+; Marks every word in [rdi, rsi) as a possible reference.
+FUNC bp_rt_mark_range
+    push rbx
+    push r12
+    mov rbx, rdi
+    mov r12, rsi
+.next:
+    cmp rbx, r12
+    jae .done
+    mov rdi, [rbx]
+    call bp_rt_mark_word
+    add rbx, 8
+    jmp .next
+.done:
+    pop r12
+    pop rbx
+    ret
+ENDFUNC
+
+; The collector. Called from bp_rt_alloc, so every live reference of compiled code is in a
+; callee-saved register (pushed here) or in its frame on the stack.
+FUNC bp_rt_gc
+    push rbx
+    push rbp
+    push r12
+    push r13
+    push r14
+    push r15
+    mov qword [bp_rt_mark_sp], 0
+    mov rdi, rsp
+    mov rsi, [bp_rt_stack_top]
+    call bp_rt_mark_range
+    lea rdi, [bp_globals]
+    mov rsi, [bp_globals_count]
+    lea rsi, [rdi + rsi*8]
+    call bp_rt_mark_range
+.drain:                                  ; scan the reference arrays found so far
+    mov rcx, [bp_rt_mark_sp]
+    test rcx, rcx
+    jz .sweep
+    dec rcx
+    mov [bp_rt_mark_sp], rcx
+    mov rdx, [bp_rt_mark_stack]
+    mov rbx, [rdx + rcx*8]
+    mov rdi, [rbx + ARR_DATA]
+    call bp_rt_mark_word                 ; the element store, when it is a separate object
+    mov rdi, [rbx + ARR_DATA]
+    mov rsi, [rbx + ARR_LEN]
+    lea rsi, [rdi + rsi*8]
+    call bp_rt_mark_range
+    jmp .drain
+.sweep:
+    call bp_rt_sweep
+    mov rax, [bp_rt_gc_live]
+    add rax, rax
+    mov rcx, GC_MIN_TRIGGER
+    cmp rax, rcx
+    cmovb rax, rcx
+    mov [bp_rt_gc_trigger], rax
+    mov qword [bp_rt_gc_since], 0
+    inc qword [bp_rt_gc_count]
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbp
+    pop rbx
+    ret
+ENDFUNC
+
+; Frees what is unmarked (its header becomes 0), unmarks the rest, rebuilds the free lists and
+; counts the live bytes.
+FUNC bp_rt_sweep
+    push rbx
+    push r12
+    push r13
+    push r14
+    push r15
+    lea rdi, [bp_rt_free_lists]
+    xor eax, eax
+    mov ecx, NCLASSES + 1
+    rep stosq
+    mov qword [bp_rt_gc_live], 0
+    mov qword [bp_rt_gc_retained], 0
+    xor ebx, ebx                         ; block index
+.block:
+    cmp rbx, [bp_rt_heap_top]
+    jae .done
+    lea rax, [bp_rt_heap_class]
+    movzx r12d, byte [rax + rbx]
+    mov r13, rbx
+    shl r13, BLOCK_SHIFT
+    add r13, [bp_rt_heap_base]           ; block address
+    test r12d, r12d
+    jz .nextblock
+    cmp r12d, CLS_TAIL
+    je .nextblock
+    cmp r12d, CLS_HEAD
+    je .large
+    ; small objects: unmark the live, free the rest
+    mov r11, r12                         ; the class
+    CLASS_SIZE r12
+    mov r15, r13
+.slot:
+    lea rax, [r15 + r12]
+    lea rcx, [r13 + BLOCK_SIZE]
+    cmp rax, rcx
+    ja .slotsdone
+    mov rax, [r15]
+    test eax, HDR_MARK
+    jz .dead
+    and rax, ~HDR_MARK
+    mov [r15], rax
+    add [bp_rt_gc_live], r12
+    jmp .nextslot
+.dead:
+    mov qword [r15], 0                   ; a free slot: header 0
+.nextslot:
+    add r15, r12
+    jmp .slot
+.slotsdone:
+.keep:                                   ; thread the free slots, lowest first (an empty block
+                                         ; stays with its class: reusing it costs no page faults)
+    lea r8, [bp_rt_free_lists]
+    mov rcx, r11
+    mov r9, [r8 + rcx*8]
+    lea r15, [r13 + BLOCK_SIZE]
+    sub r15, r12
+    mov rax, r15
+    sub rax, r13
+    xor edx, edx
+    div r12
+    imul rax, r12
+    lea r15, [r13 + rax]                 ; the last slot that fits
+.thread:
+    cmp qword [r15], 0
+    jne .skip
+    mov [r15 + 8], r9
+    mov r9, r15
+.skip:
+    sub r15, r12
+    cmp r15, r13
+    jae .thread
+    mov [r8 + rcx*8], r9
+    jmp .nextblock
+.large:
+    lea rax, [bp_rt_heap_class]          ; the run: head and tails
+    lea r14, [rbx + 1]
+.len:
+    cmp r14, [bp_rt_heap_top]
+    jae .lendone
+    cmp byte [rax + r14], CLS_TAIL
+    jne .lendone
+    inc r14
+    jmp .len
+.lendone:
+    mov r15, r14
+    sub r15, rbx                         ; blocks in the run
+    mov rcx, [r13]
+    test ecx, HDR_MARK
+    jz .freelarge
+    and rcx, ~HDR_MARK
+    mov [r13], rcx
+    mov rcx, r15
+    shl rcx, BLOCK_SHIFT
+    add [bp_rt_gc_live], rcx
+    lea rbx, [r14 - 1]
+    jmp .nextblock
+.freelarge:
+    lea rdi, [rax + rbx]
+    mov rcx, r15
+    xor eax, eax
+    rep stosb                            ; its blocks are free again
+    mov rsi, r15
+    shl rsi, BLOCK_SHIFT
+    mov rax, [bp_rt_gc_retained]
+    add rax, rsi
+    cmp rax, RETAIN_MAX
+    ja .release
+    mov [bp_rt_gc_retained], rax         ; kept for the next large allocations
+    jmp .freed
+.release:
+    mov rdi, r13
+    call bp_rt_release
+.freed:
+    lea rbx, [r14 - 1]
+.nextblock:
+    inc rbx
+    jmp .block
+.done:
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbx
+    ret
+ENDFUNC
+
+; Gives the pages of [rdi, rdi + rsi) back to the kernel; they read as zero afterwards.
+FUNC bp_rt_release
+    mov edx, MADV_DONTNEED
+    mov eax, SYS_MADVISE
+    syscall
+    ret
+ENDFUNC
+
+; bp_rt_array_fill_i(rdi = n, rsi = value) → rax = a new [int] (or [bool]) of n copies, 0 when
+; out of memory. A negative n gives an empty array, as in the VM.
+FUNC bp_rt_array_fill_i
+    push rbx
+    push r12
+    push r13                             ; (keeps the stack aligned for the call)
+    xor eax, eax
+    test rdi, rdi
+    cmovs rdi, rax
+    mov rbx, rdi
+    mov r12, rsi
+    mov rax, 1 << 40
+    cmp rbx, rax
+    ja .oom
+    lea rdi, [rbx*8 + ARR_INLINE]
+    call bp_rt_alloc
+    test rax, rax
+    jz .out
+    mov qword [rax], TAG_ARRAY
+    mov [rax + ARR_LEN], rbx
+    mov [rax + ARR_CAP], rbx
+    lea rdi, [rax + ARR_INLINE]
+    mov [rax + ARR_DATA], rdi
+    mov rdx, rax
+    mov rcx, rbx
+    mov rax, r12
+    rep stosq
+    mov rax, rdx
+    jmp .out
+.oom:
+    xor eax, eax
+.out:
+    pop r13
+    pop r12
+    pop rbx
+    ret
+ENDFUNC
+
+FUNC bp_rt_array_fill_f
+    movq rsi, xmm0
+    jmp bp_rt_array_fill_i
+ENDFUNC
+
+FUNC bp_rt_array_fill_b
+    jmp bp_rt_array_fill_i
+ENDFUNC

@@ -1,0 +1,88 @@
+// The native heap and its collector, in built executables, each run under an address-space limit
+// (ulimit -v) so that memory the collector fails to reclaim ends the run: 10 GB allocated with a
+// 10 MB live set, arrays kept alive only by deep recursion while collections run, and a live set
+// that outgrows the limit ending with the out-of-memory runtime error.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runCli } from '../helpers/child.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-gc-'));
+
+function buildAndRun(name: string, source: string, limitKb: number) {
+  fs.writeFileSync(path.join(tmp, `${name}.bp`), source);
+  const b = runCli(['build', `${name}.bp`], { cwd: tmp });
+  assert.is(b.code, 0, b.stderr);
+  return spawnSync('bash', ['-c', `ulimit -v ${limitKb}; exec ./${name}`], { cwd: tmp, encoding: 'latin1' });
+}
+
+test('10 GB allocated with a 10 MB live set runs in 100 MB of address space', () => {
+  const rounds = 5_000_000;
+  const r = buildAndRun('churn', `
+def churn(rounds: int) -> int:
+    let keep: [int] = array_fill(1250000, 1)
+    let total: int = 0
+    for r in range(0, rounds):
+        let a: [int] = array_fill(200, r)
+        let b: [float] = array_fill(60, 0.5)
+        total = total + a[r % 200] + keep[r % 1250000] + float_to_int(b[7] * 2.0)
+        if r % 1000 == 0:
+            let big: [int] = array_fill(250000, 3)
+            total = total + big[249999]
+    return total
+
+def main() -> int:
+    print(churn(${rounds}))
+    return 0
+`, 100_000);
+  const n = BigInt(rounds);
+  assert.is(r.stderr, '');
+  assert.is(r.stdout, `${(n * (n - 1n)) / 2n + 2n * n + 3n * (n / 1000n)}\n`);
+  assert.is(r.status, 0);
+});
+
+test('arrays held only by deep frames survive collections made deeper down', () => {
+  const r = buildAndRun('deep', `
+def hold(n: int, size: int) -> int:
+    let a: [int] = array_fill(size, n)
+    let junk: [int] = array_fill(2000, -1)
+    if n == 0:
+        return a[size - 1] + junk[0] + 1
+    let inner: int = hold(n - 1, size)
+    return inner + a[size - 1] + a[0]
+
+def main() -> int:
+    let total: int = 0
+    for rep in range(0, 40):
+        total = total + hold(3000, 50 + rep)
+    print(total)
+    return 0
+`, 200_000);
+  assert.is(r.stderr, '');
+  assert.is(r.stdout, `${40 * 3000 * 3001}\n`);
+  assert.is(r.status, 0);
+});
+
+test('a live set that outgrows memory ends with the out-of-memory error, not a crash', () => {
+  const r = buildAndRun('hold', `
+def hold(n: int) -> int:
+    let a: [int] = array_fill(100000, n)
+    if n == 0:
+        return a[0]
+    return hold(n - 1) + a[99999]
+
+def main() -> int:
+    print("start")
+    print(hold(1000000))
+    return 0
+`, 300_000);
+  assert.is(r.stdout, 'start\n');
+  assert.is(r.stderr, 'error: out of memory (at hold.bp:3)\n');
+  assert.is(r.status, 1);
+});
+
+test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+test.run();
