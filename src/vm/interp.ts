@@ -63,6 +63,7 @@ export interface VmOptions {
 }
 
 const MAX_FRAMES = 1_000_000;
+const MAX_STRING = (1 << 29) - 24;
 const MAX_REGS = 1 << 26;
 
 export class VM implements BuiltinCtx {
@@ -257,7 +258,13 @@ export class VM implements BuiltinCtx {
           case O.gt_i: case O.gt_f: R[bp + code[pc + 1]] = (R[bp + code[pc + 2]] as number) > (R[bp + code[pc + 3]] as number); pc += 4; break;
           case O.ge_i: case O.ge_f: R[bp + code[pc + 1]] = (R[bp + code[pc + 2]] as number) >= (R[bp + code[pc + 3]] as number); pc += 4; break;
           case O.not: R[bp + code[pc + 1]] = !R[bp + code[pc + 2]]; pc += 3; break;
-          case O.concat: R[bp + code[pc + 1]] = (R[bp + code[pc + 2]] as string) + (R[bp + code[pc + 3]] as string); pc += 4; break;
+          case O.concat: {
+            const a = R[bp + code[pc + 2]] as string, b = R[bp + code[pc + 3]] as string;
+            // V8's longest string: longer is the out-of-memory runtime error, not a RangeError.
+            if (a.length + b.length > MAX_STRING) throw new RtError('OUT_OF_MEMORY');
+            R[bp + code[pc + 1]] = a + b;
+            pc += 4; break;
+          }
           case O.eq_s: R[bp + code[pc + 1]] = R[bp + code[pc + 2]] === R[bp + code[pc + 3]]; pc += 4; break;
           case O.ne_s: R[bp + code[pc + 1]] = R[bp + code[pc + 2]] !== R[bp + code[pc + 3]]; pc += 4; break;
           case O.eq_r: R[bp + code[pc + 1]] = equals(R[bp + code[pc + 2]], R[bp + code[pc + 3]], Kind.Ref); pc += 4; break;

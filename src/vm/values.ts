@@ -6,6 +6,7 @@
 import { Kind } from '../bytecode/opcodes.js';
 import { formatG } from './fmt-float.js';
 import { Int, join, split } from './int64.js';
+import { charge } from './memory.js';
 
 // --- arrays ---------------------------------------------------------------------------------
 
@@ -72,12 +73,14 @@ export class IntArray extends BPArray {
   buf: Int32Array;
   constructor(cap = 8) {
     super();
+    charge(8 * cap);
     this.buf = new Int32Array(Math.max(cap, 1) * 2);
   }
   get capacity(): number { return this.buf.length >> 1; }
   get(i: number): Int { return join(this.buf, i * 2); }
   set(i: number, v: unknown): void { split(v as Int, this.buf, i * 2); }
   protected grow(cap: number): void {
+    charge(8 * cap);
     const b = new Int32Array(cap * 2);
     b.set(this.buf.subarray(0, this.len * 2));
     this.buf = b;
@@ -100,12 +103,14 @@ export class FloatArray extends BPArray {
   buf: Float64Array;
   constructor(cap = 8) {
     super();
+    charge(8 * cap);
     this.buf = new Float64Array(Math.max(cap, 1));
   }
   get capacity(): number { return this.buf.length; }
   get(i: number): number { return this.buf[i]; }
   set(i: number, v: unknown): void { this.buf[i] = v as number; }
   protected grow(cap: number): void {
+    charge(8 * cap);
     const b = new Float64Array(cap);
     b.set(this.buf.subarray(0, this.len));
     this.buf = b;
@@ -119,12 +124,14 @@ export class BoolArray extends BPArray {
   buf: Int32Array;
   constructor(cap = 8) {
     super();
+    charge(8 * cap);
     this.buf = new Int32Array(Math.max(cap, 1) * 2);
   }
   get capacity(): number { return this.buf.length >> 1; }
   get(i: number): boolean { return this.buf[i * 2] !== 0; }
   set(i: number, v: unknown): void { this.buf[i * 2] = v ? 1 : 0; }
   protected grow(cap: number): void {
+    charge(8 * cap);
     const b = new Int32Array(cap * 2);
     b.set(this.buf.subarray(0, this.len * 2));
     this.buf = b;
@@ -138,15 +145,16 @@ export class RefArray extends BPArray {
   a: unknown[];
   constructor(items: unknown[] = []) {
     super();
+    charge(8 * items.length);
     this.a = items;
     this.len = items.length;
   }
   get capacity(): number { return this.a.length; }
   get(i: number): unknown { return this.a[i]; }
   set(i: number, v: unknown): void { this.a[i] = v; }
-  protected grow(cap: number): void { this.a.length = cap; }
+  protected grow(cap: number): void { charge(8 * cap); this.a.length = cap; }
   override push(v: unknown): void {
-    if (this.len === this.a.length) this.a.push(v);
+    if (this.len === this.a.length) { charge(8); this.a.push(v); }
     else this.a[this.len] = v;
     this.len++;
   }
