@@ -8,10 +8,11 @@
 ;
 ; Roots are found conservatively: every word of the native stack (the mutator's callee-saved
 ; registers are pushed first) and of the globals area that points into an allocated object marks
-; it — interior pointers included. Within the heap, marking is exact: the object's tag says
-; which words are references. A collection runs when the bytes allocated since the last one
-; pass max(32 MiB, twice what survived it). Freed large runs and empty blocks go back to the
-; kernel (madvise), so resident memory follows the live set.
+; it — interior pointers included. Within the heap, marking is exact: the object's tag says which
+; words are references (an array's store; a reference array's elements). A collection runs
+; when the bytes allocated since the last one pass max(32 MiB, twice what survived it). Empty blocks stay with their size class; freed large
+; runs beyond 32 MiB per collection go back to the kernel (madvise), so resident memory follows
+; the live set.
 ;
 ; Every object starts with its header word: bits 0-7 the tag (0 = free slot), bit 8 the mark.
 
@@ -353,8 +354,11 @@ FUNC bp_rt_mark_word
     jnz .no
     or rdx, HDR_MARK
     mov [rax], rdx
+    cmp dl, TAG_ARRAY                    ; arrays: their store (and references) to scan
+    je .push
     cmp dl, TAG_ARRAY_REF
     jne .no
+.push:
     mov rcx, [bp_rt_mark_sp]
     cmp rcx, MARK_STACK_ENTRIES
     jae bp_rt_mark_overflow
@@ -424,6 +428,8 @@ FUNC bp_rt_gc
     mov rbx, [rdx + rcx*8]
     mov rdi, [rbx + ARR_DATA]
     call bp_rt_mark_word                 ; the element store, when it is a separate object
+    cmp byte [rbx], TAG_ARRAY_REF
+    jne .drain                           ; elements that are not references
     mov rdi, [rbx + ARR_DATA]
     mov rsi, [rbx + ARR_LEN]
     lea rsi, [rdi + rsi*8]

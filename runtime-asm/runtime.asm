@@ -17,5 +17,6 @@ extern bp_main
 %include "math.asm"
 %include "time.asm"
 %include "heap.asm"
+%include "str.asm"
 
 section .note.GNU-stack noalloc noexec nowrite progbits

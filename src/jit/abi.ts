@@ -19,7 +19,19 @@ export const RT = {
   round: 'bp_rt_math_round',
   pow: 'bp_rt_math_pow',
   atan2: 'bp_rt_math_atan2',
+  strConcat: 'bp_rt_str_concat',
+  strEq: 'bp_rt_str_eq',
+  strFromI64: 'bp_rt_str_from_i64',
+  strFromF64: 'bp_rt_str_from_f64',
+  strSubstr: 'bp_rt_str_substr',
+  strFind: 'bp_rt_str_find',
+  arrayNew: 'bp_rt_array_new',
+  arrayPush: 'bp_rt_array_push',
+  printValue: 'bp_rt_print_value',
 } as const;
+
+/** Header tags of heap objects (runtime-asm/layout.inc is generated from these). */
+export const TAG = { str: 1, array: 2, arrayRef: 3, raw: 4 } as const;
 
 /** Float builtins that are one runtime call each: builtin name → runtime symbol. */
 export const MATH1: Record<string, string> = {

@@ -74,7 +74,9 @@ function weights(fn: BcFunction): number[] {
 }
 
 /** Instructions whose lowering calls out (clobbering caller-saved registers). */
-const CALLS = new Set<number>([O.call, O.callb, O.print, O.mod_f, O.rterr]);
+const CALLS = new Set<number>([O.call, O.callb, O.print, O.mod_f, O.rterr, O.concat, O.eq_s, O.ne_s, O.tostr, O.newarr]);
+/** Instructions that read some operands after a call of their own (print, newarr). */
+const READ_AFTER_CALL = new Set<number>([O.print, O.newarr]);
 
 /**
  * Live intervals [first, last] in pc order (parameters from -1), widened over every loop they
@@ -87,7 +89,8 @@ function intervals(fn: BcFunction): { start: number[]; end: number[]; crossesCal
   for (let r = 0; r < fn.arity; r++) start[r] = end[r] = -1;
   const loops: [number, number][] = [];
   const calls: number[] = [];
-  // print makes one runtime call per value: what it prints must survive the earlier calls.
+  // print makes one runtime call per value and newarr stores its elements after allocating:
+  // their operands must survive a call.
   const printed = new Set<number>();
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
     const op = code[pc];
@@ -98,7 +101,7 @@ function intervals(fn: BcFunction): { start: number[]; end: number[]; crossesCal
     const see = (r: number) => {
       if (pc < start[r]) start[r] = pc;
       if (pc > end[r]) end[r] = pc;
-      if (op === O.print) printed.add(r);
+      if (READ_AFTER_CALL.has(op)) printed.add(r);
     };
     for (const letter of OPS[op].ops) {
       if (letter === '*' || letter === '%') {

@@ -12,7 +12,7 @@ import {
   Assembler, GP64, Gp64, Label, Mem, XMM, Xmm, al, cl, eax, edi, edx, esi, qword, rax, rbp, rcx, rdi, rdx, rip, rsi, rsp, sym,
   xmm0, xmm1,
 } from '../x64/index.js';
-import { ARRAY, ERR, MATH1, RT, STATIC_STR_HEADER, fnSymbol } from './abi.js';
+import { ARRAY, ERR, MATH1, RT, STATIC_STR_HEADER, TAG, fnSymbol } from './abi.js';
 import { FrameLayout, Home, layoutFrame, slotOffset } from './frame.js';
 import type { LowerResult, MachineFunction, Unsupported } from './machine.js';
 
@@ -35,6 +35,14 @@ const SCALAR_BUILTINS = new Set([
 
 const INT_ARGS = [rdi, rsi, rdx, rcx, GP64[8], GP64[9]];
 
+/** Builtins on strings and arrays that built executables have (runtime-asm/str.asm). */
+const HEAP_BUILTINS = new Set(['str_find', 'substr', 'array_push', 'array_pop']);
+
+/** Types whose values built executables can hold: scalars, strings, arrays of them. */
+function nativeType(t: string): boolean {
+  return t === 'i' || t === 'f' || t === 'b' || t === 's' || (t.startsWith('[') && t.endsWith(']') && nativeType(t.slice(1, -1)));
+}
+
 /** Why `fn` cannot be lowered for `target`, or null when every instruction can be. */
 export function unsupportedIn(mod: BytecodeModule, fn: BcFunction, target: 'jit' | 'aot'): Unsupported | null {
   const code = fn.code;
@@ -45,12 +53,22 @@ export function unsupportedIn(mod: BytecodeModule, fn: BcFunction, target: 'jit'
     switch (op) {
 
       case O.loadnull: return no(pc, 'null references');
-      case O.concat: case O.eq_s: case O.ne_s: case O.strlen: case O.tostr: case O.fmt: return no(pc, 'string operations');
+      case O.concat: case O.eq_s: case O.ne_s: case O.strlen:
+        if (target === 'jit') return no(pc, 'string operations');
+        break;
+      case O.tostr:
+        if (target === 'jit') return no(pc, 'string operations');
+        if (!['i', 'f', 'b', 's'].includes(mod.consts[code[pc + 3]].value as string)) return no(pc, 'converting containers to strings');
+        break;
+      case O.fmt: return no(pc, 'f-string format specifications');
       case O.eq_r: case O.ne_r: return no(pc, 'container equality');
       case O.callv: case O.closure: case O.funcref: return no(pc, 'function values (lambdas)');
       case O.callm: case O.newobj: case O.getf: case O.setf: case O.newstruct: return no(pc, 'structs and classes');
       case O.callx: return no(pc, 'extern (FFI) calls');
-      case O.newarr: case O.newmap: case O.mget: case O.mset: case O.newtuple: case O.tget: case O.aget_r: case O.aset_r:
+      case O.newarr: case O.aget_r: case O.aset_r:
+        if (target === 'jit') return no(pc, 'heap objects (arrays, maps, tuples)');
+        break;
+      case O.newmap: case O.mget: case O.mset: case O.newtuple: case O.tget:
         return no(pc, 'heap objects (arrays, maps, tuples)');
       case O.throw: return no(pc, 'exceptions (throw)');
       case O.loadg: case O.storeg:
@@ -60,12 +78,13 @@ export function unsupportedIn(mod: BytecodeModule, fn: BcFunction, target: 'jit'
       case O.print:
         for (let i = 0; i < code[pc + 1]; i++) {
           const t = mod.consts[code[pc + 3 + 2 * i]].value as string;
-          if (!['i', 'f', 'b', 's'].includes(t)) return no(pc, `printing values of type ${t}`);
+          if (!['i', 'f', 'b', 's'].includes(t) && !(target === 'aot' && nativeType(t))) return no(pc, `printing values of type ${t}`);
         }
         break;
       case O.callb: {
         const name = BUILTIN_BY_ID.get(code[pc + 2]) ?? '?';
         if (name === 'array_fill' && ['[i]', '[f]', '[b]'].includes(fn.regTypes[code[pc + 1]])) break;
+        if (target === 'aot' && HEAP_BUILTINS.has(name)) break;
         if (!SCALAR_BUILTINS.has(name)) return no(pc, `builtin ${name}`);
         break;
       }
@@ -77,7 +96,7 @@ export function unsupportedIn(mod: BytecodeModule, fn: BcFunction, target: 'jit'
   }
   for (let r = 0; r < fn.regKinds.length; r++) {
     const t = fn.regTypes[r];
-    if (fn.regKinds[r] === Kind.Ref && t !== 's' && t !== 'v' && !['[i]', '[f]', '[b]'].includes(t)) {
+    if (fn.regKinds[r] === Kind.Ref && t !== 's' && t !== 'v' && !['[i]', '[f]', '[b]'].includes(t) && !(target === 'aot' && nativeType(t))) {
       return { op: 'register', line: fn.defLine, reason: `values of type ${t}` };
     }
   }
@@ -507,8 +526,21 @@ class Lowerer {
         a.mov(rax, qword(this.gp(x, rcx), ARRAY.len));
         this.setGp(d, rax);
         return;
-      case O.aget_i: case O.aget_b: case O.aget_f: this.arrayGet(op, d, x, y); return;
-      case O.aset_i: case O.aset_b: case O.aset_f: this.arraySet(op, d, x, y); return;
+      case O.aget_i: case O.aget_b: case O.aget_f: case O.aget_r: this.arrayGet(op, d, x, y); return;
+      case O.aset_i: case O.aset_b: case O.aset_f: case O.aset_r: this.arraySet(op, d, x, y); return;
+      // Strings and arrays (built executables; see unsupportedIn).
+      case O.concat: this.callAlloc(RT.strConcat, [x, y], d); return;
+      case O.eq_s: case O.ne_s:
+        this.callSym(RT.strEq, [x, y], -1);
+        if (op === O.ne_s) a.xor(eax, 1);
+        this.setGp(d, rax);
+        return;
+      case O.strlen:
+        a.mov(rax, qword(this.gp(x, rcx), 8));
+        this.setGp(d, rax);
+        return;
+      case O.tostr: this.toStr(d, x, this.mod.consts[y].value as string); return;
+      case O.newarr: this.newArray(pc); return;
     }
     throw new Error(`lowering: no case for ${OPS[op].name}`);
   }
@@ -598,6 +630,47 @@ class Lowerer {
     this.callSym(name, args, dst);
   }
 
+  /** A call of a runtime function that allocates: a null result is the out-of-memory error. */
+  private callAlloc(target: string, args: number[], dst: number): void {
+    this.callSym(target, args, dst);
+    this.a.test(rax, rax);
+    this.a.jz(this.fail(ERR.OUT_OF_MEMORY));
+  }
+
+  private toStr(d: number, x: number, t: string): void {
+    const { a } = this;
+    if (t === 'i') this.callAlloc(RT.strFromI64, [x], d);
+    else if (t === 'f') this.callAlloc(RT.strFromF64, [x], d);
+    else if (t === 'b') {
+      a.lea(rax, qword(rip(this.strConst('true'))));
+      a.lea(rcx, qword(rip(this.strConst('false'))));
+      a.cmp(this.rm(x), 0);
+      a.cmove(rax, rcx);
+      this.setGp(d, rax);
+    } else this.setGp(d, this.gp(x));
+  }
+
+  /** newarr d, kind, n, elements…: allocate, then store the elements (read after the call). */
+  private newArray(pc: number): void {
+    const { a } = this;
+    const c = this.fn.code;
+    const d = c[pc + 1], kind = c[pc + 2], n = c[pc + 3];
+    this.spillXmm(true);
+    a.mov(edi, n);
+    a.mov(esi, kind === Kind.Ref ? TAG.arrayRef : TAG.array);
+    a.call(sym(RT.arrayNew));
+    this.spillXmm(false);
+    a.test(rax, rax);
+    a.jz(this.fail(ERR.OUT_OF_MEMORY));
+    a.mov(rdx, qword(rax, ARRAY.data));
+    for (let i = 0; i < n; i++) {
+      const r = c[pc + 4 + i];
+      if (this.isFloat(r)) a.movsd(qword(rdx, 8 * i), this.fx(r));
+      else a.mov(qword(rdx, 8 * i), this.gp(r, rcx));
+    }
+    this.setGp(d, rax);
+  }
+
   private print(pc: number): void {
     const c = this.fn.code;
     const n = c[pc + 1];
@@ -605,7 +678,15 @@ class Lowerer {
       const r = c[pc + 2 + 2 * i];
       const t = this.mod.consts[c[pc + 3 + 2 * i]].value as string;
       if (i > 0) this.callSym(RT.printSpace, [], -1);
-      this.callSym(t === 'i' ? RT.printI64 : t === 'f' ? RT.printF64 : t === 'b' ? RT.printBool : RT.printStr, [r], -1);
+      if (['i', 'f', 'b', 's'].includes(t)) this.callSym(t === 'i' ? RT.printI64 : t === 'f' ? RT.printF64 : t === 'b' ? RT.printBool : RT.printStr, [r], -1);
+      else {
+        // Containers: the runtime walks the value by its type descriptor (a C string).
+        this.spillXmm(true);
+        this.a.mov(rdi, this.rm(r));
+        this.a.lea(rsi, qword(rip(this.strConst(t), 16)));
+        this.a.call(sym(RT.printValue));
+        this.spillXmm(false);
+      }
     }
     this.callSym(RT.printNewline, [], -1);
   }
@@ -709,6 +790,28 @@ class Lowerer {
         a.movzx(eax, al);
         this.setGp(d, rax);
         return;
+      case 'str_find': this.callSym(RT.strFind, args, d); return;
+      case 'substr': this.callAlloc(RT.strSubstr, args, d); return;
+      case 'array_push':
+        this.spillXmm(true);
+        a.mov(rdi, this.rm(args[0]));
+        if (this.isFloat(args[1])) { this.loadSpilledX(args[1], xmm0); a.movq(rsi, xmm0); } else a.mov(rsi, this.rm(args[1]));
+        a.call(sym(RT.arrayPush));
+        this.spillXmm(false);
+        a.test(eax, eax);
+        a.jz(this.fail(ERR.OUT_OF_MEMORY));
+        return;
+      case 'array_pop': {
+        a.mov(rcx, this.rm(args[0]));
+        a.mov(rax, qword(rcx, ARRAY.len));
+        a.sub(rax, 1);
+        a.jb(this.fail(ERR.ARRAY_POP_EMPTY));
+        a.mov(qword(rcx, ARRAY.len), rax);
+        a.mov(rdx, qword(rcx, ARRAY.data));
+        if (this.isFloat(d)) { a.movsd(xmm0, qword(rdx, rax, 8, 0)); this.setFx(d, xmm0); }
+        else { a.mov(rax, qword(rdx, rax, 8, 0)); this.setGp(d, rax); }
+        return;
+      }
       case 'array_fill':
         // The runtime returns null when memory is exhausted.
         this.callSym(`bp_rt_array_fill_${this.fn.regTypes[d][1]}`, args, d);

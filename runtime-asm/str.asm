@@ -1,0 +1,380 @@
+; Strings and growable arrays on the heap, and printing values of any array type.
+;
+; A string is {header TAG_STR, length, bytes, NUL}; an array {header TAG_ARRAY or TAG_ARRAY_REF,
+; length, capacity, pointer to the elements}, its elements inline after those four words until it
+; outgrows them, then in a separate TAG_RAW store {header, capacity, elements}. Functions that
+; allocate return 0 when memory is exhausted (the compiled caller reports the error at its line)
+; and keep their reference arguments in callee-saved registers across bp_rt_alloc, where the
+; collector finds them.
+
+%define RAW_DATA 16
+
+; bp_rt_str_new(rdi = length) → a string of that length (bytes undefined, NUL-terminated), or 0.
+FUNC bp_rt_str_new
+    push rbx
+    mov rbx, rdi
+    lea rdi, [rdi + STR_DATA + 1]
+    call bp_rt_alloc
+    test rax, rax
+    jz .out
+    mov qword [rax], TAG_STR
+    mov [rax + STR_LEN], rbx
+    mov byte [rax + rbx + STR_DATA], 0
+.out:
+    pop rbx
+    ret
+ENDFUNC
+
+; bp_rt_str_concat(rdi = a, rsi = b) → a + b, or 0.
+FUNC bp_rt_str_concat
+    push rbx
+    push r12
+    push r13
+    mov rbx, rdi
+    mov r12, rsi
+    mov rdi, [rbx + STR_LEN]
+    add rdi, [r12 + STR_LEN]
+    call bp_rt_str_new
+    test rax, rax
+    jz .out
+    mov r13, rax
+    lea rdi, [rax + STR_DATA]
+    lea rsi, [rbx + STR_DATA]
+    mov rcx, [rbx + STR_LEN]
+    rep movsb
+    lea rsi, [r12 + STR_DATA]
+    mov rcx, [r12 + STR_LEN]
+    rep movsb
+    mov rax, r13
+.out:
+    pop r13
+    pop r12
+    pop rbx
+    ret
+ENDFUNC
+
+; bp_rt_str_eq(rdi = a, rsi = b) → eax = 1 when the bytes are equal.
+FUNC bp_rt_str_eq
+    mov rcx, [rdi + STR_LEN]
+    xor eax, eax
+    cmp rcx, [rsi + STR_LEN]
+    jne .out
+    lea rdi, [rdi + STR_DATA]
+    lea rsi, [rsi + STR_DATA]
+    repe cmpsb
+    sete al
+.out:
+    ret
+ENDFUNC
+
+; A string from the bytes [rsi, rsi + rdx) — a helper with the bytes on the caller's stack.
+FUNC bp_rt_str_from_bytes
+    push rbx
+    push r12
+    push r13
+    mov r12, rsi
+    mov r13, rdx
+    mov rdi, rdx
+    call bp_rt_str_new
+    test rax, rax
+    jz .out
+    mov rbx, rax
+    lea rdi, [rax + STR_DATA]
+    mov rsi, r12
+    mov rcx, r13
+    rep movsb
+    mov rax, rbx
+.out:
+    pop r13
+    pop r12
+    pop rbx
+    ret
+ENDFUNC
+
+; bp_rt_str_from_i64(rdi = n) → its decimal text, or 0.
+FUNC bp_rt_str_from_i64
+    sub rsp, 40
+    mov rsi, rsp
+    call bp_rt_fmt_i64
+    mov rsi, rsp
+    mov rdx, rax
+    call bp_rt_str_from_bytes
+    add rsp, 40
+    ret
+ENDFUNC
+
+; bp_rt_str_from_f64(xmm0 = x) → x as C's %g, or 0.
+FUNC bp_rt_str_from_f64
+    sub rsp, 520
+    mov rdi, rsp
+    mov esi, 6
+    mov edx, 'g'
+    call bp_rt_fmt_f64
+    mov rsi, rsp
+    mov rdx, rax
+    call bp_rt_str_from_bytes
+    add rsp, 520
+    ret
+ENDFUNC
+
+; bp_rt_str_substr(rdi = s, rsi = start, rdx = count) → the bytes from start (clamped at 0), at
+; most count of them; "" when start is past the end. 0 when out of memory.
+FUNC bp_rt_str_substr
+    xor eax, eax
+    test rsi, rsi
+    cmovs rsi, rax
+    test rdx, rdx
+    cmovs rdx, rax
+    mov rcx, [rdi + STR_LEN]
+    sub rcx, rsi
+    jg .some
+    xor ecx, ecx
+.some:
+    cmp rdx, rcx
+    cmova rdx, rcx                       ; count = min(count, length - start)
+    cmp rsi, [rdi + STR_LEN]
+    jb .copy
+    xor esi, esi                         ; start past the end: empty
+.copy:
+    lea rsi, [rdi + rsi + STR_DATA]
+    jmp bp_rt_str_from_bytes
+ENDFUNC
+
+; bp_rt_str_find(rdi = s, rsi = needle) → rax = index of its first occurrence, or -1.
+FUNC bp_rt_str_find
+    mov r8, [rdi + STR_LEN]
+    mov r9, [rsi + STR_LEN]
+    lea rdi, [rdi + STR_DATA]
+    lea rsi, [rsi + STR_DATA]
+    xor eax, eax                         ; candidate position
+    sub r8, r9                           ; last position that can match
+    jl .none
+.try:
+    cmp rax, r8
+    jg .none
+    xor ecx, ecx
+.cmp:
+    cmp rcx, r9
+    je .out
+    lea r10, [rdi + rax]
+    mov dl, [r10 + rcx]
+    cmp dl, [rsi + rcx]
+    jne .next
+    inc rcx
+    jmp .cmp
+.next:
+    inc rax
+    jmp .try
+.none:
+    mov rax, -1
+.out:
+    ret
+ENDFUNC
+
+; bp_rt_array_new(rdi = n, rsi = header tag) → an array of length n with room for n elements
+; inline (elements undefined: the caller stores them), or 0.
+FUNC bp_rt_array_new
+    push rbx
+    push r12
+    push r13
+    mov rbx, rdi
+    mov r12, rsi
+    lea rdi, [rdi*8 + ARR_INLINE]
+    call bp_rt_alloc
+    test rax, rax
+    jz .out
+    mov [rax], r12
+    mov [rax + ARR_LEN], rbx
+    mov [rax + ARR_CAP], rbx
+    lea rcx, [rax + ARR_INLINE]
+    mov [rax + ARR_DATA], rcx
+.out:
+    pop r13
+    pop r12
+    pop rbx
+    ret
+ENDFUNC
+
+; bp_rt_array_push(rdi = array, rsi = element bits) → eax = 1, or 0 when out of memory. A full
+; array moves its elements to a store twice as large.
+FUNC bp_rt_array_push
+    push rbx
+    push r12
+    push r13
+    mov rbx, rdi
+    mov r12, rsi
+    mov rax, [rbx + ARR_LEN]
+    cmp rax, [rbx + ARR_CAP]
+    jb .store
+    mov r13, [rbx + ARR_CAP]
+    add r13, r13
+    mov eax, 4
+    cmp r13, rax
+    cmovb r13, rax                       ; the new capacity
+    lea rdi, [r13*8 + RAW_DATA]
+    call bp_rt_alloc
+    test rax, rax
+    jz .out
+    mov qword [rax], TAG_RAW
+    mov [rax + 8], r13
+    lea rdi, [rax + RAW_DATA]
+    mov rsi, [rbx + ARR_DATA]
+    mov rcx, [rbx + ARR_LEN]
+    mov [rbx + ARR_DATA], rdi
+    mov [rbx + ARR_CAP], r13
+    rep movsq
+    mov rax, [rbx + ARR_LEN]
+.store:
+    mov rcx, [rbx + ARR_DATA]
+    mov [rcx + rax*8], r12
+    inc rax
+    mov [rbx + ARR_LEN], rax
+    mov eax, 1
+.out:
+    pop r13
+    pop r12
+    pop rbx
+    ret
+ENDFUNC
+
+; bp_rt_print_value(rdi = value bits, rsi = type descriptor, NUL-terminated) — what print shows:
+; strings as themselves, containers with their elements' repr (strings quoted).
+FUNC bp_rt_print_value
+    cmp byte [rsi], 's'
+    jne bp_rt_print_repr
+    jmp bp_rt_print_str
+ENDFUNC
+
+; bp_rt_print_repr(rdi = value bits, rsi = descriptor): the text of a value inside a container.
+FUNC bp_rt_print_repr
+    push rbx
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rbx, rdi
+    mov r12, rsi
+    movzx eax, byte [r12]
+    cmp al, 'i'
+    je .int
+    cmp al, 'f'
+    je .float
+    cmp al, 'b'
+    je .bool
+    cmp al, 's'
+    je .str
+    test rbx, rbx
+    jz .null
+    cmp al, '['
+    jne .null
+    ; [T]: "[" elements ", " "]"
+    lea rdi, [.open]
+    mov esi, 1
+    call bp_rt_write
+    xor r13d, r13d
+    lea r14, [r12 + 1]                   ; the element descriptor
+.elem:
+    cmp r13, [rbx + ARR_LEN]
+    jae .close
+    test r13, r13
+    jz .first
+    lea rdi, [.sep]
+    mov esi, 2
+    call bp_rt_write
+.first:
+    mov rax, [rbx + ARR_DATA]
+    mov rdi, [rax + r13*8]
+    mov rsi, r14
+    call bp_rt_print_repr
+    inc r13
+    jmp .elem
+.close:
+    lea rdi, [.close_text]
+    mov esi, 1
+    call bp_rt_write
+    jmp .done
+.int:
+    call bp_rt_print_i64
+    jmp .done
+.float:
+    movq xmm0, rbx
+    call bp_rt_print_f64
+    jmp .done
+.bool:
+    call bp_rt_print_bool
+    jmp .done
+.null:
+    lea rdi, [.null_text]
+    mov esi, 4
+    call bp_rt_write
+    jmp .done
+.str:                                    ; quoted, with the VM's escapes
+    test rbx, rbx
+    jz .null
+    lea rdi, [.quote]
+    mov esi, 1
+    call bp_rt_write
+    xor r13d, r13d
+.char:
+    cmp r13, [rbx + STR_LEN]
+    jae .endquote
+    movzx eax, byte [rbx + r13 + STR_DATA]
+    sub rsp, 16
+    mov [rsp], al
+    mov esi, 1
+    lea rcx, [.escapes]
+.find:                                   ; the two-character escapes
+    cmp byte [rcx], 0
+    je .plain
+    cmp al, [rcx]
+    je .escape
+    add rcx, 2
+    jmp .find
+.escape:
+    mov byte [rsp], '\'
+    mov dl, [rcx + 1]
+    mov [rsp + 1], dl
+    mov esi, 2
+    jmp .emit
+.plain:
+    cmp al, 0x20
+    jb .hex
+    cmp al, 0x7f
+    jne .emit
+.hex:                                    ; \xNN, lower-case
+    mov byte [rsp], '\'
+    mov byte [rsp + 1], 'x'
+    mov edx, eax
+    shr edx, 4
+    lea r8, [.digits]
+    mov dl, [r8 + rdx]
+    mov [rsp + 2], dl
+    and eax, 15
+    mov al, [r8 + rax]
+    mov [rsp + 3], al
+    mov esi, 4
+.emit:
+    mov rdi, rsp
+    call bp_rt_write
+    add rsp, 16
+    inc r13
+    jmp .char
+.endquote:
+    lea rdi, [.quote]
+    mov esi, 1
+    call bp_rt_write
+.done:
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbx
+    ret
+.open: db '['
+.close_text: db ']'
+.sep: db ', '
+.null_text: db 'null'
+.quote: db '"'
+.escapes: db '"', '"', '\', '\', 10, 'n', 9, 't', 13, 'r', 0
+.digits: db '0123456789abcdef'
+ENDFUNC
