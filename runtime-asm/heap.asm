@@ -9,7 +9,8 @@
 ; Roots are found conservatively: every word of the native stack (the mutator's callee-saved
 ; registers are pushed first) and of the globals area that points into an allocated object marks
 ; it — interior pointers included. Within the heap, marking is exact: the object's tag says which
-; words are references (an array's store; a reference array's elements). A collection runs
+; words are references (an array's store; a reference array's elements; a struct's reference
+; fields). A collection runs
 ; when the bytes allocated since the last one pass max(32 MiB, twice what survived it). Empty blocks stay with their size class; freed large
 ; runs beyond 32 MiB per collection go back to the kernel (madvise), so resident memory follows
 ; the live set.
@@ -357,6 +358,8 @@ FUNC bp_rt_mark_word
     cmp dl, TAG_ARRAY                    ; arrays: their store (and references) to scan
     je .push
     cmp dl, TAG_ARRAY_REF
+    je .push
+    cmp dl, TAG_STRUCT                   ; structs: their reference fields
     jne .no
 .push:
     mov rcx, [bp_rt_mark_sp]
@@ -426,6 +429,12 @@ FUNC bp_rt_gc
     mov [bp_rt_mark_sp], rcx
     mov rdx, [bp_rt_mark_stack]
     mov rbx, [rdx + rcx*8]
+    cmp byte [rbx], TAG_STRUCT
+    jne .array
+    mov rdi, rbx
+    call bp_rt_mark_struct
+    jmp .drain
+.array:
     mov rdi, [rbx + ARR_DATA]
     call bp_rt_mark_word                 ; the element store, when it is a separate object
     cmp byte [rbx], TAG_ARRAY_REF

@@ -18,5 +18,8 @@ extern bp_main
 %include "time.asm"
 %include "heap.asm"
 %include "str.asm"
+%include "strlib.asm"
+%include "except.asm"
+%include "struct.asm"
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -55,6 +55,7 @@ export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readF
     relocs: mf.relocs.map((r) => ({ offset: r.offset, type: r.type, target: { symbol: r.symbol }, addend: r.addend })),
     symbols: [{ name: mf.symbol, offset: 0, size: mf.code.length, type: 'func', global: true }],
   }));
+  sections.push(handlerTable(functions), structLayouts(mod));
   // The globals, and their number for the collector, which scans them for references.
   const count = new Uint8Array(8);
   new DataView(count.buffer).setBigUint64(0, BigInt(mod.globals.length), true);
@@ -67,6 +68,59 @@ export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readF
   });
   const image = link([...sectionsOfObject(readObject('runtime.o', runtime)), ...sections]);
   return { ok: true, image, functions };
+}
+
+/**
+ * bp_handlers: the exception handlers of every function, 32 bytes each — protected start and end
+ * address, handler entry, rsp's offset from rbp — that bp_rt_throw searches frame by frame;
+ * bp_handlers_count: how many. Within a function, innermost handlers come first.
+ */
+function handlerTable(functions: MachineFunction[]): InputSection {
+  const rows = functions.flatMap((mf) => mf.handlers.map((h) => ({ mf, h })));
+  const data = new Uint8Array(8 + 32 * rows.length);
+  const view = new DataView(data.buffer);
+  view.setBigUint64(0, BigInt(rows.length), true);
+  const relocs: InputSection['relocs'] = [];
+  rows.forEach(({ mf, h }, i) => {
+    const at = 8 + 32 * i;
+    [h.start, h.end, h.entry].forEach((off, k) => relocs.push({ offset: at + 8 * k, type: 'R_X86_64_64', target: { symbol: mf.symbol }, addend: off }));
+    view.setBigInt64(at + 24, BigInt(h.rspOffset), true);
+  });
+  return {
+    name: '.rodata.bp_handlers', kind: 'rodata', align: 8, data, size: data.length, origin: 'program', relocs,
+    symbols: [{ name: 'bp_handlers_count', offset: 0, size: 8, type: 'object', global: true }, { name: 'bp_handlers', offset: 8, size: 32 * rows.length, type: 'object', global: true }],
+  };
+}
+
+/**
+ * bp_struct_layouts: per struct index a pointer to {name, field count, (field name, field type
+ * descriptor)…}, with the strings NUL-terminated after the records — what printing a struct needs.
+ */
+function structLayouts(mod: BytecodeModule): InputSection {
+  const SYM = 'bp_struct_layouts';
+  const strings: string[] = [];
+  let textSize = 0;
+  const text = (s: string): { at: number } => { const at = textSize; strings.push(s); textSize += Buffer.byteLength(s, 'latin1') + 1; return { at }; };
+  const recordStart: number[] = [];
+  const recordWords = mod.structs.map((l) => [text(l.name), BigInt(l.fields.length), ...l.fields.flatMap((f) => [text(f.name), text(f.type)])]);
+  let offset = 8 * mod.structs.length;
+  for (const r of recordWords) { recordStart.push(offset); offset += 8 * r.length; }
+  const textBase = offset;
+  const data = new Uint8Array(textBase + textSize);
+  const view = new DataView(data.buffer);
+  const relocs: InputSection['relocs'] = [];
+  const ptr = (at: number, target: number) => relocs.push({ offset: at, type: 'R_X86_64_64', target: { symbol: SYM }, addend: target });
+  recordStart.forEach((start, i) => ptr(8 * i, start));
+  recordWords.forEach((r, i) => r.forEach((w, k) => {
+    const at = recordStart[i] + 8 * k;
+    if (typeof w === 'bigint') view.setBigUint64(at, w, true);
+    else ptr(at, textBase + w.at);
+  }));
+  data.set(Buffer.from(strings.map((s) => s + '\0').join(''), 'latin1'), textBase);
+  return {
+    name: `.rodata.${SYM}`, kind: 'rodata', align: 8, data, size: data.length, origin: 'program', relocs,
+    symbols: [{ name: SYM, offset: 0, size: data.length, type: 'object', global: true }],
+  };
 }
 
 /** bp_main: runs the global initialiser, then the entry; returns the entry's int (or 0). */

@@ -23,15 +23,18 @@ export const RT = {
   strEq: 'bp_rt_str_eq',
   strFromI64: 'bp_rt_str_from_i64',
   strFromF64: 'bp_rt_str_from_f64',
-  strSubstr: 'bp_rt_str_substr',
-  strFind: 'bp_rt_str_find',
   arrayNew: 'bp_rt_array_new',
   arrayPush: 'bp_rt_array_push',
   printValue: 'bp_rt_print_value',
+  throw: 'bp_rt_throw',
+  structNew: 'bp_rt_struct_new',
 } as const;
 
 /** Header tags of heap objects (runtime-asm/layout.inc is generated from these). */
-export const TAG = { str: 1, array: 2, arrayRef: 3, raw: 4 } as const;
+export const TAG = { str: 1, array: 2, arrayRef: 3, raw: 4, struct: 5 } as const;
+
+/** Struct object layout: header, field count, mask of the fields that are references, fields. */
+export const STRUCT = { count: 8, refs: 16, fields: 24 } as const;
 
 /** Float builtins that are one runtime call each: builtin name → runtime symbol. */
 export const MATH1: Record<string, string> = {

@@ -74,9 +74,9 @@ function weights(fn: BcFunction): number[] {
 }
 
 /** Instructions whose lowering calls out (clobbering caller-saved registers). */
-const CALLS = new Set<number>([O.call, O.callb, O.print, O.mod_f, O.rterr, O.concat, O.eq_s, O.ne_s, O.tostr, O.newarr]);
+const CALLS = new Set<number>([O.call, O.callb, O.print, O.mod_f, O.rterr, O.concat, O.eq_s, O.ne_s, O.tostr, O.newarr, O.newstruct]);
 /** Instructions that read some operands after a call of their own (print, newarr). */
-const READ_AFTER_CALL = new Set<number>([O.print, O.newarr]);
+const READ_AFTER_CALL = new Set<number>([O.print, O.newarr, O.newstruct]);
 
 /**
  * Live intervals [first, last] in pc order (parameters from -1), widened over every loop they
@@ -127,7 +127,21 @@ function intervals(fn: BcFunction): { start: number[]; end: number[]; crossesCal
   return { start, end, crossesCall };
 }
 
+/**
+ * A function with exception handlers is entered again by the unwinder at a handler, with the
+ * registers as a deeper frame left them: it keeps every VM register in its frame and saves all
+ * callee-saved registers in its prologue (restoring its caller's on return).
+ */
+function handlerFrame(fn: BcFunction): FrameLayout {
+  const n = fn.regKinds.length;
+  const homes: Home[] = Array.from({ length: n }, (_, r) => ({ at: 'slot', slot: r }));
+  let frameBytes = n * 8;
+  if ((CALLEE_SAVED.length * 8 + frameBytes) % 16 !== 0) frameBytes += 8;
+  return { homes, saved: [...CALLEE_SAVED], slots: n, frameBytes, xmmUsed: [], liveAt: () => true };
+}
+
 export function layoutFrame(fn: BcFunction): FrameLayout {
+  if (fn.handlers.length > 0) return handlerFrame(fn);
   const n = fn.regKinds.length;
   const w = weights(fn);
   const homes: Home[] = new Array(n);

@@ -6,14 +6,15 @@
 // "file:line" string; constants (floats, masks, static strings) follow the code. The JIT and
 // `bpjit build` share all of this — they differ only in how symbols are resolved.
 import { Kind, O, OPS, instrLength } from '../bytecode/opcodes.js';
-import type { BcFunction, BytecodeModule } from '../bytecode/module.js';
+import { kindOfDesc, type BcFunction, type BytecodeModule } from '../bytecode/module.js';
 import { BUILTINS } from '../lang/builtins.js';
 import {
   Assembler, GP64, Gp64, Label, Mem, XMM, Xmm, al, cl, eax, edi, edx, esi, qword, rax, rbp, rcx, rdi, rdx, rip, rsi, rsp, sym,
   xmm0, xmm1,
 } from '../x64/index.js';
-import { ARRAY, ERR, MATH1, RT, STATIC_STR_HEADER, TAG, fnSymbol } from './abi.js';
+import { ARRAY, ERR, MATH1, RT, STATIC_STR_HEADER, STRUCT, TAG, fnSymbol } from './abi.js';
 import { FrameLayout, Home, layoutFrame, slotOffset } from './frame.js';
+import { RUNTIME_BUILTINS } from './runtime-builtins.js';
 import type { LowerResult, MachineFunction, Unsupported } from './machine.js';
 
 export interface LowerOptions {
@@ -36,18 +37,18 @@ const SCALAR_BUILTINS = new Set([
 const INT_ARGS = [rdi, rsi, rdx, rcx, GP64[8], GP64[9]];
 
 /** Builtins on strings and arrays that built executables have (runtime-asm/str.asm). */
-const HEAP_BUILTINS = new Set(['str_find', 'substr', 'array_push', 'array_pop']);
+const HEAP_BUILTINS = new Set(['array_push', 'array_pop', ...Object.keys(RUNTIME_BUILTINS)]);
 
-/** Types whose values built executables can hold: scalars, strings, arrays of them. */
+/** Types whose values built executables can hold: scalars, strings, structs, arrays of them. */
 function nativeType(t: string): boolean {
-  return t === 'i' || t === 'f' || t === 'b' || t === 's' || (t.startsWith('[') && t.endsWith(']') && nativeType(t.slice(1, -1)));
+  return t === 'i' || t === 'f' || t === 'b' || t === 's' || /^S\d+;$/.test(t) || (t.startsWith('[') && t.endsWith(']') && nativeType(t.slice(1, -1)));
 }
 
 /** Why `fn` cannot be lowered for `target`, or null when every instruction can be. */
 export function unsupportedIn(mod: BytecodeModule, fn: BcFunction, target: 'jit' | 'aot'): Unsupported | null {
   const code = fn.code;
   const no = (pc: number, reason: string): Unsupported => ({ op: OPS[code[pc]].name, line: fn.lines[pc] || fn.defLine, reason });
-  if (fn.handlers.length > 0) return { op: 'try', line: fn.defLine, reason: 'exception handling (try/catch/finally)' };
+  if (fn.handlers.length > 0 && target === 'jit') return { op: 'try', line: fn.defLine, reason: 'exception handling (try/catch/finally)' };
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
     const op = code[pc];
     switch (op) {
@@ -63,17 +64,23 @@ export function unsupportedIn(mod: BytecodeModule, fn: BcFunction, target: 'jit'
       case O.fmt: return no(pc, 'f-string format specifications');
       case O.eq_r: case O.ne_r: return no(pc, 'container equality');
       case O.callv: case O.closure: case O.funcref: return no(pc, 'function values (lambdas)');
-      case O.callm: case O.newobj: case O.getf: case O.setf: case O.newstruct: return no(pc, 'structs and classes');
+      case O.newstruct:
+        if (target === 'jit') return no(pc, 'structs and classes');
+        break;
+      case O.getf: case O.setf:
+        if (target === 'jit' || !fn.regTypes[code[pc + (op === O.getf ? 2 : 1)]].startsWith('S')) return no(pc, 'structs and classes');
+        break;
+      case O.callm: case O.newobj: return no(pc, 'classes');
       case O.callx: return no(pc, 'extern (FFI) calls');
       case O.newarr: case O.aget_r: case O.aset_r:
         if (target === 'jit') return no(pc, 'heap objects (arrays, maps, tuples)');
         break;
       case O.newmap: case O.mget: case O.mset: case O.newtuple: case O.tget:
         return no(pc, 'heap objects (arrays, maps, tuples)');
-      case O.throw: return no(pc, 'exceptions (throw)');
+      case O.throw: if (target === 'jit') return no(pc, 'exceptions (throw)'); break;
       case O.loadg: case O.storeg:
         if (target === 'jit') return no(pc, 'global variables');
-        if (mod.globals[code[pc + 2]] && !['i', 'f', 'b', 's'].includes(mod.globals[code[pc + 2]].type)) return no(pc, 'globals of container type');
+        if (mod.globals[code[pc + 2]] && !nativeType(mod.globals[code[pc + 2]].type)) return no(pc, `globals of type ${mod.globals[code[pc + 2]].type}`);
         break;
       case O.print:
         for (let i = 0; i < code[pc + 1]; i++) {
@@ -226,6 +233,7 @@ class Lowerer {
       const j = def.ops.indexOf('j');
       if (j >= 0) this.label(code[pc + 1 + j]);
     }
+    for (const h of fn.handlers) this.label(h.target);
     this.line = fn.defLine;
     this.prologue();
     this.moveParams();
@@ -245,13 +253,28 @@ class Lowerer {
     a.bind(this.epilogue);
     this.emitEpilogue();
     for (const pc of this.opts.osr ?? []) this.osrEntry(pc);
+    const handlerEntries = fn.handlers.map((h) => {
+      // Entered by the unwinder with the message in rax and rbp/rsp of this frame restored.
+      const entry = a.newLabel();
+      a.bind(entry);
+      if (h.reg >= 0) this.setGp(h.reg, rax);
+      a.jmp(this.label(h.target));
+      return entry;
+    });
     this.stubs();
     this.constants();
     const mc = a.finish();
     for (const { label, pc } of this.pcLabels) this.pcMap.push({ offset: mc.labelOffset(label), pc });
     const osr = new Map<number, number>();
     for (const [pc, l] of this.osrLabels) osr.set(pc, mc.labelOffset(l));
+    const pcOffset = (pc: number) => {
+      const e = this.pcMap.find((m) => m.pc >= pc);
+      return e ? e.offset : mc.labelOffset(this.epilogue);
+    };
+    const rspOffset = -(8 * this.layout.saved.length + this.layout.frameBytes);
+    const handlers = fn.handlers.map((h, i) => ({ start: pcOffset(h.start), end: pcOffset(h.end), entry: mc.labelOffset(handlerEntries[i]), rspOffset }));
     return {
+      handlers,
       name: fn.name, symbol: fnSymbol(fn.name), code: mc.bytes, relocs: mc.relocs, pcMap: this.pcMap,
       lines: this.lineLabels.map(({ label, line }) => ({ offset: mc.labelOffset(label), line })),
       osr, listing: this.opts.listing ? mc.listing : undefined, comments: mc.comments,
@@ -308,7 +331,7 @@ class Lowerer {
     for (const e of this.errors.values()) {
       a.bind(e.label);
       a.mov(edi, e.err);
-      a.lea(rsi, qword(rip(this.strConst(`${this.mod.files[this.fn.file]}:${e.line}`))));
+      a.lea(rsi, qword(rip(this.strConst(this.where(e.line)))));
       a.xor(edx, edx);
       a.call(sym(RT.error));
     }
@@ -424,7 +447,7 @@ class Lowerer {
         return;
       }
       case O.mod_f:
-        this.callRuntime(RT.fmod, [x, y], d);
+        this.callSym(RT.fmod, [x, y], d);
         return;
       case O.neg_f:
         a.movsd(xmm0, this.xm(x));
@@ -541,6 +564,29 @@ class Lowerer {
         return;
       case O.tostr: this.toStr(d, x, this.mod.consts[y].value as string); return;
       case O.newarr: this.newArray(pc); return;
+      case O.newstruct: this.newStruct(pc); return;
+      case O.getf: {
+        a.mov(rcx, this.rm(x));
+        a.test(rcx, rcx);
+        a.jz(this.fail(ERR.NULL));
+        if (this.isFloat(d)) { a.movsd(xmm0, qword(rcx, STRUCT.fields + 8 * y)); this.setFx(d, xmm0); }
+        else { a.mov(rax, qword(rcx, STRUCT.fields + 8 * y)); this.setGp(d, rax); }
+        return;
+      }
+      case O.setf: {
+        a.mov(rcx, this.rm(d));
+        a.test(rcx, rcx);
+        a.jz(this.fail(ERR.NULL));
+        if (this.isFloat(y)) a.movsd(qword(rcx, STRUCT.fields + 8 * x), this.fx(y));
+        else a.mov(qword(rcx, STRUCT.fields + 8 * x), this.gp(y, rax));
+        return;
+      }
+      case O.throw:
+        // The runtime unwinds to the innermost handler through the program's handler table.
+        a.mov(rdi, this.rm(d));
+        a.lea(rsi, qword(rip(this.strConst(this.where()))));
+        a.call(sym(RT.throw));
+        return;
     }
     throw new Error(`lowering: no case for ${OPS[op].name}`);
   }
@@ -585,7 +631,7 @@ class Lowerer {
   }
 
   /** System V call of `target` with VM registers as arguments; result to `dst` (-1: none). */
-  private callSym(target: string, args: number[], dst: number, resultFloat = dst >= 0 && this.isFloat(dst)): void {
+  private callSym(target: string, args: number[], dst: number, resultFloat = dst >= 0 && this.isFloat(dst), located = false): void {
     const { a } = this;
     this.spillXmm(true);
     const ints: number[] = [], floats: number[] = [], stack: number[] = [];
@@ -601,6 +647,7 @@ class Lowerer {
     }
     floats.forEach((r, i) => this.loadSpilledX(r, XMM[i]));
     ints.forEach((r, i) => a.mov(INT_ARGS[i], this.rm(r)));
+    if (located) a.lea(INT_ARGS[ints.length], qword(rip(this.strConst(this.where()))));
     a.call(sym(target));
     if (stack.length || pad) a.add(rsp, 8 * stack.length + pad);
     if (dst >= 0) {
@@ -626,8 +673,9 @@ class Lowerer {
     this.a.movsd(into, this.slot(slotOf(h)));
   }
 
-  private callRuntime(name: string, args: number[], dst: number): void {
-    this.callSym(name, args, dst);
+  /** "file:line" of the current instruction (or of `line`): runtime errors' location. */
+  private where(line = this.line): string {
+    return `${this.mod.files[this.fn.file]}:${line}`;
   }
 
   /** A call of a runtime function that allocates: a null result is the out-of-memory error. */
@@ -671,6 +719,28 @@ class Lowerer {
     this.setGp(d, rax);
   }
 
+  /** newstruct d, layout, n, fields…: allocate with the layout's reference mask, then store. */
+  private newStruct(pc: number): void {
+    const { a } = this;
+    const c = this.fn.code;
+    const d = c[pc + 1], layout = this.mod.structs[c[pc + 2]], n = c[pc + 3];
+    let mask = 0n;
+    layout.fields.forEach((f, i) => { if (kindOfDesc(f.type) === Kind.Ref && i < 64) mask |= 1n << BigInt(i); });
+    this.spillXmm(true);
+    a.mov(edi, n);
+    a.mov(rsi, mask);
+    a.call(sym(RT.structNew));
+    this.spillXmm(false);
+    a.test(rax, rax);
+    a.jz(this.fail(ERR.OUT_OF_MEMORY));
+    for (let i = 0; i < n; i++) {
+      const r = c[pc + 4 + i];
+      if (this.isFloat(r)) a.movsd(qword(rax, STRUCT.fields + 8 * i), this.fx(r));
+      else a.mov(qword(rax, STRUCT.fields + 8 * i), this.gp(r, rcx));
+    }
+    this.setGp(d, rax);
+  }
+
   private print(pc: number): void {
     const c = this.fn.code;
     const n = c[pc + 1];
@@ -699,6 +769,12 @@ class Lowerer {
     const args = Array.from({ length: c[pc + 4] }, (_, i) => c[pc + 5 + i]);
     const math = MATH1[name];
     if (math) { this.callSym(math, args, d); return; }
+    const rb = RUNTIME_BUILTINS[name];
+    if (rb) {
+      this.callSym(rb.symbol, args, d, undefined, rb.located);
+      if (rb.allocates) { a.test(rax, rax); a.jz(this.fail(ERR.OUT_OF_MEMORY)); }
+      return;
+    }
     switch (name) {
       case 'abs':
         a.mov(rax, this.rm(args[0]));
@@ -790,8 +866,6 @@ class Lowerer {
         a.movzx(eax, al);
         this.setGp(d, rax);
         return;
-      case 'str_find': this.callSym(RT.strFind, args, d); return;
-      case 'substr': this.callAlloc(RT.strSubstr, args, d); return;
       case 'array_push':
         this.spillXmm(true);
         a.mov(rdi, this.rm(args[0]));

@@ -14,6 +14,11 @@ export interface MachineFunction {
   readonly pcMap: { offset: number; pc: number }[];
   /** Native offset → source line rows (for DWARF line tables and backtraces). */
   readonly lines: { offset: number; line: number }[];
+  /**
+   * Exception handlers, innermost first: native [start, end) protected, the handler entry (which
+   * expects the message in rax), and rsp's offset from rbp inside the function body.
+   */
+  readonly handlers: { start: number; end: number; entry: number; rspOffset: number }[];
   /** Loop-header pc → offset of an on-stack-replacement entry (JIT only). */
   readonly osr: Map<number, number>;
   /** Instruction listing (nasm syntax) when requested, for `disasm --native`. */

@@ -1,0 +1,51 @@
+; Exceptions: throw unwinds through the frame-pointer chain to the innermost handler that
+; protects the call site in some frame, using the program's handler table (bp_handlers: start,
+; end, entry, rsp offset from rbp; innermost first within a function). Functions with handlers
+; keep their VM registers in their frame and save all callee-saved registers, so restoring rbp
+; and rsp is all a handler needs. With no handler the exception is the runtime error
+; "unhandled exception: <message>" at the throw.
+
+extern bp_handlers
+extern bp_handlers_count
+
+; bp_rt_throw(rdi = message string, rsi = "file:line" of the throw): never returns.
+FUNC bp_rt_throw
+    mov r12, rdi
+    mov r13, rsi
+    mov r8, [rsp]                        ; return address into the throwing function
+    mov r9, rbp                          ; its frame
+.frame:
+    lea r10, [r8 - 1]                    ; inside the call instruction
+    lea rcx, [bp_handlers]
+    mov rdx, [bp_handlers_count]
+.entry:
+    test rdx, rdx
+    jz .caller
+    cmp r10, [rcx]
+    jb .skip
+    cmp r10, [rcx + 8]
+    jae .skip
+    mov rbp, r9                          ; found: resume in that frame
+    lea rsp, [r9]
+    add rsp, [rcx + 24]
+    mov rax, r12
+    jmp [rcx + 16]
+.skip:
+    add rcx, 32
+    dec rdx
+    jmp .entry
+.caller:
+    test r9, r9
+    jz .uncaught
+    mov r8, [r9 + 8]
+    mov r9, [r9]
+    test r9, r9                          ; _start's frame: no BetterPython code above
+    jz .uncaught
+    jmp .frame
+.uncaught:
+    mov edi, ERR_UNHANDLED
+    mov rsi, r13
+    mov rdx, r12
+    and rsp, -16
+    call bp_rt_error
+ENDFUNC
