@@ -10,7 +10,7 @@
 ; registers are pushed first) and of the globals area that points into an allocated object marks
 ; it — interior pointers included. Within the heap, marking is exact: the object's tag says which
 ; words are references (an array's store; a reference array's elements; a struct's reference
-; fields). A collection runs
+; fields; a map's stores and reference keys and values). A collection runs
 ; when the bytes allocated since the last one pass max(32 MiB, twice what survived it). Empty blocks stay with their size class; freed large
 ; runs beyond 32 MiB per collection go back to the kernel (madvise), so resident memory follows
 ; the live set.
@@ -360,6 +360,8 @@ FUNC bp_rt_mark_word
     cmp dl, TAG_ARRAY_REF
     je .push
     cmp dl, TAG_STRUCT                   ; structs: their reference fields
+    je .push
+    cmp dl, TAG_MAP                      ; maps: their stores, keys and values
     jne .no
 .push:
     mov rcx, [bp_rt_mark_sp]
@@ -430,9 +432,15 @@ FUNC bp_rt_gc
     mov rdx, [bp_rt_mark_stack]
     mov rbx, [rdx + rcx*8]
     cmp byte [rbx], TAG_STRUCT
-    jne .array
+    jne .map
     mov rdi, rbx
     call bp_rt_mark_struct
+    jmp .drain
+.map:
+    cmp byte [rbx], TAG_MAP
+    jne .array
+    mov rdi, rbx
+    call bp_rt_mark_map
     jmp .drain
 .array:
     mov rdi, [rbx + ARR_DATA]

@@ -21,5 +21,6 @@ extern bp_main
 %include "strlib.asm"
 %include "except.asm"
 %include "struct.asm"
+%include "map.asm"
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -263,6 +263,13 @@ FUNC bp_rt_print_repr
     je .bool
     cmp al, 's'
     je .str
+    cmp al, '{'
+    jne .notmap
+    mov rdi, rbx
+    mov rsi, r12
+    call bp_rt_print_map
+    jmp .done
+.notmap:
     cmp al, 'S'
     jne .notstruct
     mov rdi, rbx

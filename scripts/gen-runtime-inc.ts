@@ -39,6 +39,8 @@ export function layoutInc(): string {
     `%define STRUCT_COUNT ${STRUCT.count}`,
     `%define STRUCT_REFS ${STRUCT.refs}`,
     `%define STRUCT_FIELDS ${STRUCT.fields}`,
+    '; map: see runtime-asm/map.asm',
+    `%define TAG_MAP ${TAG.map}`,
     `%define HDR_STATIC 0x${(STATIC_STR_HEADER & ~0xffn).toString(16)}`,
     '; str: header, length in bytes, the bytes, a NUL not counted in the length',
     '%define STR_LEN 8',

@@ -28,10 +28,17 @@ export const RT = {
   printValue: 'bp_rt_print_value',
   throw: 'bp_rt_throw',
   structNew: 'bp_rt_struct_new',
+  mapNew: 'bp_rt_map_new',
+  mapGet: 'bp_rt_map_get',
+  mapSet: 'bp_rt_map_set',
+  mapHas: 'bp_rt_map_has',
+  mapDelete: 'bp_rt_map_delete',
+  mapKeys: 'bp_rt_map_keys',
+  mapValues: 'bp_rt_map_values',
 } as const;
 
 /** Header tags of heap objects (runtime-asm/layout.inc is generated from these). */
-export const TAG = { str: 1, array: 2, arrayRef: 3, raw: 4, struct: 5 } as const;
+export const TAG = { str: 1, array: 2, arrayRef: 3, raw: 4, struct: 5, map: 6 } as const;
 
 /** Struct object layout: header, field count, mask of the fields that are references, fields. */
 export const STRUCT = { count: 8, refs: 16, fields: 24 } as const;

@@ -37,11 +37,29 @@ const SCALAR_BUILTINS = new Set([
 const INT_ARGS = [rdi, rsi, rdx, rcx, GP64[8], GP64[9]];
 
 /** Builtins on strings and arrays that built executables have (runtime-asm/str.asm). */
-const HEAP_BUILTINS = new Set(['array_push', 'array_pop', ...Object.keys(RUNTIME_BUILTINS)]);
+const HEAP_BUILTINS = new Set(['array_push', 'array_pop', 'map_len', 'map_has_key', 'map_delete', 'map_keys', 'map_values', ...Object.keys(RUNTIME_BUILTINS)]);
 
-/** Types whose values built executables can hold: scalars, strings, structs, arrays of them. */
+/** Types whose values built executables can hold: scalars, strings, structs, arrays and maps. */
 function nativeType(t: string): boolean {
-  return t === 'i' || t === 'f' || t === 'b' || t === 's' || /^S\d+;$/.test(t) || (t.startsWith('[') && t.endsWith(']') && nativeType(t.slice(1, -1)));
+  if (t === 'i' || t === 'f' || t === 'b' || t === 's' || /^S\d+;$/.test(t)) return true;
+  if (t.startsWith('[') && t.endsWith(']')) return nativeType(t.slice(1, -1));
+  if (t.startsWith('{') && t.endsWith('}')) {
+    const [k, v] = mapParts(t);
+    return ['i', 'f', 'b', 's'].includes(k) && nativeType(v);
+  }
+  return false;
+}
+
+/** Key and value descriptors of a map descriptor "{K:V}". */
+function mapParts(t: string): [string, string] {
+  let depth = 0;
+  for (let i = 1; i < t.length - 1; i++) {
+    const ch = t[i];
+    if ('[{('.includes(ch)) depth++;
+    else if (']})'.includes(ch)) depth--;
+    else if (ch === ':' && depth === 0) return [t.slice(1, i), t.slice(i + 1, -1)];
+  }
+  return ['', ''];
 }
 
 /** Why `fn` cannot be lowered for `target`, or null when every instruction can be. */
@@ -75,7 +93,10 @@ export function unsupportedIn(mod: BytecodeModule, fn: BcFunction, target: 'jit'
       case O.newarr: case O.aget_r: case O.aset_r:
         if (target === 'jit') return no(pc, 'heap objects (arrays, maps, tuples)');
         break;
-      case O.newmap: case O.mget: case O.mset: case O.newtuple: case O.tget:
+      case O.newmap: case O.mget: case O.mset:
+        if (target === 'jit') return no(pc, 'heap objects (arrays, maps, tuples)');
+        break;
+      case O.newtuple: case O.tget:
         return no(pc, 'heap objects (arrays, maps, tuples)');
       case O.throw: if (target === 'jit') return no(pc, 'exceptions (throw)'); break;
       case O.loadg: case O.storeg:
@@ -565,6 +586,16 @@ class Lowerer {
       case O.tostr: this.toStr(d, x, this.mod.consts[y].value as string); return;
       case O.newarr: this.newArray(pc); return;
       case O.newstruct: this.newStruct(pc); return;
+      case O.newmap: this.newMap(pc); return;
+      case O.mget:
+        this.callBits(RT.mapGet, [x, y], true);
+        if (this.isFloat(d)) { a.movq(xmm0, rax); this.setFx(d, xmm0); } else this.setGp(d, rax);
+        return;
+      case O.mset:
+        this.callBits(RT.mapSet, [d, x, y]);
+        a.test(eax, eax);
+        a.jz(this.fail(ERR.OUT_OF_MEMORY));
+        return;
       case O.getf: {
         a.mov(rcx, this.rm(x));
         a.test(rcx, rcx);
@@ -717,6 +748,42 @@ class Lowerer {
       else a.mov(qword(rdx, 8 * i), this.gp(r, rcx));
     }
     this.setGp(d, rax);
+  }
+
+  /**
+   * A runtime call whose arguments are the bits of VM registers in rdi, rsi, rdx… (floats too),
+   * plus the "file:line" string when `located`; result in rax.
+   */
+  private callBits(target: string, regs: number[], located = false): void {
+    const { a } = this;
+    this.spillXmm(true);
+    regs.forEach((r, i) => {
+      if (this.isFloat(r)) { this.loadSpilledX(r, xmm0); a.movq(INT_ARGS[i], xmm0); } else a.mov(INT_ARGS[i], this.rm(r));
+    });
+    if (located) a.lea(INT_ARGS[regs.length], qword(rip(this.strConst(this.where()))));
+    a.call(sym(target));
+    this.spillXmm(false);
+  }
+
+  /** newmap d, type, n, key/value pairs…: an empty map, then each pair set in order. */
+  private newMap(pc: number): void {
+    const { a } = this;
+    const c = this.fn.code;
+    const d = c[pc + 1], n = c[pc + 3];
+    const [k, v] = mapParts(this.mod.consts[c[pc + 2]].value as string);
+    const header = BigInt(TAG.map) | (BigInt(kindOfDesc(k)) << 16n) | (BigInt(kindOfDesc(v)) << 24n);
+    this.spillXmm(true);
+    a.mov(rdi, header);
+    a.call(sym(RT.mapNew));
+    this.spillXmm(false);
+    a.test(rax, rax);
+    a.jz(this.fail(ERR.OUT_OF_MEMORY));
+    this.setGp(d, rax);
+    for (let i = 0; i < n; i += 2) {
+      this.callBits(RT.mapSet, [d, c[pc + 4 + i], c[pc + 5 + i]]);
+      a.test(eax, eax);
+      a.jz(this.fail(ERR.OUT_OF_MEMORY));
+    }
   }
 
   /** newstruct d, layout, n, fields…: allocate with the layout's reference mask, then store. */
@@ -875,6 +942,15 @@ class Lowerer {
         a.test(eax, eax);
         a.jz(this.fail(ERR.OUT_OF_MEMORY));
         return;
+      case 'map_len':
+        a.mov(rax, qword(this.gp(args[0], rcx), 8));
+        this.setGp(d, rax);
+        return;
+      case 'map_has_key': case 'map_delete':
+        this.callBits(name === 'map_has_key' ? RT.mapHas : RT.mapDelete, args);
+        if (d >= 0) this.setGp(d, rax);
+        return;
+      case 'map_keys': case 'map_values': this.callAlloc(name === 'map_keys' ? RT.mapKeys : RT.mapValues, args, d); return;
       case 'array_pop': {
         a.mov(rcx, this.rm(args[0]));
         a.mov(rax, qword(rcx, ARRAY.len));
