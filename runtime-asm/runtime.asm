@@ -22,5 +22,6 @@ extern bp_main
 %include "except.asm"
 %include "struct.asm"
 %include "map.asm"
+%include "equal.asm"
 
 section .note.GNU-stack noalloc noexec nowrite progbits

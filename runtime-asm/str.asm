@@ -270,8 +270,11 @@ FUNC bp_rt_print_repr
     call bp_rt_print_map
     jmp .done
 .notmap:
+    cmp al, 'C'
+    je .struct
     cmp al, 'S'
     jne .notstruct
+.struct:
     mov rdi, rbx
     mov rsi, r12
     call bp_rt_print_struct

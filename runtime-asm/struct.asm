@@ -1,7 +1,9 @@
 ; Structs: {header TAG_STRUCT, field count, mask of the fields (of the first 64) that are
 ; references, the fields, 8 bytes each}. The mask lets the collector mark exactly; fields past
 ; the 64th are scanned conservatively. Printing uses bp_struct_layouts, which the program
-; provides: per struct index a record {name, field count, (field name, field descriptor)…}.
+; provides: the struct count, then per struct and class index a record {name, field count,
+; (field name, field descriptor)…}. Objects of classes are structs whose header also holds the
+; class index (bits 32-63), which picks their vtable from bp_vtables.
 
 extern bp_struct_layouts
 
@@ -54,7 +56,9 @@ FUNC bp_rt_mark_struct
     ret
 ENDFUNC
 
-; bp_rt_print_struct(rdi = struct or 0, rsi = its descriptor "S<index>;"): Name{f: repr, …}.
+; bp_rt_print_struct(rdi = struct or object or 0, rsi = its descriptor "S<index>;" or
+; "C<index>;"): Name{f: repr, …}. An object prints as its own class (from its header), which
+; may be a subclass of the static type.
 FUNC bp_rt_print_struct
     push rbx
     push r12
@@ -77,7 +81,13 @@ FUNC bp_rt_print_struct
     test rbx, rbx
     jz .null
     lea rdx, [bp_struct_layouts]
-    mov r12, [rdx + rax*8]               ; the record
+    cmp byte [rsi], 'C'
+    jne .record
+    mov rax, [rbx]                       ; an object: its class, from its header
+    shr rax, 32
+    add rax, [rdx]                       ; classes follow the structs
+.record:
+    mov r12, [rdx + rax*8 + 8]           ; the record
     mov rdi, [r12]
     call bp_rt_print_cstr
     lea rdi, [.open]

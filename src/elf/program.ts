@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { O, instrLength } from '../bytecode/opcodes.js';
 import type { BytecodeModule } from '../bytecode/module.js';
-import { PROGRAM_MAIN, fnSymbol } from '../jit/abi.js';
+import { PROGRAM_MAIN, VTABLES, fnSymbol } from '../jit/abi.js';
 import { lowerFunction } from '../jit/lower.js';
 import type { MachineFunction, Unsupported } from '../jit/machine.js';
 import { Assembler, eax, rbp, rsp, sym } from '../x64/index.js';
@@ -28,6 +28,8 @@ export function reachableFunctions(mod: BytecodeModule): number[] {
     const code = mod.functions[i].code;
     for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
       if (code[pc] === O.call || code[pc] === O.funcref || code[pc] === O.closure) work.push(code[pc + 2]);
+      // A class instantiated can have any of its methods called through its vtable.
+      if (code[pc] === O.newobj) work.push(...mod.classes[code[pc + 2]].vtable);
     }
   }
   return [...seen].sort((a, b) => a - b);
@@ -55,7 +57,7 @@ export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readF
     relocs: mf.relocs.map((r) => ({ offset: r.offset, type: r.type, target: { symbol: r.symbol }, addend: r.addend })),
     symbols: [{ name: mf.symbol, offset: 0, size: mf.code.length, type: 'func', global: true }],
   }));
-  sections.push(handlerTable(functions), structLayouts(mod));
+  sections.push(handlerTable(functions), structLayouts(mod), vtables(mod, new Set(functions.map((f) => f.symbol))));
   // The globals, and their number for the collector, which scans them for references.
   const count = new Uint8Array(8);
   new DataView(count.buffer).setBigUint64(0, BigInt(mod.globals.length), true);
@@ -93,8 +95,9 @@ function handlerTable(functions: MachineFunction[]): InputSection {
 }
 
 /**
- * bp_struct_layouts: per struct index a pointer to {name, field count, (field name, field type
- * descriptor)…}, with the strings NUL-terminated after the records — what printing a struct needs.
+ * bp_struct_layouts: the number of structs, then per struct and per class index a pointer to
+ * {name, field count, (field name, field type descriptor)…}, with the strings NUL-terminated
+ * after the records — what printing a struct or an object needs.
  */
 function structLayouts(mod: BytecodeModule): InputSection {
   const SYM = 'bp_struct_layouts';
@@ -102,15 +105,18 @@ function structLayouts(mod: BytecodeModule): InputSection {
   let textSize = 0;
   const text = (s: string): { at: number } => { const at = textSize; strings.push(s); textSize += Buffer.byteLength(s, 'latin1') + 1; return { at }; };
   const recordStart: number[] = [];
-  const recordWords = mod.structs.map((l) => [text(l.name), BigInt(l.fields.length), ...l.fields.flatMap((f) => [text(f.name), text(f.type)])]);
-  let offset = 8 * mod.structs.length;
+  // Structs first, then classes (the printer adds the struct count for a "C<n>;" descriptor).
+  const layouts = [...mod.structs, ...mod.classes];
+  const recordWords = layouts.map((l) => [text(l.name), BigInt(l.fields.length), ...l.fields.flatMap((f) => [text(f.name), text(f.type)])]);
+  let offset = 8 * (layouts.length + 1);
   for (const r of recordWords) { recordStart.push(offset); offset += 8 * r.length; }
   const textBase = offset;
   const data = new Uint8Array(textBase + textSize);
   const view = new DataView(data.buffer);
   const relocs: InputSection['relocs'] = [];
   const ptr = (at: number, target: number) => relocs.push({ offset: at, type: 'R_X86_64_64', target: { symbol: SYM }, addend: target });
-  recordStart.forEach((start, i) => ptr(8 * i, start));
+  view.setBigUint64(0, BigInt(mod.structs.length), true);
+  recordStart.forEach((start, i) => ptr(8 * (i + 1), start));
   recordWords.forEach((r, i) => r.forEach((w, k) => {
     const at = recordStart[i] + 8 * k;
     if (typeof w === 'bigint') view.setBigUint64(at, w, true);
@@ -120,6 +126,25 @@ function structLayouts(mod: BytecodeModule): InputSection {
   return {
     name: `.rodata.${SYM}`, kind: 'rodata', align: 8, data, size: data.length, origin: 'program', relocs,
     symbols: [{ name: SYM, offset: 0, size: data.length, type: 'object', global: true }],
+  };
+}
+
+/** bp_vtables: per class, a pointer to its methods by slot (null for classes never created). */
+function vtables(mod: BytecodeModule, lowered: Set<string>): InputSection {
+  const live = mod.classes.map((c) => c.vtable.every((f) => lowered.has(fnSymbol(mod.functions[f].name))));
+  const rows = mod.classes.map((c, i) => (live[i] ? c.vtable : []));
+  let at = 8 * mod.classes.length;
+  const starts = rows.map((r) => { const s0 = at; at += 8 * r.length; return s0; });
+  const data = new Uint8Array(at);
+  const relocs: InputSection['relocs'] = [];
+  rows.forEach((r, i) => {
+    if (!r.length) return;
+    relocs.push({ offset: 8 * i, type: 'R_X86_64_64', target: { symbol: VTABLES }, addend: starts[i] });
+    r.forEach((f, k) => relocs.push({ offset: starts[i] + 8 * k, type: 'R_X86_64_64', target: { symbol: fnSymbol(mod.functions[f].name) }, addend: 0 }));
+  });
+  return {
+    name: `.rodata.${VTABLES}`, kind: 'rodata', align: 8, data, size: data.length, origin: 'program', relocs,
+    symbols: [{ name: VTABLES, offset: 0, size: data.length, type: 'object', global: true }],
   };
 }
 

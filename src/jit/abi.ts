@@ -28,6 +28,7 @@ export const RT = {
   printValue: 'bp_rt_print_value',
   throw: 'bp_rt_throw',
   structNew: 'bp_rt_struct_new',
+  equals: 'bp_rt_equals',
   mapNew: 'bp_rt_map_new',
   mapGet: 'bp_rt_map_get',
   mapSet: 'bp_rt_map_set',
@@ -49,6 +50,9 @@ export const MATH1: Record<string, string> = {
   acos: 'bp_rt_math_acos', atan: 'bp_rt_math_atan', exp: 'bp_rt_math_exp', log: 'bp_rt_math_log',
   log10: 'bp_rt_math_log10', log2: 'bp_rt_math_log2', fround: 'bp_rt_math_round',
 };
+
+/** Per class index, a pointer to its vtable (function pointers by method slot); the program's. */
+export const VTABLES = 'bp_vtables';
 
 /** The program's entry, called by the runtime's _start: runs $init and main, returns the status. */
 export const PROGRAM_MAIN = 'bp_main';

@@ -12,7 +12,7 @@ import {
   Assembler, GP64, Gp64, Label, Mem, XMM, Xmm, al, cl, eax, edi, edx, esi, qword, rax, rbp, rcx, rdi, rdx, rip, rsi, rsp, sym,
   xmm0, xmm1,
 } from '../x64/index.js';
-import { ARRAY, ERR, MATH1, RT, STATIC_STR_HEADER, STRUCT, TAG, fnSymbol } from './abi.js';
+import { ARRAY, ERR, MATH1, RT, STATIC_STR_HEADER, STRUCT, TAG, VTABLES, fnSymbol } from './abi.js';
 import { FrameLayout, Home, layoutFrame, slotOffset } from './frame.js';
 import { RUNTIME_BUILTINS } from './runtime-builtins.js';
 import type { LowerResult, MachineFunction, Unsupported } from './machine.js';
@@ -37,11 +37,11 @@ const SCALAR_BUILTINS = new Set([
 const INT_ARGS = [rdi, rsi, rdx, rcx, GP64[8], GP64[9]];
 
 /** Builtins on strings and arrays that built executables have (runtime-asm/str.asm). */
-const HEAP_BUILTINS = new Set(['array_push', 'array_pop', 'map_len', 'map_has_key', 'map_delete', 'map_keys', 'map_values', ...Object.keys(RUNTIME_BUILTINS)]);
+const HEAP_BUILTINS = new Set(['typeof', 'array_push', 'array_pop', 'map_len', 'map_has_key', 'map_delete', 'map_keys', 'map_values', ...Object.keys(RUNTIME_BUILTINS)]);
 
 /** Types whose values built executables can hold: scalars, strings, structs, arrays and maps. */
 function nativeType(t: string): boolean {
-  if (t === 'i' || t === 'f' || t === 'b' || t === 's' || /^S\d+;$/.test(t)) return true;
+  if (t === 'i' || t === 'f' || t === 'b' || t === 's' || /^[SC]\d+;$/.test(t)) return true;
   if (t.startsWith('[') && t.endsWith(']')) return nativeType(t.slice(1, -1));
   if (t.startsWith('{') && t.endsWith('}')) {
     const [k, v] = mapParts(t);
@@ -80,15 +80,19 @@ export function unsupportedIn(mod: BytecodeModule, fn: BcFunction, target: 'jit'
         if (!['i', 'f', 'b', 's'].includes(mod.consts[code[pc + 3]].value as string)) return no(pc, 'converting containers to strings');
         break;
       case O.fmt: return no(pc, 'f-string format specifications');
-      case O.eq_r: case O.ne_r: return no(pc, 'container equality');
+      case O.eq_r: case O.ne_r:
+        if (target === 'jit' || !nativeType(fn.regTypes[code[pc + 2]])) return no(pc, 'container equality');
+        break;
       case O.callv: case O.closure: case O.funcref: return no(pc, 'function values (lambdas)');
       case O.newstruct:
         if (target === 'jit') return no(pc, 'structs and classes');
         break;
       case O.getf: case O.setf:
-        if (target === 'jit' || !fn.regTypes[code[pc + (op === O.getf ? 2 : 1)]].startsWith('S')) return no(pc, 'structs and classes');
+        if (target === 'jit') return no(pc, 'structs and classes');
         break;
-      case O.callm: case O.newobj: return no(pc, 'classes');
+      case O.callm: case O.newobj:
+        if (target === 'jit') return no(pc, 'structs and classes');
+        break;
       case O.callx: return no(pc, 'extern (FFI) calls');
       case O.newarr: case O.aget_r: case O.aset_r:
         if (target === 'jit') return no(pc, 'heap objects (arrays, maps, tuples)');
@@ -586,6 +590,22 @@ class Lowerer {
       case O.tostr: this.toStr(d, x, this.mod.consts[y].value as string); return;
       case O.newarr: this.newArray(pc); return;
       case O.newstruct: this.newStruct(pc); return;
+      case O.newobj: this.newObject(d, x); return;
+      case O.eq_r: case O.ne_r:
+        this.spillXmm(true);
+        a.mov(rdi, this.rm(x));
+        a.mov(rsi, this.rm(y));
+        a.lea(rdx, qword(rip(this.strConst(this.fn.regTypes[x]), 16)));
+        a.call(sym(RT.equals));
+        this.spillXmm(false);
+        if (op === O.ne_r) a.xor(eax, 1);
+        this.setGp(d, rax);
+        return;
+      case O.callm: {
+        const args = Array.from({ length: y }, (_, i) => c[pc + 4 + i]);
+        this.callSym({ slot: x }, args, d);
+        return;
+      }
       case O.newmap: this.newMap(pc); return;
       case O.mget:
         this.callBits(RT.mapGet, [x, y], true);
@@ -662,7 +682,7 @@ class Lowerer {
   }
 
   /** System V call of `target` with VM registers as arguments; result to `dst` (-1: none). */
-  private callSym(target: string, args: number[], dst: number, resultFloat = dst >= 0 && this.isFloat(dst), located = false): void {
+  private callSym(target: string | { slot: number }, args: number[], dst: number, resultFloat = dst >= 0 && this.isFloat(dst), located = false): void {
     const { a } = this;
     this.spillXmm(true);
     const ints: number[] = [], floats: number[] = [], stack: number[] = [];
@@ -679,7 +699,17 @@ class Lowerer {
     floats.forEach((r, i) => this.loadSpilledX(r, XMM[i]));
     ints.forEach((r, i) => a.mov(INT_ARGS[i], this.rm(r)));
     if (located) a.lea(INT_ARGS[ints.length], qword(rip(this.strConst(this.where()))));
-    a.call(sym(target));
+    if (typeof target === 'string') a.call(sym(target));
+    else {
+      // A method: self (rdi) must not be null; its class (header bits 32-63) picks the vtable.
+      a.test(rdi, rdi);
+      a.jz(this.fail(ERR.NULL));
+      a.mov(GP64[11], qword(rdi, 0));
+      a.shr(GP64[11], 32);
+      a.lea(rax, qword(rip(sym(VTABLES))));
+      a.mov(GP64[11], qword(rax, GP64[11], 8, 0));
+      a.call(qword(GP64[11], 8 * target.slot));
+    }
     if (stack.length || pad) a.add(rsp, 8 * stack.length + pad);
     if (dst >= 0) {
       if (resultFloat) { this.spillXmmExcept(dst); this.setFx(dst, xmm0); return; }
@@ -784,6 +814,47 @@ class Lowerer {
       a.test(eax, eax);
       a.jz(this.fail(ERR.OUT_OF_MEMORY));
     }
+  }
+
+  /**
+   * newobj d, class: a struct-shaped object whose header also holds the class index (for
+   * dispatch and printing), fields zeroed as the VM does: 0, 0.0, false, "", empty arrays and
+   * maps, null for the rest.
+   */
+  private newObject(d: number, cls: number): void {
+    const { a } = this;
+    const fields = this.mod.classes[cls].fields;
+    let mask = 0n;
+    fields.forEach((f, i) => { if (kindOfDesc(f.type) === Kind.Ref && i < 64) mask |= 1n << BigInt(i); });
+    this.spillXmm(true);
+    a.mov(edi, fields.length);
+    a.mov(rsi, mask);
+    a.call(sym(RT.structNew));
+    a.test(rax, rax);
+    a.jz(this.fail(ERR.OUT_OF_MEMORY));
+    a.mov(rcx, BigInt(TAG.struct) | (BigInt(cls) << 32n));
+    a.mov(qword(rax, 0), rcx);
+    fields.forEach((f, i) => {
+      if (f.type === 's') { a.lea(rcx, qword(rip(this.strConst('')))); a.mov(qword(rax, STRUCT.fields + 8 * i), rcx); }
+      else a.mov(qword(rax, STRUCT.fields + 8 * i), 0);
+    });
+    this.setGp(d, rax);
+    fields.forEach((f, i) => {
+      if (f.type[0] === '[') {
+        a.xor(edi, edi);
+        a.mov(esi, kindOfDesc(f.type.slice(1, -1)) === Kind.Ref ? TAG.arrayRef : TAG.array);
+        a.call(sym(RT.arrayNew));
+      } else if (f.type[0] === '{') {
+        const [k, v] = mapParts(f.type);
+        a.mov(rdi, BigInt(TAG.map) | (BigInt(kindOfDesc(k)) << 16n) | (BigInt(kindOfDesc(v)) << 24n));
+        a.call(sym(RT.mapNew));
+      } else return;
+      a.test(rax, rax);
+      a.jz(this.fail(ERR.OUT_OF_MEMORY));
+      a.mov(rcx, this.rm(d));
+      a.mov(qword(rcx, STRUCT.fields + 8 * i), rax);
+    });
+    this.spillXmm(false);
   }
 
   /** newstruct d, layout, n, fields…: allocate with the layout's reference mask, then store. */
@@ -942,6 +1013,19 @@ class Lowerer {
         a.test(eax, eax);
         a.jz(this.fail(ERR.OUT_OF_MEMORY));
         return;
+      case 'typeof': {
+        // Static for scalars and strings; containers and objects are null or their kind.
+        const t = this.fn.regTypes[args[0]];
+        const kind = ({ i: 'int', f: 'float', b: 'bool', s: 'str', '[': 'array', '{': 'map', S: 'struct', C: 'class' } as Record<string, string>)[t[0]];
+        a.lea(rax, qword(rip(this.strConst(kind))));
+        if (!'ifbs'.includes(t[0])) {
+          a.lea(rcx, qword(rip(this.strConst('null'))));
+          a.cmp(this.rm(args[0]), 0);
+          a.cmove(rax, rcx);
+        }
+        this.setGp(d, rax);
+        return;
+      }
       case 'map_len':
         a.mov(rax, qword(this.gp(args[0], rcx), 8));
         this.setGp(d, rax);

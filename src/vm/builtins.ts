@@ -48,10 +48,10 @@ const isDigit = (c: string) => c >= '0' && c <= '9';
 const isAlpha = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 const allOf = (s: string, p: (c: string) => boolean) => s.length > 0 && [...s].every(p);
 
+/** `n` bytes of `pad` repeated; past V8's longest string, the out-of-memory runtime error. */
 function padding(pad: string, n: number): string {
-  let out = '';
-  while (out.length < n) out += pad;
-  return out.slice(0, n);
+  if (n > (1 << 29) - 24) throw new RtError('OUT_OF_MEMORY');
+  return pad.repeat(Math.ceil(n / pad.length)).slice(0, n);
 }
 
 /** Strings end at a NUL byte for the C-string builtins of the reference (str_split, regex). */

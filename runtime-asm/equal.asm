@@ -1,0 +1,150 @@
+; Structural equality of spec §8.2, by static type descriptor: strings by bytes, arrays element
+; by element, maps by their key sets and values, structs field by field; objects of classes by
+; identity; floats as IEEE (NaN is unequal to itself, 0.0 equals -0.0).
+
+; bp_rt_equals(rdi = a, rsi = b, rdx = descriptor) → eax = 1 when equal.
+FUNC bp_rt_equals
+    push rbx
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rbx, rdi
+    mov r12, rsi
+    mov r13, rdx
+    movzx eax, byte [r13]
+    cmp al, 'f'
+    je .float
+    cmp al, 'i'
+    je .bits
+    cmp al, 'b'
+    je .bits
+    cmp al, 'C'
+    je .bits
+    cmp rbx, r12                         ; references: the same object, or neither null
+    je .yes
+    test rbx, rbx
+    jz .no
+    test r12, r12
+    jz .no
+    cmp al, 's'
+    je .str
+    cmp al, '['
+    je .array
+    cmp al, '{'
+    je .map
+    cmp al, 'S'
+    je .struct
+    jmp .no
+.float:
+    movq xmm0, rbx
+    movq xmm1, r12
+    ucomisd xmm0, xmm1
+    jp .no
+    je .yes
+    jmp .no
+.bits:
+    cmp rbx, r12
+    je .yes
+    jmp .no
+.str:
+    mov rdi, rbx
+    mov rsi, r12
+    call bp_rt_str_eq
+    jmp .out
+.array:
+    mov rax, [rbx + ARR_LEN]
+    cmp rax, [r12 + ARR_LEN]
+    jne .no
+    xor r14d, r14d
+.elem:
+    cmp r14, [rbx + ARR_LEN]
+    jae .yes
+    mov rax, [rbx + ARR_DATA]
+    mov rdi, [rax + r14*8]
+    mov rax, [r12 + ARR_DATA]
+    mov rsi, [rax + r14*8]
+    lea rdx, [r13 + 1]
+    call bp_rt_equals
+    test eax, eax
+    jz .no
+    inc r14
+    jmp .elem
+.map:
+    mov rax, [rbx + MAP_COUNT]
+    cmp rax, [r12 + MAP_COUNT]
+    jne .no
+    lea rdi, [r13 + 1]                   ; the value descriptor, after the key's
+    call bp_rt_desc_end
+    lea r15, [rax + 1]
+    xor r14d, r14d                       ; entry of a
+.entry:
+    cmp r14, [rbx + MAP_USED]
+    jae .yes
+    mov rax, [rbx + MAP_ENTRIES]
+    lea rcx, [r14 + r14*2]
+    lea rcx, [rax + rcx*8 + RAW_DATA]
+    cmp qword [rcx], -1
+    je .nextentry
+    push rcx
+    sub rsp, 8
+    mov rdi, r12
+    mov rsi, [rcx + 8]
+    call bp_rt_map_lookup                ; the key in b
+    add rsp, 8
+    pop rcx
+    test rax, rax
+    js .no
+    mov rdx, [r12 + MAP_ENTRIES]
+    lea rax, [rax + rax*2]
+    mov rsi, [rdx + rax*8 + RAW_DATA + 16]
+    mov rdi, [rcx + 16]
+    mov rdx, r15
+    call bp_rt_equals
+    test eax, eax
+    jz .no
+.nextentry:
+    inc r14
+    jmp .entry
+.struct:
+    xor eax, eax                         ; the layout index
+    lea rcx, [r13 + 1]
+.digit:
+    movzx edx, byte [rcx]
+    sub edx, '0'
+    cmp edx, 9
+    ja .layout
+    imul rax, rax, 10
+    add rax, rdx
+    inc rcx
+    jmp .digit
+.layout:
+    lea rdx, [bp_struct_layouts]
+    mov r15, [rdx + rax*8 + 8]           ; {name, count, (name, descriptor)…}
+    xor r14d, r14d
+.field:
+    cmp r14, [r15 + 8]
+    jae .yes
+    mov rdi, [rbx + r14*8 + STRUCT_FIELDS]
+    mov rsi, [r12 + r14*8 + STRUCT_FIELDS]
+    mov rdx, r14
+    shl rdx, 4
+    mov rdx, [r15 + rdx + 24]
+    call bp_rt_equals
+    test eax, eax
+    jz .no
+    inc r14
+    jmp .field
+.yes:
+    mov eax, 1
+    jmp .out
+.no:
+    xor eax, eax
+.out:
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbx
+    ret
+ENDFUNC
