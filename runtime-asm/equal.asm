@@ -1,5 +1,6 @@
 ; Structural equality of spec §8.2, by static type descriptor: strings by bytes, arrays element
-; by element, maps by their key sets and values, structs field by field; objects of classes by
+; by element, maps by their key sets and values, structs and tuples field by field, functions
+; by their code when neither captured anything; objects of classes by
 ; identity; floats as IEEE (NaN is unequal to itself, 0.0 equals -0.0).
 
 ; bp_rt_equals(rdi = a, rsi = b, rdx = descriptor) → eax = 1 when equal.
@@ -35,7 +36,35 @@ FUNC bp_rt_equals
     je .map
     cmp al, 'S'
     je .struct
-    jmp .no
+    cmp al, '('
+    je .tuple
+    cmp al, 'F'
+    jne .no
+    mov rax, [rbx + STRUCT_FIELDS]       ; functions: the same code, neither capturing
+    cmp rax, [r12 + STRUCT_FIELDS]
+    jne .no
+    cmp qword [rbx + STRUCT_COUNT], 2
+    jne .no
+    cmp qword [r12 + STRUCT_COUNT], 2
+    jne .no
+    jmp .yes
+.tuple:                                  ; element by element, each by its descriptor
+    lea r15, [r13 + 1]
+    xor r14d, r14d
+.telem:
+    cmp r14, [rbx + STRUCT_COUNT]
+    jae .yes
+    mov rdi, [rbx + r14*8 + STRUCT_FIELDS]
+    mov rsi, [r12 + r14*8 + STRUCT_FIELDS]
+    mov rdx, r15
+    call bp_rt_equals
+    test eax, eax
+    jz .no
+    mov rdi, r15
+    call bp_rt_desc_end
+    lea r15, [rax + 1]
+    inc r14
+    jmp .telem
 .float:
     movq xmm0, rbx
     movq xmm1, r12

@@ -610,9 +610,22 @@ ENDFUNC
 ; bp_rt_array_fill_i(rdi = n, rsi = value) → rax = a new [int] (or [bool]) of n copies, 0 when
 ; out of memory. A negative n gives an empty array, as in the VM.
 FUNC bp_rt_array_fill_i
+    mov edx, TAG_ARRAY
+    jmp bp_rt_array_fill
+ENDFUNC
+
+; bp_rt_array_fill_r(rdi = n, rsi = reference) → a reference array of n copies (the same object).
+FUNC bp_rt_array_fill_r
+    mov edx, TAG_ARRAY_REF
+    jmp bp_rt_array_fill
+ENDFUNC
+
+; bp_rt_array_fill(rdi = n, rsi = element bits, rdx = header tag) → the array, or 0.
+FUNC bp_rt_array_fill
     push rbx
     push r12
     push r13                             ; (keeps the stack aligned for the call)
+    mov r13, rdx
     xor eax, eax
     test rdi, rdi
     cmovs rdi, rax
@@ -625,7 +638,7 @@ FUNC bp_rt_array_fill_i
     call bp_rt_alloc
     test rax, rax
     jz .out
-    mov qword [rax], TAG_ARRAY
+    mov [rax], r13
     mov [rax + ARR_LEN], rbx
     mov [rax + ARR_CAP], rbx
     lea rdi, [rax + ARR_INLINE]

@@ -355,6 +355,13 @@ FUNC bp_rt_map_set
     jz .out
     jmp .again
 .room:
+    cmp byte [rbx + 2], KIND_FLOAT       ; a new -0.0 key is stored as 0.0 (as the VM's maps do)
+    jne .hash
+    mov rax, 0x8000000000000000
+    cmp r12, rax
+    jne .hash
+    xor r12d, r12d
+.hash:
     mov rdi, rbx
     mov rsi, r12
     call bp_rt_map_hash

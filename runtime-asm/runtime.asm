@@ -23,5 +23,8 @@ extern bp_main
 %include "struct.asm"
 %include "map.asm"
 %include "equal.asm"
+%include "arraylib.asm"
+%include "iolib.asm"
+%include "datalib.asm"
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -263,6 +263,27 @@ FUNC bp_rt_print_repr
     je .bool
     cmp al, 's'
     je .str
+    cmp al, 'F'
+    jne .notfn
+    test rbx, rbx
+    jz .null
+    lea rdi, [.fn_open]                  ; <fn name>
+    mov esi, 4
+    call bp_rt_write
+    mov rdi, [rbx + STRUCT_FIELDS + 8]
+    call bp_rt_print_cstr
+    lea rdi, [.fn_close]
+    mov esi, 1
+    call bp_rt_write
+    jmp .done
+.notfn:
+    cmp al, '('
+    jne .nottuple
+    mov rdi, rbx
+    mov rsi, r12
+    call bp_rt_print_tuple
+    jmp .done
+.nottuple:
     cmp al, '{'
     jne .notmap
     mov rdi, rbx
@@ -391,7 +412,70 @@ FUNC bp_rt_print_repr
 .close_text: db ']'
 .sep: db ', '
 .null_text: db 'null'
+.fn_open: db '<fn '
+.fn_close: db '>'
 .quote: db '"'
 .escapes: db '"', '"', '\', '\', 10, 'n', 9, 't', 13, 'r', 0
 .digits: db '0123456789abcdef'
+ENDFUNC
+
+; bp_rt_print_tuple(rdi = tuple or 0, rsi = descriptor "(A,B,…)"): (a, b) — (a,) for one element.
+FUNC bp_rt_print_tuple
+    push rbx
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rbx, rdi
+    lea r12, [rsi + 1]                   ; the next element's descriptor
+    test rbx, rbx
+    jz .null
+    lea rdi, [.open]
+    mov esi, 1
+    call bp_rt_write
+    xor r13d, r13d
+.elem:
+    cmp r13, [rbx + STRUCT_COUNT]
+    jae .close
+    test r13, r13
+    jz .first
+    lea rdi, [.sep]
+    mov esi, 2
+    call bp_rt_write
+.first:
+    mov rdi, [rbx + r13*8 + STRUCT_FIELDS]
+    mov rsi, r12
+    call bp_rt_print_repr
+    mov rdi, r12
+    call bp_rt_desc_end
+    lea r12, [rax + 1]                   ; past the ','
+    inc r13
+    jmp .elem
+.close:
+    cmp r13, 1
+    jne .closeparen
+    lea rdi, [.comma]
+    mov esi, 1
+    call bp_rt_write
+.closeparen:
+    lea rdi, [.close_text]
+    mov esi, 1
+    call bp_rt_write
+    jmp .done
+.null:
+    lea rdi, [.null_text]
+    mov esi, 4
+    call bp_rt_write
+.done:
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbx
+    ret
+.open: db '('
+.close_text: db ')'
+.sep: db ', '
+.comma: db ','
+.null_text: db 'null'
 ENDFUNC

@@ -75,7 +75,7 @@ async function cmdProfile(file: string, args: string[], opts: { jit: boolean; th
 async function cmdBuild(file: string, out: string | undefined, opts: { profile?: string }): Promise<number> {
   const mod = loadModule(file);
   if (!mod) return EXIT.ERROR;
-  const { buildProgram } = await import('../elf/index.js');
+  const { buildProgram, ElfError } = await import('../elf/index.js');
   if (opts.profile) {
     // The profile is checked now; the lowering does not use it yet (see README).
     if (!fileOk(opts.profile)) return EXIT.ERROR;
@@ -84,7 +84,15 @@ async function cmdBuild(file: string, out: string | undefined, opts: { profile?:
       return EXIT.ERROR;
     }
   }
-  const r = buildProgram(mod);
+  let r: ReturnType<typeof buildProgram>;
+  try {
+    r = buildProgram(mod);
+  } catch (e) {
+    // A broken runtime object or a symbol the runtime lacks: a bpjit bug, reported plainly.
+    if (!(e instanceof ElfError)) throw e;
+    userError(`cannot link '${file}': ${e.message}`);
+    return EXIT.INTERNAL;
+  }
   if (!r.ok) {
     // Each construct the native back end cannot compile yet, at its source line.
     const diags = new DiagBag(100);

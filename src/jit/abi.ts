@@ -29,6 +29,7 @@ export const RT = {
   throw: 'bp_rt_throw',
   structNew: 'bp_rt_struct_new',
   equals: 'bp_rt_equals',
+  reprStr: 'bp_rt_repr_str',
   mapNew: 'bp_rt_map_new',
   mapGet: 'bp_rt_map_get',
   mapSet: 'bp_rt_map_set',
@@ -43,6 +44,12 @@ export const TAG = { str: 1, array: 2, arrayRef: 3, raw: 4, struct: 5, map: 6 } 
 
 /** Struct object layout: header, field count, mask of the fields that are references, fields. */
 export const STRUCT = { count: 8, refs: 16, fields: 24 } as const;
+
+/**
+ * Function values are struct-shaped: field 0 the code address, field 1 the name (a static C
+ * string, for printing), then the captured values.
+ */
+export const CLOSURE_CAPS = 2;
 
 /** Float builtins that are one runtime call each: builtin name → runtime symbol. */
 export const MATH1: Record<string, string> = {

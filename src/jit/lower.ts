@@ -6,13 +6,14 @@
 // "file:line" string; constants (floats, masks, static strings) follow the code. The JIT and
 // `bpjit build` share all of this — they differ only in how symbols are resolved.
 import { Kind, O, OPS, instrLength } from '../bytecode/opcodes.js';
+import { splitDescs } from '../bytecode/tdesc.js';
 import { kindOfDesc, type BcFunction, type BytecodeModule } from '../bytecode/module.js';
 import { BUILTINS } from '../lang/builtins.js';
 import {
   Assembler, GP64, Gp64, Label, Mem, XMM, Xmm, al, cl, eax, edi, edx, esi, qword, rax, rbp, rcx, rdi, rdx, rip, rsi, rsp, sym,
   xmm0, xmm1,
 } from '../x64/index.js';
-import { ARRAY, ERR, MATH1, RT, STATIC_STR_HEADER, STRUCT, TAG, VTABLES, fnSymbol } from './abi.js';
+import { ARRAY, CLOSURE_CAPS, ERR, MATH1, RT, STATIC_STR_HEADER, STRUCT, TAG, VTABLES, fnSymbol } from './abi.js';
 import { FrameLayout, Home, layoutFrame, slotOffset } from './frame.js';
 import { RUNTIME_BUILTINS } from './runtime-builtins.js';
 import type { LowerResult, MachineFunction, Unsupported } from './machine.js';
@@ -41,8 +42,9 @@ const HEAP_BUILTINS = new Set(['typeof', 'array_push', 'array_pop', 'map_len', '
 
 /** Types whose values built executables can hold: scalars, strings, structs, arrays and maps. */
 function nativeType(t: string): boolean {
-  if (t === 'i' || t === 'f' || t === 'b' || t === 's' || /^[SC]\d+;$/.test(t)) return true;
+  if (t === 'i' || t === 'f' || t === 'b' || t === 's' || t === 'F' || /^[SC]\d+;$/.test(t)) return true;
   if (t.startsWith('[') && t.endsWith(']')) return nativeType(t.slice(1, -1));
+  if (t.startsWith('(') && t.endsWith(')')) return splitDescs(t.slice(1, -1)).every(nativeType);
   if (t.startsWith('{') && t.endsWith('}')) {
     const [k, v] = mapParts(t);
     return ['i', 'f', 'b', 's'].includes(k) && nativeType(v);
@@ -77,13 +79,15 @@ export function unsupportedIn(mod: BytecodeModule, fn: BcFunction, target: 'jit'
         break;
       case O.tostr:
         if (target === 'jit') return no(pc, 'string operations');
-        if (!['i', 'f', 'b', 's'].includes(mod.consts[code[pc + 3]].value as string)) return no(pc, 'converting containers to strings');
+        if (!nativeType(mod.consts[code[pc + 3]].value as string)) return no(pc, `converting values of type ${mod.consts[code[pc + 3]].value} to strings`);
         break;
       case O.fmt: return no(pc, 'f-string format specifications');
       case O.eq_r: case O.ne_r:
         if (target === 'jit' || !nativeType(fn.regTypes[code[pc + 2]])) return no(pc, 'container equality');
         break;
-      case O.callv: case O.closure: case O.funcref: return no(pc, 'function values (lambdas)');
+      case O.callv: case O.closure: case O.funcref:
+        if (target === 'jit') return no(pc, 'function values (lambdas)');
+        break;
       case O.newstruct:
         if (target === 'jit') return no(pc, 'structs and classes');
         break;
@@ -101,7 +105,8 @@ export function unsupportedIn(mod: BytecodeModule, fn: BcFunction, target: 'jit'
         if (target === 'jit') return no(pc, 'heap objects (arrays, maps, tuples)');
         break;
       case O.newtuple: case O.tget:
-        return no(pc, 'heap objects (arrays, maps, tuples)');
+        if (target === 'jit') return no(pc, 'heap objects (arrays, maps, tuples)');
+        break;
       case O.throw: if (target === 'jit') return no(pc, 'exceptions (throw)'); break;
       case O.loadg: case O.storeg:
         if (target === 'jit') return no(pc, 'global variables');
@@ -115,7 +120,7 @@ export function unsupportedIn(mod: BytecodeModule, fn: BcFunction, target: 'jit'
         break;
       case O.callb: {
         const name = BUILTIN_BY_ID.get(code[pc + 2]) ?? '?';
-        if (name === 'array_fill' && ['[i]', '[f]', '[b]'].includes(fn.regTypes[code[pc + 1]])) break;
+        if (name === 'array_fill' && (['[i]', '[f]', '[b]'].includes(fn.regTypes[code[pc + 1]]) || (target === 'aot' && nativeType(fn.regTypes[code[pc + 1]])))) break;
         if (target === 'aot' && HEAP_BUILTINS.has(name)) break;
         if (!SCALAR_BUILTINS.has(name)) return no(pc, `builtin ${name}`);
         break;
@@ -327,7 +332,18 @@ class Lowerer {
   /** Parameters arrive per System V; each goes to its register's home. */
   private moveParams(): void {
     let ints = 0, floats = 0, stack = 0;
-    for (let r = 0; r < this.fn.arity; r++) {
+    // In executables a lambda is called through its closure (in rax, see callv): the captured
+    // values come from the closure, the rest are ordinary parameters. (The in-process tier
+    // passes captured values as leading arguments, as the VM's frames hold them.)
+    const caps = this.opts.target === 'aot' ? this.fn.ncaps : 0;
+    for (let r = 0; r < caps; r++) {
+      // (xmm0–7 hold float arguments: a float capture goes straight to its home)
+      const at = qword(rax, STRUCT.fields + 8 * (CLOSURE_CAPS + r));
+      const h = this.home(r);
+      if (h.at === 'xmm') this.a.movsd(XMM[h.reg], at);
+      else { this.a.mov(rcx, at); if (h.at === 'gpr') this.setGp(r, rcx); else this.a.mov(this.slot(h.slot), rcx); }
+    }
+    for (let r = caps; r < this.fn.arity; r++) {
       if (this.isFloat(r)) {
         if (floats < 8) this.setFx(r, XMM[floats++]);
         else { this.a.movsd(xmm0, qword(rbp, 16 + 8 * stack++)); this.setFx(r, xmm0); }
@@ -589,7 +605,20 @@ class Lowerer {
         return;
       case O.tostr: this.toStr(d, x, this.mod.consts[y].value as string); return;
       case O.newarr: this.newArray(pc); return;
-      case O.newstruct: this.newStruct(pc); return;
+      case O.newstruct: case O.newtuple: case O.closure: this.newStruct(pc); return;
+      case O.funcref: this.newStruct(pc, 0); return;
+      case O.callv: {
+        const args = Array.from({ length: y }, (_, i) => c[pc + 4 + i]);
+        this.callSym({ closure: x }, args, d);
+        return;
+      }
+      case O.tget:
+        a.mov(rcx, this.rm(x));
+        a.test(rcx, rcx);
+        a.jz(this.fail(ERR.NULL));
+        if (this.isFloat(d)) { a.movsd(xmm0, qword(rcx, STRUCT.fields + 8 * y)); this.setFx(d, xmm0); }
+        else { a.mov(rax, qword(rcx, STRUCT.fields + 8 * y)); this.setGp(d, rax); }
+        return;
       case O.newobj: this.newObject(d, x); return;
       case O.eq_r: case O.ne_r:
         this.spillXmm(true);
@@ -682,7 +711,7 @@ class Lowerer {
   }
 
   /** System V call of `target` with VM registers as arguments; result to `dst` (-1: none). */
-  private callSym(target: string | { slot: number }, args: number[], dst: number, resultFloat = dst >= 0 && this.isFloat(dst), located = false): void {
+  private callSym(target: string | { slot: number } | { closure: number }, args: number[], dst: number, resultFloat = dst >= 0 && this.isFloat(dst), located = false): void {
     const { a } = this;
     this.spillXmm(true);
     const ints: number[] = [], floats: number[] = [], stack: number[] = [];
@@ -700,7 +729,14 @@ class Lowerer {
     ints.forEach((r, i) => a.mov(INT_ARGS[i], this.rm(r)));
     if (located) a.lea(INT_ARGS[ints.length], qword(rip(this.strConst(this.where()))));
     if (typeof target === 'string') a.call(sym(target));
-    else {
+    else if ('closure' in target) {
+      // A function value: its code address is the closure's first field; a lambda finds its
+      // captured values through rax.
+      a.mov(rax, this.rm(target.closure));
+      a.test(rax, rax);
+      a.jz(this.fail(ERR.NULL));
+      a.call(qword(rax, STRUCT.fields));
+    } else {
       // A method: self (rdi) must not be null; its class (header bits 32-63) picks the vtable.
       a.test(rdi, rdi);
       a.jz(this.fail(ERR.NULL));
@@ -756,7 +792,14 @@ class Lowerer {
       a.cmp(this.rm(x), 0);
       a.cmove(rax, rcx);
       this.setGp(d, rax);
-    } else this.setGp(d, this.gp(x));
+    } else if (t === 's') this.setGp(d, this.gp(x));
+    else {
+      // Containers, structs, objects: their printed text (runtime-asm: bp_rt_repr_str).
+      this.callBits(RT.reprStr, [x], false, t);
+      this.a.test(rax, rax);
+      this.a.jz(this.fail(ERR.OUT_OF_MEMORY));
+      this.setGp(d, rax);
+    }
   }
 
   /** newarr d, kind, n, elements…: allocate, then store the elements (read after the call). */
@@ -784,13 +827,15 @@ class Lowerer {
    * A runtime call whose arguments are the bits of VM registers in rdi, rsi, rdx… (floats too),
    * plus the "file:line" string when `located`; result in rax.
    */
-  private callBits(target: string, regs: number[], located = false): void {
+  private callBits(target: string, regs: number[], located = false, desc?: string): void {
     const { a } = this;
     this.spillXmm(true);
     regs.forEach((r, i) => {
       if (this.isFloat(r)) { this.loadSpilledX(r, xmm0); a.movq(INT_ARGS[i], xmm0); } else a.mov(INT_ARGS[i], this.rm(r));
     });
-    if (located) a.lea(INT_ARGS[regs.length], qword(rip(this.strConst(this.where()))));
+    let next = regs.length;
+    if (desc !== undefined) a.lea(INT_ARGS[next++], qword(rip(this.strConst(desc), 16)));
+    if (located) a.lea(INT_ARGS[next], qword(rip(this.strConst(this.where()))));
     a.call(sym(target));
     this.spillXmm(false);
   }
@@ -858,24 +903,42 @@ class Lowerer {
   }
 
   /** newstruct d, layout, n, fields…: allocate with the layout's reference mask, then store. */
-  private newStruct(pc: number): void {
+  /**
+   * newstruct, newtuple, closure, funcref: one struct-shaped object. Structs by their layout,
+   * tuples by their descriptor "(A,B,…)"; a function value holds its code address and name
+   * (not references) before the captured values.
+   */
+  private newStruct(pc: number, count = this.fn.code[pc + 3]): void {
     const { a } = this;
     const c = this.fn.code;
-    const d = c[pc + 1], layout = this.mod.structs[c[pc + 2]], n = c[pc + 3];
+    const op = c[pc], d = c[pc + 1];
+    const fnValue = op === O.closure || op === O.funcref;
+    const values = Array.from({ length: count }, (_, i) => c[pc + 4 + i]);
+    const types = op === O.newtuple ? splitDescs((this.mod.consts[c[pc + 2]].value as string).slice(1, -1))
+      : op === O.newstruct ? this.mod.structs[c[pc + 2]].fields.map((f) => f.type)
+      : [...Array(CLOSURE_CAPS).fill('i'), ...values.map((r) => this.fn.regTypes[r])];
     let mask = 0n;
-    layout.fields.forEach((f, i) => { if (kindOfDesc(f.type) === Kind.Ref && i < 64) mask |= 1n << BigInt(i); });
+    types.forEach((t, i) => { if (kindOfDesc(t) === Kind.Ref && i < 64) mask |= 1n << BigInt(i); });
     this.spillXmm(true);
-    a.mov(edi, n);
+    a.mov(edi, types.length);
     a.mov(rsi, mask);
     a.call(sym(RT.structNew));
     this.spillXmm(false);
     a.test(rax, rax);
     a.jz(this.fail(ERR.OUT_OF_MEMORY));
-    for (let i = 0; i < n; i++) {
-      const r = c[pc + 4 + i];
-      if (this.isFloat(r)) a.movsd(qword(rax, STRUCT.fields + 8 * i), this.fx(r));
-      else a.mov(qword(rax, STRUCT.fields + 8 * i), this.gp(r, rcx));
+    const first = fnValue ? CLOSURE_CAPS : 0;
+    if (fnValue) {
+      const callee = this.mod.functions[c[pc + 2]];
+      a.lea(rcx, qword(rip(sym(fnSymbol(callee.name)))));
+      a.mov(qword(rax, STRUCT.fields), rcx);
+      a.lea(rcx, qword(rip(this.strConst(op === O.closure ? 'lambda' : callee.name), 16)));
+      a.mov(qword(rax, STRUCT.fields + 8), rcx);
     }
+    values.forEach((r, i) => {
+      const at = qword(rax, STRUCT.fields + 8 * (first + i));
+      if (this.isFloat(r)) a.movsd(at, this.fx(r));
+      else a.mov(at, this.gp(r, rcx));
+    });
     this.setGp(d, rax);
   }
 
@@ -908,6 +971,15 @@ class Lowerer {
     const math = MATH1[name];
     if (math) { this.callSym(math, args, d); return; }
     const rb = RUNTIME_BUILTINS[name];
+    if (rb?.typed) {
+      // Arguments as bits, then the first argument's type descriptor (then the location).
+      this.callBits(rb.symbol, args, rb.located, this.fn.regTypes[args[0]]);
+      if (rb.allocates) { a.test(rax, rax); a.jz(this.fail(ERR.OUT_OF_MEMORY)); }
+      if (d >= 0 && this.fn.regTypes[d] !== 'v') {
+        if (this.isFloat(d)) { a.movq(xmm0, rax); this.setFx(d, xmm0); } else this.setGp(d, rax);
+      }
+      return;
+    }
     if (rb) {
       this.callSym(rb.symbol, args, d, undefined, rb.located);
       if (rb.allocates) { a.test(rax, rax); a.jz(this.fail(ERR.OUT_OF_MEMORY)); }
@@ -1016,7 +1088,7 @@ class Lowerer {
       case 'typeof': {
         // Static for scalars and strings; containers and objects are null or their kind.
         const t = this.fn.regTypes[args[0]];
-        const kind = ({ i: 'int', f: 'float', b: 'bool', s: 'str', '[': 'array', '{': 'map', S: 'struct', C: 'class' } as Record<string, string>)[t[0]];
+        const kind = ({ i: 'int', f: 'float', b: 'bool', s: 'str', '[': 'array', '{': 'map', '(': 'tuple', S: 'struct', C: 'class', F: 'fn' } as Record<string, string>)[t[0]] ?? 'ptr';
         a.lea(rax, qword(rip(this.strConst(kind))));
         if (!'ifbs'.includes(t[0])) {
           a.lea(rcx, qword(rip(this.strConst('null'))));
@@ -1048,7 +1120,7 @@ class Lowerer {
       }
       case 'array_fill':
         // The runtime returns null when memory is exhausted.
-        this.callSym(`bp_rt_array_fill_${this.fn.regTypes[d][1]}`, args, d);
+        this.callSym(`bp_rt_array_fill_${'ifb'.includes(this.fn.regTypes[d][1]) ? this.fn.regTypes[d][1] : 'r'}`, args, d);
         a.cmp(this.rm(d), 0);
         a.je(this.fail(ERR.OUT_OF_MEMORY, this.line));
         return;

@@ -3,13 +3,25 @@
 // null when memory is exhausted (the caller then reports the out-of-memory error at its line).
 // `located`: the function can fail with a runtime error of its own, so it takes one more
 // integer argument, the "file:line" string of the call, which it passes to bp_rt_error.
+// `typed`: the function works on values of any type (array elements): every argument arrives as
+// 64-bit bits in an integer register (floats too), followed by the NUL-terminated type
+// descriptor of the first argument (e.g. "[f]", "[[s]]", see src/bytecode/tdesc.ts), then the
+// location if `located`; a float result is returned as bits in rax.
 export interface RuntimeBuiltin {
   readonly symbol: string;
   readonly allocates?: boolean;
   readonly located?: boolean;
+  readonly typed?: boolean;
 }
 
+import { BUILTINS_ARRAYS } from './builtins-arrays.js';
+import { BUILTINS_DATA } from './builtins-data.js';
+import { BUILTINS_IO } from './builtins-io.js';
+
 export const RUNTIME_BUILTINS: Readonly<Record<string, RuntimeBuiltin>> = {
+  ...BUILTINS_ARRAYS,
+  ...BUILTINS_IO,
+  ...BUILTINS_DATA,
   str_find: { symbol: 'bp_rt_str_find' },
   substr: { symbol: 'bp_rt_str_substr', allocates: true },
   // runtime-asm/strlib.asm

@@ -619,6 +619,13 @@ export class VM implements BuiltinCtx {
         err.where = this.where(fn, pc);
         throw err;
       }
+      // V8 refusing an allocation ("Invalid typed array length", "Array buffer allocation
+      // failed", "Invalid string length"…) is the program running out of memory.
+      if (e instanceof RangeError && /allocation|invalid (typed )?array length|invalid string length/i.test(e.message)) {
+        const err = new RtError('OUT_OF_MEMORY');
+        err.where = this.where(fn, pc);
+        throw err;
+      }
       throw e;
     }
   }

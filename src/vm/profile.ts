@@ -146,7 +146,7 @@ export function formatReport(p: ProfileData, wallMs: number, top = 15): string {
   const rows = fns.slice(0, top).map((f) => [
     f.name, (100 * f.instructions / total).toFixed(1) + '%', String(f.instructions), String(f.calls),
     String(f.loops.reduce((s, l) => s + l.trips, 0)), f.nativeMs !== undefined ? f.nativeMs.toFixed(1) : '-',
-    f.tier === 'native' ? 'native' : `vm${f.reason ? ': ' + f.reason : ''}`,
+    f.tier === 'native' ? 'native' : `vm: ${f.reason ?? 'never hot'}`,
   ]);
   const head = ['function', 'share', 'instructions', 'calls', 'loop trips', 'native ms', 'tier'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
