@@ -26,5 +26,7 @@ extern bp_main
 %include "arraylib.asm"
 %include "iolib.asm"
 %include "datalib.asm"
+%include "fmtlib.asm"
+%include "regexlib.asm"
 
 section .note.GNU-stack noalloc noexec nowrite progbits

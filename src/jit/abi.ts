@@ -30,6 +30,7 @@ export const RT = {
   structNew: 'bp_rt_struct_new',
   equals: 'bp_rt_equals',
   reprStr: 'bp_rt_repr_str',
+  format: 'bp_rt_format',
   mapNew: 'bp_rt_map_new',
   mapGet: 'bp_rt_map_get',
   mapSet: 'bp_rt_map_set',

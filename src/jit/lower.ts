@@ -81,7 +81,9 @@ export function unsupportedIn(mod: BytecodeModule, fn: BcFunction, target: 'jit'
         if (target === 'jit') return no(pc, 'string operations');
         if (!nativeType(mod.consts[code[pc + 3]].value as string)) return no(pc, `converting values of type ${mod.consts[code[pc + 3]].value} to strings`);
         break;
-      case O.fmt: return no(pc, 'f-string format specifications');
+      case O.fmt:
+        if (target === 'jit' || !nativeType(mod.consts[code[pc + 3]].value as string)) return no(pc, 'f-string format specifications');
+        break;
       case O.eq_r: case O.ne_r:
         if (target === 'jit' || !nativeType(fn.regTypes[code[pc + 2]])) return no(pc, 'container equality');
         break;
@@ -604,6 +606,21 @@ class Lowerer {
         this.setGp(d, rax);
         return;
       case O.tostr: this.toStr(d, x, this.mod.consts[y].value as string); return;
+      case O.fmt: {
+        // bp_rt_format(value bits, spec, type descriptor): Python's format-spec mini-language.
+        const spec = this.mod.consts[c[pc + 4]].value as string;
+        this.spillXmm(true);
+        if (this.isFloat(x)) { this.loadSpilledX(x, xmm0); a.movq(rdi, xmm0); } else a.mov(rdi, this.rm(x));
+        a.lea(rsi, qword(rip(this.strConst(spec), 16)));
+        a.lea(rdx, qword(rip(this.strConst(this.mod.consts[y].value as string), 16)));
+        a.lea(rcx, qword(rip(this.strConst(this.where()))));
+        a.call(sym(RT.format));
+        this.spillXmm(false);
+        a.test(rax, rax);
+        a.jz(this.fail(ERR.OUT_OF_MEMORY));
+        this.setGp(d, rax);
+        return;
+      }
       case O.newarr: this.newArray(pc); return;
       case O.newstruct: case O.newtuple: case O.closure: this.newStruct(pc); return;
       case O.funcref: this.newStruct(pc, 0); return;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../helpers/child.js';
+import { ROOT } from '../helpers/paths.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-build-'));
 const write = (name: string, text: string) => { fs.writeFileSync(path.join(tmp, name), text); return name; };
@@ -103,19 +104,29 @@ test('exit codes: main\'s result and exit()', () => {
 });
 
 test('constructs not compiled natively yet are rejected with their line, and nothing is written', () => {
-  write('heap.bp', `def show(x: float) -> str:
-    return f"{x:>8.2f}"
+  write('heap.bp', `extern fn c_abs(v: int) -> int from "libc.so.6" as "labs"
 
 def main() -> int:
-    print(show(2.5))
+    print(c_abs(-42))
     return 0
 `);
   const r = runCli(['build', 'heap.bp', '-o', 'heap'], { cwd: tmp });
   assert.is(r.code, 1);
-  assert.match(r.stderr, /^heap\.bp:2:5: error: bpjit build cannot compile f-string format specifications yet \(in function 'show'\)/m);
+  assert.match(r.stderr, /^heap\.bp:4:\d+: error: bpjit build cannot compile extern \(FFI\) calls yet \(in function 'main'\)/m);
   assert.match(r.stderr, /\|\s+\^~+/);
   assert.not.match(r.stderr, /at .*\.js:\d+/);
   assert.ok(!fs.existsSync(path.join(tmp, 'heap')));
+});
+
+test('the rejected programs of the corpus: bpjit build reports their first error at its line and exits 1', () => {
+  const dir = path.join(ROOT, 'tests/programs/errors');
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.bp'))) {
+    const line = fs.readFileSync(path.join(dir, f.replace(/\.bp$/, '.err')), 'utf8').split('\n')[0];
+    const r = runCli(['build', f, '-o', path.join(tmp, 'rejected')], { cwd: dir });
+    assert.is(r.code, 1, `${f}: exit ${r.code}`);
+    assert.ok(r.stderr.startsWith(`${f}:${line}:`), `${f}: ${r.stderr.split('\n')[0]}`);
+    assert.ok(!fs.existsSync(path.join(tmp, 'rejected')), `${f}: an executable was written`);
+  }
 });
 
 test('usage: --help, a missing file, an unreadable output', () => {

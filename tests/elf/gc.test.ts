@@ -66,6 +66,56 @@ def main() -> int:
   assert.is(r.status, 0);
 });
 
+test('deep structures of structs, strings and maps survive collections (same output as the VM)', () => {
+  const source = `
+struct Node:
+    kids: [Node]
+    label: str
+    weight: int
+
+def tree(depth: int, tag: str) -> Node:
+    let kids: [Node] = []
+    if depth > 0:
+        array_push(kids, tree(depth - 1, tag + "l"))
+        array_push(kids, tree(depth - 1, tag + "r"))
+    let w: int = 1
+    for k in kids:
+        w = w + k.weight
+    return Node{kids: kids, label: tag, weight: w}
+
+def check(n: Node) -> int:
+    let s: int = len(n.label)
+    for k in n.kids:
+        s = s + check(k)
+    return s
+
+def main() -> int:
+    let keep: {str: int} = {}
+    let old: Node = tree(10, "keep")
+    let total: int = 0
+    for round in range(0, 30):
+        let t: Node = tree(12, "r" + to_str(round))
+        total = total + t.weight + check(old)
+        try:
+            if round % 5 == 0:
+                throw "round " + to_str(round)
+        catch e:
+            keep[e] = round
+        let words: [str] = []
+        for i in range(0, 3000):
+            array_push(words, "w" + to_str(i * round))
+        keep[words[2999]] = array_len(words)
+    print(total, check(old), map_len(keep), keep)
+    return 0
+`;
+  const r = buildAndRun('deepstruct', source, 200_000);
+  const vm = runCli(['run', '--no-jit', 'deepstruct.bp'], { cwd: tmp });
+  assert.is(vm.code, 0, vm.stderr);
+  assert.is(r.stdout, vm.stdout);
+  assert.is(r.stderr, '');
+  assert.is(r.status, 0);
+});
+
 test('a live set that outgrows memory ends with the out-of-memory error, not a crash', () => {
   const r = buildAndRun('hold', `
 def hold(n: int) -> int:
