@@ -103,7 +103,8 @@ function parse(p: string): Node {
       if (p.startsWith('[:', i)) {
         const end = p.indexOf(':]', i + 2);
         if (end < 0) throw new ReSyntaxError('bad class');
-        const f = CLASSES[p.slice(i + 2, end)];
+        const name = p.slice(i + 2, end);
+        const f = Object.hasOwn(CLASSES, name) ? CLASSES[name] : undefined; // not "constructor" & co.
         if (!f) throw new ReSyntaxError('unknown class');
         tests.push(f);
         i = end + 2;

@@ -16,6 +16,10 @@ test('POSIX leftmost-longest, not leftmost-first', () => {
   assert.is(find('[0-9]+', 'abc123def'), '123');
 });
 
+test('only the POSIX class names are classes (not properties of JavaScript objects)', () => {
+  for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf']) assert.is(find(`[[:${name}:]]`, 'x'), 'invalid', name);
+});
+
 test('classes, ranges, anchors, repetition counts, glibc escapes', () => {
   assert.is(find('[[:digit:]]{2,3}', 'a12345'), '123');
   assert.is(find('^ab', 'cab'), null);
