@@ -426,23 +426,27 @@ class Lowerer {
         else this.setGp(d, this.gp(x));
         return;
       case O.add_i: case O.sub_i: case O.and_i: case O.or_i: case O.xor_i: case O.mul_i: {
-        a.mov(rax, this.rm(x));
+        const h = this.home(d);
+        // Straight into a register home when the second operand is not that register.
+        const t = h.at === 'gpr' && d !== y ? GP64[h.reg] : rax;
+        if (t !== this.rm(x)) a.mov(t, this.rm(x));
         const b = this.rm(y);
-        if (op === O.add_i) a.add(rax, b);
-        else if (op === O.sub_i) a.sub(rax, b);
-        else if (op === O.and_i) a.and(rax, b);
-        else if (op === O.or_i) a.or(rax, b);
-        else if (op === O.xor_i) a.xor(rax, b);
-        else a.imul(rax, b);
-        this.setGp(d, rax);
+        if (op === O.add_i) a.add(t, b);
+        else if (op === O.sub_i) a.sub(t, b);
+        else if (op === O.and_i) a.and(t, b);
+        else if (op === O.or_i) a.or(t, b);
+        else if (op === O.xor_i) a.xor(t, b);
+        else a.imul(t, b);
+        if (t === rax) this.setGp(d, rax);
         return;
       }
       case O.addk_i: {
         const h = this.home(d);
         if (d === x && h.at === 'gpr') { a.add(GP64[h.reg], y); return; }
         if (d === x) { a.add(this.rm(d) as Mem, y); return; }
-        a.mov(rax, this.rm(x));
-        a.add(rax, y);
+        const src = this.gp(x);
+        if (h.at === 'gpr') { a.lea(GP64[h.reg], qword(src, y)); return; }
+        a.lea(rax, qword(src, y));
         this.setGp(d, rax);
         return;
       }
