@@ -4,7 +4,7 @@
 ; The same algorithm as src/vm/fmt-float.ts, so the VM and executables print identical bytes.
 ; Not reentrant (static work buffers); the runtime is single-threaded.
 
-%define MAX_PRECISION 40
+%define MAX_PRECISION 100                ; f-string specs allow up to 100 (at most 309 + 100 digits)
 %define NLIMBS 48
 
 BSS bp_rt_fmt_dig, 800, 16               ; all digits of the value, ASCII
@@ -21,8 +21,8 @@ bp_rt_pow5:                              ; 5^0 .. 5^27
     %assign v v * 5
 %endrep
 
-; fmt_f64(xmm0 = value, rdi = out, esi = precision (0..40), edx = 'g' | 'e' | 'f') -> rax = length.
-; The output is at most 400 bytes.
+; fmt_f64(xmm0 = value, rdi = out, esi = precision (0..100), edx = 'g' | 'e' | 'f') -> rax = length.
+; The output is at most 420 bytes.
 FUNC bp_rt_fmt_f64
     push rbx
     push rbp

@@ -309,7 +309,7 @@ FUNC bp_rt_format
     mulsd xmm0, [bp_rt_fmtspec_hundred]
 .float_conv:
     lea rdi, [rsp + FS_RAW]
-    call bp_rt_fmtspec_f64
+    call bp_rt_fmt_f64
     lea rsi, [rsp + FS_RAW]
     cmp byte [rsi], '-'                  ; (the text of |x| never has one; as the VM, drop it)
     jne .float_text
@@ -592,93 +592,3 @@ FUNC bp_rt_fmtspec_group
     ret
 ENDFUNC
 
-; fmtspec_f64(xmm0 = value, rdi = out, esi = precision (0..100), edx = 'g' | 'e' | 'f') → rax =
-; length: bp_rt_fmt_f64 without its precision limit of 40 (format specs allow up to 100; the
-; digit buffers of fmt.asm hold the at most 309 + 100 digits that needs). Output ≤ 420 bytes.
-FUNC bp_rt_fmtspec_f64
-    push rbx
-    push rbp
-    push r12
-    push r13
-    push r14
-    push r15
-    sub rsp, 8
-    mov r12, rdi                         ; output cursor
-    mov r13, rdi                         ; output start
-    mov r14d, esi
-    mov r15d, edx
-    movq rax, xmm0
-    btr rax, 63
-    jnc .positive
-    mov byte [r12], '-'
-    inc r12
-.positive:
-    mov rcx, rax
-    shr rcx, 52
-    cmp ecx, 0x7ff
-    jne .finite
-    mov rdx, 0xfffffffffffff
-    test rax, rdx
-    jz .inf
-    mov dword [r12], 'nan'
-    add r12, 3
-    jmp .done
-.inf:
-    mov dword [r12], 'inf'
-    add r12, 3
-    jmp .done
-.finite:
-    call bp_rt_fmt_digits                ; rbx = digit count, rbp = decimal point
-    cmp r15d, 'e'
-    je .conv_e
-    cmp r15d, 'f'
-    je .conv_f
-    ; %g: P significant digits; fixed notation when -4 <= X < P, X the exponent after rounding
-    mov ecx, r14d
-    test ecx, ecx
-    jnz .pset
-    mov ecx, 1
-.pset:
-    mov r14d, ecx
-    mov rdi, rcx
-    call bp_rt_fmt_round                 ; al = carry
-    movzx eax, al
-    lea rax, [rbp + rax - 1]             ; X
-    cmp rax, -4
-    jl .g_exp
-    cmp rax, r14
-    jge .g_exp
-    mov rdi, r14
-    sub rdi, rax
-    dec rdi                              ; P - 1 - X fraction digits
-    push r12
-    call bp_rt_fmt_emit_f
-    pop rdi
-    call bp_rt_fmt_strip
-    jmp .done
-.g_exp:
-    lea rdi, [r14 - 1]
-    push r12
-    call bp_rt_fmt_emit_e
-    pop rdi
-    call bp_rt_fmt_strip
-    jmp .done
-.conv_e:
-    mov edi, r14d
-    call bp_rt_fmt_emit_e
-    jmp .done
-.conv_f:
-    mov edi, r14d
-    call bp_rt_fmt_emit_f
-.done:
-    mov rax, r12
-    sub rax, r13
-    add rsp, 8
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop rbp
-    pop rbx
-    ret
-ENDFUNC
