@@ -1164,26 +1164,10 @@ FUNC bp_rt_json_value
     ret
 
 .struct:                                 ; {"field":v,…}, an object by its own class
-    xor eax, eax                         ; the layout index, from the digits after the letter
-    lea rcx, [r12 + 1]
-.digit:
-    movzx edx, byte [rcx]
-    sub edx, '0'
-    cmp edx, 9
-    ja .parsed
-    imul rax, rax, 10
-    add rax, rdx
-    inc rcx
-    jmp .digit
-.parsed:
-    lea rdx, [bp_struct_layouts]
-    cmp byte [r12], 'C'
-    jne .record
-    mov rax, [rbx]                       ; an object: its class, from its header
-    shr rax, 32
-    add rax, [rdx]                       ; classes follow the structs
-.record:
-    mov r14, [rdx + rax*8 + 8]           ; {name, field count, (field name, descriptor)…}
+    mov rdi, rbx
+    mov rsi, r12
+    call bp_rt_layout_of
+    mov r14, rax                         ; {name, field count, (field name, descriptor)…}
     JSON_TEXT bp_rt_json_t_lbrace, 1
     xor r13d, r13d
 .field:

@@ -136,20 +136,10 @@ FUNC bp_rt_equals
     inc r14
     jmp .entry
 .struct:
-    xor eax, eax                         ; the layout index
-    lea rcx, [r13 + 1]
-.digit:
-    movzx edx, byte [rcx]
-    sub edx, '0'
-    cmp edx, 9
-    ja .layout
-    imul rax, rax, 10
-    add rax, rdx
-    inc rcx
-    jmp .digit
-.layout:
-    lea rdx, [bp_struct_layouts]
-    mov r15, [rdx + rax*8 + 8]           ; {name, count, (name, descriptor)…}
+    mov rdi, rbx
+    mov rsi, r13
+    call bp_rt_layout_of
+    mov r15, rax                         ; {name, count, (name, descriptor)…}
     xor r14d, r14d
 .field:
     cmp r14, [r15 + 8]

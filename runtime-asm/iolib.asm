@@ -408,29 +408,13 @@ FUNC bp_io_bound
 .next_entry:
     inc r12
     jmp .entry
-.struct:                                 ; as bp_rt_print_struct finds the layout
+.struct:
     test rbx, rbx
     jz .null
-    xor eax, eax
-    lea rcx, [r12 + 1]
-.digit:
-    movzx edx, byte [rcx]
-    sub edx, '0'
-    cmp edx, 9
-    ja .parsed
-    imul rax, rax, 10
-    add rax, rdx
-    inc rcx
-    jmp .digit
-.parsed:
-    lea rdx, [bp_struct_layouts]
-    cmp byte [r12], 'C'
-    jne .record
-    mov rax, [rbx]
-    shr rax, 32
-    add rax, [rdx]
-.record:
-    mov r14, [rdx + rax*8 + 8]
+    mov rdi, rbx
+    mov rsi, r12
+    call bp_rt_layout_of
+    mov r14, rax
     mov rdi, [r14]
     call bp_io_cstrlen
     sub r13, rax

@@ -66,28 +66,10 @@ FUNC bp_rt_print_struct
     push r14
     push r15
     mov rbx, rdi
-    xor eax, eax                         ; the layout index, from the digits after 'S'
-    lea rcx, [rsi + 1]
-.digit:
-    movzx edx, byte [rcx]
-    sub edx, '0'
-    cmp edx, 9
-    ja .parsed
-    imul rax, rax, 10
-    add rax, rdx
-    inc rcx
-    jmp .digit
-.parsed:
     test rbx, rbx
     jz .null
-    lea rdx, [bp_struct_layouts]
-    cmp byte [rsi], 'C'
-    jne .record
-    mov rax, [rbx]                       ; an object: its class, from its header
-    shr rax, 32
-    add rax, [rdx]                       ; classes follow the structs
-.record:
-    mov r12, [rdx + rax*8 + 8]           ; the record
+    call bp_rt_layout_of
+    mov r12, rax                         ; the record
     mov rdi, [r12]
     call bp_rt_print_cstr
     lea rdi, [.open]
@@ -137,6 +119,33 @@ FUNC bp_rt_print_struct
 .sep: db ', '
 .colon: db ': '
 .null_text: db 'null'
+ENDFUNC
+
+; bp_rt_layout_of(rdi = struct or object (not null for "C"), rsi = descriptor "S<n>;" or
+; "C<n>;") → rax = its layout record. An object's record is its own class's, from its header.
+; Uses only rax, rcx, rdx.
+FUNC bp_rt_layout_of
+    xor eax, eax                         ; the index, from the digits after the letter
+    lea rcx, [rsi + 1]
+.digit:
+    movzx edx, byte [rcx]
+    sub edx, '0'
+    cmp edx, 9
+    ja .parsed
+    imul rax, rax, 10
+    add rax, rdx
+    inc rcx
+    jmp .digit
+.parsed:
+    lea rdx, [bp_struct_layouts]
+    cmp byte [rsi], 'C'
+    jne .record
+    mov rax, [rdi]
+    shr rax, 32
+    add rax, [rdx]                       ; classes follow the structs
+.record:
+    mov rax, [rdx + rax*8 + 8]
+    ret
 ENDFUNC
 
 ; Writes the NUL-terminated string at rdi.
