@@ -548,8 +548,7 @@ class Lowerer {
         return;
       }
       case O.jlt_i: case O.jle_i: case O.jgt_i: case O.jge_i: case O.jeq_i: case O.jne_i: {
-        a.mov(rax, this.rm(d));
-        a.cmp(rax, this.rm(x));
+        a.cmp(this.gp(d), this.rm(x));
         a.jcc(JCC[op - O.jlt_i], this.label(y));
         return;
       }
@@ -696,15 +695,15 @@ class Lowerer {
   private arrayIndex(arr: number, idx: number): void {
     const { a } = this;
     const ok = a.newLabel();
-    a.mov(rdx, this.rm(arr));
+    const base = this.gp(arr, rdx); // the array: its register home, or loaded into rdx
     a.mov(rax, this.rm(idx));
-    a.cmp(rax, qword(rdx, ARRAY.len));
+    a.cmp(rax, qword(base, ARRAY.len));
     a.jb(ok); // unsigned: 0 <= i < len
-    a.add(rax, qword(rdx, ARRAY.len));
-    a.cmp(rax, qword(rdx, ARRAY.len));
+    a.add(rax, qword(base, ARRAY.len));
+    a.cmp(rax, qword(base, ARRAY.len));
     a.jae(this.fail(ERR.INDEX));
     a.bind(ok);
-    a.mov(rdx, qword(rdx, ARRAY.data));
+    a.mov(rdx, qword(base, ARRAY.data));
   }
 
   private arrayGet(op: number, d: number, arr: number, idx: number): void {
