@@ -9,20 +9,11 @@
 
 ; Builtin names for the error messages that quote them (static string objects).
 section .rodata.bp_rt_dl_names progbits alloc noexec nowrite align=16
-bp_rt_dl_name_read_u16: dq HDR_STATIC | TAG_STR, 14
-    db 'bytes_read_u16', 0
-    align 8
-bp_rt_dl_name_read_u32: dq HDR_STATIC | TAG_STR, 14
-    db 'bytes_read_u32', 0
-    align 8
-bp_rt_dl_name_read_i64: dq HDR_STATIC | TAG_STR, 14
-    db 'bytes_read_i64', 0
-    align 8
-bp_rt_dl_name_to_bytes: dq HDR_STATIC | TAG_STR, 12
-    db 'int_to_bytes', 0
-    align 8
-bp_rt_dl_name_from_bytes: dq HDR_STATIC | TAG_STR, 14
-    db 'int_from_bytes', 0
+STATIC_STR bp_rt_dl_name_read_u16, 'bytes_read_u16'
+STATIC_STR bp_rt_dl_name_read_u32, 'bytes_read_u32'
+STATIC_STR bp_rt_dl_name_read_i64, 'bytes_read_i64'
+STATIC_STR bp_rt_dl_name_to_bytes, 'int_to_bytes'
+STATIC_STR bp_rt_dl_name_from_bytes, 'int_from_bytes'
 
 ; ---------------------------------------------------------------------------------------------
 ; Bytes

@@ -384,8 +384,7 @@ FUNC bp_rt_mark_overflow
 ENDFUNC
 
 section .rodata.bp_rt_heap_where progbits alloc noexec nowrite align=16
-bp_rt_heap_where: dq HDR_STATIC | TAG_STR, 17
-    db "garbage collector", 0
+STATIC_STR bp_rt_heap_where, 'garbage collector'
 
 ; Marks every word in [rdi, rsi) as a possible reference.
 FUNC bp_rt_mark_range

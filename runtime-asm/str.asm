@@ -142,33 +142,12 @@ ENDFUNC
 
 ; bp_rt_str_find(rdi = s, rsi = needle) → rax = index of its first occurrence, or -1.
 FUNC bp_rt_str_find
-    mov r8, [rdi + STR_LEN]
-    mov r9, [rsi + STR_LEN]
+    lea rdx, [rsi + STR_DATA]
+    mov rcx, [rsi + STR_LEN]
+    mov rsi, [rdi + STR_LEN]
     lea rdi, [rdi + STR_DATA]
-    lea rsi, [rsi + STR_DATA]
-    xor eax, eax                         ; candidate position
-    sub r8, r9                           ; last position that can match
-    jl .none
-.try:
-    cmp rax, r8
-    jg .none
-    xor ecx, ecx
-.cmp:
-    cmp rcx, r9
-    je .out
-    lea r10, [rdi + rax]
-    mov dl, [r10 + rcx]
-    cmp dl, [rsi + rcx]
-    jne .next
-    inc rcx
-    jmp .cmp
-.next:
-    inc rax
-    jmp .try
-.none:
-    mov rax, -1
-.out:
-    ret
+    xor r8d, r8d
+    jmp bp_rt_mem_find
 ENDFUNC
 
 ; bp_rt_array_new(rdi = n, rsi = header tag) → an array of length n with room for n elements

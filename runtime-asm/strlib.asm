@@ -84,8 +84,7 @@ FUNC bp_rt_array_append_ref
 ENDFUNC
 
 section .rodata.bp_rt_str_empty progbits alloc noexec nowrite align=16
-bp_rt_str_empty: dq HDR_STATIC | TAG_STR, 0
-    db 0
+STATIC_STR bp_rt_str_empty, ''
 
 ; ---------------------------------------------------------------------------------------------
 ; Characters
