@@ -5,6 +5,7 @@
 // (data, then bss) — packed in the file without padding: each segment starts on a fresh page in
 // memory at the address congruent to its file offset, as lld does without -z separate-code. Then
 // PT_GNU_STACK (non-executable stack), a symbol table naming every function, and section headers.
+import type { Reloc } from '../x64/index.js';
 import { ElfError, ObjectFile, R_X86_64, SHF, SHN_ABS, SHN_UNDEF, SHT, STB, STT } from './elf.js';
 
 export type SectionKind = 'text' | 'rodata' | 'data' | 'bss';
@@ -32,6 +33,30 @@ export interface LinkedImage {
   symbols: Map<string, number>;
   /** Kept input sections with their addresses (for debug information). */
   placed: { section: InputSection; addr: number }[];
+}
+
+/** Encoder output as linker input: one function's code defining `symbol`. */
+export function codeSection(symbol: string, code: Uint8Array, relocs: Reloc[], origin: string): InputSection {
+  return {
+    name: `.text.${symbol}`, kind: 'text', align: 16, data: code, size: code.length, origin,
+    relocs: relocs.map((r) => ({ offset: r.offset, type: r.type, target: { symbol: r.symbol }, addend: r.addend })),
+    symbols: [{ name: symbol, offset: 0, size: code.length, type: 'func', global: true }],
+  };
+}
+
+/**
+ * A datum defining `symbol`: read-only bytes (with relocations, e.g. against itself), or
+ * `size` zeroed bytes in bss.
+ */
+export function dataSection(symbol: string, contents: Uint8Array | { size: number }, origin: string,
+  relocs: InputSection['relocs'] = []): InputSection {
+  const bss = !(contents instanceof Uint8Array);
+  const size = bss ? contents.size : contents.length;
+  return {
+    name: `${bss ? '.bss' : '.rodata'}.${symbol}`, kind: bss ? 'bss' : 'rodata', align: bss ? 16 : 8,
+    data: bss ? new Uint8Array(0) : contents, size, origin, relocs,
+    symbols: [{ name: symbol, offset: 0, size, type: 'object', global: true }],
+  };
 }
 
 /** The allocated sections of an object, with relocations resolved to sections or global names. */

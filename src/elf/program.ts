@@ -12,7 +12,7 @@ import { lowerFunction } from '../jit/lower.js';
 import type { MachineFunction, Unsupported } from '../jit/machine.js';
 import { Assembler, eax, rbp, rsp, sym } from '../x64/index.js';
 import { readObject } from './elf.js';
-import { InputSection, LinkedImage, link, sectionsOfObject } from './link.js';
+import { InputSection, LinkedImage, codeSection, dataSection, link, sectionsOfObject } from './link.js';
 
 /** The checked-in runtime object (runtime-asm/runtime.o beside dist/). */
 export const RUNTIME_OBJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../runtime-asm/runtime.o');
@@ -52,22 +52,12 @@ export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readF
     else problems.push({ ...r.why, file: mod.files[mod.functions[i].file], fn: mod.functions[i].name });
   }
   if (problems.length) return { ok: false, problems };
-  const sections: InputSection[] = functions.map((mf) => ({
-    name: `.text.${mf.symbol}`, kind: 'text', align: 16, data: mf.code, size: mf.code.length, origin: 'program',
-    relocs: mf.relocs.map((r) => ({ offset: r.offset, type: r.type, target: { symbol: r.symbol }, addend: r.addend })),
-    symbols: [{ name: mf.symbol, offset: 0, size: mf.code.length, type: 'func', global: true }],
-  }));
-  sections.push(handlerTable(functions), structLayouts(mod), vtables(mod, new Set(functions.map((f) => f.symbol))));
+  const sections = functions.map((mf) => codeSection(mf.symbol, mf.code, mf.relocs, 'program'));
   // The globals, and their number for the collector, which scans them for references.
   const count = new Uint8Array(8);
   new DataView(count.buffer).setBigUint64(0, BigInt(mod.globals.length), true);
-  sections.push(mainSection(mod), {
-    name: '.bss.bp_globals', kind: 'bss', align: 16, data: new Uint8Array(0), size: Math.max(8, 8 * mod.globals.length), origin: 'program',
-    relocs: [], symbols: [{ name: 'bp_globals', offset: 0, size: 8 * mod.globals.length, type: 'object', global: true }],
-  }, {
-    name: '.rodata.bp_globals_count', kind: 'rodata', align: 8, data: count, size: 8, origin: 'program',
-    relocs: [], symbols: [{ name: 'bp_globals_count', offset: 0, size: 8, type: 'object', global: true }],
-  });
+  sections.push(handlerTable(functions), structLayouts(mod), vtables(mod, new Set(functions.map((f) => f.symbol))), mainSection(mod),
+    dataSection('bp_globals', { size: Math.max(8, 8 * mod.globals.length) }, 'program'), dataSection('bp_globals_count', count, 'program'));
   const image = link([...sectionsOfObject(readObject('runtime.o', runtime)), ...sections]);
   return { ok: true, image, functions };
 }
@@ -88,10 +78,10 @@ function handlerTable(functions: MachineFunction[]): InputSection {
     [h.start, h.end, h.entry].forEach((off, k) => relocs.push({ offset: at + 8 * k, type: 'R_X86_64_64', target: { symbol: mf.symbol }, addend: off }));
     view.setBigInt64(at + 24, BigInt(h.rspOffset), true);
   });
-  return {
-    name: '.rodata.bp_handlers', kind: 'rodata', align: 8, data, size: data.length, origin: 'program', relocs,
-    symbols: [{ name: 'bp_handlers_count', offset: 0, size: 8, type: 'object', global: true }, { name: 'bp_handlers', offset: 8, size: 32 * rows.length, type: 'object', global: true }],
-  };
+  const section = dataSection('bp_handlers_count', data, 'program', relocs);
+  section.symbols[0].size = 8;
+  section.symbols.push({ name: 'bp_handlers', offset: 8, size: 32 * rows.length, type: 'object', global: true });
+  return section;
 }
 
 /**
@@ -123,10 +113,7 @@ function structLayouts(mod: BytecodeModule): InputSection {
     else ptr(at, textBase + w.at);
   }));
   data.set(Buffer.from(strings.map((s) => s + '\0').join(''), 'latin1'), textBase);
-  return {
-    name: `.rodata.${SYM}`, kind: 'rodata', align: 8, data, size: data.length, origin: 'program', relocs,
-    symbols: [{ name: SYM, offset: 0, size: data.length, type: 'object', global: true }],
-  };
+  return dataSection(SYM, data, 'program', relocs);
 }
 
 /** bp_vtables: per class, a pointer to its methods by slot (null for classes never created). */
@@ -142,10 +129,7 @@ function vtables(mod: BytecodeModule, lowered: Set<string>): InputSection {
     relocs.push({ offset: 8 * i, type: 'R_X86_64_64', target: { symbol: VTABLES }, addend: starts[i] });
     r.forEach((f, k) => relocs.push({ offset: starts[i] + 8 * k, type: 'R_X86_64_64', target: { symbol: fnSymbol(mod.functions[f].name) }, addend: 0 }));
   });
-  return {
-    name: `.rodata.${VTABLES}`, kind: 'rodata', align: 8, data, size: data.length, origin: 'program', relocs,
-    symbols: [{ name: VTABLES, offset: 0, size: data.length, type: 'object', global: true }],
-  };
+  return dataSection(VTABLES, data, 'program', relocs);
 }
 
 /** bp_main: runs the global initialiser, then the entry; returns the entry's int (or 0). */
@@ -159,9 +143,5 @@ function mainSection(mod: BytecodeModule): InputSection {
   a.pop(rbp);
   a.ret();
   const mc = a.finish();
-  return {
-    name: `.text.${PROGRAM_MAIN}`, kind: 'text', align: 16, data: mc.bytes, size: mc.bytes.length, origin: 'program',
-    relocs: mc.relocs.map((r) => ({ offset: r.offset, type: r.type, target: { symbol: r.symbol }, addend: r.addend })),
-    symbols: [{ name: PROGRAM_MAIN, offset: 0, size: mc.bytes.length, type: 'func', global: true }],
-  };
+  return codeSection(PROGRAM_MAIN, mc.bytes, mc.relocs, 'program');
 }

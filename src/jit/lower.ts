@@ -52,6 +52,12 @@ function nativeType(t: string): boolean {
   return false;
 }
 
+/** The header word of a new map of type t: its tag and its key and value kinds (map.asm). */
+function mapHeader(t: string): bigint {
+  const [k, v] = mapParts(t);
+  return BigInt(TAG.map) | (BigInt(kindOfDesc(k)) << 16n) | (BigInt(kindOfDesc(v)) << 24n);
+}
+
 /** Key and value descriptors of a map descriptor "{K:V}". */
 function mapParts(t: string): [string, string] {
   let depth = 0;
@@ -865,10 +871,8 @@ class Lowerer {
     const { a } = this;
     const c = this.fn.code;
     const d = c[pc + 1], n = c[pc + 3];
-    const [k, v] = mapParts(this.mod.consts[c[pc + 2]].value as string);
-    const header = BigInt(TAG.map) | (BigInt(kindOfDesc(k)) << 16n) | (BigInt(kindOfDesc(v)) << 24n);
     this.spillXmm(true);
-    a.mov(rdi, header);
+    a.mov(rdi, mapHeader(this.mod.consts[c[pc + 2]].value as string));
     a.call(sym(RT.mapNew));
     this.spillXmm(false);
     a.test(rax, rax);
@@ -910,8 +914,7 @@ class Lowerer {
         a.mov(esi, kindOfDesc(f.type.slice(1, -1)) === Kind.Ref ? TAG.arrayRef : TAG.array);
         a.call(sym(RT.arrayNew));
       } else if (f.type[0] === '{') {
-        const [k, v] = mapParts(f.type);
-        a.mov(rdi, BigInt(TAG.map) | (BigInt(kindOfDesc(k)) << 16n) | (BigInt(kindOfDesc(v)) << 24n));
+        a.mov(rdi, mapHeader(f.type));
         a.call(sym(RT.mapNew));
       } else return;
       a.test(rax, rax);

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { link, readObject, sectionsOfObject, RUNTIME_OBJECT, type InputSection } from '../../src/elf/index.js';
+import { codeSection, dataSection, link, readObject, sectionsOfObject, RUNTIME_OBJECT, type InputSection } from '../../src/elf/index.js';
 import { Assembler, eax, ebx, rax, edx, esi, mem, qword, r12, rbp, rbx, rdi, rip, rsi, rsp, sym, xmm0 } from '../../src/x64/index.js';
 
 function harness(conv: string, precision: number, bits: bigint[]): InputSection[] {
@@ -30,13 +30,8 @@ function harness(conv: string, precision: number, bits: bigint[]): InputSection[
   const table = new Uint8Array(8 * bits.length);
   const v = new DataView(table.buffer);
   bits.forEach((b, i) => v.setBigUint64(8 * i, b, true));
-  return [
-    { name: '.text.bp_main', kind: 'text', align: 16, data: mc.bytes, size: mc.bytes.length, origin: 'harness',
-      relocs: mc.relocs.map((r) => ({ offset: r.offset, type: r.type, target: { symbol: r.symbol }, addend: r.addend })),
-      symbols: [{ name: 'bp_main', offset: 0, size: mc.bytes.length, type: 'func', global: true }] },
-    { name: '.rodata.bp_test_doubles', kind: 'rodata', align: 8, data: table, size: table.length, origin: 'harness', relocs: [],
-      symbols: [{ name: 'bp_test_doubles', offset: 0, size: table.length, type: 'object', global: true }] },
-  ];
+  return [codeSection('bp_main', mc.bytes, mc.relocs, 'harness'), dataSection('bp_test_doubles', table, 'harness')];
+
 }
 
 /** Formats `bits` with the runtime (conversion 'g', 'e' or 'f'), one string per double. */
