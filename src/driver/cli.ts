@@ -56,7 +56,8 @@ async function cmdProfile(file: string, args: string[], opts: { jit: boolean; th
   const t0 = process.hrtime.bigint();
   const code = vm.run();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const data = collectProfile(mod, vm.fns, file, (tier as JitTier | null)?.states);
+  const off = new Map(mod.functions.map((_, i) => [i, { tier: 'vm' as const, reason: 'the JIT is off (--no-jit)' }]));
+  const data = collectProfile(mod, vm.fns, file, opts.jit ? (tier as JitTier | null)?.states : off);
   process.stderr.write(formatReport(data, ms));
   const out = opts.output ?? file.replace(/\.bpc?$/, '') + '.bpprof';
   try {
