@@ -1,0 +1,63 @@
+// The lowering's own decisions, read from its instruction listing: self-calls in tail position
+// become jumps (with an accumulator for `+`), other calls stay calls.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compileProgram } from '../../src/bytecode/compile.js';
+import { lowerFunction } from '../../src/jit/lower.js';
+import { check } from '../helpers/front.js';
+
+/** How many times function `name` of `src`, lowered for executables, calls itself. */
+function selfCalls(src: string, name: string): number {
+  const { program, errors } = check(src);
+  assert.equal(errors, []);
+  const mod = compileProgram(program!);
+  const r = lowerFunction(mod, mod.functions.findIndex((f) => f.name === name), { target: 'aot', listing: true });
+  assert.ok(r.ok);
+  return r.ok ? r.mf.listing!.filter((l) => l.text === `call ${name}`).length : -1;
+}
+
+
+test('tail position modulo +: fib keeps one of its two calls, sum_to and count none', () => {
+  const src = `
+def fib(n: int) -> int:
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+def sum_to(n: int) -> int:
+    if n == 0:
+        return 0
+    return n + sum_to(n - 1)
+def count(n: int) -> int:
+    if n == 0:
+        return 0
+    return count(n - 1) + 1
+def gcd(a: int, b: int) -> int:
+    if b == 0:
+        return a
+    return gcd(b, a % b)
+`;
+  assert.is(selfCalls(src, 'fib'), 1);
+  for (const f of ['sum_to', 'count', 'gcd']) assert.is(selfCalls(src, f), 0, f);
+});
+
+test('not in tail position: a product, a call whose result is used later, a float sum', () => {
+  const src = `
+def fact(n: int) -> int:
+    if n == 0:
+        return 1
+    return n * fact(n - 1)
+def twice(n: int) -> int:
+    if n == 0:
+        return 0
+    let r: int = twice(n - 1)
+    print(r)
+    return r + 1
+def fsum(n: int) -> float:
+    if n == 0:
+        return 0.0
+    return fsum(n - 1) + 0.5
+`;
+  for (const f of ['fact', 'twice', 'fsum']) assert.is(selfCalls(src, f), 1, f);
+});
+
+test.run();
