@@ -28,11 +28,13 @@
 %define CLS_HEAD 255
 %define HDR_MARK 0x100
 %define GC_MIN_TRIGGER (32 << 20)
-%define RETAIN_MAX (32 << 20)            ; freed large runs kept mapped per sweep (page faults are dear)
+%define RETAIN_MAX (64 << 20)            ; freed large runs kept mapped per sweep (page faults are dear)
 %define MARK_STACK_ENTRIES (1 << 20)    ; reserved, committed as used
 %define SYS_MADVISE 28
 %define SYS_SYSINFO 99
 %define MADV_DONTNEED 4
+%define MADV_HUGEPAGE 14
+%define HUGE_PAGE (2 << 20)
 
 extern bp_globals
 extern bp_globals_count
@@ -99,7 +101,20 @@ FUNC bp_rt_heap_init
     and rbx, -BLOCK_SIZE
     jmp .try
 .got:
-    mov [bp_rt_heap_base], rax
+    ; Transparent huge pages where the kernel offers them on request: a fresh page costs a
+    ; fault (and on a virtual machine an exit), and large arrays touch thousands of them. The
+    ; base is rounded up to 2 MiB so that whole huge pages line up with the blocks.
+    lea rcx, [rax + HUGE_PAGE - 1]
+    and rcx, -HUGE_PAGE
+    sub rbx, rcx
+    add rbx, rax
+    and rbx, -BLOCK_SIZE
+    mov [bp_rt_heap_base], rcx
+    mov rdi, rcx
+    mov rsi, rbx
+    mov edx, MADV_HUGEPAGE
+    mov eax, SYS_MADVISE
+    syscall                              ; (refused: ordinary pages)
     shr rbx, BLOCK_SHIFT
     mov [bp_rt_heap_blocks], rbx
     mov qword [bp_rt_gc_trigger], GC_MIN_TRIGGER
