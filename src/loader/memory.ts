@@ -12,6 +12,7 @@ export const PAGE = 4096;
 interface Libc {
   mmap: (addr: null, len: number, prot: number, flags: number, fd: number, off: number) => unknown;
   mprotect: (addr: bigint, len: number, prot: number) => number;
+  madvise: (addr: bigint, len: number, advice: number) => number;
 }
 let libc: Libc | null = null;
 
@@ -22,6 +23,7 @@ function lib(): Libc {
       mmap: l.func('void *mmap(void *addr, size_t length, int prot, int flags, int fd, int64_t offset)'),
       // Addresses are passed as integers: the region's offsets are computed in BigInt.
       mprotect: l.func('int mprotect(uint64_t addr, size_t len, int prot)'),
+      madvise: l.func('int madvise(uint64_t addr, size_t len, int advice)'),
     };
   }
   return libc;
@@ -52,5 +54,29 @@ export class Region {
     if (offset % PAGE !== 0 || length % PAGE !== 0) throw new Error('unaligned protection change');
     if (lib().mprotect(this.base + BigInt(offset), length, PROT[prot]) !== 0) throw new Error(`mprotect failed (errno ${koffi().errno()})`);
     PROTECTION_LOG.push({ base: this.base, offset, length, prot });
+  }
+}
+
+const MADV_HUGEPAGE = 14;
+const HUGE_PAGE = 2n << 20n;
+/** Typed arrays from this size on ask for huge pages (a smaller one could not use one). */
+const HUGE_MIN = 8 << 20;
+let hugeOk = true;
+
+/**
+ * Asks for transparent huge pages under a fresh, not yet written typed array: its first writes
+ * then fault in 2 MiB at a time instead of 4 KiB — 8 faults per 16 MiB instead of 4,096, and on
+ * a virtual machine each fault is dear (the sieve benchmark spent half its time in them). Only a
+ * hint: where the kernel or koffi says no, nothing changes.
+ */
+export function adviseHugePages(view: ArrayBufferView): void {
+  if (!hugeOk || view.byteLength < HUGE_MIN) return;
+  try {
+    const start = BigInt(koffi().address(view) as number | bigint);
+    const from = (start + HUGE_PAGE - 1n) & ~(HUGE_PAGE - 1n);
+    const to = (start + BigInt(view.byteLength)) & ~(HUGE_PAGE - 1n);
+    if (to > from) lib().madvise(from, Number(to - from), MADV_HUGEPAGE);
+  } catch {
+    hugeOk = false;
   }
 }

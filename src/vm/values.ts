@@ -7,6 +7,13 @@ import { Kind } from '../bytecode/opcodes.js';
 import { formatG } from './fmt-float.js';
 import { Int, join, split } from './int64.js';
 import { charge } from './memory.js';
+import { adviseHugePages } from '../loader/memory.js';
+
+/** New typed-array storage (large stores get huge pages: see adviseHugePages). */
+function fresh<T extends ArrayBufferView>(b: T): T {
+  adviseHugePages(b);
+  return b;
+}
 
 // --- arrays ---------------------------------------------------------------------------------
 
@@ -74,14 +81,14 @@ export class IntArray extends BPArray {
   constructor(cap = 8) {
     super();
     charge(8 * cap);
-    this.buf = new Int32Array(Math.max(cap, 1) * 2);
+    this.buf = fresh(new Int32Array(Math.max(cap, 1) * 2));
   }
   get capacity(): number { return this.buf.length >> 1; }
   get(i: number): Int { return join(this.buf, i * 2); }
   set(i: number, v: unknown): void { split(v as Int, this.buf, i * 2); }
   protected grow(cap: number): void {
     charge(8 * cap);
-    const b = new Int32Array(cap * 2);
+    const b = fresh(new Int32Array(cap * 2));
     b.set(this.buf.subarray(0, this.len * 2));
     this.buf = b;
   }
@@ -104,14 +111,14 @@ export class FloatArray extends BPArray {
   constructor(cap = 8) {
     super();
     charge(8 * cap);
-    this.buf = new Float64Array(Math.max(cap, 1));
+    this.buf = fresh(new Float64Array(Math.max(cap, 1)));
   }
   get capacity(): number { return this.buf.length; }
   get(i: number): number { return this.buf[i]; }
   set(i: number, v: unknown): void { this.buf[i] = v as number; }
   protected grow(cap: number): void {
     charge(8 * cap);
-    const b = new Float64Array(cap);
+    const b = fresh(new Float64Array(cap));
     b.set(this.buf.subarray(0, this.len));
     this.buf = b;
   }
@@ -125,14 +132,14 @@ export class BoolArray extends BPArray {
   constructor(cap = 8) {
     super();
     charge(8 * cap);
-    this.buf = new Int32Array(Math.max(cap, 1) * 2);
+    this.buf = fresh(new Int32Array(Math.max(cap, 1) * 2));
   }
   get capacity(): number { return this.buf.length >> 1; }
   get(i: number): boolean { return this.buf[i * 2] !== 0; }
   set(i: number, v: unknown): void { this.buf[i * 2] = v ? 1 : 0; }
   protected grow(cap: number): void {
     charge(8 * cap);
-    const b = new Int32Array(cap * 2);
+    const b = fresh(new Int32Array(cap * 2));
     b.set(this.buf.subarray(0, this.len * 2));
     this.buf = b;
   }
