@@ -41,15 +41,104 @@ FUNC bp_rt_str_concat
     lea rdi, [rax + STR_DATA]
     lea rsi, [rbx + STR_DATA]
     mov rcx, [rbx + STR_LEN]
-    rep movsb
+    call bp_rt_copy
     lea rsi, [r12 + STR_DATA]
     mov rcx, [r12 + STR_LEN]
-    rep movsb
+    call bp_rt_copy
     mov rax, r13
 .out:
     pop r13
     pop r12
     pop rbx
+    ret
+ENDFUNC
+
+; bp_rt_str_concat_n(rdi = count ≥ 1, rsi = that many strings, an array on the caller's stack)
+; → them one after another, or 0: `a + b + c + d` allocates once and copies each part once.
+FUNC bp_rt_str_concat_n
+    push rbx
+    push r12
+    push r13
+    mov rbx, rdi
+    mov r12, rsi
+    xor edi, edi
+    xor ecx, ecx
+.sum:
+    mov rax, [r12 + rcx*8]
+    add rdi, [rax + STR_LEN]
+    inc rcx
+    cmp rcx, rbx
+    jb .sum
+    call bp_rt_str_new
+    test rax, rax
+    jz .out
+    mov r13, rax
+    lea rdi, [rax + STR_DATA]
+.copy:
+    mov rsi, [r12]
+    mov rcx, [rsi + STR_LEN]
+    add rsi, STR_DATA
+    call bp_rt_copy
+    add r12, 8
+    dec rbx
+    jnz .copy
+    mov rax, r13
+.out:
+    pop r13
+    pop r12
+    pop rbx
+    ret
+ENDFUNC
+
+; bp_rt_copy(rdi = to, rsi = from, rcx = bytes) → rdi just past the copy (rax, rcx, rdx, rsi,
+; xmm0, xmm1 clobbered). Up to 32 bytes move as two overlapping loads and stores: `rep movsb`
+; takes tens of cycles to start, and most strings are short.
+FUNC bp_rt_copy
+    cmp rcx, 16
+    ja .long
+    cmp rcx, 8
+    jb .short
+    mov rax, [rsi]
+    mov rdx, [rsi + rcx - 8]
+    mov [rdi], rax
+    mov [rdi + rcx - 8], rdx
+    add rdi, rcx
+    ret
+.short:
+    cmp rcx, 4
+    jb .tiny
+    mov eax, [rsi]
+    mov edx, [rsi + rcx - 4]
+    mov [rdi], eax
+    mov [rdi + rcx - 4], edx
+    add rdi, rcx
+    ret
+.tiny:                                   ; 0 to 3 bytes: first, last and (for 3) middle
+    test rcx, rcx
+    jz .out
+    movzx eax, byte [rsi]
+    movzx edx, byte [rsi + rcx - 1]
+    mov [rdi], al
+    mov [rdi + rcx - 1], dl
+    cmp rcx, 3
+    jb .last
+    movzx eax, byte [rsi + 1]
+    mov [rdi + 1], al
+.last:
+    add rdi, rcx
+.out:
+    ret
+.long:
+    cmp rcx, 32
+    ja .rep
+    movdqu xmm0, [rsi]
+    movdqu xmm1, [rsi + rcx - 16]
+    movdqu [rdi], xmm0
+    movdqu [rdi + rcx - 16], xmm1
+    add rdi, rcx
+    ret
+.rep:
+    rep movsb
     ret
 ENDFUNC
 
@@ -82,7 +171,7 @@ FUNC bp_rt_str_from_bytes
     lea rdi, [rax + STR_DATA]
     mov rsi, r12
     mov rcx, r13
-    rep movsb
+    call bp_rt_copy
     mov rax, rbx
 .out:
     pop r13

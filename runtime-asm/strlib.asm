@@ -16,22 +16,33 @@ FUNC bp_rt_mem_find
     mov rax, r8
     sub rsi, rcx                         ; the last position that can match
     jl .none
-.try:
+    test rcx, rcx
+    jz .empty
+    movzx r10d, byte [rdx]
+.scan:                                   ; first a position holding the needle's first byte
     cmp rax, rsi
     jg .none
-    xor r9d, r9d
+    cmp [rdi + rax], r10b
+    je .check
+    inc rax
+    jmp .scan
+.check:
+    lea r11, [rdi + rax]
+    mov r9d, 1
 .cmp:
     cmp r9, rcx
     je .out
-    lea r10, [rdi + rax]
-    mov r11b, [r10 + r9]
-    cmp r11b, [rdx + r9]
+    mov r8b, [r11 + r9]
+    cmp r8b, [rdx + r9]
     jne .next
     inc r9
     jmp .cmp
 .next:
     inc rax
-    jmp .try
+    jmp .scan
+.empty:
+    cmp rax, rsi
+    jle .out
 .none:
     mov rax, -1
 .out:

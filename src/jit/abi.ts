@@ -20,6 +20,7 @@ export const RT = {
   pow: 'bp_rt_math_pow',
   atan2: 'bp_rt_math_atan2',
   strConcat: 'bp_rt_str_concat',
+  strConcatN: 'bp_rt_str_concat_n',
   strEq: 'bp_rt_str_eq',
   strFromI64: 'bp_rt_str_from_i64',
   strFromF64: 'bp_rt_str_from_f64',

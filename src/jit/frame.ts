@@ -14,6 +14,7 @@
 import { Kind, OPS, instrLength } from '../bytecode/opcodes.js';
 import type { BcFunction } from '../bytecode/module.js';
 import { O } from '../bytecode/opcodes.js';
+import type { Rewrites } from './rewrite.js';
 
 /** Where a VM register lives: a callee-saved GPR (number), an xmm register, or a frame slot. */
 export type Home =
@@ -46,8 +47,8 @@ export function slotOffset(layout: FrameLayout, k: number): number {
 }
 
 /** Use counts per register, weighted 8^depth by the loops each use is in. */
-function weights(fn: BcFunction, plan: TailPlan | null): number[] {
-  const w = new Array(fn.regKinds.length + (plan ? 2 : 0)).fill(0);
+function weights(fn: BcFunction, rw: Rewrites): number[] {
+  const w = new Array(fn.regKinds.length + rw.extra).fill(0);
   const code = fn.code;
   const depth = new Int32Array(code.length + 1);
   // A back-edge at pc jumping to t makes [t, pc] one loop deeper.
@@ -57,20 +58,11 @@ function weights(fn: BcFunction, plan: TailPlan | null): number[] {
     if (target >= 0 && target <= pc) for (let k = target; k <= pc; k++) depth[k]++;
   }
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
-    if (plan?.skip.has(pc)) continue;
+    if (rw.skip.has(pc)) continue;
     const def = OPS[code[pc]];
     const weight = 8 ** Math.min(depth[pc], 6);
-    const site = plan?.sites.get(pc);
-    if (site) {
-      // The loop the site becomes: the virtual stack pointer and the accumulator are used on
-      // every trip (and the accumulator again at every return).
-      w[plan!.vsp] += 2 * weight;
-      if (plan!.acc >= 0) w[plan!.acc] += 2 * weight;
-      if (site.other !== undefined) w[site.other] += weight;
-      for (let i = 0; i < code[pc + 3]; i++) w[code[pc + 4 + i]] += weight; // (no result: dst unused)
-      continue;
-    }
-    if (def.name === 'ret' && plan && plan.acc >= 0) w[plan.acc] += weight;
+    for (const r of rw.reads.get(pc) ?? []) w[r] += weight;
+    if (rw.replaced.has(pc)) continue;
     let p = pc + 1;
     for (const letter of def.ops) {
       if (letter === '*' || letter === '%') {
@@ -95,7 +87,7 @@ const READ_AFTER_CALL = new Set<number>([O.print, O.newarr, O.newstruct, O.newma
  * touch so a value used around a back-edge stays live through the whole loop; and whether a
  * call lies strictly inside each one.
  */
-function intervals(fn: BcFunction, plan: TailPlan | null): { start: number[]; end: number[]; crossesCall: boolean[] } {
+function intervals(fn: BcFunction, rw: Rewrites): { start: number[]; end: number[]; crossesCall: boolean[] } {
   const n = fn.regKinds.length, code = fn.code;
   const start = new Array(n).fill(Infinity), end = new Array(n).fill(-Infinity);
   for (let r = 0; r < fn.arity; r++) start[r] = end[r] = -1;
@@ -105,19 +97,20 @@ function intervals(fn: BcFunction, plan: TailPlan | null): { start: number[]; en
   // their operands must survive a call.
   const printed = new Set<number>();
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
-    if (plan?.skip.has(pc)) continue;
+    if (rw.skip.has(pc)) continue;
     const op = code[pc];
-    const site = plan?.sites.get(pc);
-    if (CALLS.has(op) && !site) calls.push(pc);
+    if (CALLS.has(op) && !rw.notCalls.has(pc)) calls.push(pc);
     const j = OPS[op].ops.indexOf('j');
     if (j >= 0 && code[pc + 1 + j] <= pc) loops.push([code[pc + 1 + j], pc]);
     let p = pc + 1;
     const see = (r: number) => {
+      if (r >= n) return; // (a register of the rewrites: it has a home of its own)
       if (pc < start[r]) start[r] = pc;
       if (pc > end[r]) end[r] = pc;
       if (READ_AFTER_CALL.has(op)) printed.add(r);
     };
-    if (site?.other !== undefined) see(site.other);
+    for (const r of rw.reads.get(pc) ?? []) see(r);
+    if (rw.replaced.has(pc)) continue;
     for (const letter of OPS[op].ops) {
       if (letter === '*' || letter === '%') {
         const k = code[p++];
@@ -155,72 +148,14 @@ function handlerFrame(fn: BcFunction): FrameLayout {
   return { homes, saved: [...CALLEE_SAVED], slots: n, frameBytes, xmmUsed: [], liveAt: () => true };
 }
 
-/** A call of the function itself whose result is returned, or returned plus `other` or `k`. */
-export interface TailSite {
-  readonly other?: number;
-  readonly k?: number;
-}
-
-/**
- * Self-calls in tail position, modulo an integer addition, become jumps back to the function's
- * start (gcc's tail recursion with accumulators): `return f(x) + y` adds y to an accumulator,
- * and every return adds the accumulator. fib makes half as many calls. Each such trip also
- * moves a virtual stack pointer down by the frame's size and checks it against the stack
- * limit, so unbounded recursion is still a stack overflow rather than an endless loop.
- */
-export interface TailPlan {
-  sites: Map<number, TailSite>;
-  /** The add and ret after each site (no code of their own any more). */
-  skip: Set<number>;
-  /** Extra registers: the virtual stack pointer, and the accumulator (-1: none). */
-  vsp: number;
-  acc: number;
-}
-
-/** Arguments the jump back to the start can move through scratch registers (see lower.ts). */
-const TAIL_INT_ARGS = 6, TAIL_FLOAT_ARGS = 7;
-
-export function planTailCalls(fn: BcFunction, self: number): TailPlan | null {
-  if (fn.handlers.length > 0 || fn.ncaps > 0) return null;
-  const code = fn.code;
-  const targets = new Set<number>();
-  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
-    const j = OPS[code[pc]].ops.indexOf('j');
-    if (j >= 0) targets.add(code[pc + 1 + j]);
-  }
-  const floats = fn.regKinds.slice(0, fn.arity).filter((k) => k === Kind.Float).length;
-  if (floats > TAIL_FLOAT_ARGS || fn.arity - floats > TAIL_INT_ARGS) return null;
-  const sites = new Map<number, TailSite>();
-  const skip = new Set<number>();
-  let acc = false;
-  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
-    if (code[pc] !== O.call || code[pc + 2] !== self) continue;
-    const t = code[pc + 1];
-    const p1 = pc + instrLength(code, pc);
-    if (targets.has(p1)) continue;
-    if (code[p1] === O.ret && code[p1 + 1] === t) { sites.set(pc, {}); skip.add(p1); continue; }
-    const p2 = p1 + instrLength(code, p1);
-    if (fn.ret !== 'i' || targets.has(p2) || code[p2] !== O.ret || code[p2 + 1] !== code[p1 + 1]) continue;
-    if (code[p1] === O.addk_i && code[p1 + 2] === t) sites.set(pc, { k: code[p1 + 3] });
-    else if (code[p1] === O.add_i && (code[p1 + 2] === t) !== (code[p1 + 3] === t)) {
-      sites.set(pc, { other: code[p1 + 2] === t ? code[p1 + 3] : code[p1 + 2] });
-    } else continue;
-    skip.add(p1); skip.add(p2);
-    acc = true;
-  }
-  if (sites.size === 0) return null;
-  const n = fn.regKinds.length;
-  return { sites, skip, vsp: n, acc: acc ? n + 1 : -1 };
-}
-
-export function layoutFrame(fn: BcFunction, plan: TailPlan | null = null): FrameLayout {
+export function layoutFrame(fn: BcFunction, rw: Rewrites): FrameLayout {
   if (fn.handlers.length > 0) return handlerFrame(fn);
-  const n = fn.regKinds.length + (plan ? 2 : 0);
+  const n = fn.regKinds.length + rw.extra;
   const isFloat = (r: number) => fn.regKinds[r] === Kind.Float;
-  const w = weights(fn, plan);
+  const w = weights(fn, rw);
   const homes: Home[] = new Array(n);
   // Linear scan of the short-lived registers over r10/r11.
-  const live = intervals(fn, plan);
+  const live = intervals(fn, rw);
   const freeAt = SHORT_LIVED.map(() => -Infinity);
   const byStart = Array.from({ length: fn.regKinds.length }, (_, i) => i).filter((r) => !isFloat(r) && !live.crossesCall[r] && w[r] > 0)
     .sort((a, b) => live.start[a] - live.start[b] || a - b);
@@ -241,7 +176,7 @@ export function layoutFrame(fn: BcFunction, plan: TailPlan | null = null): Frame
         xmmUsed.push(x);
         homes[r] = { at: 'xmm', reg: x, slot: slots++ };
       } else homes[r] = { at: 'slot', slot: slots++ };
-    } else if (saved.length < CALLEE_SAVED.length && w[r] > 0 && r !== plan?.vsp) {
+    } else if (saved.length < CALLEE_SAVED.length && w[r] > 0 && !rw.inMemory.has(r)) {
       const g = CALLEE_SAVED[saved.length];
       saved.push(g);
       homes[r] = { at: 'gpr', reg: g };

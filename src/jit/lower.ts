@@ -14,7 +14,8 @@ import {
   xmm0, xmm1,
 } from '../x64/index.js';
 import { ARRAY, CLOSURE_CAPS, ERR, MATH1, RT, STATIC_STR_HEADER, STRUCT, TAG, VTABLES, fnSymbol } from './abi.js';
-import { FrameLayout, Home, TailPlan, TailSite, layoutFrame, planTailCalls, slotOffset } from './frame.js';
+import { FrameLayout, Home, layoutFrame, slotOffset } from './frame.js';
+import { Rewrites, TailPlan, TailSite, planRewrites } from './rewrite.js';
 import { RUNTIME_BUILTINS } from './runtime-builtins.js';
 import type { LowerResult, MachineFunction, Unsupported } from './machine.js';
 
@@ -169,6 +170,7 @@ class Lowerer {
   private readonly osrLabels = new Map<number, Label>();
   private line = 0;
   private readonly fn: BcFunction;
+  private readonly rw: Rewrites;
   private readonly tail: TailPlan | null;
   /** Where self-calls in tail position jump to: after the prologue and the parameter moves. */
   private readonly top: Label;
@@ -176,8 +178,9 @@ class Lowerer {
   constructor(private readonly mod: BytecodeModule, index: number, private readonly opts: LowerOptions) {
     this.fn = mod.functions[index];
     this.a = new Assembler({ listing: opts.listing });
-    this.tail = planTailCalls(this.fn, index);
-    this.layout = layoutFrame(this.fn, this.tail);
+    this.rw = planRewrites(this.fn, index);
+    this.tail = this.rw.tail;
+    this.layout = layoutFrame(this.fn, this.rw);
     this.epilogue = this.a.newLabel();
     this.top = this.a.newLabel();
   }
@@ -294,7 +297,7 @@ class Lowerer {
         this.line = fn.lines[pc];
         this.lineLabels.push({ label: m, line: this.line });
       }
-      if (this.tail?.skip.has(pc)) continue;
+      if (this.rw.skip.has(pc)) continue;
       if (this.opts.listing) a.comment(`${pc}: ${OPS[code[pc]].name}`);
       this.instr(pc);
     }
@@ -662,7 +665,12 @@ class Lowerer {
       case O.aget_i: case O.aget_b: case O.aget_f: case O.aget_r: this.arrayGet(op, d, x, y); return;
       case O.aset_i: case O.aset_b: case O.aset_f: case O.aset_r: this.arraySet(op, d, x, y); return;
       // Strings and arrays (built executables; see unsupportedIn).
-      case O.concat: this.callAlloc(RT.strConcat, [x, y], d); return;
+      case O.concat: {
+        const parts = this.rw.concats.get(pc);
+        if (parts) this.concatN(parts, d);
+        else this.callAlloc(RT.strConcat, [x, y], d);
+        return;
+      }
       case O.eq_s: case O.ne_s:
         this.callSym(RT.strEq, [x, y], -1);
         if (op === O.ne_s) a.xor(eax, 1);
@@ -857,6 +865,21 @@ class Lowerer {
   /** "file:line" of the current instruction (or of `line`): runtime errors' location. */
   private where(line = this.line): string {
     return `${this.mod.files[this.fn.file]}:${line}`;
+  }
+
+  /** d = the strings `parts` one after another (see Rewrites.concats): their pointers go on the stack. */
+  private concatN(parts: number[], d: number): void {
+    const { a } = this;
+    const bytes = (8 * parts.length + 15) & ~15;
+    a.sub(rsp, bytes);
+    parts.forEach((r, i) => { a.mov(qword(rsp, 8 * i), this.gp(r)); });
+    a.mov(edi, parts.length);
+    a.mov(rsi, rsp);
+    this.callSym(RT.strConcatN, [], -1);
+    a.add(rsp, bytes);
+    a.test(rax, rax);
+    a.jz(this.fail(ERR.OUT_OF_MEMORY));
+    this.setGp(d, rax);
   }
 
   /** A call of a runtime function that allocates: a null result is the out-of-memory error. */

@@ -6,14 +6,14 @@ import { compileProgram } from '../../src/bytecode/compile.js';
 import { lowerFunction } from '../../src/jit/lower.js';
 import { check } from '../helpers/front.js';
 
-/** How many times function `name` of `src`, lowered for executables, calls itself. */
-function selfCalls(src: string, name: string): number {
+/** How many times function `name` of `src`, lowered for executables, calls `callee` (default: itself). */
+function calls(src: string, name: string, callee = name): number {
   const { program, errors } = check(src);
   assert.equal(errors, []);
   const mod = compileProgram(program!);
   const r = lowerFunction(mod, mod.functions.findIndex((f) => f.name === name), { target: 'aot', listing: true });
   assert.ok(r.ok);
-  return r.ok ? r.mf.listing!.filter((l) => l.text === `call ${name}`).length : -1;
+  return r.ok ? r.mf.listing!.filter((l) => l.text === `call ${callee}`).length : -1;
 }
 
 
@@ -36,8 +36,8 @@ def gcd(a: int, b: int) -> int:
         return a
     return gcd(b, a % b)
 `;
-  assert.is(selfCalls(src, 'fib'), 1);
-  for (const f of ['sum_to', 'count', 'gcd']) assert.is(selfCalls(src, f), 0, f);
+  assert.is(calls(src, 'fib'), 1);
+  for (const f of ['sum_to', 'count', 'gcd']) assert.is(calls(src, f), 0, f);
 });
 
 test('not in tail position: a product, a call whose result is used later, a float sum', () => {
@@ -57,7 +57,25 @@ def fsum(n: int) -> float:
         return 0.0
     return fsum(n - 1) + 0.5
 `;
-  for (const f of ['fact', 'twice', 'fsum']) assert.is(selfCalls(src, f), 1, f);
+  for (const f of ['fact', 'twice', 'fsum']) assert.is(calls(src, f), 1, f);
+});
+
+test('a chain of concatenations allocates once; a reassigned part ends the chain', () => {
+  const src = `
+def line(n: int) -> str:
+    let s: str = ""
+    for w in range(0, n):
+        s = s + "w" + to_str(w) + " "
+    return s
+def broken(a: str) -> str:
+    let t: str = a + "1"
+    a = "x"
+    return t + a
+`;
+  assert.is(calls(src, 'line', 'bp_rt_str_concat_n'), 1);
+  assert.is(calls(src, 'line', 'bp_rt_str_concat'), 0);
+  assert.is(calls(src, 'broken', 'bp_rt_str_concat_n'), 0);
+  assert.is(calls(src, 'broken', 'bp_rt_str_concat'), 2);
 });
 
 test.run();

@@ -1,0 +1,172 @@
+// Rewrites the lowering makes to a function's bytecode before laying out its frame: patterns it
+// emits as something cheaper than their instructions one by one. The frame layout sees their
+// effect on which registers are read where (`reads`, `replaced`, `skip`), so homes and live
+// intervals stay right.
+import { Kind, O, OPS, instrLength } from '../bytecode/opcodes.js';
+import type { BcFunction } from '../bytecode/module.js';
+
+/** A call of the function itself whose result is returned, or returned plus `other` or `k`. */
+export interface TailSite {
+  readonly other?: number;
+  readonly k?: number;
+}
+
+/**
+ * Self-calls in tail position, modulo an integer addition, become jumps back to the function's
+ * start (gcc's tail recursion with accumulators): `return f(x) + y` adds y to an accumulator,
+ * and every return adds the accumulator. fib makes half as many calls. Each such trip also
+ * moves a virtual stack pointer down by the frame's size and checks it against the stack
+ * limit, so unbounded recursion is still a stack overflow rather than an endless loop.
+ */
+export interface TailPlan {
+  sites: Map<number, TailSite>;
+  /** Extra registers: the virtual stack pointer, and the accumulator (-1: none). */
+  vsp: number;
+  acc: number;
+}
+
+export interface Rewrites {
+  tail: TailPlan | null;
+  /**
+   * Chains of string concatenations `t = a + b; …; u = t + c` whose intermediate results feed
+   * only the next link: the last link (pc → its parts) allocates once and copies each part
+   * once; the others (in `skip`) emit nothing. `line + w + to_str(i) + " "` made three strings.
+   */
+  concats: Map<number, number[]>;
+  /** Instructions that emit no code. */
+  skip: Set<number>;
+  /** Instructions whose operands are not read as written: `reads` says what they read. */
+  replaced: Set<number>;
+  /** Registers an instruction reads (and, for a replaced one, writes) besides its operands. */
+  reads: Map<number, number[]>;
+  /** Call instructions that no longer call. */
+  notCalls: Set<number>;
+  /** Registers added after the function's own. */
+  extra: number;
+  /** Of those, the ones that live in the frame (not worth a callee-saved register). */
+  inMemory: Set<number>;
+}
+
+/** Arguments the jump back to the start can move through scratch registers (see lower.ts). */
+const TAIL_INT_ARGS = 6, TAIL_FLOAT_ARGS = 7;
+
+export function planRewrites(fn: BcFunction, self: number): Rewrites {
+  const rw: Rewrites = {
+    tail: null, concats: new Map(), skip: new Set(), replaced: new Set(), reads: new Map(), notCalls: new Set(), extra: 0, inMemory: new Set(),
+  };
+  const targets = jumpTargets(fn);
+  planTailCalls(fn, self, targets, rw);
+  planConcats(fn, targets, rw);
+  return rw;
+}
+
+function jumpTargets(fn: BcFunction): Set<number> {
+  const code = fn.code;
+  const targets = new Set<number>(fn.handlers.map((h) => h.target));
+  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+    const j = OPS[code[pc]].ops.indexOf('j');
+    if (j >= 0) targets.add(code[pc + 1 + j]);
+  }
+  return targets;
+}
+
+function planTailCalls(fn: BcFunction, self: number, targets: Set<number>, rw: Rewrites): void {
+  if (fn.handlers.length > 0 || fn.ncaps > 0) return;
+  const code = fn.code;
+  const floats = fn.regKinds.slice(0, fn.arity).filter((k) => k === Kind.Float).length;
+  if (floats > TAIL_FLOAT_ARGS || fn.arity - floats > TAIL_INT_ARGS) return;
+  const sites = new Map<number, TailSite>();
+  const vsp = fn.regKinds.length, acc = vsp + 1;
+  let adds = false;
+  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+    if (code[pc] !== O.call || code[pc + 2] !== self) continue;
+    const t = code[pc + 1];
+    const p1 = pc + instrLength(code, pc);
+    if (targets.has(p1)) continue;
+    let site: TailSite;
+    if (code[p1] === O.ret && code[p1 + 1] === t) {
+      site = {};
+      rw.skip.add(p1);
+    } else {
+      const p2 = p1 + instrLength(code, p1);
+      if (fn.ret !== 'i' || targets.has(p2) || code[p2] !== O.ret || code[p2 + 1] !== code[p1 + 1]) continue;
+      if (code[p1] === O.addk_i && code[p1 + 2] === t) site = { k: code[p1 + 3] };
+      else if (code[p1] === O.add_i && (code[p1 + 2] === t) !== (code[p1 + 3] === t)) site = { other: code[p1 + 2] === t ? code[p1 + 3] : code[p1 + 2] };
+      else continue;
+      rw.skip.add(p1); rw.skip.add(p2);
+      adds = true;
+    }
+    sites.set(pc, site);
+    rw.replaced.add(pc);
+    rw.notCalls.add(pc);
+    // (the result register is not written: the site jumps away)
+    const args = Array.from({ length: code[pc + 3] }, (_, i) => code[pc + 4 + i]);
+    rw.reads.set(pc, [...args, ...(site.other !== undefined ? [site.other] : []), vsp, vsp, acc, acc]);
+  }
+  if (sites.size === 0) return;
+  rw.tail = { sites, vsp, acc: adds ? acc : -1 };
+  rw.extra = 2;
+  rw.inMemory.add(vsp); // (one memory operand per trip costs less than a saved register per call)
+  if (adds) {
+    for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+      if (code[pc] === O.ret && !rw.skip.has(pc)) rw.reads.set(pc, [acc]);
+    }
+  }
+}
+
+function planConcats(fn: BcFunction, targets: Set<number>, rw: Rewrites): void {
+  const code = fn.code;
+  const uses = new Int32Array(fn.regKinds.length), defs = new Int32Array(fn.regKinds.length);
+  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+    let p = pc + 1;
+    for (const letter of OPS[code[pc]].ops) {
+      if (letter === '*' || letter === '%') {
+        const k = code[p++];
+        for (let i = 0; i < k; i++) { uses[code[p]]++; p += letter === '%' ? 2 : 1; }
+      } else {
+        if (letter === 'r') uses[code[p]]++;
+        if (letter === 'd') defs[code[p]]++;
+        p++;
+      }
+    }
+  }
+  // Concatenations not yet emitted: their result register → their parts and pc.
+  let pending = new Map<number, { parts: number[]; pc: number }>();
+  const chains = new Map<number, number[]>();
+  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+    if (targets.has(pc)) pending = new Map();
+    const op = code[pc];
+    const def = OPS[op];
+    if (op === O.concat) {
+      const [d, x, y] = [code[pc + 1], code[pc + 2], code[pc + 3]];
+      const parts: number[] = [];
+      for (const r of [x, y]) {
+        const link = pending.get(r);
+        if (link) { parts.push(...link.parts); rw.skip.add(link.pc); chains.delete(link.pc); pending.delete(r); }
+        else parts.push(r);
+      }
+      forget(pending, d);
+      chains.set(pc, parts);
+      if (uses[d] === 1 && defs[d] === 1) pending.set(d, { parts, pc });
+      continue;
+    }
+    // Any other write ends the chains that read the register (they are emitted where they stand).
+    let p = pc + 1;
+    for (const letter of def.ops) {
+      if (letter === 'd') forget(pending, code[p]);
+      p += letter === '*' ? 1 + code[p] : letter === '%' ? 1 + 2 * code[p] : 1;
+    }
+    if (def.ops.includes('j') || op === O.ret || op === O.retv || op === O.throw) pending = new Map();
+  }
+  for (const [pc, parts] of chains) {
+    if (parts.length <= 2) continue;
+    rw.concats.set(pc, parts);
+    rw.replaced.add(pc);
+    rw.reads.set(pc, [...parts, code[pc + 1]]);
+  }
+}
+
+/** Drops the pending chains that read register r (it is about to change). */
+function forget(pending: Map<number, { parts: number[] }>, r: number): void {
+  for (const [d, link] of pending) if (link.parts.includes(r) || d === r) pending.delete(d);
+}
