@@ -59,6 +59,9 @@ BSS bp_rt_heap_blocks, 8, 8              ; blocks reserved
 BSS bp_rt_heap_top, 8, 8                 ; blocks handed out so far
 BSS bp_rt_heap_class, MAX_BLOCKS, 16
 BSS bp_rt_free_lists, 8 * (NCLASSES + 1), 8
+BSS bp_rt_bump_cur, 8 * (NCLASSES + 1), 8  ; per class: the next slot of its bump block
+BSS bp_rt_bump_end, 8 * (NCLASSES + 1), 8  ; and the end of its last slot
+BSS bp_rt_block_live, 2 * MAX_BLOCKS, 16   ; objects marked per block in this collection
 BSS bp_rt_gc_since, 8, 8                 ; bytes allocated since the last collection
 BSS bp_rt_gc_trigger, 8, 8
 BSS bp_rt_gc_live, 8, 8                  ; bytes that survived the last collection
@@ -189,12 +192,20 @@ FUNC bp_rt_alloc
     mov rax, [rcx + r12*8]
     test rax, rax
     jnz .pop
+    lea rcx, [bp_rt_bump_cur]            ; else the next slot of the class's bump block
+    mov rax, [rcx + r12*8]
+    lea rdx, [rax + rbx]
+    lea r8, [bp_rt_bump_end]
+    cmp rdx, [r8 + r12*8]
+    ja .refill
+    mov [rcx + r12*8], rdx
+    jmp .done
+.refill:
     mov rdi, r12
     call bp_rt_refill
     test eax, eax
     jz .exhausted
-    lea rcx, [bp_rt_free_lists]
-    mov rax, [rcx + r12*8]
+    jmp .class
 .pop:
     mov rdx, [rax + 8]
     mov [rcx + r12*8], rdx
@@ -220,7 +231,10 @@ FUNC bp_rt_alloc
     ret
 ENDFUNC
 
-; Takes a free block for size class edi and carves it into that class's free list; eax = 0 if none.
+; Takes a free block as size class edi's bump block (allocation hands out its slots in address
+; order: no free list to carve, and the next slot is where the last one ended); eax = 0 if none.
+; Slots beyond the cursor may hold stale headers of a recycled block: the collector knows
+; them as not yet handed out.
 FUNC bp_rt_refill
     push rbx
     mov ebx, edi
@@ -238,18 +252,12 @@ FUNC bp_rt_refill
     mov eax, BLOCK_SIZE
     xor edx, edx
     div rcx
-    dec rax
     imul rax, rcx
-    lea rdx, [r10 + rax]                 ; the last slot that fits
-    lea r8, [bp_rt_free_lists]
-    mov r9, [r8 + rbx*8]
-.carve:                                  ; from the last slot down, so the list runs upwards
-    mov [rdx + 8], r9
-    mov r9, rdx
-    sub rdx, rcx
-    cmp rdx, r10
-    jae .carve
-    mov [r8 + rbx*8], r9
+    add rax, r10                         ; the end of the last slot that fits
+    lea rcx, [bp_rt_bump_cur]
+    mov [rcx + rbx*8], r10
+    lea rcx, [bp_rt_bump_end]
+    mov [rcx + rbx*8], rax
     mov eax, 1
     pop rbx
     ret
@@ -353,6 +361,7 @@ FUNC bp_rt_mark_word
     mov rax, rcx
     jmp .obj
 .small:
+    mov r10, r8                          ; the class
     CLASS_SIZE r8
     and eax, BLOCK_SIZE - 1              ; offset in the block
     xor edx, edx
@@ -364,6 +373,12 @@ FUNC bp_rt_mark_word
     shl rcx, BLOCK_SHIFT
     add rcx, [bp_rt_heap_base]
     add rax, rcx
+    lea r9, [bp_rt_bump_cur]             ; not handed out yet: the rest of the bump block
+    cmp rax, [r9 + r10*8]
+    jb .obj
+    lea r9, [bp_rt_bump_end]
+    cmp rax, [r9 + r10*8]
+    jb .no
 .obj:
     mov rdx, [rax]
     test dl, dl
@@ -372,6 +387,11 @@ FUNC bp_rt_mark_word
     jnz .no
     or rdx, HDR_MARK
     mov [rax], rdx
+    mov r9, rax                          ; one more live object in its block
+    sub r9, [bp_rt_heap_base]
+    shr r9, BLOCK_SHIFT
+    lea r8, [bp_rt_block_live]
+    inc word [r8 + r9*2]
     cmp dl, TAG_ARRAY                    ; arrays: their store (and references) to scan
     je .push
     cmp dl, TAG_ARRAY_REF
@@ -516,40 +536,68 @@ FUNC bp_rt_sweep
     je .nextblock
     cmp r12d, CLS_HEAD
     je .large
-    ; small objects, in one pass from the last slot down: unmark the live, free the rest and
-    ; thread them onto the class's list, lowest first (an empty block stays with its class:
-    ; reusing it costs no page faults)
+    ; small objects. A block where nothing was marked is free again as a whole, its memory
+    ; untouched (its class's bump block starts over instead). Otherwise, in one pass from the
+    ; last slot handed out down: unmark the live, free the rest and thread them onto the
+    ; class's list, lowest first.
+    lea rax, [bp_rt_block_live]
+    movzx r14d, word [rax + rbx*2]       ; objects marked in the block
+    mov word [rax + rbx*2], 0
     mov r11, r12                         ; the class
     CLASS_SIZE r12
+    lea r8, [bp_rt_bump_end]
+    mov rax, [r8 + r11*8]
+    cmp rax, r13
+    jbe .notbump
+    lea rcx, [r13 + BLOCK_SIZE]
+    cmp rax, rcx
+    ja .notbump
+    lea r8, [bp_rt_bump_cur]             ; the class's bump block: slots below the cursor
+    mov rax, [r8 + r11*8]
+    test r14d, r14d
+    jnz .limit
+    mov [r8 + r11*8], r13                ; all dead: hand the block out again from its start
+    jmp .nextblock
+.notbump:
+    test r14d, r14d
+    jnz .fits
+    lea rax, [bp_rt_heap_class]
+    mov byte [rax + rbx], CLS_FREE
+    jmp .nextblock
+.fits:
     mov eax, BLOCK_SIZE
     xor edx, edx
     div r12
-    dec rax
     imul rax, r12
-    lea r15, [r13 + rax]                 ; the last slot that fits
+    add rax, r13                         ; the end of the last slot that fits
+.limit:
+    lea r15, [rax]
     lea r8, [bp_rt_free_lists]
     mov r9, [r8 + r11*8]
     xor r10d, r10d                       ; live bytes in the block
 .slot:
+    sub r15, r12
+    cmp r15, r13
+    jb .slotsdone
     mov rax, [r15]
     test eax, HDR_MARK
     jz .dead
     and rax, ~HDR_MARK
     mov [r15], rax
     add r10, r12
-    jmp .nextslot
+    jmp .slot
 .dead:
     mov qword [r15], 0                   ; a free slot: header 0
     mov [r15 + 8], r9
     mov r9, r15
-.nextslot:
-    sub r15, r12
-    cmp r15, r13
-    jae .slot
+    jmp .slot
+.slotsdone:
     mov [r8 + r11*8], r9
     add [bp_rt_gc_live], r10
     jmp .nextblock
 .large:
+    lea rax, [bp_rt_block_live]
+    mov word [rax + rbx*2], 0            ; (counted when marked, not used)
     lea rax, [bp_rt_heap_class]          ; the run: head and tails
     lea r14, [rbx + 1]
 .len:

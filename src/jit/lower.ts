@@ -16,6 +16,7 @@ import {
 import { ARRAY, CLOSURE_CAPS, ERR, MATH1, RT, STATIC_STR_HEADER, STRUCT, TAG, VTABLES, fnSymbol } from './abi.js';
 import { FrameLayout, Home, layoutFrame, slotOffset } from './frame.js';
 import { Rewrites, TailPlan, TailSite, planRewrites } from './rewrite.js';
+import { magic } from './magic.js';
 import { RUNTIME_BUILTINS } from './runtime-builtins.js';
 import type { LowerResult, MachineFunction, Unsupported } from './machine.js';
 
@@ -178,7 +179,7 @@ class Lowerer {
   constructor(private readonly mod: BytecodeModule, index: number, private readonly opts: LowerOptions) {
     this.fn = mod.functions[index];
     this.a = new Assembler({ listing: opts.listing });
-    this.rw = planRewrites(this.fn, index);
+    this.rw = planRewrites(mod, index, opts.target === 'aot');
     this.tail = this.rw.tail;
     this.layout = layoutFrame(this.fn, this.rw);
     this.epilogue = this.a.newLabel();
@@ -515,6 +516,8 @@ class Lowerer {
         return;
       }
       case O.div_i: case O.mod_i: {
+        const k = this.rw.divisors.get(pc);
+        if (k !== undefined) { this.divideByConstant(op === O.mod_i, d, x, k); return; }
         const neg = a.newLabel(), done = a.newLabel();
         a.mov(rcx, this.rm(y));
         a.test(rcx, rcx);
@@ -865,6 +868,26 @@ class Lowerer {
   /** "file:line" of the current instruction (or of `line`): runtime errors' location. */
   private where(line = this.line): string {
     return `${this.mod.files[this.fn.file]}:${line}`;
+  }
+
+  /** d = x / k or x % k for a constant k (see magic.ts). */
+  private divideByConstant(remainder: boolean, d: number, x: number, k: bigint): void {
+    const { a } = this;
+    const { m, s, fix } = magic(k);
+    a.mov(rcx, this.rm(x));
+    a.mov(rax, m);
+    a.imul(rcx); // rdx = the high half of x * m
+    if (fix === 1) a.add(rdx, rcx);
+    if (fix === -1) a.sub(rdx, rcx);
+    if (s) a.sar(rdx, s);
+    a.mov(rax, rdx);
+    a.shr(rax, 63);
+    a.add(rdx, rax); // the quotient, truncated toward zero
+    if (!remainder) { this.setGp(d, rdx); return; }
+    if (k >= -(1n << 31n) && k < 1n << 31n) a.imul(rdx, rdx, Number(k));
+    else { a.mov(rax, k); a.imul(rdx, rax); }
+    a.sub(rcx, rdx);
+    this.setGp(d, rcx);
   }
 
   /** d = the strings `parts` one after another (see Rewrites.concats): their pointers go on the stack. */

@@ -3,7 +3,8 @@
 // effect on which registers are read where (`reads`, `replaced`, `skip`), so homes and live
 // intervals stay right.
 import { Kind, O, OPS, instrLength } from '../bytecode/opcodes.js';
-import type { BcFunction } from '../bytecode/module.js';
+import type { BcFunction, BytecodeModule } from '../bytecode/module.js';
+import { hasMagic } from './magic.js';
 
 /** A call of the function itself whose result is returned, or returned plus `other` or `k`. */
 export interface TailSite {
@@ -41,6 +42,8 @@ export interface Rewrites {
   reads: Map<number, number[]>;
   /** Call instructions that no longer call. */
   notCalls: Set<number>;
+  /** Integer divisions and remainders by a known constant (pc → divisor): see magic.ts. */
+  divisors: Map<number, bigint>;
   /** Registers added after the function's own. */
   extra: number;
   /** Of those, the ones that live in the frame (not worth a callee-saved register). */
@@ -50,14 +53,86 @@ export interface Rewrites {
 /** Arguments the jump back to the start can move through scratch registers (see lower.ts). */
 const TAIL_INT_ARGS = 6, TAIL_FLOAT_ARGS = 7;
 
-export function planRewrites(fn: BcFunction, self: number): Rewrites {
+/**
+ * `wholeProgram`: every call of the function is in `mod` (an executable, not the in-process
+ * tier), so parameters all callers pass the same constant for are constants.
+ */
+export function planRewrites(mod: BytecodeModule, self: number, wholeProgram: boolean): Rewrites {
+  const fn = mod.functions[self];
   const rw: Rewrites = {
-    tail: null, concats: new Map(), skip: new Set(), replaced: new Set(), reads: new Map(), notCalls: new Set(), extra: 0, inMemory: new Set(),
+    tail: null, concats: new Map(), divisors: new Map(), skip: new Set(), replaced: new Set(), reads: new Map(), notCalls: new Set(), extra: 0, inMemory: new Set(),
   };
   const targets = jumpTargets(fn);
   planTailCalls(fn, self, targets, rw);
   planConcats(fn, targets, rw);
+  const params = wholeProgram ? constantParams(mod).get(self) : undefined;
+  constants(mod, fn, targets, params ?? new Map(), (pc, known) => {
+    const op = fn.code[pc];
+    const k = known.get(fn.code[pc + 3]);
+    if ((op === O.div_i || op === O.mod_i) && k !== undefined && hasMagic(k)) rw.divisors.set(pc, k);
+  });
   return rw;
+}
+
+/**
+ * Calls `visit` at every instruction with the integer registers known to hold a constant there:
+ * set by loadi/loadk (or copied from one) earlier in the same basic block, or parameters in
+ * `params` that the function never assigns.
+ */
+function constants(mod: BytecodeModule, fn: BcFunction, targets: Set<number>, params: Map<number, bigint>,
+  visit: (pc: number, known: Map<number, bigint>) => void): void {
+  const code = fn.code;
+  const written = new Set<number>();
+  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) eachDef(code, pc, (r) => written.add(r));
+  const invariant = new Map([...params].filter(([r]) => !written.has(r)));
+  let known = new Map(invariant);
+  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+    if (targets.has(pc)) known = new Map(invariant);
+    visit(pc, known);
+    const op = code[pc];
+    const value = op === O.loadi ? BigInt(code[pc + 2])
+      : op === O.loadk && mod.consts[code[pc + 2]].tag === 'int' ? mod.consts[code[pc + 2]].value as bigint
+        : op === O.mov ? known.get(code[pc + 2]) : undefined;
+    eachDef(code, pc, (r) => known.delete(r));
+    if (value !== undefined && fn.regKinds[code[pc + 1]] === Kind.Int) known.set(code[pc + 1], value);
+  }
+}
+
+function eachDef(code: Int32Array, pc: number, f: (r: number) => void): void {
+  let p = pc + 1;
+  for (const letter of OPS[code[pc]].ops) {
+    if (letter === 'd') f(code[p]);
+    p += letter === '*' ? 1 + code[p] : letter === '%' ? 1 + 2 * code[p] : 1;
+  }
+}
+
+const paramCache = new WeakMap<BytecodeModule, Map<number, Map<number, bigint>>>();
+
+/** Per function called only directly: the parameters every call passes the same constant for. */
+function constantParams(mod: BytecodeModule): Map<number, Map<number, bigint>> {
+  const cached = paramCache.get(mod);
+  if (cached) return cached;
+  const escaped = new Set(mod.classes.flatMap((c) => c.vtable));
+  const seen = new Map<number, (bigint | null)[]>();
+  mod.functions.forEach((fn) => {
+    const code = fn.code;
+    constants(mod, fn, jumpTargets(fn), new Map(), (pc, known) => {
+      const op = code[pc];
+      if (op === O.closure || op === O.funcref) escaped.add(code[pc + 2]);
+      if (op !== O.call) return;
+      const callee = code[pc + 2];
+      const args = Array.from({ length: code[pc + 3] }, (_, i) => known.get(code[pc + 4 + i]) ?? null);
+      const prev = seen.get(callee);
+      seen.set(callee, prev ? prev.map((v, i) => (v !== null && v === args[i] ? v : null)) : args);
+    });
+  });
+  const out = new Map<number, Map<number, bigint>>();
+  for (const [callee, args] of seen) {
+    if (escaped.has(callee)) continue;
+    out.set(callee, new Map(args.flatMap((v, i) => (v === null ? [] : [[i, v] as [number, bigint]]))));
+  }
+  paramCache.set(mod, out);
+  return out;
 }
 
 function jumpTargets(fn: BcFunction): Set<number> {
@@ -151,11 +226,7 @@ function planConcats(fn: BcFunction, targets: Set<number>, rw: Rewrites): void {
       continue;
     }
     // Any other write ends the chains that read the register (they are emitted where they stand).
-    let p = pc + 1;
-    for (const letter of def.ops) {
-      if (letter === 'd') forget(pending, code[p]);
-      p += letter === '*' ? 1 + code[p] : letter === '%' ? 1 + 2 * code[p] : 1;
-    }
+    eachDef(code, pc, (r) => forget(pending, r));
     if (def.ops.includes('j') || op === O.ret || op === O.retv || op === O.throw) pending = new Map();
   }
   for (const [pc, parts] of chains) {

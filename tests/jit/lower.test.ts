@@ -6,15 +6,19 @@ import { compileProgram } from '../../src/bytecode/compile.js';
 import { lowerFunction } from '../../src/jit/lower.js';
 import { check } from '../helpers/front.js';
 
-/** How many times function `name` of `src`, lowered for executables, calls `callee` (default: itself). */
-function calls(src: string, name: string, callee = name): number {
+/** The listing of function `name` of `src`, lowered for executables. */
+function listing(src: string, name: string): string[] {
   const { program, errors } = check(src);
   assert.equal(errors, []);
   const mod = compileProgram(program!);
   const r = lowerFunction(mod, mod.functions.findIndex((f) => f.name === name), { target: 'aot', listing: true });
   assert.ok(r.ok);
-  return r.ok ? r.mf.listing!.filter((l) => l.text === `call ${callee}`).length : -1;
+  return r.ok ? r.mf.listing!.map((l) => l.text) : [];
 }
+
+/** How many times function `name` of `src` calls `callee` (default: itself). */
+const calls = (src: string, name: string, callee = name) => listing(src, name).filter((l) => l === `call ${callee}`).length;
+const divides = (src: string, name: string) => listing(src, name).filter((l) => l.startsWith('idiv')).length;
 
 
 test('tail position modulo +: fib keeps one of its two calls, sum_to and count none', () => {
@@ -76,6 +80,23 @@ def broken(a: str) -> str:
   assert.is(calls(src, 'line', 'bp_rt_str_concat'), 0);
   assert.is(calls(src, 'broken', 'bp_rt_str_concat_n'), 0);
   assert.is(calls(src, 'broken', 'bp_rt_str_concat'), 2);
+});
+
+test('division by a constant multiplies; a parameter every caller passes the same constant for is one', () => {
+  const src = `
+def lit(x: int) -> int:
+    return x % 1000000007 + x / -12
+def same(x: int, k: int) -> int:
+    return x % k
+def differs(x: int, k: int) -> int:
+    return x % k
+def main() -> int:
+    print(lit(5), same(1, 7), same(2, 7), differs(1, 7), differs(2, 8))
+    return 0
+`;
+  assert.is(divides(src, 'lit'), 0);
+  assert.is(divides(src, 'same'), 0);
+  assert.is(divides(src, 'differs'), 1);
 });
 
 test.run();
