@@ -1,7 +1,11 @@
-// `npm run bench [-- --runs N --only fib,sieve --tiers vm,jit,aot,gcc-O2,gcc-O0,python]`
+// `npm run bench [-- --runs N --only fib,sieve --tiers vm,jit,aot,gcc-O2,gcc-O0,python,ref
+//                   --ref-bin DIR --cpu N|none]`
 // Runs ../shared/bench/*.bp on every available tier, checks each output against NAME.expected,
 // and prints a table of median wall-clock milliseconds with ratios against the reference VM's
-// published timings (../shared/bench/REFERENCE.md) and against gcc -O2 measured in the same run.
+// published timings (../shared/bench/REFERENCE.md), against the reference VM measured in the
+// same run when its binaries are given (--ref-bin DIR holding bpcc and bpvm, or BPJIT_REF_BIN),
+// and against gcc -O2. Every timed command is pinned to one CPU (taskset; by default the last):
+// on a shared 2-core machine that halves the run-to-run spread.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +20,7 @@ const arg = (name: string): string | undefined => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const runs = Number(arg('runs') ?? 3);
+const refBin = arg('ref-bin') ?? process.env.BPJIT_REF_BIN;
 const only = arg('only')?.split(',');
 const names = fs.readdirSync(bench).filter((f) => f.endsWith('.bp')).map((f) => f.slice(0, -3)).filter((n) => !only || only.includes(n)).sort();
 
@@ -59,11 +64,24 @@ const TIERS: Tier[] = [
     },
   })),
   { name: 'python', prepare: (n) => (have('python3') ? ['python3', path.join(bench, `${n}.py`)] : null) },
+  {
+    name: 'ref',
+    prepare: (n) => {
+      if (!refBin || !fs.existsSync(path.join(refBin, 'bpvm'))) return null;
+      const bpc = path.join(tmp, `${n}.bpc`);
+      const r = spawnSync(path.join(refBin, 'bpcc'), [path.join(bench, `${n}.bp`), '-o', bpc], { encoding: 'utf8' });
+      return r.status === 0 ? [path.join(refBin, 'bpvm'), bpc] : null;
+    },
+  },
 ];
 const wanted = arg('tiers')?.split(',');
 const tiers = TIERS.filter((t) => !wanted || wanted.includes(t.name));
 
-function time(cmd: string[], expected: string): number | string {
+const cpuArg = arg('cpu') ?? String(os.cpus().length - 1);
+const pin = cpuArg !== 'none' && os.cpus().length > 1 && have('taskset') ? ['taskset', '-c', cpuArg] : [];
+
+function time(command: string[], expected: string): number | string {
+  const cmd = [...pin, ...command];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'latin1', maxBuffer: 1 << 26 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -98,14 +116,18 @@ for (const n of names) {
 const fmt = (v: number | string | undefined) => (typeof v === 'number' ? v.toFixed(0) : v ?? '-');
 const ratio = (a: number | string | undefined, b: number | string | undefined) =>
   typeof a === 'number' && typeof b === 'number' ? (a / b).toFixed(2) + 'x' : '-';
-const header = ['benchmark', 'reference VM', ...tiers.map((t) => t.name), 'vm/ref', 'jit/ref', 'aot/ref', 'aot/gcc-O2', 'jit vs vm'];
+const live = tiers.some((t) => t.name === 'ref') && names.some((n) => typeof results.get(n)!.get('ref') === 'number');
+const header = ['benchmark', 'reference VM', ...tiers.map((t) => t.name), 'vm/ref', 'jit/ref', 'aot/ref',
+  ...(live ? ['aot/ref (this run)'] : []), 'aot/gcc-O2', 'jit vs vm'];
 const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
 for (const n of names) {
   const r = results.get(n)!;
   lines.push(`| ${[n, String(ref.get(n) ?? '-'), ...tiers.map((t) => fmt(r.get(t.name))),
-    ratio(r.get('vm'), ref.get(n)), ratio(r.get('jit'), ref.get(n)), ratio(r.get('aot'), ref.get(n)), ratio(r.get('aot'), r.get('gcc-O2')),
+    ratio(r.get('vm'), ref.get(n)), ratio(r.get('jit'), ref.get(n)), ratio(r.get('aot'), ref.get(n)),
+    ...(live ? [ratio(r.get('aot'), r.get('ref'))] : []), ratio(r.get('aot'), r.get('gcc-O2')),
     ratio(r.get('vm'), r.get('jit'))].join(' | ')} |`);
 }
-console.log(`Median wall-clock ms of ${runs} runs after a warm-up (${os.cpus()[0]?.model ?? 'cpu'}); ratios: time / reference time (lower is better), "jit vs vm" = speed-up.`);
+console.log(`Median wall-clock ms of ${runs} runs after a warm-up (${os.cpus()[0]?.model ?? 'cpu'}${pin.length ? `, pinned to CPU ${cpuArg}` : ''}); `
+  + 'ratios: time / reference time (lower is better; "reference VM" is REFERENCE.md), "jit vs vm" = speed-up.');
 console.log(lines.join('\n'));
 fs.rmSync(tmp, { recursive: true, force: true });
