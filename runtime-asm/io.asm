@@ -97,13 +97,18 @@ FUNC bp_rt_fmt_i64
 .positive:
     sub rsp, 24
     lea rcx, [rsp + 24]
-    mov r9d, 10
+    mov r9, 0xcccccccccccccccd            ; n / 10 = hi64(n * r9) >> 3 for every unsigned n
 .digit:
-    xor edx, edx
-    div r9
-    add dl, '0'
+    mov rdi, rax
+    mul r9
+    shr rdx, 3
+    lea rax, [rdx + rdx*4]
+    add rax, rax
+    sub rdi, rax                          ; the digit
+    add dil, '0'
     dec rcx
-    mov [rcx], dl
+    mov [rcx], dil
+    mov rax, rdx
     test rax, rax
     jnz .digit
     lea rdx, [rsp + 24]
