@@ -53,37 +53,78 @@ FUNC bp_rt_str_concat
     ret
 ENDFUNC
 
-; bp_rt_str_concat_n(rdi = count ≥ 1, rsi = that many strings, an array on the caller's stack)
-; → them one after another, or 0: `a + b + c + d` allocates once and copies each part once.
+; bp_rt_str_concat_n(rdi = count ≥ 1, rsi = that many (kind, value) pairs on the caller's stack,
+; kind 0 a string, 1 an int written in decimal) → them one after another, or 0:
+; `s + to_str(i) + " "` allocates once and copies each part once.
 FUNC bp_rt_str_concat_n
     push rbx
     push r12
     push r13
+    push r14
+    push r15
+    push rbp
+    mov rbp, rsp
     mov rbx, rdi
     mov r12, rsi
-    xor edi, edi
-    xor ecx, ecx
-.sum:
-    mov rax, [r12 + rcx*8]
-    add rdi, [rax + STR_LEN]
-    inc rcx
-    cmp rcx, rbx
-    jb .sum
+    mov rax, rdi
+    shl rax, 5
+    sub rsp, rax                         ; 32 bytes per part for an int's digits
+    and rsp, -16
+    mov r15, rsp
+    xor r14d, r14d                       ; the total length
+    xor r13d, r13d
+.measure:
+    mov rax, r13
+    shl rax, 4
+    mov rdi, [r12 + rax + 8]
+    cmp qword [r12 + rax], 0
+    jne .int
+    add r14, [rdi + STR_LEN]
+    jmp .measured
+.int:
+    mov rsi, r13
+    shl rsi, 5
+    add rsi, r15
+    call bp_rt_fmt_i64
+    mov rdx, r13
+    shl rdx, 4
+    mov [r12 + rdx + 8], rax             ; (the int is written: its length takes its place)
+    add r14, rax
+.measured:
+    inc r13
+    cmp r13, rbx
+    jb .measure
+    mov rdi, r14
     call bp_rt_str_new
     test rax, rax
     jz .out
-    mov r13, rax
+    mov r14, rax
     lea rdi, [rax + STR_DATA]
+    xor r13d, r13d
 .copy:
-    mov rsi, [r12]
-    mov rcx, [rsi + STR_LEN]
-    add rsi, STR_DATA
-    call bp_rt_copy
-    add r12, 8
-    dec rbx
-    jnz .copy
     mov rax, r13
+    shl rax, 4
+    mov rcx, [r12 + rax + 8]
+    cmp qword [r12 + rax], 0
+    jne .digits
+    lea rsi, [rcx + STR_DATA]
+    mov rcx, [rcx + STR_LEN]
+    jmp .put
+.digits:
+    mov rsi, r13
+    shl rsi, 5
+    add rsi, r15
+.put:
+    call bp_rt_copy
+    inc r13
+    cmp r13, rbx
+    jb .copy
+    mov rax, r14
 .out:
+    mov rsp, rbp
+    pop rbp
+    pop r15
+    pop r14
     pop r13
     pop r12
     pop rbx

@@ -15,7 +15,7 @@ import {
 } from '../x64/index.js';
 import { ARRAY, CLOSURE_CAPS, ERR, MATH1, RT, STATIC_STR_HEADER, STRUCT, TAG, VTABLES, fnSymbol } from './abi.js';
 import { FrameLayout, Home, layoutFrame, slotOffset } from './frame.js';
-import { Rewrites, TailPlan, TailSite, planRewrites } from './rewrite.js';
+import { ConcatPart, Rewrites, TailPlan, TailSite, planRewrites } from './rewrite.js';
 import { magic } from './magic.js';
 import { RUNTIME_BUILTINS } from './runtime-builtins.js';
 import type { LowerResult, MachineFunction, Unsupported } from './machine.js';
@@ -890,16 +890,18 @@ class Lowerer {
     this.setGp(d, rcx);
   }
 
-  /** d = the strings `parts` one after another (see Rewrites.concats): their pointers go on the stack. */
-  private concatN(parts: number[], d: number): void {
+  /** d = the parts one after another (see Rewrites.concats): (kind, value) pairs on the stack. */
+  private concatN(parts: ConcatPart[], d: number): void {
     const { a } = this;
-    const bytes = (8 * parts.length + 15) & ~15;
-    a.sub(rsp, bytes);
-    parts.forEach((r, i) => { a.mov(qword(rsp, 8 * i), this.gp(r)); });
+    a.sub(rsp, 16 * parts.length);
+    parts.forEach((p, i) => {
+      a.mov(qword(rsp, 16 * i), p.int ? 1 : 0);
+      a.mov(qword(rsp, 16 * i + 8), this.gp(p.reg));
+    });
     a.mov(edi, parts.length);
     a.mov(rsi, rsp);
     this.callSym(RT.strConcatN, [], -1);
-    a.add(rsp, bytes);
+    a.add(rsp, 16 * parts.length);
     a.test(rax, rax);
     a.jz(this.fail(ERR.OUT_OF_MEMORY));
     this.setGp(d, rax);

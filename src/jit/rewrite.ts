@@ -26,14 +26,22 @@ export interface TailPlan {
   acc: number;
 }
 
+/** A part of a concatenation chain: a string register, or an int register written in decimal. */
+export interface ConcatPart {
+  reg: number;
+  int: boolean;
+}
+
 export interface Rewrites {
   tail: TailPlan | null;
   /**
    * Chains of string concatenations `t = a + b; …; u = t + c` whose intermediate results feed
    * only the next link: the last link (pc → its parts) allocates once and copies each part
-   * once; the others (in `skip`) emit nothing. `line + w + to_str(i) + " "` made three strings.
+   * once; the others (in `skip`) emit nothing, and so does a `to_str` of an int whose only use
+   * is the chain (its digits are written in place). `line + w + to_str(i) + " "` made five
+   * strings; it makes one.
    */
-  concats: Map<number, number[]>;
+  concats: Map<number, ConcatPart[]>;
   /** Instructions that emit no code. */
   skip: Set<number>;
   /** Instructions whose operands are not read as written: `reads` says what they read. */
@@ -64,7 +72,7 @@ export function planRewrites(mod: BytecodeModule, self: number, wholeProgram: bo
   };
   const targets = jumpTargets(fn);
   planTailCalls(fn, self, targets, rw);
-  planConcats(fn, targets, rw);
+  planConcats(mod, fn, targets, rw);
   const params = wholeProgram ? constantParams(mod).get(self) : undefined;
   constants(mod, fn, targets, params ?? new Map(), (pc, known) => {
     const op = fn.code[pc];
@@ -189,55 +197,99 @@ function planTailCalls(fn: BcFunction, self: number, targets: Set<number>, rw: R
   }
 }
 
-function planConcats(fn: BcFunction, targets: Set<number>, rw: Rewrites): void {
+function planConcats(mod: BytecodeModule, fn: BcFunction, targets: Set<number>, rw: Rewrites): void {
   const code = fn.code;
-  const uses = new Int32Array(fn.regKinds.length), defs = new Int32Array(fn.regKinds.length);
+  // (a handler can be entered from anywhere in its range: not modelled, so not rewritten)
+  if (fn.handlers.length > 0 || !code.includes(O.concat)) return;
+  const live = liveOut(fn);
+  // Concatenations not yet emitted: their result register → their parts and pc; and ints
+  // converted to strings only to be concatenated: the string's register → the int's.
+  let pending = new Map<number, { parts: ConcatPart[]; pc: number }>();
+  let texts = new Map<number, { int: number; pc: number }>();
+  const chains = new Map<number, ConcatPart[]>();
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
-    let p = pc + 1;
-    for (const letter of OPS[code[pc]].ops) {
-      if (letter === '*' || letter === '%') {
-        const k = code[p++];
-        for (let i = 0; i < k; i++) { uses[code[p]]++; p += letter === '%' ? 2 : 1; }
-      } else {
-        if (letter === 'r') uses[code[p]]++;
-        if (letter === 'd') defs[code[p]]++;
-        p++;
-      }
-    }
-  }
-  // Concatenations not yet emitted: their result register → their parts and pc.
-  let pending = new Map<number, { parts: number[]; pc: number }>();
-  const chains = new Map<number, number[]>();
-  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
-    if (targets.has(pc)) pending = new Map();
+    if (targets.has(pc)) { pending = new Map(); texts = new Map(); }
     const op = code[pc];
-    const def = OPS[op];
     if (op === O.concat) {
       const [d, x, y] = [code[pc + 1], code[pc + 2], code[pc + 3]];
-      const parts: number[] = [];
+      const parts: ConcatPart[] = [];
       for (const r of [x, y]) {
-        const link = pending.get(r);
-        if (link) { parts.push(...link.parts); rw.skip.add(link.pc); chains.delete(link.pc); pending.delete(r); }
-        else parts.push(r);
+        // A value consumed here must die here: it is never computed.
+        const link = pending.get(r), text = texts.get(r);
+        const last = x !== y && !live[pc].has(r);
+        if (link && last) { parts.push(...link.parts); rw.skip.add(link.pc); chains.delete(link.pc); }
+        else if (text && last) { parts.push({ reg: text.int, int: true }); rw.skip.add(text.pc); }
+        else parts.push({ reg: r, int: false });
+        pending.delete(r);
+        texts.delete(r);
       }
-      forget(pending, d);
+      forget(pending, texts, d);
       chains.set(pc, parts);
-      if (uses[d] === 1 && defs[d] === 1) pending.set(d, { parts, pc });
+      pending.set(d, { parts, pc });
       continue;
     }
-    // Any other write ends the chains that read the register (they are emitted where they stand).
-    eachDef(code, pc, (r) => forget(pending, r));
-    if (def.ops.includes('j') || op === O.ret || op === O.retv || op === O.throw) pending = new Map();
+    // Anything else that reads a value needs it computed; a write ends the chains that read the
+    // register (they are emitted where they stand).
+    eachUse(code, pc, (r) => { pending.delete(r); texts.delete(r); });
+    eachDef(code, pc, (r) => forget(pending, texts, r));
+    if (op === O.tostr && mod.consts[code[pc + 3]].value === 'i') texts.set(code[pc + 1], { int: code[pc + 2], pc });
+    if (OPS[op].ops.includes('j') || op === O.ret || op === O.retv || op === O.throw) { pending = new Map(); texts = new Map(); }
   }
   for (const [pc, parts] of chains) {
-    if (parts.length <= 2) continue;
+    if (parts.length <= 2 && !parts.some((p) => p.int)) continue;
     rw.concats.set(pc, parts);
     rw.replaced.add(pc);
-    rw.reads.set(pc, [...parts, code[pc + 1]]);
+    rw.reads.set(pc, [...parts.map((p) => p.reg), code[pc + 1]]);
   }
 }
 
-/** Drops the pending chains that read register r (it is about to change). */
-function forget(pending: Map<number, { parts: number[] }>, r: number): void {
-  for (const [d, link] of pending) if (link.parts.includes(r) || d === r) pending.delete(d);
+function eachUse(code: Int32Array, pc: number, f: (r: number) => void): void {
+  let p = pc + 1;
+  for (const letter of OPS[code[pc]].ops) {
+    if (letter === '*' || letter === '%') {
+      const k = code[p++];
+      for (let i = 0; i < k; i++) { f(code[p]); p += letter === '%' ? 2 : 1; }
+    } else {
+      if (letter === 'r') f(code[p]);
+      p++;
+    }
+  }
+}
+
+/** The registers live after each instruction (by pc), by the usual backward fixpoint. */
+function liveOut(fn: BcFunction): Set<number>[] {
+  const code = fn.code;
+  const pcs: number[] = [];
+  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) pcs.push(pc);
+  const succ = new Map<number, number[]>();
+  for (const pc of pcs) {
+    const op = code[pc];
+    const next = pc + instrLength(code, pc);
+    const j = OPS[op].ops.indexOf('j');
+    const out: number[] = [];
+    if (j >= 0) out.push(code[pc + 1 + j]);
+    if (op !== O.jmp && op !== O.loop && op !== O.ret && op !== O.retv && op !== O.throw && op !== O.rterr && next < code.length) out.push(next);
+    succ.set(pc, out);
+  }
+  const liveIn: Set<number>[] = [], out: Set<number>[] = [];
+  for (const pc of pcs) { liveIn[pc] = new Set(); out[pc] = new Set(); }
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let i = pcs.length - 1; i >= 0; i--) {
+      const pc = pcs[i];
+      const o = out[pc];
+      for (const t of succ.get(pc)!) for (const r of liveIn[t] ?? []) if (!o.has(r)) { o.add(r); changed = true; }
+      const inn = new Set(o);
+      eachDef(code, pc, (r) => inn.delete(r));
+      eachUse(code, pc, (r) => inn.add(r));
+      if (inn.size !== liveIn[pc].size) { liveIn[pc] = inn; changed = true; }
+    }
+  }
+  return out;
+}
+
+/** Drops the pending chains and conversions that read register r (it is about to change). */
+function forget(pending: Map<number, { parts: ConcatPart[] }>, texts: Map<number, { int: number }>, r: number): void {
+  for (const [d, link] of pending) if (d === r || link.parts.some((p) => p.reg === r)) pending.delete(d);
+  for (const [d, text] of texts) if (d === r || text.int === r) texts.delete(d);
 }

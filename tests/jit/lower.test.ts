@@ -78,6 +78,7 @@ def broken(a: str) -> str:
 `;
   assert.is(calls(src, 'line', 'bp_rt_str_concat_n'), 1);
   assert.is(calls(src, 'line', 'bp_rt_str_concat'), 0);
+  assert.is(calls(src, 'line', 'bp_rt_str_from_i64'), 0); // the digits are written in place
   assert.is(calls(src, 'broken', 'bp_rt_str_concat_n'), 0);
   assert.is(calls(src, 'broken', 'bp_rt_str_concat'), 2);
 });
