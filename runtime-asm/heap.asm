@@ -335,6 +335,45 @@ FUNC bp_rt_find_run
     ret
 ENDFUNC
 
+; bp_rt_alloc_size(rdi = the start of an object) → rax = the bytes allocated for it (its size
+; class, or its run of blocks), or 0 when it is not on the heap (a constant in the executable).
+FUNC bp_rt_alloc_size
+    mov rax, rdi
+    sub rax, [bp_rt_heap_base]
+    jb .none
+    mov rcx, rax
+    shr rcx, BLOCK_SHIFT
+    cmp rcx, [bp_rt_heap_top]
+    jae .none
+    lea rdx, [bp_rt_heap_class]
+    movzx eax, byte [rdx + rcx]
+    test eax, eax
+    jz .none
+    cmp eax, CLS_HEAD
+    je .run
+    cmp eax, CLS_TAIL
+    je .none
+    CLASS_SIZE rax
+    ret
+.run:
+    lea r8, [rcx + 1]
+.tail:
+    cmp r8, [bp_rt_heap_top]
+    jae .counted
+    cmp byte [rdx + r8], CLS_TAIL
+    jne .counted
+    inc r8
+    jmp .tail
+.counted:
+    sub r8, rcx
+    mov rax, r8
+    shl rax, BLOCK_SHIFT
+    ret
+.none:
+    xor eax, eax
+    ret
+ENDFUNC
+
 ; Marks the object rdi points into (if any), pushing it for scanning when it holds references.
 FUNC bp_rt_mark_word
     mov rax, rdi

@@ -54,8 +54,10 @@ FUNC bp_rt_str_concat
 ENDFUNC
 
 ; bp_rt_str_concat_n(rdi = count ≥ 1, rsi = that many (kind, value) pairs on the caller's stack,
-; kind 0 a string, 1 an int written in decimal) → them one after another, or 0:
-; `s + to_str(i) + " "` allocates once and copies each part once.
+; kind 0 a string, 1 an int written in decimal; edx = 1 when the first part is a string nothing
+; else refers to, which may then grow in place) → them one after another, or 0.
+; `s + to_str(i) + " "` allocates once and copies each part once; `doc = doc + x` in a loop
+; appends in place while the allocation has room, and grows it by doubling (CPython's trick).
 FUNC bp_rt_str_concat_n
     push rbx
     push r12
@@ -64,6 +66,7 @@ FUNC bp_rt_str_concat_n
     push r15
     push rbp
     mov rbp, rsp
+    push rdx                             ; [rbp - 8]: may the first part grow?
     mov rbx, rdi
     mov r12, rsi
     mov rax, rdi
@@ -94,14 +97,41 @@ FUNC bp_rt_str_concat_n
     inc r13
     cmp r13, rbx
     jb .measure
+    xor r13d, r13d                       ; the first part to copy
+    mov rax, [rbp - 8]
+    mov [rbp - 8], r14                   ; from here: the total length (set when all is copied)
+    test rax, rax
+    jz .exact
+    mov rdi, [r12 + 8]
+    call bp_rt_alloc_size
+    sub rax, STR_DATA + 1
+    jb .grow
+    cmp rax, r14
+    jb .grow
+    mov rax, [r12 + 8]                   ; room enough: append to it
+    mov rdi, [rax + STR_LEN]
+    lea rdi, [rax + rdi + STR_DATA]
+    mov r14, rax
+    mov r13d, 1
+    jmp .copy
+.grow:                                   ; twice the room, for the appends to come
+    lea rdi, [r14*2 + STR_DATA + 1]
+    call bp_rt_alloc
+    test rax, rax
+    jz .exact                            ; (no room for that: try the exact size)
+    mov qword [rax], TAG_STR
+    jmp .fill
+.exact:
     mov rdi, r14
     call bp_rt_str_new
     test rax, rax
     jz .out
+.fill:
     mov r14, rax
     lea rdi, [rax + STR_DATA]
-    xor r13d, r13d
 .copy:
+    cmp r13, rbx
+    jae .done
     mov rax, r13
     shl rax, 4
     mov rcx, [r12 + rax + 8]
@@ -117,8 +147,11 @@ FUNC bp_rt_str_concat_n
 .put:
     call bp_rt_copy
     inc r13
-    cmp r13, rbx
-    jb .copy
+    jmp .copy
+.done:
+    mov rcx, [rbp - 8]
+    mov [r14 + STR_LEN], rcx
+    mov byte [r14 + rcx + STR_DATA], 0
     mov rax, r14
 .out:
     mov rsp, rbp

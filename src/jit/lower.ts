@@ -670,7 +670,7 @@ class Lowerer {
       // Strings and arrays (built executables; see unsupportedIn).
       case O.concat: {
         const parts = this.rw.concats.get(pc);
-        if (parts) this.concatN(parts, d);
+        if (parts) this.concatN(parts, d, this.rw.appends.has(pc));
         else this.callAlloc(RT.strConcat, [x, y], d);
         return;
       }
@@ -891,7 +891,7 @@ class Lowerer {
   }
 
   /** d = the parts one after another (see Rewrites.concats): (kind, value) pairs on the stack. */
-  private concatN(parts: ConcatPart[], d: number): void {
+  private concatN(parts: ConcatPart[], d: number, append: boolean): void {
     const { a } = this;
     a.sub(rsp, 16 * parts.length);
     parts.forEach((p, i) => {
@@ -900,6 +900,7 @@ class Lowerer {
     });
     a.mov(edi, parts.length);
     a.mov(rsi, rsp);
+    a.mov(edx, append ? 1 : 0);
     this.callSym(RT.strConcatN, [], -1);
     a.add(rsp, 16 * parts.length);
     a.test(rax, rax);

@@ -4,6 +4,7 @@
 // intervals stay right.
 import { Kind, O, OPS, instrLength } from '../bytecode/opcodes.js';
 import type { BcFunction, BytecodeModule } from '../bytecode/module.js';
+import { BUILTINS } from '../lang/builtins.js';
 import { hasMagic } from './magic.js';
 
 /** A call of the function itself whose result is returned, or returned plus `other` or `k`. */
@@ -42,6 +43,11 @@ export interface Rewrites {
    * strings; it makes one.
    */
   concats: Map<number, ConcatPart[]>;
+  /**
+   * Of those, the ones of the form `s = s + …` where s is a string only this function holds:
+   * s may grow in place (bp_rt_str_concat_n), which makes building a string in a loop linear.
+   */
+  appends: Set<number>;
   /** Instructions that emit no code. */
   skip: Set<number>;
   /** Instructions whose operands are not read as written: `reads` says what they read. */
@@ -68,7 +74,7 @@ const TAIL_INT_ARGS = 6, TAIL_FLOAT_ARGS = 7;
 export function planRewrites(mod: BytecodeModule, self: number, wholeProgram: boolean): Rewrites {
   const fn = mod.functions[self];
   const rw: Rewrites = {
-    tail: null, concats: new Map(), divisors: new Map(), skip: new Set(), replaced: new Set(), reads: new Map(), notCalls: new Set(), extra: 0, inMemory: new Set(),
+    tail: null, concats: new Map(), appends: new Set(), divisors: new Map(), skip: new Set(), replaced: new Set(), reads: new Map(), notCalls: new Set(), extra: 0, inMemory: new Set(),
   };
   const targets = jumpTargets(fn);
   planTailCalls(fn, self, targets, rw);
@@ -235,12 +241,71 @@ function planConcats(mod: BytecodeModule, fn: BcFunction, targets: Set<number>, 
     if (op === O.tostr && mod.consts[code[pc + 3]].value === 'i') texts.set(code[pc + 1], { int: code[pc + 2], pc });
     if (OPS[op].ops.includes('j') || op === O.ret || op === O.retv || op === O.throw) { pending = new Map(); texts = new Map(); }
   }
+  const sites = new Map([...chains].filter(([pc, parts]) => parts[0].reg === code[pc + 1] && !parts[0].int).map(([pc]) => [pc, code[pc + 1]]));
+  const appends = sites.size ? appendable(fn, sites) : new Set<number>();
   for (const [pc, parts] of chains) {
-    if (parts.length <= 2 && !parts.some((p) => p.int)) continue;
+    const append = appends.has(pc);
+    if (parts.length <= 2 && !parts.some((p) => p.int) && !append) continue;
+    if (append) rw.appends.add(pc);
     rw.concats.set(pc, parts);
     rw.replaced.add(pc);
     rw.reads.set(pc, [...parts.map((p) => p.reg), code[pc + 1]]);
   }
+}
+
+const BUILTIN_NAMES = new Map([...BUILTINS.values()].map((b) => [b.id, b.name]));
+/** Builtins that read a string argument without keeping it or returning it. */
+const READS_ONLY = new Set(['str_find', 'str_index_of', 'str_contains', 'str_count', 'substr', 'starts_with', 'ends_with']);
+
+/**
+ * The concatenations `s = s + …` (pc → s) that may grow s's string in place: every value of s
+ * reaching one is a string no one else can hold — made by a concatenation or a constant, and
+ * never copied to another register, stored, passed to a function (only concatenated, compared,
+ * measured, printed, searched or returned) wherever it goes.
+ */
+function appendable(fn: BcFunction, sites: Map<number, number>): Set<number> {
+  const code = fn.code;
+  const out = new Set<number>();
+  const pcs: number[] = [];
+  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) pcs.push(pc);
+  const preds = new Map<number, number[]>(pcs.map((pc) => [pc, []]));
+  for (const pc of pcs) for (const t of successors(code, pc)) preds.get(t)?.push(pc);
+  for (const d of new Set(sites.values())) {
+    // Reaching definitions of d (-1: its value on entry).
+    const defines = (pc: number) => { let w = false; eachDef(code, pc, (r) => { if (r === d) w = true; }); return w; };
+    const reachIn = new Map<number, Set<number>>(pcs.map((pc) => [pc, new Set()]));
+    const outOf = (pc: number) => (defines(pc) ? new Set([pc]) : reachIn.get(pc)!);
+    reachIn.get(0)!.add(-1);
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const pc of pcs) {
+        const inn = reachIn.get(pc)!;
+        for (const p of preds.get(pc)!) for (const v of outOf(p)) if (!inn.has(v)) { inn.add(v); changed = true; }
+      }
+    }
+    const escaped = new Set<number>([-1]);
+    for (const pc of pcs) {
+      const op = code[pc];
+      if (defines(pc) && op !== O.concat && op !== O.loadk) escaped.add(pc);
+      // (a returned string is never appended to again: the caller's copy of it is not owned)
+      const safe = op === O.concat || op === O.strlen || op === O.eq_s || op === O.ne_s || op === O.print || op === O.ret
+        || (op === O.callb && READS_ONLY.has(BUILTIN_NAMES.get(code[pc + 2]) ?? ''));
+      if (safe) continue;
+      eachUse(code, pc, (r) => { if (r === d) for (const v of reachIn.get(pc)!) escaped.add(v); });
+    }
+    for (const [pc, r] of sites) if (r === d && [...reachIn.get(pc)!].every((v) => !escaped.has(v))) out.add(pc);
+  }
+  return out;
+}
+
+function successors(code: Int32Array, pc: number): number[] {
+  const op = code[pc];
+  const next = pc + instrLength(code, pc);
+  const j = OPS[op].ops.indexOf('j');
+  const out: number[] = [];
+  if (j >= 0) out.push(code[pc + 1 + j]);
+  if (op !== O.jmp && op !== O.loop && op !== O.ret && op !== O.retv && op !== O.throw && op !== O.rterr && next < code.length) out.push(next);
+  return out;
 }
 
 function eachUse(code: Int32Array, pc: number, f: (r: number) => void): void {
@@ -261,16 +326,7 @@ function liveOut(fn: BcFunction): Set<number>[] {
   const code = fn.code;
   const pcs: number[] = [];
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) pcs.push(pc);
-  const succ = new Map<number, number[]>();
-  for (const pc of pcs) {
-    const op = code[pc];
-    const next = pc + instrLength(code, pc);
-    const j = OPS[op].ops.indexOf('j');
-    const out: number[] = [];
-    if (j >= 0) out.push(code[pc + 1 + j]);
-    if (op !== O.jmp && op !== O.loop && op !== O.ret && op !== O.retv && op !== O.throw && op !== O.rterr && next < code.length) out.push(next);
-    succ.set(pc, out);
-  }
+  const succ = new Map<number, number[]>(pcs.map((pc) => [pc, successors(code, pc)]));
   const liveIn: Set<number>[] = [], out: Set<number>[] = [];
   for (const pc of pcs) { liveIn[pc] = new Set(); out[pc] = new Set(); }
   for (let changed = true; changed;) {

@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compileProgram } from '../../src/bytecode/compile.js';
 import { lowerFunction } from '../../src/jit/lower.js';
+import { planRewrites } from '../../src/jit/rewrite.js';
 import { check } from '../helpers/front.js';
 
 /** The listing of function `name` of `src`, lowered for executables. */
@@ -98,6 +99,35 @@ def main() -> int:
   assert.is(divides(src, 'lit'), 0);
   assert.is(divides(src, 'same'), 0);
   assert.is(divides(src, 'differs'), 1);
+});
+
+test('s = s + … grows s in place only where no one else can hold its string', () => {
+  const src = `
+def built(n: int) -> str:
+    let s: str = ""
+    for i in range(0, n):
+        s = s + "x"
+    return s
+def shared(n: int, out: [str]) -> str:
+    let s: str = ""
+    for i in range(0, n):
+        s = s + "x"
+        array_push(out, s)
+    return s
+def copied(n: int) -> str:
+    let s: str = ""
+    let t: str = ""
+    for i in range(0, n):
+        s = s + "x"
+        t = s
+    return t
+`;
+  const { program } = check(src);
+  const mod = compileProgram(program!);
+  const appends = (name: string) => planRewrites(mod, mod.functions.findIndex((f) => f.name === name), true).appends.size;
+  assert.is(appends('built'), 1);
+  assert.is(appends('shared'), 0);
+  assert.is(appends('copied'), 0);
 });
 
 test.run();
