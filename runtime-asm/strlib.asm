@@ -19,27 +19,51 @@ FUNC bp_rt_mem_find
     test rcx, rcx
     jz .empty
     movzx r10d, byte [rdx]
-.scan:                                   ; first a position holding the needle's first byte
+    mov r11, 0x0101010101010101
+    imul r10, r11                        ; the needle's first byte in every byte
+.scan8:                                  ; eight candidate positions a step (all within the bytes)
+    lea r9, [rax + 7]
+    cmp r9, rsi
+    jg .scan1
+    mov r8, [rdi + rax]
+    xor r8, r10                          ; zero where the first byte is
+    mov r9, r8
+    sub r9, r11
+    not r8
+    and r9, r8
+    mov r8, r11
+    shl r8, 7
+    and r9, r8                           ; the lowest set bit marks the first zero byte
+    jnz .hit8
+    add rax, 8
+    jmp .scan8
+.hit8:
+    bsf r9, r9
+    shr r9, 3
+    add rax, r9
+    jmp .check
+.scan1:
     cmp rax, rsi
     jg .none
     cmp [rdi + rax], r10b
     je .check
     inc rax
-    jmp .scan
+    jmp .scan1
 .check:
-    lea r11, [rdi + rax]
+    lea r8, [rdi + rax]
     mov r9d, 1
 .cmp:
     cmp r9, rcx
     je .out
-    mov r8b, [r11 + r9]
-    cmp r8b, [rdx + r9]
+    movzx r11d, byte [r8 + r9]
+    cmp r11b, [rdx + r9]
     jne .next
     inc r9
     jmp .cmp
 .next:
     inc rax
-    jmp .scan
+    mov r11, 0x0101010101010101
+    jmp .scan8
 .empty:
     cmp rax, rsi
     jle .out
