@@ -1,8 +1,8 @@
 ; Maps: insertion-ordered hash tables (the layout of CPython's compact dict). The map object
 ; holds an entries store — (hash, key, value) triples in insertion order, a deleted entry's hash
 ; is -1 — and an index store of open-addressing slots (-1 empty, -2 deleted, else an entry
-; number), both TAG_RAW objects. Growth rebuilds both and drops deleted entries, so deletion
-; never degrades lookups. Keys are ints, bools, floats (0.0 equals -0.0, NaN equals NaN, as the
+; number), both TAG_RAW objects, probed as CPython probes (PROBE_NEXT). Growth rebuilds both
+; and drops deleted entries, so deletion never degrades lookups. Keys are ints, bools, floats (0.0 equals -0.0, NaN equals NaN, as the
 ; VM's maps) or strings (compared by bytes); the header records which kinds are references.
 ;
 ;   +0 header: TAG_MAP, bits 16-23 key kind, bits 24-31 value kind (0 int, 1 float, 2 bool, 3 ref)
@@ -18,6 +18,16 @@
 %define MAP_SIZE 56
 %define KIND_FLOAT 1
 %define KIND_REF 3
+
+; The next slot of a probe (CPython's): perturb >>= 5; slot = (5 * slot + 1 + perturb) & mask.
+; The perturbation (the hash's upper bits) separates keys that share their lower bits; once it
+; is 0 the sequence visits every slot.
+%macro PROBE_NEXT 3                      ; slot, perturbation, mask
+    shr %2, 5
+    lea %1, [%1 + %1*4 + 1]
+    add %1, %2
+    and %1, %3
+%endmacro
 
 ; bp_rt_map_new(rdi = header word) → an empty map, or 0 when out of memory.
 FUNC bp_rt_map_new
@@ -110,13 +120,13 @@ FUNC bp_rt_map_resize
     mov [rcx + 8], r11
     mov r11, [rax + 16]
     mov [rcx + 16], r11
-    lea r11, [r13 - 1]                   ; insert entry r10 at the first empty slot of its probe
+    mov rax, rdx                         ; insert entry r10 at the first empty slot of its probe
+    lea r11, [r13 - 1]
     and rdx, r11
 .probe:
     cmp qword [r15 + rdx*8 + RAW_DATA], -1
     je .slot
-    inc rdx
-    and rdx, r11
+    PROBE_NEXT rdx, rax, r11
     jmp .probe
 .slot:
     mov [r15 + rdx*8 + RAW_DATA], r10
@@ -151,7 +161,10 @@ FUNC bp_rt_map_hash
     je .str
     mov rax, rsi
     cmp byte [rdi + 2], KIND_FLOAT
-    jne .mix
+    je .float
+    btr rax, 63                          ; ints and bools hash to themselves (as in CPython):
+    ret                                  ; consecutive keys take consecutive slots
+.float:
     movq xmm0, rsi                       ; floats: one hash for 0.0 and -0.0, one for all NaNs
     xorpd xmm1, xmm1
     ucomisd xmm0, xmm1
@@ -236,8 +249,9 @@ FUNC bp_rt_map_lookup
     dec r14                              ; mask
     mov r15, r13
     and r15, r14                         ; slot
-    sub rsp, 16
+    sub rsp, 32
     mov qword [rsp], -1                  ; the first deleted slot seen
+    mov [rsp + 16], r13                  ; the probe's perturbation
 .probe:
     mov rax, [rbx + MAP_INDEX]
     mov rax, [rax + r15*8 + RAW_DATA]
@@ -265,8 +279,9 @@ FUNC bp_rt_map_lookup
     jne .next
     mov [rsp], r15
 .next:
-    inc r15
-    and r15, r14
+    mov rax, [rsp + 16]
+    PROBE_NEXT r15, rax, r14
+    mov [rsp + 16], rax
     jmp .probe
 .missing:
     mov rdx, [rsp]
@@ -274,7 +289,7 @@ FUNC bp_rt_map_lookup
     cmove rdx, r15
     mov rax, -1
 .out:
-    add rsp, 16
+    add rsp, 32
     pop r15
     pop r14
     pop r13
