@@ -182,21 +182,39 @@ FUNC bp_rt_map_hash
     xor rax, rcx
     btr rax, 63
     ret
-.str:                                    ; FNV-1a over the bytes
-    mov rax, 0xcbf29ce484222325
-    mov rcx, 0x100000001b3
+.str:                                    ; eight bytes a step, then a finalizer (murmur3's)
     mov rdx, [rsi + STR_LEN]
     lea r8, [rsi + STR_DATA]
-.byte:
+    mov rax, 0x9e3779b97f4a7c15
+    xor rax, rdx
+    mov rcx, 0xff51afd7ed558ccd
+.word:
+    cmp rdx, 8
+    jb .tail
+    xor rax, [r8]
+    imul rax, rcx
+    add r8, 8
+    sub rdx, 8
+    jmp .word
+.tail:                                   ; the last 0-7 bytes, one at a time
     test rdx, rdx
-    jz .strdone
+    jz .final
+.byte:
     movzx r9d, byte [r8]
     xor rax, r9
-    imul rax, rcx
+    rol rax, 8
     inc r8
     dec rdx
-    jmp .byte
-.strdone:
+    jnz .byte
+    imul rax, rcx
+.final:
+    mov rdx, rax
+    shr rdx, 33
+    xor rax, rdx
+    imul rax, rcx
+    mov rdx, rax
+    shr rdx, 33
+    xor rax, rdx
     btr rax, 63
     ret
 ENDFUNC

@@ -222,10 +222,38 @@ FUNC bp_rt_str_eq
     xor eax, eax
     cmp rcx, [rsi + STR_LEN]
     jne .out
+    cmp rdi, rsi
+    je .same
     lea rdi, [rdi + STR_DATA]
     lea rsi, [rsi + STR_DATA]
-    repe cmpsb
-    sete al
+    cmp rcx, 8
+    jb .bytes
+    mov rdx, [rdi + rcx - 8]             ; the last eight bytes, then eight at a time from the start
+    cmp rdx, [rsi + rcx - 8]             ; (`repe cmpsb` takes tens of cycles to start)
+    jne .out
+    sub rcx, 8
+.words:
+    cmp rcx, 8
+    jb .same
+    mov rdx, [rdi]
+    cmp rdx, [rsi]
+    jne .out
+    add rdi, 8
+    add rsi, 8
+    sub rcx, 8
+    jmp .words
+.bytes:
+    test rcx, rcx
+    jz .same
+    mov dl, [rdi]
+    cmp dl, [rsi]
+    jne .out
+    inc rdi
+    inc rsi
+    dec rcx
+    jmp .bytes
+.same:
+    mov eax, 1
 .out:
     ret
 ENDFUNC
