@@ -2,8 +2,9 @@
 ; holds an entries store — (hash, key, value) triples in insertion order, a deleted entry's hash
 ; is -1 — and an index store of open-addressing slots (-1 empty, -2 deleted, else an entry
 ; number), both TAG_RAW objects, probed as CPython probes (PROBE_NEXT). Growth rebuilds both
-; and drops deleted entries, so deletion never degrades lookups. Keys are ints, bools, floats (0.0 equals -0.0, NaN equals NaN, as the
-; VM's maps) or strings (compared by bytes); the header records which kinds are references.
+; and drops deleted entries, so deletion never degrades lookups. Keys are ints, bools, floats
+; (0.0 equals -0.0, NaN equals NaN, as the VM's maps) or strings (compared by bytes); the
+; header records which kinds are references.
 ;
 ;   +0 header: TAG_MAP, bits 16-23 key kind, bits 24-31 value kind (0 int, 1 float, 2 bool, 3 ref)
 ;   +8 live entries  +16 entries used  +24 entries store  +32 entry capacity
@@ -254,6 +255,45 @@ ENDFUNC
 ; bp_rt_map_lookup(rdi = map, rsi = key) → rax = entry number or -1; rdx = its index slot, or
 ; (when missing) the slot where it would go.
 FUNC bp_rt_map_lookup
+    movzx eax, byte [rdi + 2]
+    cmp eax, KIND_FLOAT
+    je .general
+    cmp eax, KIND_REF
+    je .general
+    ; int and bool keys: the hash is the key, keys compare as bits, and nothing is called
+    mov r8, rsi
+    btr r8, 63                           ; the hash, and the probe's perturbation
+    mov r11, [rdi + MAP_ICAP]
+    dec r11
+    mov rcx, r8
+    and rcx, r11
+    mov r9, [rdi + MAP_INDEX]
+    mov r10, [rdi + MAP_ENTRIES]
+    mov rdx, -1                          ; the first deleted slot seen
+.iprobe:
+    mov rax, [r9 + rcx*8 + RAW_DATA]
+    cmp rax, -1
+    je .imissing
+    cmp rax, -2
+    je .ideleted
+    lea rdi, [rax + rax*2]
+    cmp [r10 + rdi*8 + RAW_DATA + 8], rsi
+    jne .inext
+    mov rdx, rcx
+    ret
+.ideleted:
+    cmp rdx, -1
+    jne .inext
+    mov rdx, rcx
+.inext:
+    PROBE_NEXT rcx, r8, r11
+    jmp .iprobe
+.imissing:
+    cmp rdx, -1
+    cmove rdx, rcx
+    mov rax, -1
+    ret
+.general:
     push rbx
     push r12
     push r13
