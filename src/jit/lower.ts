@@ -636,8 +636,21 @@ class Lowerer {
       case O.call: {
         const args = Array.from({ length: y }, (_, i) => c[pc + 4 + i]);
         const site = this.tail?.sites.get(pc);
-        if (site) this.tailJump(site, args);
-        else this.callSym(fnSymbol(this.mod.functions[x].name), args, d);
+        if (site) { this.tailJump(site, args); return; }
+        const base = baseCase(this.mod.functions[x]);
+        const done = a.newLabel(), call = a.newLabel();
+        if (base) {
+          // The callee's base case, tested here: `fib(1)` costs no call.
+          a.cmp(this.rm(args[base.param]), base.k);
+          a.jcc(JCC[base.cc], call);
+          if (typeof base.result === 'bigint') a.mov(rax, base.result);
+          else a.mov(rax, this.rm(args[base.result]));
+          this.setGp(d, rax);
+          a.jmp(done);
+          a.bind(call);
+        }
+        this.callSym(fnSymbol(this.mod.functions[x].name), args, d);
+        a.bind(done);
         return;
       }
       case O.ret:
@@ -1263,6 +1276,28 @@ class Lowerer {
 }
 
 const JCC = ['l', 'le', 'g', 'ge', 'e', 'ne'];
+
+/**
+ * A function whose code starts `if p <cc> k goes on; return q (or a constant)` — the base case
+ * of a recursion — as the test a caller can make before calling it.
+ */
+interface BaseCase { param: number; cc: number; k: number; result: number | bigint }
+const baseCases = new WeakMap<BcFunction, BaseCase | null>();
+
+function baseCase(fn: BcFunction): BaseCase | null {
+  let b = baseCases.get(fn);
+  if (b !== undefined) return b;
+  b = null;
+  const c = fn.code;
+  const intParam = (r: number) => r < fn.arity && fn.regKinds[r] === Kind.Int;
+  if (fn.ncaps === 0 && c.length >= 6 && c[0] >= O.jlt_ik && c[0] <= O.jne_ik && intParam(c[1])) {
+    const result = c[4] === O.ret && intParam(c[5]) ? c[5]
+      : c[4] === O.loadi && c[7] === O.ret && c[8] === c[5] && fn.regKinds[c[5]] === Kind.Int ? BigInt(c[6]) : null;
+    if (result !== null) b = { param: c[1], cc: c[0] - O.jlt_ik, k: c[2], result };
+  }
+  baseCases.set(fn, b);
+  return b;
+}
 
 /** The frame slot of a register living in memory (or the spill slot of an xmm-homed one). */
 function slotOf(h: Home): number {

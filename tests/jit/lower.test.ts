@@ -43,6 +43,10 @@ def gcd(a: int, b: int) -> int:
 `;
   assert.is(calls(src, 'fib'), 1);
   for (const f of ['sum_to', 'count', 'gcd']) assert.is(calls(src, f), 0, f);
+  // fib's remaining call tests the base case first: `cmp …, 2` right before it jumps to the call
+  const l = listing(src, 'fib');
+  const at = l.indexOf('call fib');
+  assert.ok(l.slice(0, at).filter((x) => x.startsWith('cmp ') && x.endsWith(', 2')).length >= 2, l.join('\n'));
 });
 
 test('not in tail position: a product, a call whose result is used later, a float sum', () => {
