@@ -108,11 +108,16 @@ export class JitTier {
     return null;
   }
 
+  private stayInVm(index: number, reason: string): void {
+    this.states.set(index, { tier: 'vm', reason });
+    this.vm.fns[index].settled = true;
+  }
+
   private compile(index: number): void {
     const group = new Set<number>();
     const reason = this.blocker(index, group);
     if (reason) {
-      this.states.set(index, { tier: 'vm', reason });
+      this.stayInVm(index, reason);
       return;
     }
     configureKoffi();
@@ -129,7 +134,7 @@ export class JitTier {
       }
       const r = lowerFunction(this.mod, i, { target: 'jit', osr: [...new Set(loops)] });
       if (!r.ok) {
-        this.states.set(index, { tier: 'vm', reason: `${r.why.reason} (line ${r.why.line})` });
+        this.stayInVm(index, `${r.why.reason} (line ${r.why.line})`);
         return;
       }
       mfs.push(r.mf);

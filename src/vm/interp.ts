@@ -41,6 +41,8 @@ export interface FnRt {
   calls: number;
   /** Installed by the JIT tier: runs the function natively (args are register values). */
   native: ((args: unknown[]) => unknown) | null;
+  /** Set by the JIT tier when the function stays in the VM: its hot hook is not called again. */
+  settled: boolean;
 }
 
 export interface VmOptions {
@@ -93,7 +95,7 @@ export class VM implements BuiltinCtx {
     this.fns = mod.functions.map((f, index) => ({
       index, name: f.name, code: f.code, nregs: Math.max(1, f.regKinds.length), arity: f.arity, ncaps: f.ncaps, lines: f.lines,
       handlers: f.handlers, file: mod.files[f.file] ?? '?', defLine: f.defLine, regKinds: f.regKinds,
-      prof: new Float64Array(f.code.length), calls: 0, native: null,
+      prof: new Float64Array(f.code.length), calls: 0, native: null, settled: false,
     }));
     this.structs = mod.structs.map((s) => layoutOf(s.name, s.fields));
     this.classes = mod.classes.map((c, index) => ({ ...layoutOf(c.name, c.fields), index, vtable: Int32Array.from(c.vtable) }));
@@ -275,7 +277,7 @@ export class VM implements BuiltinCtx {
           case O.loop: {
             const trips = ++prof[pc];
             pc = code[pc + 1];
-            if (trips >= loopThreshold && hot) {
+            if (trips >= loopThreshold && hot && !fn.settled) {
               this.top = bp + fn.nregs;
               const osr = hot(fn, pc, trips);
               if (osr) {
@@ -344,7 +346,7 @@ export class VM implements BuiltinCtx {
             if (code[pc] === O.forlt ? v < end : v > end) {
               const trips = ++prof[pc];
               pc = code[pc + 4];
-              if (trips >= loopThreshold && hot) {
+              if (trips >= loopThreshold && hot && !fn.settled) {
                 this.top = bp + fn.nregs;
                 const osr = hot(fn, pc, trips);
                 if (osr) {
@@ -379,7 +381,7 @@ export class VM implements BuiltinCtx {
               callee = fns[self.c.vtable[code[pc + 2]]];
             }
             prof[pc]++;
-            if (++callee.calls >= callThreshold && hot !== undefined && callee.native === null) {
+            if (++callee.calls >= callThreshold && hot !== undefined && callee.native === null && !callee.settled) {
               this.top = bp + fn.nregs;
               hot(callee, -1, callee.calls);
             }
