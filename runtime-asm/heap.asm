@@ -335,6 +335,21 @@ FUNC bp_rt_find_run
     ret
 ENDFUNC
 
+; bp_rt_run_end(rdi = the head block of a large object's run) → rax = the block after its tails.
+FUNC bp_rt_run_end
+    lea rdx, [bp_rt_heap_class]
+    lea rax, [rdi + 1]
+.tail:
+    cmp rax, [bp_rt_heap_top]
+    jae .out
+    cmp byte [rdx + rax], CLS_TAIL
+    jne .out
+    inc rax
+    jmp .tail
+.out:
+    ret
+ENDFUNC
+
 ; bp_rt_alloc_size(rdi = the start of an object) → rax = the bytes allocated for it (its size
 ; class, or its run of blocks), or 0 when it is not on the heap (a constant in the executable).
 FUNC bp_rt_alloc_size
@@ -356,17 +371,10 @@ FUNC bp_rt_alloc_size
     CLASS_SIZE rax
     ret
 .run:
-    lea r8, [rcx + 1]
-.tail:
-    cmp r8, [bp_rt_heap_top]
-    jae .counted
-    cmp byte [rdx + r8], CLS_TAIL
-    jne .counted
-    inc r8
-    jmp .tail
-.counted:
-    sub r8, rcx
-    mov rax, r8
+    mov r8, rcx
+    mov rdi, rcx
+    call bp_rt_run_end
+    sub rax, r8
     shl rax, BLOCK_SHIFT
     ret
 .none:
@@ -637,16 +645,9 @@ FUNC bp_rt_sweep
 .large:
     lea rax, [bp_rt_block_live]
     mov word [rax + rbx*2], 0            ; (counted when marked, not used)
-    lea rax, [bp_rt_heap_class]          ; the run: head and tails
-    lea r14, [rbx + 1]
-.len:
-    cmp r14, [bp_rt_heap_top]
-    jae .lendone
-    cmp byte [rax + r14], CLS_TAIL
-    jne .lendone
-    inc r14
-    jmp .len
-.lendone:
+    mov rdi, rbx                         ; the run: head and tails
+    call bp_rt_run_end
+    mov r14, rax
     mov r15, r14
     sub r15, rbx                         ; blocks in the run
     mov rcx, [r13]
@@ -660,6 +661,7 @@ FUNC bp_rt_sweep
     lea rbx, [r14 - 1]
     jmp .nextblock
 .freelarge:
+    lea rax, [bp_rt_heap_class]
     lea rdi, [rax + rbx]
     mov rcx, r15
     xor eax, eax
