@@ -166,7 +166,7 @@ function planTailCalls(fn: BcFunction, self: number, targets: Set<number>, rw: R
   if (floats > TAIL_FLOAT_ARGS || fn.arity - floats > TAIL_INT_ARGS) return;
   const sites = new Map<number, TailSite>();
   const vsp = fn.regKinds.length, acc = vsp + 1;
-  let adds = false;
+  let anyAdds = false;
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
     if (code[pc] !== O.call || code[pc + 2] !== self) continue;
     const t = code[pc + 1];
@@ -183,20 +183,22 @@ function planTailCalls(fn: BcFunction, self: number, targets: Set<number>, rw: R
       else if (code[p1] === O.add_i && (code[p1 + 2] === t) !== (code[p1 + 3] === t)) site = { other: code[p1 + 2] === t ? code[p1 + 3] : code[p1 + 2] };
       else continue;
       rw.skip.add(p1); rw.skip.add(p2);
-      adds = true;
+      anyAdds = true;
     }
     sites.set(pc, site);
     rw.replaced.add(pc);
     rw.notCalls.add(pc);
-    // (the result register is not written: the site jumps away)
+    // (the result register is not written: the site jumps away; the virtual stack pointer and
+    // the accumulator are read and written on every trip, so they count twice)
     const args = Array.from({ length: code[pc + 3] }, (_, i) => code[pc + 4 + i]);
-    rw.reads.set(pc, [...args, ...(site.other !== undefined ? [site.other] : []), vsp, vsp, acc, acc]);
+    const adds = site.other !== undefined || site.k !== undefined;
+    rw.reads.set(pc, [...args, ...(site.other !== undefined ? [site.other] : []), vsp, vsp, ...(adds ? [acc, acc] : [])]);
   }
   if (sites.size === 0) return;
-  rw.tail = { sites, vsp, acc: adds ? acc : -1 };
+  rw.tail = { sites, vsp, acc: anyAdds ? acc : -1 };
   rw.extra = 2;
   rw.inMemory.add(vsp); // (one memory operand per trip costs less than a saved register per call)
-  if (adds) {
+  if (anyAdds) {
     for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
       if (code[pc] === O.ret && !rw.skip.has(pc)) rw.reads.set(pc, [acc]);
     }
