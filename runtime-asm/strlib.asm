@@ -13,42 +13,54 @@
 ; bp_rt_mem_find(rdi = haystack bytes, rsi = haystack length, rdx = needle bytes,
 ; rcx = needle length, r8 = start) → rax = the first index ≥ start where the needle occurs, or -1.
 FUNC bp_rt_mem_find
+    push rbx
     mov rax, r8
     sub rsi, rcx                         ; the last position that can match
     jl .none
     test rcx, rcx
     jz .empty
-    movzx r10d, byte [rdx]
     mov r11, 0x0101010101010101
+    movzx r10d, byte [rdx]
     imul r10, r11                        ; the needle's first byte in every byte
-.scan8:                                  ; eight candidate positions a step (all within the bytes)
-    lea r9, [rax + 7]
-    cmp r9, rsi
-    jg .scan1
+    xor ebx, ebx                         ; and its second (0: a one-byte needle)
+    cmp rcx, 2
+    jb .scan
+    movzx ebx, byte [rdx + 1]
+    imul rbx, r11
+.scan:                                   ; seven candidate positions a step (eight bytes read,
+    lea r9, [rax + 7]                    ; all within the haystack): zero bytes where the first
+    cmp r9, rsi                          ; byte is, and (for longer needles) the second after it
+    jg .bytes
     mov r8, [rdi + rax]
-    xor r8, r10                          ; zero where the first byte is
+    mov r9, r8
+    shr r9, 8
+    xor r8, r10
+    cmp rcx, 2
+    jb .first
+    xor r9, rbx
+    or r8, r9
+.first:
     mov r9, r8
     sub r9, r11
     not r8
     and r9, r8
-    mov r8, r11
-    shl r8, 7
-    and r9, r8                           ; the lowest set bit marks the first zero byte
-    jnz .hit8
-    add rax, 8
-    jmp .scan8
-.hit8:
+    mov r8, 0x0080808080808080           ; the first seven bytes' top bits (the eighth
+    and r9, r8                           ; waits for the next step): the lowest set bit marks
+    jnz .hit                             ; the first zero byte
+    add rax, 7
+    jmp .scan
+.hit:
     bsf r9, r9
     shr r9, 3
     add rax, r9
     jmp .check
-.scan1:
+.bytes:
     cmp rax, rsi
     jg .none
     cmp [rdi + rax], r10b
     je .check
     inc rax
-    jmp .scan1
+    jmp .bytes
 .check:
     lea r8, [rdi + rax]
     mov r9d, 1
@@ -63,13 +75,14 @@ FUNC bp_rt_mem_find
 .next:
     inc rax
     mov r11, 0x0101010101010101
-    jmp .scan8
+    jmp .scan
 .empty:
     cmp rax, rsi
     jle .out
 .none:
     mov rax, -1
 .out:
+    pop rbx
     ret
 ENDFUNC
 
