@@ -58,25 +58,30 @@ export class Region {
 }
 
 const MADV_HUGEPAGE = 14;
-const HUGE_PAGE = 2n << 20n;
-/** Typed arrays from this size on ask for huge pages (a smaller one could not use one). */
+const HUGE_PAGE = 2 << 20;
+/** Typed arrays from this size on get huge pages (a smaller one could not use one). */
 const HUGE_MIN = 8 << 20;
 let hugeOk = true;
 
 /**
- * Asks for transparent huge pages under a fresh, not yet written typed array: its first writes
- * then fault in 2 MiB at a time instead of 4 KiB — 8 faults per 16 MiB instead of 4,096, and on
- * a virtual machine each fault is dear (the sieve benchmark spent half its time in them). Only a
- * hint: where the kernel or koffi says no, nothing changes.
+ * Storage of `bytes` bytes for a large typed array, in transparent huge pages: an ArrayBuffer
+ * with 2 MiB to spare, the data starting at its first 2 MiB boundary, and the kernel asked for
+ * huge pages there before anything is written. The first writes then fault in 2 MiB at a time
+ * instead of 4 KiB — 8 faults per 16 MiB instead of 4,096, and on a virtual machine each fault
+ * is dear (the sieve benchmark spent half its time in them). null: not large enough, or the
+ * kernel or koffi said no (a plain typed array will do).
  */
-export function adviseHugePages(view: ArrayBufferView): void {
-  if (!hugeOk || view.byteLength < HUGE_MIN) return;
+export function hugeStore(bytes: number): { buffer: ArrayBuffer; offset: number } | null {
+  if (!hugeOk || bytes < HUGE_MIN) return null;
   try {
-    const start = BigInt(koffi().address(view) as number | bigint);
-    const from = (start + HUGE_PAGE - 1n) & ~(HUGE_PAGE - 1n);
-    const to = (start + BigInt(view.byteLength)) & ~(HUGE_PAGE - 1n);
-    if (to > from) lib().madvise(from, Number(to - from), MADV_HUGEPAGE);
+    const span = Math.ceil(bytes / HUGE_PAGE) * HUGE_PAGE;
+    const buffer = new ArrayBuffer(span + HUGE_PAGE);
+    const start = BigInt(koffi().address(new Uint8Array(buffer, 0, 1)) as number | bigint);
+    const offset = Number((BigInt(HUGE_PAGE) - (start % BigInt(HUGE_PAGE))) % BigInt(HUGE_PAGE));
+    lib().madvise(start + BigInt(offset), span, MADV_HUGEPAGE);
+    return { buffer, offset };
   } catch {
     hugeOk = false;
+    return null;
   }
 }

@@ -7,12 +7,17 @@ import { Kind } from '../bytecode/opcodes.js';
 import { formatG } from './fmt-float.js';
 import { Int, join, split } from './int64.js';
 import { charge } from './memory.js';
-import { adviseHugePages } from '../loader/memory.js';
+import { hugeStore } from '../loader/memory.js';
 
-/** New typed-array storage (large stores get huge pages: see adviseHugePages). */
-function fresh<T extends ArrayBufferView>(b: T): T {
-  adviseHugePages(b);
-  return b;
+/** New storage of n int32s or n doubles (large stores in huge pages: see hugeStore). */
+function int32s(n: number): Int32Array {
+  const h = hugeStore(4 * n);
+  return h ? new Int32Array(h.buffer, h.offset, n) : new Int32Array(n);
+}
+
+function float64s(n: number): Float64Array {
+  const h = hugeStore(8 * n);
+  return h ? new Float64Array(h.buffer, h.offset, n) : new Float64Array(n);
 }
 
 // --- arrays ---------------------------------------------------------------------------------
@@ -81,14 +86,14 @@ export class IntArray extends BPArray {
   constructor(cap = 8) {
     super();
     charge(8 * cap);
-    this.buf = fresh(new Int32Array(Math.max(cap, 1) * 2));
+    this.buf = int32s(Math.max(cap, 1) * 2);
   }
   get capacity(): number { return this.buf.length >> 1; }
   get(i: number): Int { return join(this.buf, i * 2); }
   set(i: number, v: unknown): void { split(v as Int, this.buf, i * 2); }
   protected grow(cap: number): void {
     charge(8 * cap);
-    const b = fresh(new Int32Array(cap * 2));
+    const b = int32s(cap * 2);
     b.set(this.buf.subarray(0, this.len * 2));
     this.buf = b;
   }
@@ -111,14 +116,14 @@ export class FloatArray extends BPArray {
   constructor(cap = 8) {
     super();
     charge(8 * cap);
-    this.buf = fresh(new Float64Array(Math.max(cap, 1)));
+    this.buf = float64s(Math.max(cap, 1));
   }
   get capacity(): number { return this.buf.length; }
   get(i: number): number { return this.buf[i]; }
   set(i: number, v: unknown): void { this.buf[i] = v as number; }
   protected grow(cap: number): void {
     charge(8 * cap);
-    const b = fresh(new Float64Array(cap));
+    const b = float64s(cap);
     b.set(this.buf.subarray(0, this.len));
     this.buf = b;
   }
@@ -132,14 +137,14 @@ export class BoolArray extends BPArray {
   constructor(cap = 8) {
     super();
     charge(8 * cap);
-    this.buf = fresh(new Int32Array(Math.max(cap, 1) * 2));
+    this.buf = int32s(Math.max(cap, 1) * 2);
   }
   get capacity(): number { return this.buf.length >> 1; }
   get(i: number): boolean { return this.buf[i * 2] !== 0; }
   set(i: number, v: unknown): void { this.buf[i * 2] = v ? 1 : 0; }
   protected grow(cap: number): void {
     charge(8 * cap);
-    const b = fresh(new Int32Array(cap * 2));
+    const b = int32s(cap * 2);
     b.set(this.buf.subarray(0, this.len * 2));
     this.buf = b;
   }
