@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Assembler } from './assembler.js';
-import { EncodeError, PARSED_FORMS, type Form, type OpKind } from './encode.js';
+import { EncodeError, parsedForms, type Form, type OpKind } from './encode.js';
 import { Imm, Mem, Sym } from './operand.js';
 import { instrText } from './print.js';
 import { GP16, GP32, GP64, GP8, Gp, Gp64, HIGH8, XMM } from './regs.js';
@@ -118,7 +118,7 @@ export function generateCases(seed: number, perForm: number, dense = false): Cas
     seen.add(text);
     out.push({ text, bytes });
   };
-  for (const f of PARSED_FORMS) {
+  for (const f of parsedForms()) {
     const lists = f.ops.map((k) => samples(k, rand, dense));
     const total = lists.reduce((n, l) => n * l.length, 1);
     if (total <= perForm) {

@@ -55,18 +55,25 @@ function parseForm(row: FormRow): Form {
   return { name, mnemonic, ops, prefixes, rexW, opcode: bytes, modrm, plusR, immBytes, enc, row };
 }
 
-export const PARSED_FORMS: readonly Form[] = FORMS.map(parseForm);
+let parsed: { forms: readonly Form[]; byMnemonic: ReadonlyMap<string, readonly Form[]> } | null = null;
 
-/** Forms of each mnemonic, in preference order. */
-export const FORMS_BY_MNEMONIC: ReadonlyMap<string, readonly Form[]> = (() => {
-  const m = new Map<string, Form[]>();
-  for (const f of PARSED_FORMS) {
-    let l = m.get(f.mnemonic);
-    if (!l) m.set(f.mnemonic, (l = []));
+/** The forms table, parsed on first use (a program that never goes native does not pay for it). */
+function table(): NonNullable<typeof parsed> {
+  if (parsed) return parsed;
+  const forms = FORMS.map(parseForm);
+  const byMnemonic = new Map<string, Form[]>();
+  for (const f of forms) {
+    let l = byMnemonic.get(f.mnemonic);
+    if (!l) byMnemonic.set(f.mnemonic, (l = []));
     l.push(f);
   }
-  return m;
-})();
+  return (parsed = { forms, byMnemonic });
+}
+
+export const parsedForms = (): readonly Form[] => table().forms;
+
+/** Forms of a mnemonic, in preference order. */
+export const formsOf = (mnemonic: string): readonly Form[] | undefined => table().byMnemonic.get(mnemonic);
 
 /** An operand as the encoder sees it. */
 export type Operand = Gp | Xmm | Mem | bigint;

@@ -3,7 +3,7 @@
 // nasm judges them: a value is taken modulo 2^width for 8/16/32-bit operations (so `add ax,
 // 0xFFFF` is `add ax, -1` and gets the sign-extended byte form), while a 64-bit operation's
 // 32-bit immediate must fit as a signed value (it is sign-extended by the CPU).
-import { EncodeError, FORMS_BY_MNEMONIC, Form, OpKind, Operand } from './encode.js';
+import { EncodeError, formsOf, Form, OpKind, Operand } from './encode.js';
 import { Imm, Mem } from './operand.js';
 import { Gp, Xmm } from './regs.js';
 
@@ -67,7 +67,7 @@ function matches(kind: OpKind, o: SelectOperand, width: number): boolean {
 }
 
 export function selectForm(mnemonic: string, ops: readonly SelectOperand[]): Form | null {
-  const forms = FORMS_BY_MNEMONIC.get(mnemonic);
+  const forms = formsOf(mnemonic);
   if (!forms) throw new EncodeError(`unknown instruction '${mnemonic}'`);
   const width = opWidth(ops);
   for (const f of forms) {
