@@ -150,6 +150,42 @@ ENDFUNC
 ; contents are undefined: the caller writes the header and every field before anything else can
 ; allocate (the collector reads only what headers and lengths say is there).
 FUNC bp_rt_alloc
+    ; the common case first, without a frame: up to 2 KiB, no collection due, a slot on the
+    ; class's free list or room in its bump block
+    cmp rdi, SMALL_MAX
+    ja .slow
+    lea rax, [rdi + 15]
+    and rax, -16
+    mov ecx, 16
+    cmp rax, rcx
+    cmovb rax, rcx
+    mov rcx, [bp_rt_gc_since]
+    add rcx, rax
+    cmp rcx, [bp_rt_gc_trigger]          ; (0 before the heap exists: the slow path makes it)
+    ja .slow
+    mov rdx, rax
+    shr rdx, 4                           ; the class
+    lea r8, [bp_rt_free_lists]
+    mov r9, [r8 + rdx*8]
+    test r9, r9
+    jz .fastbump
+    mov r10, [r9 + 8]
+    mov [r8 + rdx*8], r10
+    mov [bp_rt_gc_since], rcx
+    mov rax, r9
+    ret
+.fastbump:
+    lea r8, [bp_rt_bump_cur]
+    mov r9, [r8 + rdx*8]
+    lea r10, [r9 + rax]
+    lea r11, [bp_rt_bump_end]
+    cmp r10, [r11 + rdx*8]
+    ja .slow
+    mov [r8 + rdx*8], r10
+    mov [bp_rt_gc_since], rcx
+    mov rax, r9
+    ret
+.slow:
     push rbx
     push r12
     push r13
