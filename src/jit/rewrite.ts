@@ -244,7 +244,7 @@ function planConcats(mod: BytecodeModule, fn: BcFunction, targets: Set<number>, 
     if (OPS[op].ops.includes('j') || op === O.ret || op === O.retv || op === O.throw) { pending = new Map(); texts = new Map(); }
   }
   const sites = new Map([...chains].filter(([pc, parts]) => parts[0].reg === code[pc + 1] && !parts[0].int).map(([pc]) => [pc, code[pc + 1]]));
-  const appends = sites.size ? appendable(fn, sites) : new Set<number>();
+  const appends = sites.size ? appendable(mod, fn, sites) : new Set<number>();
   for (const [pc, parts] of chains) {
     const append = appends.has(pc);
     if (parts.length <= 2 && !parts.some((p) => p.int) && !append) continue;
@@ -265,8 +265,9 @@ const READS_ONLY = new Set(['str_find', 'str_index_of', 'str_contains', 'str_cou
  * never copied to another register, stored, passed to a function (only concatenated, compared,
  * measured, printed, searched or returned) wherever it goes.
  */
-function appendable(fn: BcFunction, sites: Map<number, number>): Set<number> {
+function appendable(mod: BytecodeModule, fn: BcFunction, sites: Map<number, number>): Set<number> {
   const code = fn.code;
+  const readOnly = readOnlyParams(mod);
   const out = new Set<number>();
   const pcs: number[] = [];
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) pcs.push(pc);
@@ -290,14 +291,63 @@ function appendable(fn: BcFunction, sites: Map<number, number>): Set<number> {
       const op = code[pc];
       if (defines(pc) && op !== O.concat && op !== O.loadk) escaped.add(pc);
       // (a returned string is never appended to again: the caller's copy of it is not owned)
-      const safe = op === O.concat || op === O.strlen || op === O.eq_s || op === O.ne_s || op === O.print || op === O.ret
-        || (op === O.callb && READS_ONLY.has(BUILTIN_NAMES.get(code[pc + 2]) ?? ''));
-      if (safe) continue;
+      if (op === O.ret || readsOnly(code, pc, d, readOnly)) continue;
       eachUse(code, pc, (r) => { if (r === d) for (const v of reachIn.get(pc)!) escaped.add(v); });
     }
     for (const [pc, r] of sites) if (r === d && [...reachIn.get(pc)!].every((v) => !escaped.has(v))) out.add(pc);
   }
   return out;
+}
+
+/**
+ * Whether instruction pc only reads register r's string: concatenates, compares, measures,
+ * prints or searches it, or passes it to a function parameter in `readOnly` ("f:i").
+ */
+function readsOnly(code: Int32Array, pc: number, r: number, readOnly: Set<string>): boolean {
+  const op = code[pc];
+  if (op === O.concat || op === O.strlen || op === O.eq_s || op === O.ne_s || op === O.print) return true;
+  if (op === O.callb) return READS_ONLY.has(BUILTIN_NAMES.get(code[pc + 2]) ?? '');
+  if (op !== O.call) return false;
+  for (let i = 0; i < code[pc + 3]; i++) if (code[pc + 4 + i] === r && !readOnly.has(`${code[pc + 2]}:${i}`)) return false;
+  return true;
+}
+
+const readOnlyCache = new WeakMap<BytecodeModule, Set<string>>();
+
+/**
+ * The string parameters ("function:index") that their functions only read: never return, store,
+ * pass to a function that keeps them, or copy to a register that does — a string passed there
+ * stays its caller's alone. From all of them, those that fail are removed until none does.
+ */
+function readOnlyParams(mod: BytecodeModule): Set<string> {
+  let ro = readOnlyCache.get(mod);
+  if (ro) return ro;
+  ro = new Set();
+  mod.functions.forEach((fn, f) => { for (let p = fn.ncaps; p < fn.arity; p++) if (fn.regTypes[p] === 's') ro!.add(`${f}:${p - fn.ncaps}`); });
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const key of ro) {
+      const [f, i] = key.split(':').map(Number);
+      const fn = mod.functions[f];
+      const code = fn.code;
+      // the registers the parameter's value may be copied to, wherever
+      const holds = new Set([fn.ncaps + i]);
+      for (let grew = true; grew;) {
+        grew = false;
+        for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+          if (code[pc] === O.mov && holds.has(code[pc + 2]) && !holds.has(code[pc + 1])) { holds.add(code[pc + 1]); grew = true; }
+        }
+      }
+      let kept = false;
+      for (let pc = 0; pc < code.length && !kept; pc += instrLength(code, pc)) {
+        if (code[pc] === O.mov) continue;
+        eachUse(code, pc, (r) => { if (holds.has(r) && !readsOnly(code, pc, r, ro!)) kept = true; });
+      }
+      if (kept) { ro.delete(key); changed = true; }
+    }
+  }
+  readOnlyCache.set(mod, ro);
+  return ro;
 }
 
 function successors(code: Int32Array, pc: number): number[] {

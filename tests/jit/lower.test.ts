@@ -118,6 +118,25 @@ def shared(n: int, out: [str]) -> str:
         s = s + "x"
         array_push(out, s)
     return s
+def reads(s: str) -> int:
+    let t: str = s
+    return len(t) + str_find(t, "x")
+def keeps(s: str) -> str:
+    return s
+def lent(n: int) -> int:
+    let s: str = ""
+    let k: int = 0
+    for i in range(0, n):
+        s = s + "x"
+        k = k + reads(s)
+    return k
+def given(n: int) -> str:
+    let s: str = ""
+    let k: str = ""
+    for i in range(0, n):
+        s = s + "x"
+        k = keeps(s)
+    return k
 def copied(n: int) -> str:
     let s: str = ""
     let t: str = ""
@@ -132,6 +151,8 @@ def copied(n: int) -> str:
   assert.is(appends('built'), 1);
   assert.is(appends('shared'), 0);
   assert.is(appends('copied'), 0);
+  assert.is(appends('lent'), 1); // reads() only reads its parameter
+  assert.is(appends('given'), 0); // keeps() returns it
 });
 
 test.run();
