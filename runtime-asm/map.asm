@@ -1,10 +1,10 @@
 ; Maps: insertion-ordered hash tables (the layout of CPython's compact dict). The map object
 ; holds an entries store — (hash, key, value) triples in insertion order, a deleted entry's hash
-; is -1 — and an index store of open-addressing slots (-1 empty, -2 deleted, else an entry
-; number), both TAG_RAW objects, probed as CPython probes (PROBE_NEXT). Growth rebuilds both
-; and drops deleted entries, so deletion never degrades lookups. Keys are ints, bools, floats
-; (0.0 equals -0.0, NaN equals NaN, as the VM's maps) or strings (compared by bytes); the
-; header records which kinds are references.
+; is -1 — and an index store of open-addressing 32-bit slots (-1 empty, -2 deleted, else an
+; entry number: half the cache footprint of 64-bit ones), both TAG_RAW objects, probed as
+; CPython probes (PROBE_NEXT). Growth rebuilds both and drops deleted entries, so deletion
+; never degrades lookups. Keys are ints, bools, floats (0.0 equals -0.0, NaN equals NaN, as the
+; VM's maps) or strings (compared by bytes); the header records which kinds are references.
 ;
 ;   +0 header: TAG_MAP, bits 16-23 key kind, bits 24-31 value kind (0 int, 1 float, 2 bool, 3 ref)
 ;   +8 live entries  +16 entries used  +24 entries store  +32 entry capacity
@@ -72,6 +72,9 @@ FUNC bp_rt_map_resize
     push r15
     mov rbx, rdi
     mov r12, rsi                         ; entry capacity
+    mov eax, 0x7ffffff0                  ; (index slots hold 32-bit entry numbers)
+    cmp r12, rax
+    ja .fail
     mov r13, 16
 .pow:
     cmp r13, r12
@@ -88,7 +91,7 @@ FUNC bp_rt_map_resize
     mov qword [rax], TAG_RAW
     mov [rax + 8], r12
     mov r14, rax                         ; new entries (kept in a callee-saved register)
-    lea rdi, [r13*8 + RAW_DATA]
+    lea rdi, [r13*4 + RAW_DATA]
     call bp_rt_alloc
     test rax, rax
     jz .fail
@@ -97,8 +100,8 @@ FUNC bp_rt_map_resize
     mov r15, rax                         ; new index
     lea rdi, [rax + RAW_DATA]
     mov rcx, r13
-    mov rax, -1
-    rep stosq
+    mov eax, -1
+    rep stosd
     ; move the live entries, in order, and index them
     mov rsi, [rbx + MAP_ENTRIES]
     mov r8, [rbx + MAP_USED]
@@ -125,12 +128,12 @@ FUNC bp_rt_map_resize
     lea r11, [r13 - 1]
     and rdx, r11
 .probe:
-    cmp qword [r15 + rdx*8 + RAW_DATA], -1
+    cmp dword [r15 + rdx*4 + RAW_DATA], -1
     je .slot
     PROBE_NEXT rdx, rax, r11
     jmp .probe
 .slot:
-    mov [r15 + rdx*8 + RAW_DATA], r10
+    mov [r15 + rdx*4 + RAW_DATA], r10d
     inc r10
 .nextold:
     inc r9
@@ -271,7 +274,7 @@ FUNC bp_rt_map_lookup
     mov r10, [rdi + MAP_ENTRIES]
     mov rdx, -1                          ; the first deleted slot seen
 .iprobe:
-    mov rax, [r9 + rcx*8 + RAW_DATA]
+    movsxd rax, dword [r9 + rcx*4 + RAW_DATA]
     cmp rax, -1
     je .imissing
     cmp rax, -2
@@ -312,7 +315,7 @@ FUNC bp_rt_map_lookup
     mov [rsp + 16], r13                  ; the probe's perturbation
 .probe:
     mov rax, [rbx + MAP_INDEX]
-    mov rax, [rax + r15*8 + RAW_DATA]
+    movsxd rax, dword [rax + r15*4 + RAW_DATA]
     cmp rax, -1
     je .missing
     cmp rax, -2
@@ -446,7 +449,7 @@ FUNC bp_rt_map_set
     mov [r8 + 8], r12
     mov [r8 + 16], r13
     mov rdx, [rbx + MAP_INDEX]
-    mov [rdx + r14*8 + RAW_DATA], rcx
+    mov [rdx + r14*4 + RAW_DATA], ecx
     inc rcx
     mov [rbx + MAP_USED], rcx
     inc qword [rbx + MAP_COUNT]
@@ -468,7 +471,7 @@ FUNC bp_rt_map_delete
     test rax, rax
     js .absent
     mov rcx, [rbx + MAP_INDEX]
-    mov qword [rcx + rdx*8 + RAW_DATA], -2
+    mov dword [rcx + rdx*4 + RAW_DATA], -2
     mov rcx, [rbx + MAP_ENTRIES]
     lea rax, [rax + rax*2]
     lea rax, [rcx + rax*8 + RAW_DATA]
