@@ -346,7 +346,10 @@ class Lowerer {
   private tailInit(): void {
     const { a, tail } = this;
     if (!tail) return;
-    this.setGp(tail.vsp, rsp);
+    // the stack left below this frame: each trip takes a frame's worth, and a borrow overflows
+    a.mov(rax, rsp);
+    a.sub(rax, qword(rip(sym(RT.stackLimit))));
+    this.setGp(tail.vsp, rax);
     if (tail.acc >= 0) { a.xor(eax, eax); this.setGp(tail.acc, rax); }
   }
 
@@ -361,7 +364,6 @@ class Lowerer {
       else a.add(this.rm(acc) as Mem, this.gp(site.other));
     }
     a.sub(this.rm(vsp), 16 + 8 * layout.saved.length + layout.frameBytes);
-    a.cmp(this.gp(vsp), qword(rip(sym(RT.stackLimit))));
     a.jb(this.fail(ERR.STACK_OVERFLOW, this.fn.defLine));
     // An argument that is another parameter's home goes through a scratch register first.
     const moves = args.map((r, param) => [param, r]).filter(([param, r]) => param !== r);

@@ -17,12 +17,12 @@ export interface TailSite {
  * Self-calls in tail position, modulo an integer addition, become jumps back to the function's
  * start (gcc's tail recursion with accumulators): `return f(x) + y` adds y to an accumulator,
  * and every return adds the accumulator. fib makes half as many calls. Each such trip also
- * moves a virtual stack pointer down by the frame's size and checks it against the stack
- * limit, so unbounded recursion is still a stack overflow rather than an endless loop.
+ * takes the frame's size from the stack left (as a real call would), so unbounded recursion is
+ * still a stack overflow rather than an endless loop.
  */
 export interface TailPlan {
   sites: Map<number, TailSite>;
-  /** Extra registers: the virtual stack pointer, and the accumulator (-1: none). */
+  /** Extra registers: the stack left (bytes), and the accumulator (-1: none). */
   vsp: number;
   acc: number;
 }
