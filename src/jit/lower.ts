@@ -645,9 +645,8 @@ class Lowerer {
           // The callee's base case, tested here: `fib(1)` costs no call.
           a.cmp(this.rm(args[base.param]), base.k);
           a.jcc(JCC[base.cc], call);
-          if (typeof base.result === 'bigint') a.mov(rax, base.result);
-          else a.mov(rax, this.rm(args[base.result]));
-          this.setGp(d, rax);
+          if (typeof base.result === 'bigint') { a.mov(rax, base.result); this.setGp(d, rax); }
+          else this.setGp(d, this.gp(args[base.result]));
           a.jmp(done);
           a.bind(call);
         }
