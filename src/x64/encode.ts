@@ -55,25 +55,32 @@ function parseForm(row: FormRow): Form {
   return { name, mnemonic, ops, prefixes, rexW, opcode: bytes, modrm, plusR, immBytes, enc, row };
 }
 
-let parsed: { forms: readonly Form[]; byMnemonic: ReadonlyMap<string, readonly Form[]> } | null = null;
-
-/** The forms table, parsed on first use (a program that never goes native does not pay for it). */
-function table(): NonNullable<typeof parsed> {
-  if (parsed) return parsed;
-  const forms = FORMS.map(parseForm);
-  const byMnemonic = new Map<string, Form[]>();
-  for (const f of forms) {
-    let l = byMnemonic.get(f.mnemonic);
-    if (!l) byMnemonic.set(f.mnemonic, (l = []));
-    l.push(f);
-  }
-  return (parsed = { forms, byMnemonic });
-}
-
-export const parsedForms = (): readonly Form[] => table().forms;
+// The forms table is parsed a mnemonic at a time, when first used: a JIT compile or a build
+// needs a few dozen mnemonics of the 1,000-odd rows (parsing them all took 8 ms of start-up).
+let rowsByMnemonic: Map<string, FormRow[]> | null = null;
+const parsedByMnemonic = new Map<string, readonly Form[]>();
 
 /** Forms of a mnemonic, in preference order. */
-export const formsOf = (mnemonic: string): readonly Form[] | undefined => table().byMnemonic.get(mnemonic);
+export function formsOf(mnemonic: string): readonly Form[] | undefined {
+  let forms = parsedByMnemonic.get(mnemonic);
+  if (forms) return forms;
+  if (!rowsByMnemonic) {
+    rowsByMnemonic = new Map();
+    for (const row of FORMS) {
+      let l = rowsByMnemonic.get(row[0]);
+      if (!l) rowsByMnemonic.set(row[0], (l = []));
+      l.push(row);
+    }
+  }
+  const rows = rowsByMnemonic.get(mnemonic);
+  if (!rows) return undefined;
+  forms = rows.map(parseForm);
+  parsedByMnemonic.set(mnemonic, forms);
+  return forms;
+}
+
+/** Every form, in table order (the conformance suite). */
+export const parsedForms = (): readonly Form[] => FORMS.map(parseForm);
 
 /** An operand as the encoder sees it. */
 export type Operand = Gp | Xmm | Mem | bigint;
