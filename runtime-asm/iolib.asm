@@ -1170,32 +1170,27 @@ ENDFUNC
 
 ; bp_rt_file_exists(rdi = path) → eax = 1 when access(path, F_OK) succeeds (existsSync)
 FUNC bp_rt_file_exists
+    mov edx, IO_SYS_ACCESS
+    jmp bp_io_path_ok
+ENDFUNC
+
+; bp_rt_file_delete(rdi = path) → eax = 1 when unlinked
+FUNC bp_rt_file_delete
+    mov edx, IO_SYS_UNLINK
+    jmp bp_io_path_ok
+ENDFUNC
+
+; bp_io_path_ok(rdi = path, edx = a system call taking (path, 0)) → eax = 1 when it succeeds.
+FUNC bp_io_path_ok
     sub rsp, IO_PATH_MAX + 8
+    mov [rsp + IO_PATH_MAX], rdx         ; (after the path buffer, which bp_io_path keeps to)
     mov rsi, rsp
     call bp_io_path
     test eax, eax
     jz .out
     mov rdi, rsp
     xor esi, esi
-    mov eax, IO_SYS_ACCESS
-    syscall
-    test rax, rax
-    sete al
-    movzx eax, al
-.out:
-    add rsp, IO_PATH_MAX + 8
-    ret
-ENDFUNC
-
-; bp_rt_file_delete(rdi = path) → eax = 1 when unlinked
-FUNC bp_rt_file_delete
-    sub rsp, IO_PATH_MAX + 8
-    mov rsi, rsp
-    call bp_io_path
-    test eax, eax
-    jz .out
-    mov rdi, rsp
-    mov eax, IO_SYS_UNLINK
+    mov rax, [rsp + IO_PATH_MAX]
     syscall
     test rax, rax
     sete al

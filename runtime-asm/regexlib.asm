@@ -1413,12 +1413,27 @@ ENDFUNC
 ; bp_rt_regex_split(rdi = pattern, rsi = text) → [str]: the pieces between the matches ([text]
 ; for an invalid pattern), or 0 when out of memory.
 FUNC bp_rt_regex_split
+    mov edx, 1
+    jmp bp_rt_re_list
+ENDFUNC
+
+; bp_rt_regex_find_all(rdi = pattern, rsi = text) → [str]: every match ([] for an invalid
+; pattern), or 0 when out of memory.
+FUNC bp_rt_regex_find_all
+    xor edx, edx
+    jmp bp_rt_re_list
+ENDFUNC
+
+; bp_rt_re_list(rdi = pattern, rsi = text, edx = 1 for the pieces between the matches, 0 for
+; the matches) → [str], or 0 when out of memory.
+FUNC bp_rt_re_list
     push rbx
     push r12
     push r13
     sub rsp, RE_SIZE
     mov rbx, rdi
     mov r12, rsi
+    mov r13d, edx
     mov rdi, rsp
     mov rsi, rbx
     call bp_rt_re_compile
@@ -1433,10 +1448,12 @@ FUNC bp_rt_regex_split
     test eax, eax
     jz .oom
     mov rdi, rsp
-    mov esi, 1
+    mov esi, r13d
     call bp_rt_re_pieces
     jmp .out
-.invalid:
+.invalid:                                ; split: [text]; find_all: []
+    test r13d, r13d
+    jz .empty
     mov rdi, r12
     call bp_rt_re_cstr_copy
     test rax, rax
@@ -1450,43 +1467,7 @@ FUNC bp_rt_regex_split
     mov rcx, [rax + ARR_DATA]
     mov [rcx], r13
     jmp .out
-.oom:
-    xor eax, eax
-.out:
-    add rsp, RE_SIZE
-    pop r13
-    pop r12
-    pop rbx
-    ret
-ENDFUNC
-
-; bp_rt_regex_find_all(rdi = pattern, rsi = text) → [str]: every match ([] for an invalid
-; pattern), or 0 when out of memory.
-FUNC bp_rt_regex_find_all
-    push rbx
-    push r12
-    push r13
-    sub rsp, RE_SIZE
-    mov rbx, rdi
-    mov r12, rsi
-    mov rdi, rsp
-    mov rsi, rbx
-    call bp_rt_re_compile
-    test eax, eax
-    jz .invalid
-    js .oom
-    mov rdi, rsp
-    mov rsi, r12
-    call bp_rt_re_text
-    mov rdi, rsp
-    call bp_rt_re_all
-    test eax, eax
-    jz .oom
-    mov rdi, rsp
-    xor esi, esi
-    call bp_rt_re_pieces
-    jmp .out
-.invalid:
+.empty:
     xor edi, edi
     mov esi, TAG_ARRAY_REF
     call bp_rt_array_new
