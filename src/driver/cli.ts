@@ -182,7 +182,11 @@ function simpleRun(argv: string[]): { file: string; args: string[]; jit: boolean
   return file === undefined ? null : { file, args: argv.slice(i), jit, threshold };
 }
 
-export async function main(argv: string[]): Promise<void> {
+/**
+ * `load` imports a package: the bundle that bin/bpjit starts runs as a classic script, where
+ * `import()` is not available, so the launcher (an ES module) lends its own.
+ */
+export async function main(argv: string[], load: (pkg: string) => Promise<unknown> = (pkg) => import(pkg)): Promise<void> {
   let code: number = EXIT.OK;
   const quick = simpleRun(argv);
   if (quick) {
@@ -193,7 +197,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     return;
   }
-  const yargs = (await import('yargs')).default;
+  const yargs = ((await load('yargs')) as typeof import('yargs')).default;
   const file = (y: import('yargs').Argv, what = 'the .bp file') => y.positional('file', { type: 'string', demandOption: true, describe: what });
   try {
     await yargs(argv)

@@ -52,12 +52,15 @@ export class CodeCache {
   private readonly dataSymbols = new Map<string, bigint>();
   private next: number;
   private readonly keep: unknown[] = [];
+  /** Externals whose JS callback is made when the first code that calls them is installed. */
+  private readonly lazy = new Map<string, { ext: External; slot: number }>();
 
   /** `stackBytes`: usable native stack (the trampoline sets the limit that far below its frame). */
   constructor(externals: Record<string, External>, private readonly stackBytes: number, size = 256 << 20) {
     this.region = new Region(size);
     this.region.protect(0, PAGE, 'rw');
-    this.slots = new BigInt64Array(this.region.bytes.buffer, this.region.bytes.byteOffset, PAGE / 8);
+    const page0 = this.region.bytes(PAGE);
+    this.slots = new BigInt64Array(page0.buffer, page0.byteOffset, PAGE / 8);
     this.next = PAGE;
     this.slots[SLOT.errorId] = -1n;
     this.dataSymbols.set('bp_rt_stack_limit', this.region.base + BigInt(8 * SLOT.stackLimit));
@@ -66,22 +69,7 @@ export class CodeCache {
     for (const [name, ext] of Object.entries(externals)) {
       const [params, ret] = ext.sig.split('>');
       const ints = [...params].filter((k) => k === 'i').length, floats = params.length - ints;
-      // Integer arguments keep their registers; doubles follow them as bits.
-      const order = [...params].map((k, i) => ({ k, i })).sort((x, y) => (x.k === y.k ? x.i - y.i : x.k === 'i' ? -1 : 1)).map((x) => x.i);
-      const proto = callbackType(`${ret === 'v' ? 'void' : ret === 'f' ? 'uint64_t' : 'int64_t'} %s(${[...Array(ints).fill('int64_t'), ...Array(floats).fill('uint64_t')].join(', ') || 'void'})`);
-      const fn = ext.fn as (...a: unknown[]) => unknown;
-      const wrapped = (...raw: unknown[]) => {
-        const args: unknown[] = new Array(params.length);
-        order.forEach((declared, k) => {
-          const p = params[declared];
-          args[declared] = p === 'f' ? bitsToFloat(raw[k] as bigint) : p === 'd' ? BigInt.asUintN(64, BigInt(raw[k] as bigint)) : raw[k];
-        });
-        const r = fn(...args);
-        return ret === 'f' ? floatToBits(r as number) : r;
-      };
-      const cb = koffi().register(wrapped as never, proto as never);
-      this.keep.push(cb);
-      this.slots[slot] = BigInt(koffi().address(cb));
+      this.lazy.set(name, { ext, slot });
       this.dataSymbols.set(`$slot${slot}`, this.region.base + BigInt(8 * slot));
       const l = a.newLabel();
       a.bind(l);
@@ -158,6 +146,34 @@ export class CodeCache {
     this.place(buf, relocs, mfs.map((m) => m.name).join(', '));
   }
 
+  /**
+   * Makes the koffi callback behind an external's thunk and stores it in the thunk's slot.
+   * Registering every external up front took 20+ ms, most of the first compile's cost.
+   */
+  private register(name: string): void {
+    const e = this.lazy.get(name);
+    if (!e) return;
+    this.lazy.delete(name);
+    const [params, ret] = e.ext.sig.split('>');
+    const ints = [...params].filter((k) => k === 'i').length, floats = params.length - ints;
+    // Integer arguments keep their registers; doubles follow them as bits.
+    const order = [...params].map((k, i) => ({ k, i })).sort((x, y) => (x.k === y.k ? x.i - y.i : x.k === 'i' ? -1 : 1)).map((x) => x.i);
+    const proto = callbackType(`${ret === 'v' ? 'void' : ret === 'f' ? 'uint64_t' : 'int64_t'} %s(${[...Array(ints).fill('int64_t'), ...Array(floats).fill('uint64_t')].join(', ') || 'void'})`);
+    const fn = e.ext.fn as (...a: unknown[]) => unknown;
+    const wrapped = (...raw: unknown[]) => {
+      const args: unknown[] = new Array(params.length);
+      order.forEach((declared, k) => {
+        const p = params[declared];
+        args[declared] = p === 'f' ? bitsToFloat(raw[k] as bigint) : p === 'd' ? BigInt.asUintN(64, BigInt(raw[k] as bigint)) : raw[k];
+      });
+      const r = fn(...args);
+      return ret === 'f' ? floatToBits(r as number) : r;
+    };
+    const cb = koffi().register(wrapped as never, proto as never);
+    this.keep.push(cb);
+    this.slots[e.slot] = BigInt(koffi().address(cb));
+  }
+
   /** Copies code into fresh pages, applies relocations, seals the pages; returns the address. */
   private place(code: Uint8Array, relocs: Reloc[], what: string): bigint {
     const start = this.next;
@@ -166,6 +182,7 @@ export class CodeCache {
     const base = this.region.base + BigInt(start);
     const view = new DataView(code.buffer, code.byteOffset, code.byteLength);
     for (const r of relocs) {
+      this.register(r.symbol);
       const s = this.address(r.symbol);
       if (s === undefined) throw new Error(`unresolved symbol '${r.symbol}' in ${what}`);
       const p = base + BigInt(r.offset);
@@ -177,7 +194,7 @@ export class CodeCache {
       }
     }
     this.region.protect(start, len, 'rw');
-    this.region.bytes.set(code, start);
+    this.region.bytes(start + len).set(code, start);
     this.region.protect(start, len, 'rx');
     this.next = start + len;
     return base;
@@ -225,9 +242,8 @@ export class CodeCache {
   /** The bytes of a static string object in the cache (error locations, printed constants). */
   stringAt(addr: bigint): string {
     const off = Number(addr - this.region.base);
-    const b = this.region.bytes;
-    const dv = new DataView(b.buffer, b.byteOffset + off, 16);
-    const len = Number(dv.getBigInt64(8, true));
+    const len = Number(new DataView(this.region.bytes(off + 16).buffer).getBigInt64(off + 8, true));
+    const b = this.region.bytes(off + 16 + len);
     return Buffer.from(b.buffer, b.byteOffset + off + 16, len).toString('latin1');
   }
 

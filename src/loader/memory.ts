@@ -37,17 +37,28 @@ export const PROTECTION_LOG: { base: bigint; offset: number; length: number; pro
 
 export class Region {
   readonly base: bigint;
-  /** The whole region as bytes; only readable pages may be read. */
-  readonly bytes: Uint8Array;
   /** The pointer object of the mapping (for koffi().decode of native entries). */
   readonly ptr: unknown;
+  private view = new Uint8Array(0);
 
   constructor(readonly size: number) {
     const ptr = lib().mmap(null, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     this.ptr = ptr;
     this.base = ptr === null ? -1n : BigInt(koffi().address(ptr));
     if (this.base === -1n || this.base === 0xffffffffffffffffn) throw new Error('cannot reserve memory for the code cache');
-    this.bytes = new Uint8Array(koffi().view(this.ptr, size));
+  }
+
+  /**
+   * The region's first `end` bytes (at least) as bytes; only readable pages may be read. The
+   * view grows with use: V8 counts a view's whole length as memory the program holds, and one
+   * over all 256 MiB set off a full garbage collection in every run that compiled anything.
+   */
+  bytes(end: number): Uint8Array {
+    if (end > this.view.length) {
+      if (end > this.size) throw new Error('beyond the region');
+      this.view = new Uint8Array(koffi().view(this.ptr, Math.min(this.size, Math.max(end, 2 * this.view.length, 1 << 20))));
+    }
+    return this.view;
   }
 
   protect(offset: number, length: number, prot: Protection): void {

@@ -1,7 +1,6 @@
 // EXTENDED and SPECIALIZED builtins of the VM (spec §5.9–5.17): files, bytes, encodings,
 // JSON, regular expressions, random numbers, environment, hashing, and the single-threaded
 // synchronisation objects.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Kind } from '../bytecode/opcodes.js';
 import { kindOf } from '../bytecode/tdesc.js';
@@ -11,8 +10,11 @@ import { RtError } from './errors.js';
 import { formatG } from './fmt-float.js';
 import * as I from './int64.js';
 import { Int } from './int64.js';
+import { nodeRequire } from './memory.js';
 import { Regex } from './regex.js';
 import { BPArray, BPMap, Closure, Handle, IntArray, Obj, RefArray, Struct, Tuple, quote } from './values.js';
+
+const crypto = () => nodeRequire('node:crypto') as typeof import('node:crypto');
 
 const S = (v: unknown) => v as string;
 const N = (v: unknown) => v as Int;
@@ -230,13 +232,13 @@ export const EXT_BUILTINS: Record<string, BuiltinImpl> = {
   getenv: (_, a) => utf8ToBytes(process.env[S(a[0])] ?? ''),
   argc: (vm) => vm.args.length,
   argv: (vm) => new RefArray(vm.args.map(utf8ToBytes)),
-  hash_sha256: (_, a) => crypto.createHash('sha256').update(bytes(S(a[0]))).digest('hex'),
-  hash_md5: (_, a) => crypto.createHash('md5').update(bytes(S(a[0]))).digest('hex'),
+  hash_sha256: (_, a) => crypto().createHash('sha256').update(bytes(S(a[0]))).digest('hex'),
+  hash_md5: (_, a) => crypto().createHash('md5').update(bytes(S(a[0]))).digest('hex'),
   secure_compare: (_, a) => S(a[0]) === S(a[1]),
   random_bytes: (_, a) => {
     const n = N(a[0]);
     if (!(typeof n === 'number' && n >= 0 && n <= 1024)) throw new RtError('RANDOM_BYTES_COUNT');
-    return crypto.randomBytes(n).toString('hex');
+    return crypto().randomBytes(n).toString('hex');
   },
   thread_join: () => { throw new RtError('IO', 'thread_join: not a thread handle'); },
   thread_detach: () => { throw new RtError('IO', 'thread_detach: not a thread handle'); },
