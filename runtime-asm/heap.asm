@@ -534,6 +534,7 @@ FUNC bp_rt_gc
     push r13
     push r14
     push r15
+    mov qword [bp_rt_map_cache], 0       ; (what it points to may be freed)
     mov qword [bp_rt_mark_sp], 0
     mov rdi, rsp
     mov rsi, [bp_rt_stack_top]
