@@ -239,7 +239,7 @@ export async function main(argv: string[], load: (pkg: string) => Promise<unknow
       .recommendCommands()
       .help()
       .alias('h', 'help')
-      .version(false)
+      .version(packageVersion())
       .fail((msg, err) => {
         if (err) throw err;
         process.stderr.write(`bpjit: error: ${msg}\nRun 'bpjit --help' for usage.\n`);
@@ -250,6 +250,15 @@ export async function main(argv: string[], load: (pkg: string) => Promise<unknow
     internalError(e);
   }
   process.exitCode = code;
+}
+
+/** The version in package.json (the bundle sits where cli.js does, so one path serves both). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 function internalError(e: unknown): never {

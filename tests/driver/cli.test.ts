@@ -108,9 +108,6 @@ test('every command has --help; bad usage exits 2; a missing file exits 1', () =
   assert.ok(noStackTrace(m.stderr));
 });
 
-test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-test.run();
-
 test('the CLI starts from the code cache the build recorded, and loads koffi directly', () => {
   // BPJIT_DEBUG makes bin/bpjit say when V8 turns the cache down (a rebuilt bundle, another Node).
   const r = runCli(['run', '--jit-threshold', '1', 'lang_recursion.bp'], { cwd: PROGRAMS, env: { BPJIT_DEBUG: '1' } });
@@ -120,3 +117,12 @@ test('the CLI starts from the code cache the build recorded, and loads koffi dir
   const native = /nodeRequire\("(\.\/[^"]+\.node)"\)/.exec(bundle);
   assert.ok(native && fs.existsSync(path.join(ROOT, 'dist/src/driver', native[1])), 'koffi native module path');
 });
+
+test('--version prints the version in package.json', () => {
+  const r = runCli(['--version']);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout.trim(), JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+});
+
+test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+test.run();
