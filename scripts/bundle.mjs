@@ -37,7 +37,8 @@ await build({
 // cost 5 ms a start, and only `.default` is ever read.
 fs.writeFileSync(out, fs.readFileSync(out, 'utf8').replace(/__toESM\((require\("node:[\w/]+"\)), ?1\)/g, '{ default: $1 }'));
 fs.rmSync(out.replace(/\.cjs$/, '.cache'), { force: true });
-// The warm-up compiles what every run needs: the front end, the VM, and (threshold 1) the JIT.
+// The warm-up compiles what every run needs: the front end, the VM, and (threshold 1) the JIT;
+// BPJIT_WRITE_CODE_CACHE makes bin/bpjit write the cache as it exits.
 execFileSync(process.execPath, [path.join(root, 'bin/bpjit'), 'run', '--jit-threshold', '1', path.join(root, 'scripts/warmup.bp')], {
   env: { ...process.env, BPJIT_WRITE_CODE_CACHE: '1' },
   stdio: ['ignore', 'ignore', 'inherit'],

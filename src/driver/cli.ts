@@ -183,8 +183,8 @@ function simpleRun(argv: string[]): { file: string; args: string[]; jit: boolean
 }
 
 /**
- * `load` imports a package: the bundle that bin/bpjit starts runs as a classic script, where
- * `import()` is not available, so the launcher (an ES module) lends its own.
+ * `load` imports a package: the bundle that bin/bpjit starts runs as a classic script through
+ * node:vm, where `import()` is not available, so the launcher lends its own.
  */
 export async function main(argv: string[], load: (pkg: string) => Promise<unknown> = (pkg) => import(pkg)): Promise<void> {
   let code: number = EXIT.OK;
