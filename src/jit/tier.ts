@@ -268,7 +268,6 @@ export class JitTier {
     const cache = () => this.cache!;
     const impl = (name: string) => BUILTIN_IMPLS[BUILTINS.get(name)!.id];
     const math = (name: string) => (x: number) => impl(name)(vm, [x], null) as number;
-    const fill = (a: BPArray, n: number, v: unknown) => { for (let i = 0; i < n; i++) a.push(v); return this.nativeArray(a); };
     const ext: Record<string, External> = {
       [RT.printI64]: { sig: 'i>v', fn: ((v: number | bigint) => out(String(v))) as never },
       // Printed from the bits: a NaN's sign must not depend on how V8 passes the number around.
@@ -283,8 +282,8 @@ export class JitTier {
       [RT.pow]: { sig: 'ff>f', fn: ((x: number, y: number) => impl('fpow')(vm, [x, y], null)) as never },
       [RT.atan2]: { sig: 'ff>f', fn: ((y: number, x: number) => Math.atan2(y, x)) as never },
       bp_rt_array_fill_i: { sig: 'ii>i', fn: ((n: number, v: number | bigint) => this.nativeArray(IntArray.filled(Math.max(0, Number(n)), v))) as never },
-      bp_rt_array_fill_f: { sig: 'if>i', fn: ((n: number, v: number) => fill(new FloatArray(Math.max(1, Number(n))), Number(n), v)) as never },
-      bp_rt_array_fill_b: { sig: 'ii>i', fn: ((n: number, v: number) => fill(new BoolArray(Math.max(1, Number(n))), Number(n), v !== 0)) as never },
+      bp_rt_array_fill_f: { sig: 'if>i', fn: ((n: number, v: number) => this.nativeArray(FloatArray.filled(Math.max(0, Number(n)), v))) as never },
+      bp_rt_array_fill_b: { sig: 'ii>i', fn: ((n: number, v: number) => this.nativeArray(BoolArray.filled(Math.max(0, Number(n)), v !== 0))) as never },
     };
     for (const [name, symbol] of Object.entries(MATH1)) ext[symbol] = { sig: 'f>f', fn: math(name) as never };
     return ext;

@@ -10,7 +10,7 @@ import * as I from './int64.js';
 import { Int } from './int64.js';
 import { EXT_BUILTINS } from './builtins-ext.js';
 import type { Output } from './output.js';
-import { BPArray, BPMap, IntArray, RefArray, arrayOf, display, equals, newArray, typeofValue } from './values.js';
+import { BPArray, BPMap, BoolArray, FloatArray, IntArray, RefArray, arrayOf, display, equals, typeofValue } from './values.js';
 import { negNaN } from './nan.js';
 
 /** What builtins may use of the VM. */
@@ -271,10 +271,9 @@ const CORE: Record<string, BuiltinImpl> = {
     const n = Math.max(0, num(a[0]));
     const kind = kindOf(d!.args[1]);
     if (kind === Kind.Int) return IntArray.filled(n, N(a[1]));
-    if (kind === Kind.Ref) return new RefArray(new Array(n).fill(a[1]));
-    const arr = newArray(kind, n);
-    for (let i = 0; i < n; i++) arr.push(a[1]);
-    return arr;
+    if (kind === Kind.Float) return FloatArray.filled(n, a[1] as number);
+    if (kind === Kind.Bool) return BoolArray.filled(n, a[1] as boolean);
+    return new RefArray(new Array(n).fill(a[1]));
   },
   map_len: (_, a) => M(a[0]).m.size,
   map_keys: (_, a) => arrayOf(M(a[0]).kk, [...M(a[0]).m.keys()]),

@@ -128,6 +128,12 @@ export class FloatArray extends BPArray {
     this.buf = b;
   }
   empty(): FloatArray { return new FloatArray(); }
+  static filled(n: number, v: number): FloatArray {
+    const a = new FloatArray(n);
+    a.buf.fill(v, 0, n);
+    a.len = n;
+    return a;
+  }
 }
 
 /** [bool]: 8-byte elements holding 0 or 1 (the native layout). */
@@ -149,6 +155,12 @@ export class BoolArray extends BPArray {
     this.buf = b;
   }
   empty(): BoolArray { return new BoolArray(); }
+  static filled(n: number, v: boolean): BoolArray {
+    const a = new BoolArray(n);
+    if (v) for (let i = 0; i < n; i++) a.buf[2 * i] = 1;
+    a.len = n;
+    return a;
+  }
 }
 
 /** Arrays of strings, containers, objects and functions. */
