@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { runCli, runNode } from '../helpers/child.js';
 import { ROOT } from '../helpers/paths.js';
 import { runVM } from '../helpers/tiers.js';
+import { PAGE, Region } from '../../src/loader/memory.js';
 
 const DIR = path.join(ROOT, 'tests/jit/programs');
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.bp')).sort();
@@ -34,6 +35,20 @@ test('JIT programs: the CLI gives the same result with --no-jit and BPJIT_JIT_TH
     assert.ok(/compiled|native|osr/i.test(jit.stderr), `${f}: nothing went native: ${jit.stderr.slice(0, 300)}`);
     assert.is(jit.stderr.split('\n').filter((l) => l.startsWith('error:')).join('\n'), vm.stderr.trim(), `${f}: error message`);
   }
+});
+
+test('the byte view of the code region grows with use, and every view sees the same memory', () => {
+  const r = new Region(8 << 20);
+  r.protect(0, 4 << 20, 'rw');
+  const first = r.bytes(PAGE);
+  assert.ok(first.length < 3 << 20, 'the first view is not the whole region');
+  first[100] = 7;
+  const grown = r.bytes((3 << 20) + 10);
+  assert.ok(grown.length >= (3 << 20) + 10);
+  grown[3 << 20] = 9;
+  assert.is(grown[100], 7);
+  assert.is(r.bytes(PAGE)[3 << 20], 9, 'a later request for a small view gets the grown one');
+  assert.throws(() => r.bytes((8 << 20) + 1), /beyond the region/);
 });
 
 test('W^X: code pages are filled while read-write, then read+execute, never both', () => {
