@@ -37,6 +37,13 @@ const u64 = new BigUint64Array(f64.buffer);
 export const bitsToFloat = (b: number | bigint): number => { u64[0] = BigInt.asUintN(64, BigInt(b)); return f64[0]; };
 export const floatToBits = (x: number): bigint => { f64[0] = x; return u64[0]; };
 
+/** An external's signature: parameter and result kinds, and how many go in integer and xmm registers. */
+function sigShape(sig: string): { params: string; ret: string; ints: number; floats: number } {
+  const [params, ret] = sig.split('>');
+  const ints = [...params].filter((k) => k === 'i').length;
+  return { params, ret, ints, floats: params.length - ints };
+}
+
 /** koffi type names are process-wide, so callback types are made once per signature. */
 const callbackTypes = new Map<string, unknown>();
 function callbackType(decl: string): unknown {
@@ -67,8 +74,7 @@ export class CodeCache {
     let slot: number = SLOT.firstExternal;
     const a = new Assembler();
     for (const [name, ext] of Object.entries(externals)) {
-      const [params, ret] = ext.sig.split('>');
-      const ints = [...params].filter((k) => k === 'i').length, floats = params.length - ints;
+      const { ret, ints, floats } = sigShape(ext.sig);
       this.lazy.set(name, { ext, slot });
       this.dataSymbols.set(`$slot${slot}`, this.region.base + BigInt(8 * slot));
       const l = a.newLabel();
@@ -154,8 +160,7 @@ export class CodeCache {
     const e = this.lazy.get(name);
     if (!e) return;
     this.lazy.delete(name);
-    const [params, ret] = e.ext.sig.split('>');
-    const ints = [...params].filter((k) => k === 'i').length, floats = params.length - ints;
+    const { params, ret, ints, floats } = sigShape(e.ext.sig);
     // Integer arguments keep their registers; doubles follow them as bits.
     const order = [...params].map((k, i) => ({ k, i })).sort((x, y) => (x.k === y.k ? x.i - y.i : x.k === 'i' ? -1 : 1)).map((x) => x.i);
     const proto = callbackType(`${ret === 'v' ? 'void' : ret === 'f' ? 'uint64_t' : 'int64_t'} %s(${[...Array(ints).fill('int64_t'), ...Array(floats).fill('uint64_t')].join(', ') || 'void'})`);
