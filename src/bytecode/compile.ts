@@ -13,7 +13,7 @@ import { parseFormatSpec } from '../lang/format-spec.js';
 import { lineOf } from '../lang/source.js';
 import type { CheckedProgram, ClassInfo, FuncInfo, LocalSym, StructInfo } from '../lang/symbols.js';
 import { Type, typeName } from '../lang/types.js';
-import { ERROR_ID } from '../vm/runtime-errors.js';
+import { ERROR_ID } from './runtime-errors.js';
 import type { BcFunction, BytecodeModule, Const, Handler } from './module.js';
 import { Kind, Op } from './opcodes.js';
 import { DescContext, descOf, kindOf } from './tdesc.js';

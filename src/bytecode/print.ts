@@ -2,7 +2,7 @@
 // operands decoded by the opcode table (registers as rN, constants with their value, function
 // and builtin names), grouped under the source lines they came from.
 import { BUILTINS } from '../lang/builtins.js';
-import { quote } from '../vm/values.js';
+import { quote } from '../lang/quote.js';
 import type { BcFunction, BytecodeModule, Const } from './module.js';
 import { KIND_NAMES, OPS, instrLength } from './opcodes.js';
 

@@ -76,7 +76,7 @@ async function cmdProfile(file: string, args: string[], opts: { jit: boolean; th
 async function cmdBuild(file: string, out: string | undefined, opts: { profile?: string }): Promise<number> {
   const mod = loadModule(file);
   if (!mod) return EXIT.ERROR;
-  const { buildProgram, ElfError } = await import('../elf/index.js');
+  const [{ buildProgram }, { ElfError }] = await Promise.all([import('./build.js'), import('../elf/index.js')]);
   if (opts.profile) {
     // The profile is checked now; the lowering does not use it yet (see README).
     if (!fileOk(opts.profile)) return EXIT.ERROR;

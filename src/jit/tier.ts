@@ -17,13 +17,13 @@ import { BUILTIN_IMPLS } from '../vm/builtins.js';
 import { ExitSignal, RtError } from '../vm/errors.js';
 import { fmod, type FnRt, type VM } from '../vm/interp.js';
 import { formatG } from '../vm/fmt-float.js';
-import { RUNTIME_ERRORS } from '../vm/runtime-errors.js';
+import { RUNTIME_ERRORS } from '../bytecode/runtime-errors.js';
 import { BPArray, BoolArray, FloatArray, IntArray } from '../vm/values.js';
 import { split } from '../vm/int64.js';
 import { BUILTINS } from '../lang/builtins.js';
-import { MATH1, RT, fnSymbol } from './abi.js';
-import { lowerFunction, unsupportedIn } from './lower.js';
-import type { MachineFunction } from './machine.js';
+import { MATH1, RT, fnSymbol } from '../native/abi.js';
+import { lowerFunction, unsupportedIn } from '../native/lower.js';
+import type { MachineFunction } from '../native/machine.js';
 
 // koffi allows at most 16 MiB for the stack it runs native code on.
 /** %g text of a double given by its bits (NaN sign taken from the bits themselves). */

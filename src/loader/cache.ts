@@ -8,7 +8,7 @@
 // which records the error and unwinds straight back to the trampoline that entered native code,
 // and per-function entry trampolines that save the JS side's registers and set the stack limit.
 import { koffi } from './koffi.js';
-import type { MachineFunction } from '../jit/machine.js';
+import type { MachineFunction } from '../native/machine.js';
 import { Assembler, GP64, XMM, eax, qword, r12, r13, r14, r15, rax, rbp, rbx, rdi, rdx, rip, rsi, rsp, sym } from '../x64/index.js';
 
 const INT_ARG = [rdi, rsi, rdx, GP64[1], GP64[8], GP64[9]];

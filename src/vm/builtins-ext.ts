@@ -12,7 +12,8 @@ import * as I from './int64.js';
 import { Int } from './int64.js';
 import { nodeRequire } from './memory.js';
 import { Regex } from './regex.js';
-import { BPArray, BPMap, Closure, Handle, IntArray, Obj, RefArray, Struct, Tuple, quote } from './values.js';
+import { BPArray, BPMap, Closure, Handle, IntArray, Obj, RefArray, Struct, Tuple } from './values.js';
+import { quote } from '../lang/quote.js';
 
 const crypto = () => nodeRequire('node:crypto') as typeof import('node:crypto');
 
@@ -265,4 +266,3 @@ export const EXT_BUILTINS: Record<string, BuiltinImpl> = {
   cond_broadcast: () => null,
 };
 
-export { quote };

@@ -1,6 +1,6 @@
 // The two ways a running program stops early: a runtime error (spec §4.19, bpjit's messages in
 // runtime-errors.ts) and exit(n).
-import { RuntimeErrorName, errorText } from './runtime-errors.js';
+import { RuntimeErrorName, errorText } from '../bytecode/runtime-errors.js';
 
 export class RtError extends Error {
   /** "file:line" of the failing instruction, filled in by the interpreter. */

@@ -701,7 +701,7 @@ function negNaN(a: number, b: number, r: number): number {
   return NEG_NAN;
 }
 
-import { RUNTIME_ERRORS, RuntimeErrorName } from './runtime-errors.js';
+import { RUNTIME_ERRORS, RuntimeErrorName } from '../bytecode/runtime-errors.js';
 function rtErrorName(id: number): RuntimeErrorName {
   return RUNTIME_ERRORS[id].name;
 }

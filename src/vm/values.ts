@@ -8,6 +8,7 @@ import { formatG } from './fmt-float.js';
 import { Int, join, split } from './int64.js';
 import { charge } from './memory.js';
 import { hugeStore } from '../loader/memory.js';
+import { quote } from '../lang/quote.js';
 
 /** New storage of n int32s or n doubles (large stores in huge pages: see hugeStore). */
 function int32s(n: number): Int32Array {
@@ -288,21 +289,6 @@ export function repr(v: unknown, k: Kind): string {
   if (v instanceof Closure) return `<fn ${v.name}>`;
   if (v instanceof Handle) return `<${v.what}>`;
   return String(v);
-}
-
-export function quote(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x22) out += '\\"';
-    else if (c === 0x5c) out += '\\\\';
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x09) out += '\\t';
-    else if (c === 0x0d) out += '\\r';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += s[i];
-  }
-  return out + '"';
 }
 
 // --- equality -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compileProgram } from '../../src/bytecode/compile.js';
-import { buildProgram } from '../../src/elf/index.js';
+import { buildProgram } from '../../src/driver/build.js';
 import { checkProgram } from '../../src/lang/checker.js';
 import { DiagBag } from '../../src/lang/diag.js';
 import { runNode } from '../helpers/child.js';

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RUNTIME_ERRORS, ERROR_ID, errorText } from '../../src/vm/runtime-errors.js';
+import { RUNTIME_ERRORS, ERROR_ID, errorText } from '../../src/bytecode/runtime-errors.js';
 
 test('runtime error ids are positions and names are unique', () => {
   const names = new Set(RUNTIME_ERRORS.map((e) => e.name));

@@ -3,19 +3,14 @@
 // and the globals area. A function the lowering cannot take yet is reported with the
 // construct and its line instead of producing a broken binary.
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { O, instrLength } from '../bytecode/opcodes.js';
 import type { BytecodeModule } from '../bytecode/module.js';
-import { PROGRAM_MAIN, VTABLES, fnSymbol } from '../jit/abi.js';
-import { lowerFunction } from '../jit/lower.js';
-import type { MachineFunction, Unsupported } from '../jit/machine.js';
+import { PROGRAM_MAIN, VTABLES, fnSymbol } from '../native/abi.js';
+import { lowerFunction } from '../native/lower.js';
+import type { MachineFunction, Unsupported } from '../native/machine.js';
 import { Assembler, eax, rbp, rsp, sym } from '../x64/index.js';
-import { readObject } from './elf.js';
-import { InputSection, LinkedImage, codeSection, dataSection, link, sectionsOfObject } from './link.js';
-
-/** The checked-in runtime object (runtime-asm/runtime.o beside dist/). */
-export const RUNTIME_OBJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../runtime-asm/runtime.o');
+import { InputSection, LinkedImage, codeSection, dataSection, link, readObject, sectionsOfObject } from '../elf/index.js';
+import { RUNTIME_OBJECT } from '../native/runtime-object.js';
 
 /** Indices of the functions a run can reach: from the initialiser and the entry, through calls. */
 export function reachableFunctions(mod: BytecodeModule): number[] {

@@ -3,8 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compileProgram } from '../../src/bytecode/compile.js';
-import { lowerFunction } from '../../src/jit/lower.js';
-import { planRewrites } from '../../src/jit/rewrite.js';
+import { lowerFunction } from '../../src/native/lower.js';
+import { planRewrites } from '../../src/native/rewrite.js';
 import { check } from '../helpers/front.js';
 
 /** The listing of function `name` of `src`, lowered for executables. */

@@ -1,6 +1,6 @@
 // The native ABI's names and constants shared by the lowering, the in-process loader and the
 // linker: runtime entry points, the error-entry convention and program symbols.
-import { ERROR_ID } from '../vm/runtime-errors.js';
+import { ERROR_ID } from '../bytecode/runtime-errors.js';
 
 /** Runtime entry points the lowering calls (all System V functions, see runtime-asm). */
 export const RT = {

@@ -1,7 +1,7 @@
 // Division by constants through magic multipliers gives exactly C's truncated quotient.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hasMagic, magicQuotient } from '../../src/jit/magic.js';
+import { hasMagic, magicQuotient } from '../../src/native/magic.js';
 
 const MIN = -(1n << 63n), MAX = (1n << 63n) - 1n;
 
