@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fuzzFront } from '../src/lang/fuzz.js';
-import { readSource } from '../src/lang/source.js';
+import { FILE_HOST } from '../src/lang/loader.js';
+import { fuzzFront } from '../tests/helpers/fuzz-front.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const arg = (name: string, def: number) => {
@@ -17,7 +17,7 @@ const dirs = [path.join(root, 'tests/programs'), path.join(root, '../shared/benc
 const seeds = dirs.flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.endsWith('.bp')).map((f) => path.join(d, f)) : []))
   .map((f) => ({ path: f, text: fs.readFileSync(f).toString('latin1') }));
 const t0 = Date.now();
-const r = fuzzFront(seeds, count, seed, (p) => readSource(p));
+const r = fuzzFront(seeds, count, seed, (p) => FILE_HOST.read(p));
 console.log(`front-end fuzz: seed ${seed}, ${count} mutants of ${seeds.length} programs in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${r.clean} clean, ${r.rejected} rejected, ${r.crashes.length} internal errors`);
 if (r.crashes.length) {
   fs.writeFileSync('/tmp/bpjit-fuzz-crash.bp', r.crashes[0].text);

@@ -1,11 +1,51 @@
-// Printing compile-time diagnostics to stderr. Source text is in byte-string form, so it is
-// written back as raw bytes (UTF-8 in the source shows as UTF-8).
-import { DiagBag, renderDiagnostic } from '../lang/diag.js';
+// Printing compile-time diagnostics to stderr, as text (with the source line and a caret) or,
+// with --error-format json, one JSON line per file in LSP's PublishDiagnosticsParams shape.
+// The warning options (-W error, -A CODE) are set once from the command line and apply to
+// every DiagBag the driver makes.
+import { DEFAULT_POLICY, DiagBag, DiagPolicy } from '../lang/diag.js';
+import { publishParams } from '../lang/diag-json.js';
+import { findMessage, isWarning } from '../lang/messages.js';
+import { renderDiagnostic, summary } from '../lang/render.js';
+
+export type ErrorFormat = 'human' | 'json';
+
+let policy: DiagPolicy = DEFAULT_POLICY;
+let format: ErrorFormat = 'human';
+
+export interface DiagnosticOptions {
+  /** `-W error`: warnings are errors. */
+  warnings?: string;
+  /** `-A CODE` / `--allow NAME`, repeatable. */
+  allow?: string[];
+  errorFormat?: string;
+}
+
+/** Applies the command line's diagnostic options; returns a usage problem, or null. */
+export function configureDiagnostics(opts: DiagnosticOptions): string | null {
+  if (opts.warnings !== undefined && opts.warnings !== 'error') return `-W takes 'error' (warnings become errors), not '${opts.warnings}'`;
+  if (opts.errorFormat !== undefined && opts.errorFormat !== 'human' && opts.errorFormat !== 'json') return `--error-format is 'human' or 'json', not '${opts.errorFormat}'`;
+  const allow = new Set<string>();
+  for (const key of (opts.allow ?? []).flatMap((a) => a.split(','))) {
+    const row = findMessage(key.trim());
+    if (!row || !isWarning(row)) return `'${key}' is not a warning code or name (see bpjit explain)`;
+    allow.add(row.code);
+  }
+  policy = { allow, warningsAsErrors: opts.warnings === 'error' };
+  format = (opts.errorFormat as ErrorFormat | undefined) ?? 'human';
+  return null;
+}
+
+/** A bag for one compilation, with the command line's warning policy. */
+export function newDiagBag(cap = 20): DiagBag {
+  return new DiagBag(cap, policy);
+}
 
 export function printDiagnostics(diags: DiagBag, color = process.stderr.isTTY ?? false): void {
   const items = diags.sorted();
-  let out = items.map((d) => renderDiagnostic(d, color)).join('');
-  const n = diags.errorCount;
-  if (n > 0) out += `${n} error${n === 1 ? '' : 's'}${n >= diags.cap ? ' (stopped after ' + diags.cap + ')' : ''}\n`;
-  process.stderr.write(Buffer.from(out, 'latin1'));
+  if (format === 'json') {
+    process.stderr.write(publishParams(items).map((p) => JSON.stringify(p) + '\n').join(''));
+    return;
+  }
+  const out = items.map((d) => renderDiagnostic(d, { color })).join('') + summary(diags.errorCount, diags.warningCount, diags.cap);
+  process.stderr.write(out);
 }

@@ -1,7 +1,9 @@
 // The front half of the pipeline: a .bp path → a checked program, or diagnostics.
-import { checkProgram } from '../lang/checker.js';
-import { DiagBag, InternalError, TooManyErrors } from '../lang/diag.js';
+import { InternalError, TooManyErrors } from '../lang/diag.js';
+import type { DiagBag } from '../lang/diag.js';
+import { checkProgram } from '../lang/program.js';
 import type { CheckedProgram } from '../lang/symbols.js';
+import { newDiagBag } from './diagnostics.js';
 
 export interface FrontResult {
   program: CheckedProgram | null;
@@ -9,7 +11,7 @@ export interface FrontResult {
 }
 
 export function frontEnd(path: string): FrontResult {
-  const diags = new DiagBag();
+  const diags = newDiagBag();
   try {
     const program = checkProgram(path, diags);
     return { program: diags.hasErrors ? null : program, diags };

@@ -3,6 +3,7 @@
 // T, K, V bind to argument types, so `array_push` is `[T], T -> void`. Tiers decide where a
 // builtin runs (spec §8.3): CORE everywhere, EXTENDED in the VM and executables, SPECIALIZED in
 // the VM first.
+import type { MessageName } from './messages.js';
 import { Type, INT, FLOAT, BOOL, STR, VOID, PTR, arrayOf, mapOf } from './types.js';
 
 export type Tier = 'core' | 'extended' | 'specialized';
@@ -24,15 +25,15 @@ export interface BuiltinDef {
   /** The last parameter repeats (print). */
   readonly variadic: boolean;
   readonly ret: Pat;
-  /** An extra static rule beyond the pattern (returns a message when violated). */
-  readonly rule?: (args: Type[]) => string | null;
+  /** An extra static rule beyond the pattern (returns the diagnostic when violated). */
+  readonly rule?: (args: Type[]) => MessageName | null;
   /** Set when bpjit cannot run this builtin at all (compile-time error naming it). */
   readonly unsupported?: string;
 }
 
 const SORTABLE = (args: Type[]) => {
   const a = args[0];
-  return a.k === 'array' && !['int', 'float', 'str', 'error'].includes(a.elem.k) ? 'array_sort expects an array of int, float or str' : null;
+  return a.k === 'array' && !['int', 'float', 'str', 'error'].includes(a.elem.k) ? 'sort-element-type' : null;
 };
 
 // name id tier signature
@@ -50,7 +51,7 @@ const TABLE: [string, number, Tier, string, BuiltinDef['rule']?][] = [
   ['ord', 11, 'core', 'str -> int'],
   ['base64_encode', 12, 'extended', 'str -> str'],
   ['base64_decode', 13, 'extended', 'str -> str'],
-  ['bytes_to_str', 14, 'extended', 'T -> str', (a) => (a[0].k === 'str' || (a[0].k === 'array' && a[0].elem.k === 'int') || a[0].k === 'error' ? null : `bytes_to_str expects str or [int]`)],
+  ['bytes_to_str', 14, 'extended', 'T -> str', (a) => (a[0].k === 'str' || (a[0].k === 'array' && a[0].elem.k === 'int') || a[0].k === 'error' ? null : 'bytes-to-str-type')],
   ['str_to_bytes', 15, 'extended', 'str -> [int]'],
   ['abs', 16, 'core', 'int -> int'],
   ['min', 17, 'core', 'int, int -> int'],

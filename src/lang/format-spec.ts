@@ -2,6 +2,7 @@
 //   [[fill]align][sign][#][0][width][grouping][.precision][type]
 // parsed once here; the checker validates them against the value's type and the VM and the
 // runtime format with the parsed record.
+import { MessageArg, MessageName, formatMessage, messageRow } from './messages.js';
 
 export interface FormatSpec {
   fill: string;
@@ -18,8 +19,21 @@ export interface FormatSpec {
 const INT_TYPES = 'bcdoxXn';
 const FLOAT_TYPES = 'eEfFgG%';
 
+/** What is wrong with a spec: a row of the diagnostics table and its arguments. */
+export interface FormatProblem {
+  readonly problem: MessageName;
+  readonly args: readonly MessageArg[];
+}
+
 /** Parses `spec` for a value of type kind `kind`; returns an error message when invalid. */
 export function parseFormatSpec(spec: string, kind: string): FormatSpec | string {
+  const r = checkFormatSpec(spec, kind);
+  return 'problem' in r ? formatMessage(messageRow(r.problem).text, r.args) : r;
+}
+
+/** Parses `spec` for a value of type kind `kind`, or says what is wrong with it. */
+export function checkFormatSpec(spec: string, kind: string): FormatSpec | FormatProblem {
+  const fail = (problem: MessageName, ...args: MessageArg[]): FormatProblem => ({ problem, args });
   const s: FormatSpec = { fill: ' ', align: null, sign: null, alt: false, zero: false, width: 0, grouping: null, precision: null, type: null };
   let i = 0;
   const isAlign = (c: string | undefined) => c === '<' || c === '>' || c === '^' || c === '=';
@@ -33,27 +47,27 @@ export function parseFormatSpec(spec: string, kind: string): FormatSpec | string
   if (spec[i] === ',' || spec[i] === '_') s.grouping = spec[i++] as FormatSpec['grouping'];
   if (spec[i] === '.') {
     const p = /^\d+/.exec(spec.slice(i + 1));
-    if (!p) return `invalid format spec '${spec}': expected digits after '.'`;
+    if (!p) return fail('format-precision-digits', spec);
     s.precision = Number(p[0]);
     i += 1 + p[0].length;
   }
   if (i < spec.length) s.type = spec[i++];
-  if (i < spec.length) return `invalid format spec '${spec}'`;
-  if (s.width > 1000 || (s.precision ?? 0) > 100) return `format spec '${spec}': width or precision too large`;
+  if (i < spec.length) return fail('format-spec-invalid', spec);
+  if (s.width > 1000 || (s.precision ?? 0) > 100) return fail('format-spec-too-large', spec);
   const numeric = s.sign !== null || s.alt || s.grouping !== null || (s.zero && s.align === null) || s.align === '=';
   const t = s.type;
   switch (kind) {
     case 'error': return s;
     case 'int':
-      if (t !== null && !INT_TYPES.includes(t) && !FLOAT_TYPES.includes(t)) return `format type '${t}' is not valid for int`;
-      if (s.precision !== null && (t === null || INT_TYPES.includes(t))) return 'precision is not allowed in an integer format spec';
+      if (t !== null && !INT_TYPES.includes(t) && !FLOAT_TYPES.includes(t)) return fail('format-type-invalid', t, 'int');
+      if (s.precision !== null && (t === null || INT_TYPES.includes(t))) return fail('format-int-precision');
       return s;
     case 'float':
-      if (t !== null && !FLOAT_TYPES.includes(t)) return `format type '${t}' is not valid for float`;
+      if (t !== null && !FLOAT_TYPES.includes(t)) return fail('format-type-invalid', t, 'float');
       return s;
     default:
-      if (t !== null && t !== 's') return `format type '${t}' is only valid for numbers (value is ${kind})`;
-      if (numeric) return `sign, '#', '0', '=' and grouping are only valid for numbers (value is ${kind})`;
+      if (t !== null && t !== 's') return fail('format-type-non-number', t, kind);
+      if (numeric) return fail('format-flags-non-number', kind);
       return s;
   }
 }

@@ -4,6 +4,7 @@
 // and a trailing backslash continues a line. A header line followed only by deeper comment lines
 // still yields an (empty) block, so `def later() -> void:` + a comment stays valid.
 import { DiagBag } from './diag.js';
+import type { MessageArg, MessageName } from './messages.js';
 import { SourceFile, span } from './source.js';
 import { Token, TokenKind, isKeyword } from './token.js';
 
@@ -19,7 +20,7 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
   const open: number[] = []; // offsets of unclosed brackets
   let depth = 0; // bracket nesting
   let atLineStart = !subExpr;
-  const err = (start: number, end: number, msg: string) => diags.error(span(file, start, Math.max(end, start + 1)), msg);
+  const err = (start: number, end: number, name: MessageName, ...args: MessageArg[]) => diags.report(name, span(file, start, Math.max(end, start + 1)), args);
   const push = (kind: TokenKind, start: number, end: number, value?: Token['value']) => toks.push({ kind, start, end, value });
   const last = () => toks[toks.length - 1];
 
@@ -48,7 +49,7 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
         pos = p + 1;
         continue;
       }
-      if (tab >= 0) err(tab, tab + 1, 'tab character in indentation (indent with spaces)');
+      if (tab >= 0) err(tab, tab + 1, 'tab-indent');
       const top = indents[indents.length - 1];
       if (width > top) {
         indents.push(width);
@@ -59,7 +60,7 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
           push('dedent', p, p);
         }
         if (width !== indents[indents.length - 1]) {
-          err(pos, p, 'unindent does not match any outer indentation level');
+          err(pos, p, 'bad-dedent');
           indents.push(width);
         }
       }
@@ -92,7 +93,7 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
       let p = pos + 1;
       while (p < endOffset && (text[p] === ' ' || text[p] === '\t' || text[p] === '\r')) p++;
       if (p >= endOffset || text[p] === '\n') { pos = p + 1; continue; }
-      err(pos, pos + 1, "unexpected character '\\' (a backslash continues a line only at its end)");
+      err(pos, pos + 1, 'stray-backslash');
       pos++;
       continue;
     }
@@ -114,9 +115,9 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
       else if (c === ')' || c === ']' || c === '}') {
         if (depth > 0) {
           const o = text[open.pop()!];
-          if ('([{'.indexOf(o) !== ')]}'.indexOf(c)) err(pos, pos + 1, `'${c}' does not match '${o}'`);
+          if ('([{'.indexOf(o) !== ')]}'.indexOf(c)) err(pos, pos + 1, 'mismatched-bracket', c, o);
           depth--;
-        } else if (!subExpr) err(pos, pos + 1, `unmatched '${c}'`);
+        } else if (!subExpr) err(pos, pos + 1, 'unmatched-bracket', c);
       }
       push(c as TokenKind, pos, pos + 1);
       pos++;
@@ -124,10 +125,10 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
     }
     const shown = ch >= 32 && ch < 127 ? c : `\\x${ch.toString(16).padStart(2, '0')}`;
     const hint = c === "'" ? " (strings use double quotes)" : c === '!' ? " (use 'not' or '!=')" : c === ';' ? ' (statements end at the end of the line)' : '';
-    err(pos, pos + 1, `unexpected character '${shown}'${hint}`);
+    err(pos, pos + 1, 'unexpected-character', shown, hint);
     pos++;
   }
-  if (open.length > 0 && !subExpr) err(open[0], open[0] + 1, `'${text[open[0]]}' was never closed`);
+  if (open.length > 0 && !subExpr) err(open[0], open[0] + 1, 'unclosed-bracket', text[open[0]]);
   if (!subExpr) {
     if (toks.length > 0 && last().kind !== 'newline') push('newline', endOffset, endOffset);
     while (indents.length > 1) { indents.pop(); push('dedent', endOffset, endOffset); }
@@ -143,7 +144,7 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
       const ds = p;
       while (p < endOffset && (hex ? /[0-9a-fA-F]/.test(text[p]) : text[p] === '0' || text[p] === '1')) p++;
       if (p === ds) {
-        err(s, p, hex ? 'invalid hex literal' : 'invalid binary literal');
+        err(s, p, 'bad-radix-literal', hex ? 'hex' : 'binary');
         push('int', s, p, 0n);
         return p;
       }
@@ -161,7 +162,7 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
       let q = p + 1;
       if (text[q] === '+' || text[q] === '-') q++;
       if (!isDigit(text.charCodeAt(q))) {
-        err(s, q, 'invalid number: expected digit after exponent');
+        err(s, q, 'bad-exponent');
         push('float', s, q, 0);
         return q;
       }
@@ -194,7 +195,7 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
       p++;
     }
     if (p >= endOffset || text[p] !== '"') {
-      err(start, start + 1, text[p] === '\n' ? 'unterminated string (a string literal cannot span lines; use \\n)' : 'unterminated string');
+      err(start, start + 1, 'unterminated-string', text[p] === '\n' ? ' (a string literal cannot span lines; use \\n)' : '');
       // The rest of the line is lost, brackets opened before it with it: closing them is not
       // the user's first problem, and continuing the line would only add knock-on errors.
       if (!subExpr) { open.length = 0; depth = 0; }

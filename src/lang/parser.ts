@@ -4,6 +4,7 @@
 // on, so one run reports several errors. bpjit extensions over the reference grammar are marked
 // "bpjit:" where they are parsed.
 import { DiagBag } from './diag.js';
+import type { MessageArg, MessageName } from './messages.js';
 import { lex, unescape } from './lexer.js';
 import { SourceFile, Span, span as mkSpan } from './source.js';
 import { Token, TokenKind, describeToken } from './token.js';
@@ -30,7 +31,7 @@ function parseSubExpr(file: SourceFile, start: number, end: number, diags: DiagB
   const p = new Parser(file, toks, diags);
   try {
     const e = p.expression();
-    if (p.peek().kind !== 'eof') p.fail(p.peek(), 'unexpected text after the expression in an f-string interpolation');
+    if (p.peek().kind !== 'eof') p.fail(p.peek(), 'fstring-trailing-text');
     return e;
   } catch (e) {
     if (e instanceof ParseError) return null;
@@ -60,11 +61,11 @@ class Parser {
   }
   private expect(kind: TokenKind, what: string): Token {
     if (this.at(kind)) return this.next();
-    this.fail(this.peek(), `expected ${what}, found ${describeToken(this.peek())}`);
+    this.fail(this.peek(), 'unexpected-token', what, describeToken(this.peek()));
   }
-  fail(t: Token, msg: string): never {
-    this.diags.error(this.spanOf(t), msg);
-    throw new ParseError(msg);
+  fail(t: Token, name: MessageName, ...args: MessageArg[]): never {
+    this.diags.report(name, this.spanOf(t), args);
+    throw new ParseError(name);
   }
   private spanOf(t: Token): Span {
     return mkSpan(this.file, t.start, Math.max(t.end, t.start));
@@ -136,7 +137,7 @@ class Parser {
     while (this.at('@')) {
       this.next();
       const name = this.ident('a decorator name after @');
-      if (name.value !== 'packed') this.fail(name, `unknown decorator '${String(name.value)}'`);
+      if (name.value !== 'packed') this.fail(name, 'unknown-decorator', String(name.value));
       this.skipNewlines();
     }
     const exported = !!this.accept('export');
@@ -154,7 +155,7 @@ class Parser {
         return { kind: 'global', span: stmt.span, stmt, exported };
       }
       default:
-        this.fail(t, `expected 'def', 'struct', 'enum', 'class', 'import', 'extern', 'let', or 'export' at top level, found ${describeToken(t)}`);
+        this.fail(t, 'expected-declaration', describeToken(t));
     }
   }
 
@@ -179,7 +180,7 @@ class Parser {
   private param(allowSelf: boolean): Param {
     if (this.at('self')) {
       const t = this.next();
-      if (!allowSelf) this.fail(t, "'self' is only allowed as the first parameter of a method");
+      if (!allowSelf) this.fail(t, 'misplaced-self');
       return { name: 'self', span: this.spanOf(t), type: null };
     }
     const name = this.ident('a parameter name');
@@ -247,7 +248,7 @@ class Parser {
           const m = this.ident('an enum member name');
           let value: bigint | null = null;
           if (this.accept('=')) {
-            if (this.at('-')) this.fail(this.peek(), 'enum values must be non-negative integer literals');
+            if (this.at('-')) this.fail(this.peek(), 'negative-enum-value');
             value = this.expect('int', 'an integer value for the enum member').value as bigint;
           }
           members.push({ name: String(m.value), span: this.spanOf(m), value });
@@ -332,7 +333,7 @@ class Parser {
       this.expect('->', "'->' and a return type");
       return { kind: 'fn', params, ret: this.type(), span: this.from(t) };
     }
-    this.fail(t, `expected a type, found ${describeToken(t)}`);
+    this.fail(t, 'expected-type', describeToken(t));
   }
 
   // --- statements -------------------------------------------------------------------------
@@ -342,7 +343,7 @@ class Parser {
     const nl = this.expect('newline', 'a new line after the colon');
     if (this.at('indent')) { this.next(); return true; }
     if (nl.emptyBlock) return false;
-    this.fail(this.peek(), `expected an indented block, found ${describeToken(this.peek())}`);
+    this.fail(this.peek(), 'expected-block', describeToken(this.peek()));
   }
 
   // block = NEWLINE INDENT { statement } DEDENT   (bpjit: or one simple statement on the same line)
@@ -411,13 +412,13 @@ class Parser {
       case 'break': this.next(); return { kind: 'break', span: this.spanOf(t) };
       case 'continue': this.next(); return { kind: 'continue', span: this.spanOf(t) };
       case 'if': case 'while': case 'for': case 'match': case 'try': case 'def': case 'class': case 'struct': case 'enum':
-        this.fail(t, `'${t.kind}' cannot appear here`);
+        this.fail(t, 'misplaced-statement', t.kind);
       default: {
         const expr = this.expression();
         if (this.at('=')) {
           const eq = this.next();
           if (expr.kind !== 'name' && expr.kind !== 'index' && expr.kind !== 'field') {
-            this.fail(eq, 'the left side of an assignment must be a variable, an element or a field');
+            this.fail(eq, 'bad-assign-target');
           }
           const value = this.expression();
           return { kind: 'assign', span: this.from(t), target: expr, value };
@@ -427,7 +428,7 @@ class Parser {
           // Not an error in the reference (statements may follow each other on one line) — but
           // almost always a typo such as `1_000`; keep the reference's reading, no diagnostic.
         } else if (['+', '-', '*', '/', '%', '|', '&', '^', '<<', '>>'].includes(nt.kind) && this.peek(1).kind === '=') {
-          this.fail(nt, `compound assignment '${nt.kind}=' does not exist; write 'x = x ${nt.kind} ...'`);
+          this.fail(nt, 'compound-assignment', nt.kind);
         }
         return { kind: 'expr', span: expr.span, expr };
       }
@@ -475,7 +476,7 @@ class Parser {
       const args: Expr[] = [];
       if (!this.at(')')) do args.push(this.expression()); while (this.accept(','));
       this.expect(')', "')' after the range arguments");
-      if (args.length < 1 || args.length > 3) this.fail(r, `range expects 1 to 3 arguments, got ${args.length}`);
+      if (args.length < 1 || args.length > 3) this.fail(r, 'range-arity', args.length);
       const zero: Expr = { kind: 'int', value: 0n, span: this.spanOf(r) };
       const [s, e, st] = args.length === 1 ? [zero, args[0], null] : [args[0], args[1], args[2] ?? null];
       return { kind: 'for_range', span: this.from(start), name: nm, nameSpan: this.spanOf(name), start: s, end: e, step: st, body: this.block() };
@@ -497,7 +498,7 @@ class Parser {
         try {
           const c = this.peek();
           if (this.accept('default')) {
-            if (seenDefault) this.fail(c, 'duplicate default case in match');
+            if (seenDefault) this.fail(c, 'duplicate-default');
             seenDefault = true;
             cases.push({ pattern: null, span: this.spanOf(c), body: this.block() });
           } else {
@@ -545,7 +546,7 @@ class Parser {
       if (prec === undefined || prec < minPrec) return left;
       const opTok = this.next();
       if (this.at('=') && this.peek().start === opTok.end && !['==', '!=', '<=', '>=', '<', '>'].includes(op)) {
-        this.fail(opTok, `compound assignment '${op}=' does not exist; write 'x = x ${op} ...'`);
+        this.fail(opTok, 'compound-assignment', op);
       }
       const right = this.expression(prec + 1);
       left = { kind: 'binary', op: op as BinOp, left, right, span: mkSpan(this.file, left.span.start, right.span.end) };
@@ -560,7 +561,7 @@ class Parser {
       const operand = this.unary();
       return { kind: 'unary', op: t.kind, operand, span: mkSpan(this.file, t.start, operand.span.end) };
     }
-    if (t.kind === '+') this.fail(t, "unary '+' does not exist");
+    if (t.kind === '+') this.fail(t, 'unary-plus');
     return this.postfix(this.primary());
   }
 
@@ -592,7 +593,7 @@ class Parser {
     const args: Expr[] = [];
     if (!this.at(')')) {
       do {
-        if (this.at(')')) this.fail(this.peek(), 'trailing comma in argument list');
+        if (this.at(')')) this.fail(this.peek(), 'trailing-comma', 'argument list');
         args.push(this.expression());
       } while (this.accept(','));
     }
@@ -627,7 +628,7 @@ class Parser {
         const elems: Expr[] = [];
         if (!this.at(']')) {
           do {
-            if (this.at(']')) this.fail(this.peek(), 'trailing comma in array literal');
+            if (this.at(']')) this.fail(this.peek(), 'trailing-comma', 'array literal');
             elems.push(this.expression());
           } while (this.accept(','));
         }
@@ -638,7 +639,7 @@ class Parser {
         const entries: { key: Expr; value: Expr }[] = [];
         if (!this.at('}')) {
           do {
-            if (this.at('}')) this.fail(this.peek(), 'trailing comma in map literal');
+            if (this.at('}')) this.fail(this.peek(), 'trailing-comma', 'map literal');
             const key = this.expression();
             this.expect(':', "':' between key and value");
             entries.push({ key, value: this.expression() });
@@ -685,7 +686,7 @@ class Parser {
       }
       default:
         this.i = save; // leave the token for error recovery (it may end the line)
-        this.fail(t, `expected an expression, found ${describeToken(t)}`);
+        this.fail(t, 'expected-expression', describeToken(t));
     }
   }
 
@@ -734,14 +735,14 @@ class Parser {
         else if (d === ':' && depth === 0 && colon < 0) colon = j;
       }
       if (j >= raw.length) {
-        this.diags.error(mkSpan(this.file, base + i, base + i + 1), "unterminated '{' in f-string (write '{{' for a literal brace)");
+        this.diags.report('fstring-unclosed-brace', mkSpan(this.file, base + i, base + i + 1));
         break;
       }
       if (text) parts.push(text);
       text = '';
       const exprEnd = colon >= 0 ? colon : j;
       if (raw.slice(i + 1, exprEnd).trim() === '') {
-        this.diags.error(mkSpan(this.file, base + i, base + j + 1), 'empty expression in f-string');
+        this.diags.report('fstring-empty', mkSpan(this.file, base + i, base + j + 1));
       } else {
         const expr = parseSubExpr(this.file, base + i + 1, base + exprEnd, this.diags);
         if (expr) {

@@ -61,3 +61,50 @@ export function span(file: SourceFile, start: number, end: number): Span {
 export function joinSpans(a: Span, b: Span): Span {
   return { file: a.file, start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
 }
+
+/** Decodes byte-string text (UTF-8 bytes, one per char) to a JS string. */
+export function bytesToUtf8(s: string): string {
+  return Buffer.from(s, 'latin1').toString('utf8');
+}
+
+/**
+ * Where a file stops being UTF-8 text (a NUL byte or an invalid sequence), with the reason; null
+ * for a good file. A source file must be text: anything else is rejected with one error.
+ */
+export function notText(file: SourceFile): { offset: number; reason: string } | null {
+  const t = file.text;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 0) return { offset: i, reason: 'it contains a NUL byte (is it a binary file?)' };
+    if (c < 0x80) continue;
+    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    let ok = n > 0 && i + n < t.length;
+    for (let k = 1; ok && k <= n; k++) ok = (t.charCodeAt(i + k) & 0xc0) === 0x80;
+    // Overlong forms and surrogates (E0 80..9F, ED A0..BF, F0 80..8F, F4 90..) are not UTF-8 either.
+    const c1 = t.charCodeAt(i + 1);
+    if (ok && ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 > 0x9f) || (c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 > 0x8f))) ok = false;
+    if (!ok) return { offset: i, reason: `byte 0x${c.toString(16)} is not valid UTF-8 (source files are UTF-8 text)` };
+    i += n;
+  }
+  return null;
+}
+
+/** An LSP position: 0-based line and UTF-16 code units into it. */
+export interface Utf16Position {
+  line: number;
+  character: number;
+}
+
+export function utf16Position(file: SourceFile, offset: number): Utf16Position {
+  const { line } = lineCol(file, offset);
+  const start = file.lineStarts[line - 1];
+  return { line: line - 1, character: bytesToUtf8(file.text.slice(start, offset)).length };
+}
+
+/** The byte offset of an LSP position (clamped to the line and the file). */
+export function offsetAt(file: SourceFile, pos: Utf16Position): number {
+  if (pos.line >= file.lineStarts.length) return file.text.length;
+  const start = file.lineStarts[Math.max(0, pos.line)];
+  const text = bytesToUtf8(lineText(file, pos.line + 1));
+  return start + utf8ToBytes(text.slice(0, Math.max(0, pos.character))).length;
+}

@@ -11,7 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compileProgram } from '../../src/bytecode/compile.js';
 import { buildProgram } from '../../src/driver/build.js';
-import { checkProgram } from '../../src/lang/checker.js';
+import { checkProgram } from '../../src/lang/program.js';
 import { DiagBag } from '../../src/lang/diag.js';
 import { runNode } from '../helpers/child.js';
 import { ROOT } from '../helpers/paths.js';

@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fuzzFront } from '../../src/lang/fuzz.js';
-import { readSource } from '../../src/lang/source.js';
+import { fuzzFront } from '../helpers/fuzz-front.js';
+import { FILE_HOST } from '../../src/lang/loader.js';
 import { SHARED } from '../helpers/paths.js';
 import { PROGRAMS } from '../helpers/tiers.js';
 
@@ -20,7 +20,7 @@ function seeds(): { path: string; text: string }[] {
 test('3,000 seeded mutants give a clean result or diagnostics, never an internal error', () => {
   const s = seeds();
   assert.ok(s.length >= 5, 'no seed programs found');
-  const r = fuzzFront(s, 3000, 20261124, (p) => readSource(p));
+  const r = fuzzFront(s, 3000, 20261124, (p) => FILE_HOST.read(p));
   if (r.crashes.length) {
     fs.writeFileSync('/tmp/bpjit-fuzz-crash.bp', r.crashes[0].text);
     assert.unreachable(`${r.crashes.length} crashes; first (saved to /tmp/bpjit-fuzz-crash.bp): ${r.crashes[0].error}`);

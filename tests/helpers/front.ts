@@ -1,6 +1,6 @@
 // Front-end helpers for tests: lex, parse and check source text held in memory.
-import { checkProgram } from '../../src/lang/checker.js';
 import { DiagBag, TooManyErrors } from '../../src/lang/diag.js';
+import { checkProgram } from '../../src/lang/program.js';
 import { lex } from '../../src/lang/lexer.js';
 import { parseModule } from '../../src/lang/parser.js';
 import { SourceFile, lineCol, sourceFromText } from '../../src/lang/source.js';
@@ -19,8 +19,8 @@ export function ast(text: string): { dump: string; errors: string[] } {
   return { dump: m.decls.map(dumpDecl).join(''), errors: diags.items.map(fmt) };
 }
 
-/** Checks `files` (name → text; the entry is the first); returns "line:col: message" per error. */
-export function check(files: Record<string, string> | string): { errors: string[]; program: CheckedProgram | null } {
+/** Checks `files` (name → text; the entry is the first); returns "line:col: message" per error and warning. */
+export function check(files: Record<string, string> | string): { errors: string[]; warnings: string[]; program: CheckedProgram | null } {
   const fs = typeof files === 'string' ? { 'main.bp': files } : files;
   const sources = new Map(Object.entries(fs).map(([n, t]) => [n, sourceFromText(n, t)]));
   const diags = new DiagBag(100);
@@ -28,16 +28,13 @@ export function check(files: Record<string, string> | string): { errors: string[
   try {
     program = checkProgram(Object.keys(fs)[0], diags, {
       requireEntry: false,
-      readFile: (p: string) => {
-        const s = sources.get(p.replace(/^\.\//, ''));
-        if (!s) throw new Error('no such file');
-        return s;
-      },
+      host: { read: (p: string) => sources.get(p.replace(/^\.\//, '')) ?? null },
     });
   } catch (e) {
     if (!(e instanceof TooManyErrors)) throw e;
   }
-  return { errors: diags.sorted().map(fmt), program: diags.hasErrors ? null : program };
+  const of = (severity: string) => diags.sorted().filter((d) => d.severity === severity).map(fmt);
+  return { errors: of('error'), warnings: of('warning'), program: diags.hasErrors ? null : program };
 }
 
 function fmt(d: { span: { file: SourceFile; start: number }; message: string }): string {

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { compileProgram } from '../../src/bytecode/compile.js';
-import { checkProgram } from '../../src/lang/checker.js';
 import { DiagBag, TooManyErrors } from '../../src/lang/diag.js';
+import { checkProgram } from '../../src/lang/program.js';
 import { lineCol } from '../../src/lang/source.js';
 import { JitTier } from '../../src/jit/tier.js';
 import { VM, VmOptions } from '../../src/vm/interp.js';
@@ -76,7 +76,7 @@ export function runVM(file: string, opts: { cwd: string; args?: string[]; stdin?
       if (!(e instanceof TooManyErrors)) throw e;
     }
     if (!program || diags.hasErrors) {
-      const d = diags.sorted()[0];
+      const d = diags.sorted().find((x) => x.severity === 'error');
       const p = d ? lineCol(d.span.file, d.span.start) : { line: 0, col: 0 };
       return { stdout: '', stderr: d ? `${d.span.file.path}:${p.line}:${p.col}: error: ${d.message}\n` : 'error\n', code: 1 };
     }

@@ -1,11 +1,11 @@
 // Mutation fuzzing of the front end (and the bytecode compiler behind it): seeded mutants of
 // valid programs — tokens and lines deleted, duplicated and swapped — must each give either a
 // clean compile or diagnostics, never an exception. Used by tests/fuzz and scripts/fuzz-front.
-import { compileProgram } from '../bytecode/compile.js';
-import { checkProgram } from './checker.js';
-import { DiagBag, TooManyErrors } from './diag.js';
-import { lex } from './lexer.js';
-import { SourceFile, sourceFromText } from './source.js';
+import { compileProgram } from '../../src/bytecode/compile.js';
+import { DiagBag, TooManyErrors } from '../../src/lang/diag.js';
+import { lex } from '../../src/lang/lexer.js';
+import { checkProgram } from '../../src/lang/program.js';
+import { SourceFile, sourceFromText } from '../../src/lang/source.js';
 
 /** A small deterministic PRNG (mulberry32). */
 export function rng(seed: number): () => number {
@@ -50,7 +50,7 @@ export interface FuzzOutcome {
 }
 
 /** Checks (and compiles, when clean) `count` mutants of `seeds`. */
-export function fuzzFront(seeds: { path: string; text: string }[], count: number, seed: number, readFile?: (p: string) => SourceFile): FuzzOutcome {
+export function fuzzFront(seeds: { path: string; text: string }[], count: number, seed: number, readFile?: (p: string) => SourceFile | null): FuzzOutcome {
   const rand = rng(seed);
   const out: FuzzOutcome = { clean: 0, rejected: 0, crashes: [] };
   for (let n = 0; n < count; n++) {
@@ -61,7 +61,7 @@ export function fuzzFront(seeds: { path: string; text: string }[], count: number
     const diags = new DiagBag();
     try {
       const prog = checkProgram(s.path, diags, {
-        readFile: (p) => (p === s.path ? sourceFromText(p, text) : readFile ? readFile(p) : (() => { throw new Error('no file'); })()),
+        host: { read: (p) => (p === s.path ? sourceFromText(p, text) : readFile ? readFile(p) : null) },
       });
       if (diags.hasErrors) out.rejected++;
       else {
