@@ -12,7 +12,14 @@ const INT64_MAX = (1n << 63n) - 1n;
 const THREE = ['->', '==', '!=', '<<', '>>', '<=', '>='];
 const SINGLE = '()[]{}:,.=+-*/%&|^~<>@';
 
-export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset = file.text.length, subExpr = false): Token[] {
+/** A comment's byte range (from `#` to the end of its line, the newline excluded). */
+export interface Comment {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** `comments`, when given, receives every comment (the formatter and the editor keep them). */
+export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset = file.text.length, subExpr = false, comments?: Comment[]): Token[] {
   const text = file.text;
   const toks: Token[] = [];
   const indents = [0];
@@ -45,7 +52,9 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
             toks[toks.length - 1] = { ...prev, emptyBlock: true };
           }
         }
+        const hash = p;
         while (p < endOffset && text[p] !== '\n') p++;
+        if (c === '#') comments?.push({ start: hash, end: p });
         pos = p + 1;
         continue;
       }
@@ -71,7 +80,12 @@ export function lex(file: SourceFile, diags: DiagBag, baseOffset = 0, endOffset 
     const ch = text.charCodeAt(pos);
     const c = text[pos];
     if (c === ' ' || c === '\t' || c === '\r' || c === '\f') { pos++; continue; }
-    if (c === '#') { while (pos < endOffset && text[pos] !== '\n') pos++; continue; }
+    if (c === '#') {
+      const hash = pos;
+      while (pos < endOffset && text[pos] !== '\n') pos++;
+      comments?.push({ start: hash, end: pos });
+      continue;
+    }
     if (c === '\n') {
       if (depth === 0 && !subExpr) {
         if (toks.length > 0 && last().kind !== 'newline') push('newline', pos, pos + 1);

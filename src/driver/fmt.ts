@@ -1,0 +1,40 @@
+// `bpjit fmt FILE...`: prints each file in the canonical layout (src/lang/format.ts); `-w`
+// rewrites the files that change, `--check` lists them and exits 1 if there are any (for CI).
+// A file with syntax errors is reported with its diagnostics and left alone.
+import fs from 'node:fs';
+import { formatSource } from '../lang/format.js';
+import { readSource } from '../lang/source.js';
+import { printDiagnostics } from './diagnostics.js';
+import { EXIT } from './exit-codes.js';
+import { fileOk, userError } from './load.js';
+
+export interface FmtOptions {
+  write?: boolean;
+  check?: boolean;
+}
+
+export function cmdFmt(files: string[], opts: FmtOptions): number {
+  let code: number = EXIT.OK;
+  for (const file of files) {
+    if (!fileOk(file)) { code = EXIT.ERROR; continue; }
+    const src = readSource(file);
+    const r = formatSource(src);
+    if (!r.ok) {
+      printDiagnostics(r.diags);
+      code = EXIT.ERROR;
+      continue;
+    }
+    if (opts.check) {
+      if (r.text !== src.text) { process.stdout.write(`${file}\n`); code = EXIT.ERROR; }
+    } else if (opts.write) {
+      if (r.text === src.text) continue;
+      try {
+        fs.writeFileSync(file, Buffer.from(r.text, 'latin1'));
+      } catch (e) {
+        userError(`cannot write '${file}': ${(e as Error).message}`);
+        code = EXIT.ERROR;
+      }
+    } else process.stdout.write(Buffer.from(r.text, 'latin1'));
+  }
+  return code;
+}
