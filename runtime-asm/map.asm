@@ -714,6 +714,8 @@ FUNC bp_rt_desc_end
     je .named
     cmp dl, 'C'
     je .named
+    cmp dl, 'F'
+    je .named
     cmp dl, '['
     je .open
     cmp dl, '{'
@@ -730,7 +732,7 @@ FUNC bp_rt_desc_end
     test ecx, ecx
     jz .out
     jmp .char
-.named:                                  ; S<n>; or C<n>;
+.named:                                  ; S<n>; C<n>; or F<k>;
     inc rax
     cmp byte [rax - 1], ';'
     jne .named

@@ -38,6 +38,7 @@ class ModuleBuilder implements DescContext {
   structIndex(s: StructInfo): number { return this.structIdx.get(s)!; }
   classIndex(c: ClassInfo): number { return this.classIdx.get(c)!; }
   desc(t: Type): string { return descOf(t, this); }
+  signature(text: string): number { return this.constant({ tag: 'type', value: text }); }
 
   constant(c: Const): number {
     const key = `${c.tag}:${String(c.value)}:${Object.is(c.value, -0) ? '-0' : ''}`;
@@ -730,7 +731,9 @@ class FnCompiler {
       case 'new': {
         const info = e.info!;
         const args = e.args.map((a) => this.expr(a));
-        const obj = dst !== undefined && !args.includes(dst) ? dst : this.tmp(e.ty!);
+        // The constructor's self is of exactly this class: not a base-class variable's register.
+        const exact = dst !== undefined && !args.includes(dst) && this.regTypes[dst] === this.mb.desc(e.ty!);
+        const obj = exact ? dst : this.tmp(e.ty!);
         this.at(e);
         this.emit(Op.newobj, obj, this.mb.classIndex(info));
         const slot = info.slots.get('__init__');
@@ -917,9 +920,10 @@ class FnCompiler {
     if (r.kind === 'fieldcall') {
       const t = e.target.ty!;
       if (t.k !== 'struct' && t.k !== 'class') bug('fieldcall');
-      const f = this.tmp('F');
+      const field = t.info.fields.findIndex((x) => x.name === e.name);
+      const f = this.tmp(t.info.fields[field].type);
       this.at(e);
-      this.emit(Op.getf, f, self, t.info.fields.findIndex((x) => x.name === e.name));
+      this.emit(Op.getf, f, self, field);
       const args = e.args.map((a) => this.expr(a));
       const d = dst ?? this.tmp(e.ty!);
       this.emit(Op.callv, d, f, args.length, ...args);

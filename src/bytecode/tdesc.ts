@@ -2,8 +2,9 @@
 // register/field tables, because the VM needs a value's static type at a few places (a float
 // 2.0 and an int 2 are the same JS number; printing must tell them apart) and native layouts
 // need field kinds.
-//   i int  f float  b bool  s str  v void  p ptr  F function  [T] array  {K:V} map
-//   (T,U) tuple  S<n>; struct n  C<n>; class n
+//   i int  f float  b bool  s str  v void  p ptr  [T] array  {K:V} map  (T,U) tuple
+//   S<n>; struct n  C<n>; class n  F<k>; function whose signature is type constant k, "A,B->R"
+// (the signature makes calls of function values checkable: see verify.ts).
 import type { Type } from '../lang/types.js';
 import type { ClassInfo, StructInfo } from '../lang/symbols.js';
 import { Kind } from './opcodes.js';
@@ -11,6 +12,8 @@ import { Kind } from './opcodes.js';
 export interface DescContext {
   structIndex(s: StructInfo): number;
   classIndex(c: ClassInfo): number;
+  /** Index of the type constant holding a signature "A,B->R". */
+  signature(text: string): number;
 }
 
 export function descOf(t: Type, ctx: DescContext): string {
@@ -22,7 +25,7 @@ export function descOf(t: Type, ctx: DescContext): string {
     case 'void': return 'v';
     case 'ptr': return 'p';
     case 'error': return 'v';
-    case 'fn': return 'F';
+    case 'fn': return `F${ctx.signature(`${t.params.map((p) => descOf(p, ctx)).join(',')}->${descOf(t.ret, ctx)}`)};`;
     case 'array': return `[${descOf(t.elem, ctx)}]`;
     case 'map': return `{${descOf(t.key, ctx)}:${descOf(t.value, ctx)}}`;
     case 'tuple': return `(${t.elems.map((e) => descOf(e, ctx)).join(',')})`;

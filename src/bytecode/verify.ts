@@ -1,124 +1,180 @@
-// Verifier: checks that a BytecodeModule (typically read from a .bpc file) is something the VM
-// and the lowering can run without crashing: every opcode known, every operand in range, jump
-// targets on instruction boundaries, registers of the kind each opcode expects, handler tables
-// sane, and no path running off the end of a function. Returns a list of problems.
-import { BUILTINS } from '../lang/builtins.js';
+// Verifier: checks that a BytecodeModule (typically read from a .bpc file, whose checksum anyone
+// can recompute) is something every tier can run without touching memory it should not. What
+// the compiler guarantees by construction is checked here again:
+//   - tables: descriptors well formed with struct, class and signature indices in range; class
+//     bases acyclic, inherited fields and overridden methods' signatures kept; unique function
+//     names (they become native symbols); entry and initialiser callable; file names printable;
+//   - code: known opcodes, operands in range, jump and handler targets on instruction starts, no
+//     path running off the end;
+//   - types: every instruction's registers and constants of the descriptors it needs
+//     (verify-ops.ts), calls against the callee's parameter registers and result, builtins
+//     against their signatures;
+//   - data flow: no register read before it is written, no `retv` where a result is due
+//     (verify-flow.ts).
+// Returns a list of problems (empty: the module is valid).
+import { fnSymbol } from '../jit/abi.js';
 import { parseFormatSpec } from '../lang/format-spec.js';
-import type { BytecodeModule } from './module.js';
-import { OPS, Op } from './opcodes.js';
+import type { BcFunction, BytecodeModule } from './module.js';
+import { OPS } from './opcodes.js';
+import { kindOf } from './tdesc.js';
+import { TERMINATORS, flowProblems, jumpTarget } from './verify-flow.js';
+import { BUILTIN_IDS, Ins, fnSignature, typeProblem } from './verify-ops.js';
+import { TypeEnv } from './verify-types.js';
 
-/** Register kinds expected by the fixed operands of some opcodes (i int, f float, b bool, r ref, - any). */
-const KINDS: Record<string, string> = {
-  loadi: 'i', loadb: 'b', loadnull: 'r',
-  add_i: 'iii', sub_i: 'iii', mul_i: 'iii', div_i: 'iii', mod_i: 'iii', neg_i: 'ii', addk_i: 'ii',
-  and_i: 'iii', or_i: 'iii', xor_i: 'iii', shl_i: 'iii', shr_i: 'iii', not_i: 'ii',
-  add_f: 'fff', sub_f: 'fff', mul_f: 'fff', div_f: 'fff', mod_f: 'fff', neg_f: 'ff',
-  eq_f: 'bff', ne_f: 'bff', lt_i: 'bii', le_i: 'bii', gt_i: 'bii', ge_i: 'bii',
-  lt_f: 'bff', le_f: 'bff', gt_f: 'bff', ge_f: 'bff', not: 'bb', concat: 'rrr', eq_s: 'brr', ne_s: 'brr',
-  eq_r: 'brr', ne_r: 'brr', i2f: 'fi', f2i: 'if', jt: 'b', jf: 'b',
-  jlt_i: 'ii', jle_i: 'ii', jgt_i: 'ii', jge_i: 'ii',
-  aget_i: 'iri', aget_f: 'fri', aget_b: 'bri', aget_r: 'rri', aset_i: 'rii', aset_f: 'rif', aset_b: 'rib', aset_r: 'rir',
-  alen: 'ir', mget: '-r-', mset: 'r--', getf: '-r', setf: 'r-', tget: '-r', tostr: 'r-', fmt: 'r-', strlen: 'ir', throw: 'r',
-  newarr: 'r', newmap: 'r', newstruct: 'r', newobj: 'r', newtuple: 'r', closure: 'r', funcref: 'r', callv: '-r',
-};
-const ARRAY_DESC: Record<string, string> = { aget_i: '[i]', aget_f: '[f]', aget_b: '[b]', aset_i: '[i]', aset_f: '[f]', aset_b: '[b]' };
-const KIND_LETTER = 'ifbr';
-const TERMINATORS = new Set([Op.ret, Op.retv, Op.jmp, Op.loop, Op.throw, Op.rterr]);
-const BUILTIN_IDS = new Set([...BUILTINS.values()].map((b) => b.id));
+/** Names the compiler gives functions: `main`, `geom.area`, `Dog.speak`, `main$lambda1`, `$init`, `<globals>$lambda1`. */
+const FN_NAME = /^[A-Za-z_$<][A-Za-z0-9_$.<>]{0,1023}$/;
+/** Problems reported per function before moving on (one bad instruction tends to cascade). */
+const PER_FUNCTION = 5;
 
 export function verifyModule(mod: BytecodeModule): string[] {
   const problems: string[] = [];
-  const nf = mod.functions.length;
-  const maxSlots = Math.max(0, ...mod.classes.map((c) => c.vtable.length));
+  const env = new TypeEnv(mod);
+  checkTables(mod, env, problems);
+  const symbols = new Set<string>();
+  for (const [fi, f] of mod.functions.entries()) {
+    const mine: string[] = [];
+    if (!FN_NAME.test(f.name)) mine.push('bad name');
+    else if (symbols.has(fnSymbol(f.name))) mine.push('a second function of this name');
+    symbols.add(fnSymbol(f.name));
+    checkFunction(mod, env, f, mine);
+    problems.push(...mine.slice(0, PER_FUNCTION).map((m) => `function ${fi} (${printable(f.name)}): ${m}`));
+  }
+  if (problems.length > 0) return problems;
+  checkClasses(mod, env, problems);
+  const callable = (i: number, what: string) => {
+    const f = mod.functions[i];
+    if (f.arity !== 0 || f.ncaps !== 0) problems.push(`the ${what} function takes parameters`);
+  };
+  if (!(mod.entry >= 0 && mod.entry < mod.functions.length)) problems.push('no entry function');
+  else callable(mod.entry, 'entry');
+  if (mod.init !== -1) {
+    if (!(mod.init >= 0 && mod.init < mod.functions.length)) problems.push('bad initialiser function');
+    else if (mod.functions[mod.init].ret !== 'v') problems.push('the initialiser returns a value');
+    else callable(mod.init, 'initialiser');
+  }
+  return problems;
+}
+
+const printable = (s: string) => s.replace(/[^\x20-\x7e]/g, '?').slice(0, 80);
+
+function checkTables(mod: BytecodeModule, env: TypeEnv, problems: string[]): void {
+  mod.files.forEach((f, i) => {
+    // File names are printed in error messages: no control characters to forge other lines.
+    if (f.length === 0 || f.length > 4096 || /[\x00-\x1f\x7f]/.test(f)) problems.push(`file ${i}: bad name`);
+  });
   mod.consts.forEach((c, i) => {
     if (c.tag === 'spec' && typeof parseFormatSpec(c.value, 'error') === 'string') problems.push(`constant ${i}: bad format spec`);
+    if (c.tag === 'type' && !env.valid(c.value) && !env.parseSignature(c.value)) problems.push(`constant ${i}: bad type descriptor`);
   });
-  for (const [fi, f] of mod.functions.entries()) {
-    const bad = (msg: string) => problems.push(`function ${fi} (${f.name}): ${msg}`);
-    const nregs = f.regKinds.length;
-    if (f.regTypes.length !== nregs) bad('register tables disagree');
-    if (f.regKinds.some((k) => k > 3)) bad('bad register kind');
-    if (f.arity > nregs || f.ncaps > f.arity) bad('bad arity');
-    if (f.lines.length !== f.code.length) bad('line table length');
-    if (f.file >= mod.files.length) bad('bad file index');
-    const starts = new Set<number>();
-    const targets: number[] = [];
-    let pc = 0;
-    let last = -1;
-    while (pc < f.code.length) {
-      starts.add(pc);
-      const op = f.code[pc];
-      const def = OPS[op];
-      if (!def) { bad(`unknown opcode ${op} at ${pc}`); break; }
-      let p = pc + 1;
-      const regOps: number[] = [];
-      const take = (): number | null => (p < f.code.length ? f.code[p++] : null);
-      let ok = true;
-      for (const letter of def.ops) {
-        if (letter === '*' || letter === '%') {
-          const n = take();
-          if (n === null || n < 0 || p + n * (letter === '%' ? 2 : 1) > f.code.length) { ok = false; break; }
-          for (let i = 0; i < n; i++) {
-            const r = take()!;
-            if (r < 0 || r >= nregs) bad(`register r${r} out of range at ${pc}`);
-            if (letter === '%') { const k = take()!; if (!(k >= 0 && k < mod.consts.length && mod.consts[k].tag === 'type')) bad(`bad type constant at ${pc}`); }
-          }
-          continue;
+  const typed = (what: string, list: { name: string; type: string }[]) => list.forEach((g, i) => {
+    if (!env.valid(g.type)) problems.push(`${what} ${i} (${printable(g.name)}): bad type ${printable(g.type)}`);
+  });
+  typed('global', mod.globals);
+  mod.structs.forEach((s) => typed(`struct ${printable(s.name)} field`, s.fields));
+  mod.classes.forEach((c) => typed(`class ${printable(c.name)} field`, c.fields));
+  mod.externs.forEach((e, i) => {
+    if (!e.params.every((p) => env.valid(p)) || !env.valid(e.ret, true)) problems.push(`extern ${i}: bad signature`);
+  });
+}
+
+/** Class tables: what dynamic dispatch and inherited field offsets rely on. */
+function checkClasses(mod: BytecodeModule, env: TypeEnv, problems: string[]): void {
+  const nf = mod.functions.length;
+  mod.classes.forEach((c, ci) => {
+    const bad = (m: string) => problems.push(`class ${printable(c.name)}: ${m}`);
+    if (env.ancestors[ci].size === 0) return bad('bad base class');
+    if (c.vtable.some((f) => !(f >= 0 && f < nf))) return bad('bad vtable');
+    if (!(c.initSlot >= -1 && c.initSlot < c.vtable.length)) bad('bad init slot');
+    c.vtable.forEach((f, slot) => {
+      const m = mod.functions[f];
+      // The receiver may be an instance of this class or of any subclass.
+      if (m.arity < 1 || m.ncaps !== 0 || !env.ancestors[ci].has(env.classOf(m.regTypes[0]))) bad(`slot ${slot}: ${printable(m.name)} cannot take this class as self`);
+    });
+    if (c.base < 0) return;
+    const base = mod.classes[c.base];
+    if (base.fields.some((f, i) => c.fields[i]?.type !== f.type)) bad('inherited fields changed');
+    if (c.vtable.length < base.vtable.length) return bad('vtable shorter than the base class');
+    // Constructors differ from class to class: their slot is never dispatched (verify-ops.ts).
+    if (base.initSlot >= 0 && c.initSlot !== base.initSlot) bad('constructor slot changed');
+    base.vtable.forEach((f, slot) => {
+      if (slot === base.initSlot) return;
+      const a = fnSignature(mod.functions[f]), b = fnSignature(mod.functions[c.vtable[slot]]);
+      if (a.ret !== b.ret || a.params.slice(1).join() !== b.params.slice(1).join() || a.params.length !== b.params.length) bad(`slot ${slot}: override with another signature`);
+    });
+  });
+}
+
+/** Decodes and range-checks fn's code; null (with problems) when it cannot be decoded. */
+function decode(mod: BytecodeModule, fn: BcFunction, bad: (m: string) => void): Ins[] | null {
+  const code = fn.code, nregs = fn.regKinds.length;
+  const ranges: Record<string, number> = {
+    d: nregs, r: nregs, f: mod.functions.length, g: mod.globals.length, k: mod.consts.length, x: 4,
+  };
+  const ins: Ins[] = [];
+  for (let pc = 0; pc < code.length;) {
+    const op = code[pc], def = OPS[op];
+    if (!def) { bad(`unknown opcode ${op} at ${pc}`); return null; }
+    const x: Ins = { pc, op, v: [], list: [] };
+    let p = pc + 1;
+    for (const letter of def.ops) {
+      if (p >= code.length) { bad(`instruction at ${pc} runs past the end`); return null; }
+      const v = code[p++];
+      if (letter === '*' || letter === '%') {
+        const width = letter === '%' ? 2 : 1;
+        if (v < 0 || v > (code.length - p) / width) { bad(`instruction at ${pc} runs past the end`); return null; }
+        for (let i = 0; i < v * width; i++) {
+          const w = code[p++];
+          if (!(w >= 0 && w < (i % width === 0 ? nregs : mod.consts.length))) { bad(`operand ${w} out of range at ${pc}`); return null; }
+          x.list.push(w);
         }
-        const v = take();
-        if (v === null) { ok = false; break; }
-        switch (letter) {
-          case 'd': case 'r':
-            if (v < 0 || v >= nregs) bad(`register r${v} out of range at ${pc}`);
-            else regOps.push(v);
-            break;
-          case 'k': if (!(v >= 0 && v < mod.consts.length) && !(v === -1 && op === Op.callb)) bad(`constant ${v} out of range at ${pc}`); break;
-          case 'j': targets.push(v); break;
-          case 'f': if (v < 0 || v >= (op === Op.callx ? mod.externs.length : nf)) bad(`function ${v} out of range at ${pc}`); break;
-          case 'b': if (!BUILTIN_IDS.has(v)) bad(`unknown builtin ${v} at ${pc}`); break;
-          case 'g': if (v < 0 || v >= mod.globals.length) bad(`global ${v} out of range at ${pc}`); break;
-          case 't': if (v < 0 || v >= (op === Op.newobj ? mod.classes.length : mod.structs.length)) bad(`layout ${v} out of range at ${pc}`); break;
-          case 'x': if (v < 0 || v > 3) bad(`bad element kind at ${pc}`); break;
-          case 's': if (v < 0 || v >= maxSlots) bad(`vtable slot ${v} out of range at ${pc}`); break;
-        }
+        continue;
       }
-      if (!ok) { bad(`instruction at ${pc} runs past the end`); break; }
-      const kinds = KINDS[def.name];
-      if (kinds) {
-        for (let i = 0; i < kinds.length && i < regOps.length; i++) {
-          if (kinds[i] !== '-' && KIND_LETTER[f.regKinds[regOps[i]]] !== kinds[i]) bad(`${def.name} at ${pc}: r${regOps[i]} has the wrong kind`);
-        }
-      }
-      const arrDesc = ARRAY_DESC[def.name];
-      if (arrDesc && regOps.length >= 2) {
-        const arr = def.name.startsWith('aget') ? regOps[1] : regOps[0];
-        if (f.regTypes[arr] !== arrDesc) bad(`${def.name} at ${pc}: r${arr} is not ${arrDesc}`);
-      }
-      if (op === Op.newstruct) {
-        const t = f.code[pc + 2], n = f.code[pc + 3];
-        if (mod.structs[t] && mod.structs[t].fields.length !== n) bad(`newstruct at ${pc}: wrong field count`);
-      }
-      if (op === Op.call) {
-        const callee = mod.functions[f.code[pc + 2]];
-        if (callee && (callee.arity !== f.code[pc + 3] || callee.ncaps !== 0)) bad(`call at ${pc}: wrong argument count for ${callee.name}`);
-      }
-      last = op;
-      pc = p;
+      x.v.push(v);
+      let limit = ranges[letter];
+      if (letter === 'f' && def.name === 'callx') limit = mod.externs.length;
+      if (letter === 't') limit = def.name === 'newobj' ? mod.classes.length : mod.structs.length;
+      if (limit !== undefined && !(v >= 0 && v < limit)) { bad(`operand ${v} (${letter}) out of range at ${pc}`); return null; }
+      if (letter === 'b' && !BUILTIN_IDS.has(v)) { bad(`unknown builtin ${v} at ${pc}`); return null; }
     }
-    for (const t of targets) if (!starts.has(t)) bad(`jump target ${t} is not an instruction`);
-    if (f.code.length > 0 && !TERMINATORS.has(last)) bad('code can run past the end of the function');
-    if (f.code.length === 0) bad('empty function');
-    for (const h of f.handlers) {
-      if (!(h.start <= h.end && h.end <= f.code.length && starts.has(h.target) && h.reg < nregs && h.reg >= -1)) bad('bad exception handler');
+    ins.push(x);
+    pc = p;
+  }
+  return ins;
+}
+
+function checkFunction(mod: BytecodeModule, env: TypeEnv, fn: BcFunction, problems: string[]): void {
+  const bad = (m: string): void => { problems.push(m); };
+  const nregs = fn.regKinds.length;
+  if (fn.regTypes.length !== nregs) return bad('register tables disagree');
+  for (let r = 0; r < nregs; r++) {
+    if (!env.valid(fn.regTypes[r], r >= fn.arity) || fn.regKinds[r] !== kindOf(fn.regTypes[r])) return bad(`register r${r}: bad type ${printable(fn.regTypes[r])}`);
+  }
+  if (!env.valid(fn.ret, true)) bad('bad result type');
+  if (!(fn.ncaps <= fn.arity && fn.arity <= nregs)) bad('bad arity');
+  if (fn.lines.length !== fn.code.length || fn.lines.some((l) => l < 0)) bad('bad line table');
+  if (!(fn.file < mod.files.length)) bad('bad file index');
+  if (fn.code.length === 0) bad('empty function');
+  if (problems.length > 0) return;
+  const ins = decode(mod, fn, bad);
+  if (!ins) return;
+  const starts = new Set(ins.map((x) => x.pc));
+  for (const x of ins) {
+    const j = jumpTarget(x);
+    if (j >= 0 && !starts.has(j)) bad(`jump target ${j} at ${x.pc} is not an instruction`);
+  }
+  if (!TERMINATORS.has(ins[ins.length - 1].op)) bad('code can run past the end of the function');
+  for (const h of fn.handlers) {
+    const edge = (pc: number) => starts.has(pc) || pc === fn.code.length;
+    if (!(h.start < h.end && edge(h.start) && edge(h.end) && starts.has(h.target) && (h.reg === -1 || fn.regTypes[h.reg] === 's'))) {
+      bad(`bad exception handler [${h.start}, ${h.end}) -> ${h.target}`);
     }
   }
-  for (const [i, c] of mod.classes.entries()) {
-    if (c.base >= mod.classes.length || c.base >= i && c.base !== -1 && mod.classes[c.base].base === i) problems.push(`class ${c.name}: bad base`);
-    if (c.vtable.some((f) => f < 0 || f >= nf)) problems.push(`class ${c.name}: bad vtable`);
-    if (c.initSlot >= c.vtable.length) problems.push(`class ${c.name}: bad init slot`);
+  if (problems.length > 0) return;
+  const ctx = { mod, fn, env };
+  for (const x of ins) {
+    const p = typeProblem(x, ctx);
+    if (p) bad(`${OPS[x.op].name} at ${x.pc}: ${p}`);
+    if (problems.length >= PER_FUNCTION) return;
   }
-  if (mod.entry >= nf || mod.entry < -1) problems.push('bad entry function');
-  else if (mod.entry >= 0 && mod.functions[mod.entry].arity !== 0) problems.push('the entry function takes parameters');
-  if (mod.init >= nf || mod.init < -1) problems.push('bad init function');
-  return problems;
+  if (problems.length === 0) problems.push(...flowProblems(fn, ins));
 }

@@ -1,6 +1,7 @@
 // The command line: yargs commands that hand over to src/driver. Every command has --help; bad
 // usage exits 2, compile and runtime errors exit 1, an internal error 70 (see exit-codes.ts).
 import fs from 'node:fs';
+import path from 'node:path';
 import { writeBpc } from '../bytecode/bpc.js';
 import { printModule } from '../bytecode/print.js';
 import { DiagBag, InternalError } from '../lang/diag.js';
@@ -150,13 +151,26 @@ function cmdDisasm(file: string, fn: string | undefined): number {
   const sources = new Map<number, ReturnType<typeof readSource> | null>();
   const source = (fi: number, line: number) => {
     if (!sources.has(fi)) {
-      try { sources.set(fi, readSource(mod.files[fi])); } catch { sources.set(fi, null); }
+      try { sources.set(fi, readSource(sourcePath(file, mod.files[fi]))); } catch { sources.set(fi, null); }
     }
     const s = sources.get(fi);
     return s ? lineText(s, line) : '';
   };
   process.stdout.write(Buffer.from(printModule(mod, source, fn), 'latin1'));
   return EXIT.OK;
+}
+
+/**
+ * Where disasm reads the source lines of `name` (a file the module names). For a .bp program the
+ * compiler found the files itself; a .bpc can name anything, so only a `.bp` file of the same
+ * base name beside the .bpc is read (never, say, /etc/passwd).
+ */
+function sourcePath(program: string, name: string): string {
+  if (!program.endsWith('.bpc')) return name;
+  if (!name.endsWith('.bp')) throw new Error('not a source file');
+  const p = path.join(path.dirname(program), path.basename(name));
+  if (!fs.statSync(p).isFile()) throw new Error('not a file');
+  return p;
 }
 
 /**

@@ -44,7 +44,7 @@ const HEAP_BUILTINS = new Set(['typeof', 'array_push', 'array_pop', 'map_len', '
 
 /** Types whose values built executables can hold: scalars, strings, structs, arrays and maps. */
 function nativeType(t: string): boolean {
-  if (t === 'i' || t === 'f' || t === 'b' || t === 's' || t === 'F' || /^[SC]\d+;$/.test(t)) return true;
+  if (t === 'i' || t === 'f' || t === 'b' || t === 's' || /^[SCF]\d+;$/.test(t)) return true;
   if (t.startsWith('[') && t.endsWith(']')) return nativeType(t.slice(1, -1));
   if (t.startsWith('(') && t.endsWith(')')) return splitDescs(t.slice(1, -1)).every(nativeType);
   if (t.startsWith('{') && t.endsWith('}')) {
