@@ -94,3 +94,12 @@ export function kindOfDesc(d: string): Kind {
     default: return Kind.Ref;
   }
 }
+
+/**
+ * Native symbol of a BetterPython function: its own name (so gdb, perf and objdump show it),
+ * unless that could collide with a runtime or linker symbol. (Here, not in native/, because the
+ * verifier checks that no two functions share one.)
+ */
+export function fnSymbol(name: string): string {
+  return name.startsWith('bp_') || name.startsWith('_') || name === '$init' ? `bp.${name}` : name;
+}

@@ -3,9 +3,9 @@
 // decodes and range-checks them first). A rule returns the problem, or null.
 import { BUILTINS, BuiltinDef } from '../lang/builtins.js';
 import { parseFormatSpec } from '../lang/format-spec.js';
-import { RUNTIME_ERRORS } from '../vm/runtime-errors.js';
 import type { BcFunction, BytecodeModule } from './module.js';
 import { OPS } from './opcodes.js';
+import { RUNTIME_ERRORS } from './runtime-errors.js';
 import { kindOf, splitDescs } from './tdesc.js';
 import { Signature, TypeEnv, patDesc, ruleType, specKind } from './verify-types.js';
 

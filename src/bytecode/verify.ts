@@ -12,9 +12,8 @@
 //   - data flow: no register read before it is written, no `retv` where a result is due
 //     (verify-flow.ts).
 // Returns a list of problems (empty: the module is valid).
-import { fnSymbol } from '../jit/abi.js';
 import { parseFormatSpec } from '../lang/format-spec.js';
-import type { BcFunction, BytecodeModule } from './module.js';
+import { BcFunction, BytecodeModule, fnSymbol } from './module.js';
 import { OPS } from './opcodes.js';
 import { kindOf } from './tdesc.js';
 import { TERMINATORS, flowProblems, jumpTarget } from './verify-flow.js';

@@ -66,13 +66,7 @@ export const VTABLES = 'bp_vtables';
 /** The program's entry, called by the runtime's _start: runs $init and main, returns the status. */
 export const PROGRAM_MAIN = 'bp_main';
 
-/**
- * Native symbol of a BetterPython function: its own name (so gdb, perf and objdump show it),
- * unless that could collide with a runtime or linker symbol.
- */
-export function fnSymbol(name: string): string {
-  return name.startsWith('bp_') || name.startsWith('_') || name === '$init' ? `bp.${name}` : name;
-}
+export { fnSymbol } from '../bytecode/module.js';
 
 export const ERR = ERROR_ID;
 

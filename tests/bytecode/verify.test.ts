@@ -13,7 +13,7 @@ import { compileProgram } from '../../src/bytecode/compile.js';
 import type { BcFunction, BytecodeModule } from '../../src/bytecode/module.js';
 import { Op, instrLength } from '../../src/bytecode/opcodes.js';
 import { verifyModule } from '../../src/bytecode/verify.js';
-import { checkProgram } from '../../src/lang/checker.js';
+import { checkProgram } from '../../src/lang/program.js';
 import { DiagBag } from '../../src/lang/diag.js';
 import { runCli } from '../helpers/child.js';
 import { check } from '../helpers/front.js';
