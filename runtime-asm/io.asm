@@ -75,7 +75,18 @@ FUNC bp_rt_write
     ret
 ENDFUNC
 
+; Where a process that embeds the runtime (bpjit's in-process tier) takes over the end of the
+; program: when set, bp_rt_exit and bp_rt_error jump there with their arguments and the caller's
+; stack untouched, instead of printing and ending the process.
+BSS bp_rt_on_exit, 8, 8
+BSS bp_rt_on_error, 8, 8
+
 FUNC bp_rt_exit
+    mov rax, [bp_rt_on_exit]
+    test rax, rax
+    jz .own
+    jmp rax
+.own:
     push rdi
     call bp_rt_flush
     pop rdi
@@ -204,6 +215,11 @@ ERROR_TABLE
 ; error(edi = id, rsi = location string object, rdx = argument string object or 0): never returns.
 ; Prints "error: <text with %s replaced> (at <location>)" on stderr after flushing stdout.
 FUNC bp_rt_error
+    mov rax, [bp_rt_on_error]
+    test rax, rax
+    jz .own
+    jmp rax
+.own:
     mov r12d, edi
     mov r13, rsi
     mov r14, rdx

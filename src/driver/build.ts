@@ -5,10 +5,9 @@
 import fs from 'node:fs';
 import { O, instrLength } from '../bytecode/opcodes.js';
 import type { BytecodeModule } from '../bytecode/module.js';
-import { PROGRAM_MAIN, VTABLES, fnSymbol } from '../native/abi.js';
 import { lowerFunction } from '../native/lower.js';
 import type { MachineFunction, Unsupported } from '../native/machine.js';
-import { Assembler, eax, rbp, rsp, sym } from '../x64/index.js';
+import { Blob, globalsArea, handlerTable, mainFunction, structLayouts, vtables } from '../native/program.js';
 import { InputSection, LinkedImage, codeSection, dataSection, link, readObject, sectionsOfObject } from '../elf/index.js';
 import { RUNTIME_OBJECT } from '../native/runtime-object.js';
 
@@ -42,101 +41,25 @@ export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readF
   const functions: MachineFunction[] = [];
   const problems: NotLowered[] = [];
   for (const i of reachableFunctions(mod)) {
-    const r = lowerFunction(mod, i, { target: 'aot' });
+    const r = lowerFunction(mod, i, { wholeProgram: true });
     if (r.ok) functions.push(r.mf);
     else problems.push({ ...r.why, file: mod.files[mod.functions[i].file], fn: mod.functions[i].name });
   }
   if (problems.length) return { ok: false, problems };
   const sections = functions.map((mf) => codeSection(mf.symbol, mf.code, mf.relocs, 'program'));
-  // The globals, and their number for the collector, which scans them for references.
-  const count = new Uint8Array(8);
-  new DataView(count.buffer).setBigUint64(0, BigInt(mod.globals.length), true);
-  sections.push(handlerTable(functions), structLayouts(mod), vtables(mod, new Set(functions.map((f) => f.symbol))), mainSection(mod),
-    dataSection('bp_globals', { size: Math.max(8, 8 * mod.globals.length) }, 'program'), dataSection('bp_globals_count', count, 'program'));
-  const image = link([...sectionsOfObject(readObject('runtime.o', runtime)), ...sections]);
+  const blobs = [handlerTable(functions), structLayouts(mod), vtables(mod, new Set(functions.map((f) => f.symbol))), mainFunction(mod), ...globalsArea(mod)];
+  const image = link([...sectionsOfObject(readObject('runtime.o', runtime)), ...sections, ...blobs.map(sectionOfBlob)]);
   return { ok: true, image, functions };
 }
 
-/**
- * bp_handlers: the exception handlers of every function, 32 bytes each — protected start and end
- * address, handler entry, rsp's offset from rbp — that bp_rt_throw searches frame by frame;
- * bp_handlers_count: how many. Within a function, innermost handlers come first.
- */
-function handlerTable(functions: MachineFunction[]): InputSection {
-  const rows = functions.flatMap((mf) => mf.handlers.map((h) => ({ mf, h })));
-  const data = new Uint8Array(8 + 32 * rows.length);
-  const view = new DataView(data.buffer);
-  view.setBigUint64(0, BigInt(rows.length), true);
-  const relocs: InputSection['relocs'] = [];
-  rows.forEach(({ mf, h }, i) => {
-    const at = 8 + 32 * i;
-    [h.start, h.end, h.entry].forEach((off, k) => relocs.push({ offset: at + 8 * k, type: 'R_X86_64_64', target: { symbol: mf.symbol }, addend: off }));
-    view.setBigInt64(at + 24, BigInt(h.rspOffset), true);
-  });
-  const section = dataSection('bp_handlers_count', data, 'program', relocs);
-  section.symbols[0].size = 8;
-  section.symbols.push({ name: 'bp_handlers', offset: 8, size: 32 * rows.length, type: 'object', global: true });
-  return section;
+/** A blob of program data or code as linker input. */
+export function sectionOfBlob(b: Blob): InputSection {
+  const s = b.kind === 'text' ? codeSection(b.symbol, b.bytes, b.relocs, 'program') : dataSection(b.symbol, b.kind === 'bss' ? { size: b.size } : b.bytes, 'program',
+    b.relocs.map((r) => ({ offset: r.offset, type: r.type, target: { symbol: r.symbol }, addend: r.addend })));
+  for (const extra of b.symbols ?? []) {
+    if (extra.offset === 0) s.symbols[0].size = extra.size;
+    else s.symbols.push({ ...extra, type: 'object', global: true });
+  }
+  return s;
 }
 
-/**
- * bp_struct_layouts: the number of structs, then per struct and per class index a pointer to
- * {name, field count, (field name, field type descriptor)…}, with the strings NUL-terminated
- * after the records — what printing a struct or an object needs.
- */
-function structLayouts(mod: BytecodeModule): InputSection {
-  const SYM = 'bp_struct_layouts';
-  const strings: string[] = [];
-  let textSize = 0;
-  const text = (s: string): { at: number } => { const at = textSize; strings.push(s); textSize += Buffer.byteLength(s, 'latin1') + 1; return { at }; };
-  const recordStart: number[] = [];
-  // Structs first, then classes (the printer adds the struct count for a "C<n>;" descriptor).
-  const layouts = [...mod.structs, ...mod.classes];
-  const recordWords = layouts.map((l) => [text(l.name), BigInt(l.fields.length), ...l.fields.flatMap((f) => [text(f.name), text(f.type)])]);
-  let offset = 8 * (layouts.length + 1);
-  for (const r of recordWords) { recordStart.push(offset); offset += 8 * r.length; }
-  const textBase = offset;
-  const data = new Uint8Array(textBase + textSize);
-  const view = new DataView(data.buffer);
-  const relocs: InputSection['relocs'] = [];
-  const ptr = (at: number, target: number) => relocs.push({ offset: at, type: 'R_X86_64_64', target: { symbol: SYM }, addend: target });
-  view.setBigUint64(0, BigInt(mod.structs.length), true);
-  recordStart.forEach((start, i) => ptr(8 * (i + 1), start));
-  recordWords.forEach((r, i) => r.forEach((w, k) => {
-    const at = recordStart[i] + 8 * k;
-    if (typeof w === 'bigint') view.setBigUint64(at, w, true);
-    else ptr(at, textBase + w.at);
-  }));
-  data.set(Buffer.from(strings.map((s) => s + '\0').join(''), 'latin1'), textBase);
-  return dataSection(SYM, data, 'program', relocs);
-}
-
-/** bp_vtables: per class, a pointer to its methods by slot (null for classes never created). */
-function vtables(mod: BytecodeModule, lowered: Set<string>): InputSection {
-  const live = mod.classes.map((c) => c.vtable.every((f) => lowered.has(fnSymbol(mod.functions[f].name))));
-  const rows = mod.classes.map((c, i) => (live[i] ? c.vtable : []));
-  let at = 8 * mod.classes.length;
-  const starts = rows.map((r) => { const s0 = at; at += 8 * r.length; return s0; });
-  const data = new Uint8Array(at);
-  const relocs: InputSection['relocs'] = [];
-  rows.forEach((r, i) => {
-    if (!r.length) return;
-    relocs.push({ offset: 8 * i, type: 'R_X86_64_64', target: { symbol: VTABLES }, addend: starts[i] });
-    r.forEach((f, k) => relocs.push({ offset: starts[i] + 8 * k, type: 'R_X86_64_64', target: { symbol: fnSymbol(mod.functions[f].name) }, addend: 0 }));
-  });
-  return dataSection(VTABLES, data, 'program', relocs);
-}
-
-/** bp_main: runs the global initialiser, then the entry; returns the entry's int (or 0). */
-function mainSection(mod: BytecodeModule): InputSection {
-  const a = new Assembler();
-  a.push(rbp);
-  a.mov(rbp, rsp);
-  if (mod.init >= 0) a.call(sym(fnSymbol(mod.functions[mod.init].name)));
-  if (mod.entry >= 0) a.call(sym(fnSymbol(mod.functions[mod.entry].name)));
-  if (mod.entry < 0 || mod.functions[mod.entry].ret !== 'i') a.xor(eax, eax);
-  a.pop(rbp);
-  a.ret();
-  const mc = a.finish();
-  return codeSection(PROGRAM_MAIN, mc.bytes, mc.relocs, 'program');
-}

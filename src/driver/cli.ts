@@ -8,7 +8,6 @@ import { DiagBag, InternalError } from '../lang/diag.js';
 import { SourceFile, lineText, readSource, sourceFromText, span } from '../lang/source.js';
 import { printDiagnostics } from './diagnostics.js';
 import { VM } from '../vm/interp.js';
-import { JitTier } from '../jit/tier.js';
 import { collectProfile, formatReport, StackSampler } from '../vm/profile.js';
 import { EXIT } from './exit-codes.js';
 import { checkSource, fileOk, loadModule, userError } from './load.js';
@@ -19,46 +18,33 @@ function jitThreshold(flag: number | undefined): number {
   return flag ?? (Number.isFinite(env) && env > 0 ? env : 100);
 }
 
-/** Calls and loop trips that make code hot for a given --jit-threshold. */
-function hotLimits(threshold: number): { calls: number; loops: number } {
-  return threshold <= 1 ? { calls: 1, loops: 1 } : { calls: threshold, loops: 10 * threshold };
-}
-
-async function cmdRun(file: string, args: string[], opts: { jit: boolean; threshold?: number }): Promise<number> {
+async function cmdRun(file: string, args: string[], opts: { jit: boolean; threshold?: number; vm?: boolean }): Promise<number> {
   const mod = loadModule(file);
   if (!mod) return EXIT.ERROR;
-  if (!opts.jit) return new VM(mod, { args }).run();
-  let tier: JitTier | null = null;
-  const jit = { threshold: jitThreshold(opts.threshold) };
-  const vm: VM = new VM(mod, {
-    args,
-    hotThreshold: hotLimits(jit.threshold),
-    onHot: (fn, pc) => (tier ??= new JitTier(vm, mod, jit)).onHot(fn, pc),
-  });
-  return vm.run();
+  if (opts.vm || !nativeTierAvailable()) return new VM(mod, { args }).run();
+  const { runNative } = await import('../jit/run.js');
+  return runNative(mod, { args, threshold: opts.jit ? jitThreshold(opts.threshold) : null, programName: file }).status;
+}
+
+/** The in-process tier needs x86-64 Linux; elsewhere (or with BPJIT_VM=1) the TypeScript VM runs. */
+function nativeTierAvailable(): boolean {
+  return process.arch === 'x64' && process.platform === 'linux' && !process.env.BPJIT_VM;
 }
 
 async function cmdProfile(file: string, args: string[], opts: { jit: boolean; threshold?: number; output?: string; folded?: string }): Promise<number> {
   const mod = loadModule(file);
   if (!mod) return EXIT.ERROR;
-  let tier: JitTier | null = null;
-  const jit = { threshold: jitThreshold(opts.threshold), timing: true };
   const sampler = new StackSampler();
-  const limits = hotLimits(jit.threshold);
   const vm: VM = new VM(mod, {
     args,
     hotThreshold: { calls: 0, loops: 0 },
-    onHot: (fn, pc, n) => {
-      sampler.tick(vm, fn);
-      if (!opts.jit || n < (pc < 0 ? limits.calls : limits.loops)) return null;
-      return (tier ??= new JitTier(vm, mod, jit)).onHot(fn, pc);
-    },
+    onHot: (fn) => { sampler.tick(vm, fn); },
   });
   const t0 = process.hrtime.bigint();
   const code = vm.run();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const off = new Map(mod.functions.map((_, i) => [i, { tier: 'vm' as const, reason: 'the JIT is off (--no-jit)' }]));
-  const data = collectProfile(mod, vm.fns, file, opts.jit ? (tier as JitTier | null)?.states : off);
+  const off = new Map(mod.functions.map((_, i) => [i, { tier: 'vm' as const, reason: 'profiles are taken on the TypeScript VM' }]));
+  const data = collectProfile(mod, vm.fns, file, off);
   process.stderr.write(formatReport(data, ms));
   const out = opts.output ?? file.replace(/\.bpc?$/, '') + '.bpprof';
   try {
@@ -178,22 +164,23 @@ function sourcePath(program: string, name: string): string {
  * alone costs about 100 ms — most of a small program's run. Anything else (help, unknown options,
  * other commands) goes through yargs, so behaviour and messages stay yargs's.
  */
-function simpleRun(argv: string[]): { file: string; args: string[]; jit: boolean; threshold?: number } | null {
+function simpleRun(argv: string[]): { file: string; args: string[]; jit: boolean; threshold?: number; vm: boolean } | null {
   if (argv[0] !== 'run') return null;
-  let jit = true, threshold: number | undefined, file: string | undefined;
+  let jit = true, vm = false, threshold: number | undefined, file: string | undefined;
   let i = 1;
   for (; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') { i++; break; }
     if (a === '--no-jit') jit = false;
     else if (a === '--jit') jit = true;
+    else if (a === '--vm') vm = true;
     else if (a === '--jit-threshold' && /^\d+$/.test(argv[i + 1] ?? '')) threshold = Number(argv[++i]);
     else if (/^--jit-threshold=\d+$/.test(a)) threshold = Number(a.split('=')[1]);
     else if (a.startsWith('-')) return null;
     else if (file === undefined) file = a;
     else break;
   }
-  return file === undefined ? null : { file, args: argv.slice(i), jit, threshold };
+  return file === undefined ? null : { file, args: argv.slice(i), jit, threshold, vm };
 }
 
 /**
@@ -220,9 +207,10 @@ export async function main(argv: string[], load: (pkg: string) => Promise<unknow
       .command('run <file> [args..]', 'run a program (.bp or .bpc); hot functions are compiled to native code', (y) =>
         file(y, 'the .bp or .bpc file')
           .positional('args', { type: 'string', array: true, describe: 'arguments for the program (put them after --)' })
-          .option('jit', { type: 'boolean', default: true, describe: 'compile hot functions to native code (--no-jit: VM only)' })
-          .option('jit-threshold', { type: 'number', describe: 'calls before a function goes native (loops: 10x as many trips; 1: everything eligible at once; default 100, or BPJIT_JIT_THRESHOLD)' }),
-        async (a) => { code = await cmdRun(a.file as string, (a.args as string[] | undefined) ?? [], { jit: a.jit as boolean, threshold: a.jitThreshold as number | undefined }); })
+          .option('jit', { type: 'boolean', default: true, describe: 'compile hot functions to native code (--no-jit: the native interpreter only)' })
+          .option('jit-threshold', { type: 'number', describe: 'calls before a function is compiled (loops: 10x as many trips; 1: every function at its first call; default 100, or BPJIT_JIT_THRESHOLD)' })
+          .option('vm', { type: 'boolean', default: false, describe: 'run on the portable TypeScript VM instead of native code' }),
+        async (a) => { code = await cmdRun(a.file as string, (a.args as string[] | undefined) ?? [], { jit: a.jit as boolean, threshold: a.jitThreshold as number | undefined, vm: a.vm as boolean }); })
       .command('profile <file> [args..]', 'run a program under the profiler; report on stderr, data in FILE.bpprof', (y) =>
         file(y, 'the .bp or .bpc file')
           .positional('args', { type: 'string', array: true, describe: 'arguments for the program (put them after --)' })

@@ -6,13 +6,16 @@
 import { koffi } from './koffi.js';
 
 const PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
-const MAP_PRIVATE = 0x02, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000;
+const MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000;
 export const PAGE = 4096;
 
 interface Libc {
   mmap: (addr: null, len: number, prot: number, flags: number, fd: number, off: number) => unknown;
+  mmapAt: (addr: bigint, len: number, prot: number, flags: number, fd: number, off: number) => unknown;
   mprotect: (addr: bigint, len: number, prot: number) => number;
   madvise: (addr: bigint, len: number, advice: number) => number;
+  munmap: (addr: bigint, len: number) => number;
+  memcpy: (dst: Uint8Array, src: bigint, len: number) => unknown;
 }
 let libc: Libc | null = null;
 
@@ -21,9 +24,12 @@ function lib(): Libc {
     const l = koffi().load('libc.so.6');
     libc = {
       mmap: l.func('void *mmap(void *addr, size_t length, int prot, int flags, int fd, int64_t offset)'),
+      mmapAt: l.func('void *mmap(uint64_t addr, size_t length, int prot, int flags, int fd, int64_t offset)'),
       // Addresses are passed as integers: the region's offsets are computed in BigInt.
       mprotect: l.func('int mprotect(uint64_t addr, size_t len, int prot)'),
       madvise: l.func('int madvise(uint64_t addr, size_t len, int advice)'),
+      munmap: l.func('int munmap(uint64_t addr, size_t len)'),
+      memcpy: l.func('void *memcpy(_Out_ uint8_t *dst, uint64_t src, size_t len)'),
     };
   }
   return libc;
@@ -41,11 +47,23 @@ export class Region {
   readonly ptr: unknown;
   private view = new Uint8Array(0);
 
-  constructor(readonly size: number) {
-    const ptr = lib().mmap(null, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  /** Reserves `size` bytes, or maps them afresh at `at` (inside a reservation of ours). */
+  constructor(readonly size: number, at?: bigint, prot: Protection = 'none') {
+    const flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+    const ptr = at === undefined ? lib().mmap(null, size, PROT[prot], flags, -1, 0) : lib().mmapAt(at, size, PROT[prot], flags | MAP_FIXED, -1, 0);
     this.ptr = ptr;
     this.base = ptr === null ? -1n : BigInt(koffi().address(ptr));
     if (this.base === -1n || this.base === 0xffffffffffffffffn) throw new Error('cannot reserve memory for the code cache');
+  }
+
+  /**
+   * Part of this region mapped afresh with `prot`, as a region of its own: its byte views start
+   * at its own beginning.
+   */
+  remap(offset: number, length: number, prot: Protection): Region {
+    const r = new Region(length, this.base + BigInt(offset), prot);
+    PROTECTION_LOG.push({ base: this.base, offset, length, prot });
+    return r;
   }
 
   /**
@@ -61,11 +79,26 @@ export class Region {
     return this.view;
   }
 
+  unmap(): void {
+    unmap(this.base, this.size);
+  }
+
   protect(offset: number, length: number, prot: Protection): void {
     if (offset % PAGE !== 0 || length % PAGE !== 0) throw new Error('unaligned protection change');
     if (lib().mprotect(this.base + BigInt(offset), length, PROT[prot]) !== 0) throw new Error(`mprotect failed (errno ${koffi().errno()})`);
     PROTECTION_LOG.push({ base: this.base, offset, length, prot });
   }
+}
+
+export function unmap(addr: bigint, length: number): void {
+  lib().munmap(addr, length);
+}
+
+/** A copy of `length` bytes at `addr` (which must be readable). */
+export function copyFrom(addr: bigint, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  if (length > 0) lib().memcpy(out, addr, length);
+  return out;
 }
 
 const MADV_HUGEPAGE = 14;

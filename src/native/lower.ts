@@ -21,12 +21,19 @@ import { RUNTIME_BUILTINS } from './runtime-builtins.js';
 import type { LowerResult, MachineFunction, Unsupported } from './machine.js';
 
 export interface LowerOptions {
-  /** 'jit': in-process (no globals); 'aot': linked executable. */
-  target: 'jit' | 'aot';
+  /** Every call of the function is in the module (not a stub lowered on its own). */
+  wholeProgram?: boolean;
   /** Keep an instruction listing (disasm --native). */
   listing?: boolean;
-  /** Emit on-stack-replacement entries for these loop-header pcs (JIT). */
+  /** Emit on-stack-replacement entries for these loop-header pcs (in-process tier). */
   osr?: number[];
+  /** Emit a second entry in the interpreter's convention (see MachineFunction.interpEntry). */
+  interpEntry?: boolean;
+  /**
+   * Runtime errors carry no location of their own: the in-process tier finds it from the
+   * interpreter frame that ran the instruction (stubs of single instructions, shared by sites).
+   */
+  dynamicLocation?: boolean;
 }
 
 const BUILTIN_BY_ID = new Map([...BUILTINS.values()].map((b) => [b.id, b.name]));
@@ -72,78 +79,45 @@ function mapParts(t: string): [string, string] {
   return ['', ''];
 }
 
-/** Why `fn` cannot be lowered for `target`, or null when every instruction can be. */
-export function unsupportedIn(mod: BytecodeModule, fn: BcFunction, target: 'jit' | 'aot'): Unsupported | null {
+/** Why `fn` cannot be lowered, or null when every instruction can be. */
+export function unsupportedIn(mod: BytecodeModule, fn: BcFunction): Unsupported | null {
   const code = fn.code;
   const no = (pc: number, reason: string): Unsupported => ({ op: OPS[code[pc]].name, line: fn.lines[pc] || fn.defLine, reason });
-  if (fn.handlers.length > 0 && target === 'jit') return { op: 'try', line: fn.defLine, reason: 'exception handling (try/catch/finally)' };
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
     const op = code[pc];
     switch (op) {
-
       case O.loadnull: return no(pc, 'null references');
-      case O.concat: case O.eq_s: case O.ne_s: case O.strlen:
-        if (target === 'jit') return no(pc, 'string operations');
-        break;
       case O.tostr:
-        if (target === 'jit') return no(pc, 'string operations');
         if (!nativeType(mod.consts[code[pc + 3]].value as string)) return no(pc, `converting values of type ${mod.consts[code[pc + 3]].value} to strings`);
         break;
       case O.fmt:
-        if (target === 'jit' || !nativeType(mod.consts[code[pc + 3]].value as string)) return no(pc, 'f-string format specifications');
+        if (!nativeType(mod.consts[code[pc + 3]].value as string)) return no(pc, 'f-string format specifications');
         break;
       case O.eq_r: case O.ne_r:
-        if (target === 'jit' || !nativeType(fn.regTypes[code[pc + 2]])) return no(pc, 'container equality');
-        break;
-      case O.callv: case O.closure: case O.funcref:
-        if (target === 'jit') return no(pc, 'function values (lambdas)');
-        break;
-      case O.newstruct:
-        if (target === 'jit') return no(pc, 'structs and classes');
-        break;
-      case O.getf: case O.setf:
-        if (target === 'jit') return no(pc, 'structs and classes');
-        break;
-      case O.callm: case O.newobj:
-        if (target === 'jit') return no(pc, 'structs and classes');
+        if (!nativeType(fn.regTypes[code[pc + 2]])) return no(pc, 'container equality');
         break;
       case O.callx: return no(pc, 'extern (FFI) calls');
-      case O.newarr: case O.aget_r: case O.aset_r:
-        if (target === 'jit') return no(pc, 'heap objects (arrays, maps, tuples)');
-        break;
-      case O.newmap: case O.mget: case O.mset:
-        if (target === 'jit') return no(pc, 'heap objects (arrays, maps, tuples)');
-        break;
-      case O.newtuple: case O.tget:
-        if (target === 'jit') return no(pc, 'heap objects (arrays, maps, tuples)');
-        break;
-      case O.throw: if (target === 'jit') return no(pc, 'exceptions (throw)'); break;
       case O.loadg: case O.storeg:
-        if (target === 'jit') return no(pc, 'global variables');
         if (mod.globals[code[pc + 2]] && !nativeType(mod.globals[code[pc + 2]].type)) return no(pc, `globals of type ${mod.globals[code[pc + 2]].type}`);
         break;
       case O.print:
         for (let i = 0; i < code[pc + 1]; i++) {
           const t = mod.consts[code[pc + 3 + 2 * i]].value as string;
-          if (!['i', 'f', 'b', 's'].includes(t) && !(target === 'aot' && nativeType(t))) return no(pc, `printing values of type ${t}`);
+          if (!['i', 'f', 'b', 's'].includes(t) && !nativeType(t)) return no(pc, `printing values of type ${t}`);
         }
         break;
       case O.callb: {
         const name = BUILTIN_BY_ID.get(code[pc + 2]) ?? '?';
-        if (name === 'array_fill' && (['[i]', '[f]', '[b]'].includes(fn.regTypes[code[pc + 1]]) || (target === 'aot' && nativeType(fn.regTypes[code[pc + 1]])))) break;
-        if (target === 'aot' && HEAP_BUILTINS.has(name)) break;
+        if (name === 'array_fill' && nativeType(fn.regTypes[code[pc + 1]])) break;
+        if (HEAP_BUILTINS.has(name)) break;
         if (!SCALAR_BUILTINS.has(name)) return no(pc, `builtin ${name}`);
         break;
       }
     }
   }
-  // In-process, strings exist only as native constants: a VM string cannot enter or leave.
-  if (target === 'jit' && (fn.ret === 's' || fn.regTypes.slice(0, fn.arity).includes('s'))) {
-    return { op: 'register', line: fn.defLine, reason: 'strings passed between the VM and native code' };
-  }
   for (let r = 0; r < fn.regKinds.length; r++) {
     const t = fn.regTypes[r];
-    if (fn.regKinds[r] === Kind.Ref && t !== 's' && t !== 'v' && !['[i]', '[f]', '[b]'].includes(t) && !(target === 'aot' && nativeType(t))) {
+    if (fn.regKinds[r] === Kind.Ref && t !== 'v' && !nativeType(t)) {
       return { op: 'register', line: fn.defLine, reason: `values of type ${t}` };
     }
   }
@@ -152,7 +126,7 @@ export function unsupportedIn(mod: BytecodeModule, fn: BcFunction, target: 'jit'
 
 export function lowerFunction(mod: BytecodeModule, index: number, opts: LowerOptions): LowerResult {
   const fn = mod.functions[index];
-  const why = unsupportedIn(mod, fn, opts.target);
+  const why = unsupportedIn(mod, fn);
   if (why) return { ok: false, why };
   return { ok: true, mf: new Lowerer(mod, index, opts).lower() };
 }
@@ -179,7 +153,7 @@ class Lowerer {
   constructor(private readonly mod: BytecodeModule, index: number, private readonly opts: LowerOptions) {
     this.fn = mod.functions[index];
     this.a = new Assembler({ listing: opts.listing });
-    this.rw = planRewrites(mod, index, opts.target === 'aot');
+    this.rw = planRewrites(mod, index, opts.wholeProgram ?? false);
     this.tail = this.rw.tail;
     this.layout = layoutFrame(this.fn, this.rw);
     this.epilogue = this.a.newLabel();
@@ -305,6 +279,7 @@ class Lowerer {
     a.bind(this.epilogue);
     this.emitEpilogue();
     for (const pc of this.opts.osr ?? []) this.osrEntry(pc);
+    const interpEntry = this.opts.interpEntry ? this.interpEntry() : null;
     const handlerEntries = fn.handlers.map((h) => {
       // Entered by the unwinder with the message in rax and rbp/rsp of this frame restored.
       const entry = a.newLabel();
@@ -330,6 +305,7 @@ class Lowerer {
       name: fn.name, symbol: fnSymbol(fn.name), code: mc.bytes, relocs: mc.relocs, pcMap: this.pcMap,
       lines: this.lineLabels.map(({ label, line }) => ({ offset: mc.labelOffset(label), line })),
       osr, listing: this.opts.listing ? mc.listing : undefined, comments: mc.comments,
+      interpEntry: interpEntry ? mc.labelOffset(interpEntry) : undefined,
     };
   }
 
@@ -389,6 +365,8 @@ class Lowerer {
 
   private emitEpilogue(): void {
     const { a, layout } = this;
+    // A float result also comes back as its bits in rax: the interpreter takes every result there.
+    if (this.fn.ret === 'f') a.movq(rax, xmm0);
     // rsp is static between instructions, so `add` restores it; `lea rsp, [rbp-…]` would cost
     // a stack-engine sync on every return (fib: 0.07 s against 0.10 s).
     if (layout.frameBytes) a.add(rsp, layout.frameBytes);
@@ -400,10 +378,9 @@ class Lowerer {
   /** Parameters arrive per System V; each goes to its register's home. */
   private moveParams(): void {
     let ints = 0, floats = 0, stack = 0;
-    // In executables a lambda is called through its closure (in rax, see callv): the captured
-    // values come from the closure, the rest are ordinary parameters. (The in-process tier
-    // passes captured values as leading arguments, as the VM's frames hold them.)
-    const caps = this.opts.target === 'aot' ? this.fn.ncaps : 0;
+    // A lambda is called through its closure (in rax, see callv): the captured values come
+    // from the closure, the rest are ordinary parameters.
+    const caps = this.fn.ncaps;
     for (let r = 0; r < caps; r++) {
       // (xmm0–7 hold float arguments: a float capture goes straight to its home)
       const at = qword(rax, STRUCT.fields + 8 * (CLOSURE_CAPS + r));
@@ -418,6 +395,24 @@ class Lowerer {
       } else if (ints < 6) this.setGp(r, INT_ARGS[ints++]);
       else { this.a.mov(rax, qword(rbp, 16 + 8 * stack++)); this.setGp(r, rax); }
     }
+  }
+
+  /**
+   * The interpreter's calling convention: every argument (captured values first) in an 8-byte
+   * slot above the return address, as an interpreted callee's register block holds them.
+   */
+  private interpEntry(): Label {
+    const { a } = this;
+    const l = a.newLabel();
+    a.bind(l);
+    this.prologue();
+    for (let r = 0; r < this.fn.arity; r++) {
+      if (this.isFloat(r)) { a.movsd(xmm0, qword(rbp, 16 + 8 * r)); this.setFx(r, xmm0); }
+      else { a.mov(rax, qword(rbp, 16 + 8 * r)); this.setGp(r, rax); }
+    }
+    this.tailInit();
+    a.jmp(this.top);
+    return l;
   }
 
   /** OSR entry for loop header `pc`: a second prologue that loads every register from rdi[]. */
@@ -441,7 +436,7 @@ class Lowerer {
     for (const e of this.errors.values()) {
       a.bind(e.label);
       a.mov(edi, e.err);
-      a.lea(rsi, qword(rip(this.strConst(this.where(e.line)))));
+      this.location(rsi, e.line);
       a.xor(edx, edx);
       a.call(sym(RT.error));
     }
@@ -705,7 +700,7 @@ class Lowerer {
         if (this.isFloat(x)) { this.loadSpilledX(x, xmm0); a.movq(rdi, xmm0); } else a.mov(rdi, this.rm(x));
         a.lea(rsi, qword(rip(this.strConst(spec), 16)));
         a.lea(rdx, qword(rip(this.strConst(this.mod.consts[y].value as string), 16)));
-        a.lea(rcx, qword(rip(this.strConst(this.where()))));
+        this.location(rcx);
         a.call(sym(RT.format));
         this.spillXmm(false);
         a.test(rax, rax);
@@ -773,7 +768,7 @@ class Lowerer {
       case O.throw:
         // The runtime unwinds to the innermost handler through the program's handler table.
         a.mov(rdi, this.rm(d));
-        a.lea(rsi, qword(rip(this.strConst(this.where()))));
+        this.location(rsi);
         a.call(sym(RT.throw));
         return;
     }
@@ -836,7 +831,7 @@ class Lowerer {
     }
     floats.forEach((r, i) => this.loadSpilledX(r, XMM[i]));
     ints.forEach((r, i) => a.mov(INT_ARGS[i], this.rm(r)));
-    if (located) a.lea(INT_ARGS[ints.length], qword(rip(this.strConst(this.where()))));
+    if (located) this.location(INT_ARGS[ints.length]);
     if (typeof target === 'string') a.call(sym(target));
     else if ('closure' in target) {
       // A function value: its code address is the closure's first field; a lambda finds its
@@ -879,9 +874,13 @@ class Lowerer {
     this.a.movsd(into, this.slot(slotOf(h)));
   }
 
-  /** "file:line" of the current instruction (or of `line`): runtime errors' location. */
-  private where(line = this.line): string {
-    return `${this.mod.files[this.fn.file]}:${line}`;
+  /**
+   * `reg` = the "file:line" string of the current instruction (or of `line`), runtime errors'
+   * location; 0 with dynamicLocation.
+   */
+  private location(reg: Gp64, line = this.line): void {
+    if (this.opts.dynamicLocation) this.a.xor(reg, reg);
+    else this.a.lea(reg, qword(rip(this.strConst(`${this.mod.files[this.fn.file]}:${line}`))));
   }
 
   /** d = x / k or x % k for a constant k (see magic.ts). */
@@ -982,7 +981,7 @@ class Lowerer {
     });
     let next = regs.length;
     if (desc !== undefined) a.lea(INT_ARGS[next++], qword(rip(this.strConst(desc), 16)));
-    if (located) a.lea(INT_ARGS[next], qword(rip(this.strConst(this.where()))));
+    if (located) this.location(INT_ARGS[next]);
     a.call(sym(target));
     this.spillXmm(false);
   }

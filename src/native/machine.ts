@@ -21,6 +21,8 @@ export interface MachineFunction {
   readonly handlers: { start: number; end: number; entry: number; rspOffset: number }[];
   /** Loop-header pc → offset of an on-stack-replacement entry (JIT only). */
   readonly osr: Map<number, number>;
+  /** Offset of the entry in the interpreter's calling convention, when asked for. */
+  readonly interpEntry?: number;
   /** Instruction listing (nasm syntax) when requested, for `disasm --native`. */
   readonly listing?: { offset: number; length: number; text: string }[];
   readonly comments?: { offset: number; text: string }[];

@@ -19,20 +19,29 @@ import { Expectation, PROGRAMS, RunResult, compare, corpus } from '../helpers/ti
 
 const programs = corpus();
 
-test('jit: the corpus with everything native gives the expected results', () => {
+/** Runs the corpus in the in-process tier (child processes, see native-batch.ts); the problems. */
+function nativeCorpus(tier: string, threshold: string): string[] {
   const problems: string[] = [];
   const batches = [programs.slice(0, programs.length >> 1), programs.slice(programs.length >> 1)];
   for (const batch of batches) {
-    const r = runNode([path.join(ROOT, 'dist/tests/helpers/jit-batch.js'), PROGRAMS, ...batch.map((p) => p.file)]);
+    const r = runNode([path.join(ROOT, 'dist/tests/helpers/native-batch.js'), PROGRAMS, threshold, ...batch.map((p) => p.file)]);
     const got = new Map<string, RunResult>(r.stdout.split('\n').filter(Boolean).map((l) => { const j = JSON.parse(l); return [j.file, j]; }));
     for (const p of batch) {
       const g = got.get(p.file);
-      if (!g) { problems.push(`${p.name} [jit]: the process died (exit ${r.code}): ${r.stderr.slice(0, 300)}`); break; }
-      const d = compare('jit', p, g);
+      if (!g) { problems.push(`${p.name} [${tier}]: the process died (exit ${r.code}): ${r.stderr.slice(0, 300)}`); break; }
+      const d = compare(tier, p, g);
       if (d) problems.push(d);
     }
   }
-  assert.equal(problems, []);
+  return problems;
+}
+
+test('native interpreter: the corpus gives the expected results', () => {
+  assert.equal(nativeCorpus('interp', 'none'), []);
+});
+
+test('jit: the corpus with every function compiled at its first call gives the expected results', () => {
+  assert.equal(nativeCorpus('jit', '1'), []);
 });
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-aot-'));

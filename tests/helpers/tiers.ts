@@ -4,10 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { compileProgram } from '../../src/bytecode/compile.js';
+import type { BytecodeModule } from '../../src/bytecode/module.js';
 import { DiagBag, TooManyErrors } from '../../src/lang/diag.js';
 import { checkProgram } from '../../src/lang/program.js';
 import { lineCol } from '../../src/lang/source.js';
-import { JitTier } from '../../src/jit/tier.js';
 import { VM, VmOptions } from '../../src/vm/interp.js';
 import { Output } from '../../src/vm/output.js';
 import { ROOT } from './paths.js';
@@ -60,35 +60,36 @@ export function corpus(dir = PROGRAMS): Expectation[] {
 }
 
 /**
- * Runs a program on the VM in this process, with `cwd` as the working directory; with `jit`, hot
- * code (everything, at threshold 1) goes native in this process — callers that might fault run
- * this in a child process (tests/helpers/jit-batch.ts).
+ * The bytecode of `file` (relative to the working directory), or the result every tier gives
+ * for a program that does not compile: its first diagnostic and exit code 1.
  */
-export function runVM(file: string, opts: { cwd: string; args?: string[]; stdin?: Buffer; vm?: Partial<VmOptions>; jit?: number }): RunResult {
+export function compileForTest(file: string): { mod: BytecodeModule } | { error: RunResult } {
+  const diags = new DiagBag();
+  let program = null;
+  try {
+    program = checkProgram(file, diags);
+  } catch (e) {
+    if (!(e instanceof TooManyErrors)) throw e;
+  }
+  if (!program || diags.hasErrors) {
+    const d = diags.sorted().find((x) => x.severity === 'error');
+    const p = d ? lineCol(d.span.file, d.span.start) : { line: 0, col: 0 };
+    return { error: { stdout: '', stderr: d ? `${d.span.file.path}:${p.line}:${p.col}: error: ${d.message}\n` : 'error\n', code: 1 } };
+  }
+  return { mod: compileProgram(program) };
+}
+
+/** Runs a program on the TypeScript VM in this process, with `cwd` as the working directory. */
+export function runVM(file: string, opts: { cwd: string; args?: string[]; stdin?: Buffer; vm?: Partial<VmOptions> }): RunResult {
   const old = process.cwd();
   process.chdir(opts.cwd);
   try {
-    const diags = new DiagBag();
-    let program = null;
-    try {
-      program = checkProgram(file, diags);
-    } catch (e) {
-      if (!(e instanceof TooManyErrors)) throw e;
-    }
-    if (!program || diags.hasErrors) {
-      const d = diags.sorted().find((x) => x.severity === 'error');
-      const p = d ? lineCol(d.span.file, d.span.start) : { line: 0, col: 0 };
-      return { stdout: '', stderr: d ? `${d.span.file.path}:${p.line}:${p.col}: error: ${d.message}\n` : 'error\n', code: 1 };
-    }
+    const compiled = compileForTest(file);
+    if ('error' in compiled) return compiled.error;
     const out = new Output(1, true);
     let stderr = '';
-    const mod = compileProgram(program);
-    let tier: JitTier | null = null;
-    const jit: Partial<VmOptions> = opts.jit === undefined ? {} : {
-      hotThreshold: opts.jit <= 1 ? { calls: 1, loops: 1 } : { calls: opts.jit, loops: 10 * opts.jit },
-      onHot: (fn, pc) => (tier ??= new JitTier(vm, mod, { threshold: opts.jit! })).onHot(fn, pc),
-    };
-    const vm: VM = new VM(mod, { args: opts.args, stdin: opts.stdin ?? Buffer.alloc(0), output: out, stderr: (s) => { stderr += s; }, ...jit, ...opts.vm });
+    const mod = compiled.mod;
+    const vm: VM = new VM(mod, { args: opts.args, stdin: opts.stdin ?? Buffer.alloc(0), output: out, stderr: (s) => { stderr += s; }, ...opts.vm });
     const code = vm.run();
     return { stdout: out.text(), stderr, code };
   } finally {

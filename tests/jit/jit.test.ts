@@ -14,7 +14,7 @@ const DIR = path.join(ROOT, 'tests/jit/programs');
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.bp')).sort();
 
 test('JIT programs: same output with everything native as on the VM', () => {
-  const batch = runNode([path.join(ROOT, 'dist/tests/helpers/jit-batch.js'), DIR, ...files]);
+  const batch = runNode([path.join(ROOT, 'dist/tests/helpers/native-batch.js'), DIR, '1', ...files]);
   const results = new Map(batch.stdout.split('\n').filter(Boolean).map((l) => { const r = JSON.parse(l); return [r.file, r]; }));
   for (const f of files) {
     const jit = results.get(f);

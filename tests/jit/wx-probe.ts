@@ -3,10 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROTECTION_LOG } from '../../src/loader/memory.js';
-import { runVM } from '../helpers/tiers.js';
+import { runNative } from '../../src/jit/run.js';
+import { compileForTest } from '../helpers/tiers.js';
 
 const file = process.argv[2];
-const run = runVM(path.basename(file), { cwd: path.dirname(file), jit: 1 });
+process.chdir(path.dirname(file));
+const compiled = compileForTest(path.basename(file));
+if ('error' in compiled) throw new Error(compiled.error.stderr);
+const run = { code: runNative(compiled.mod, { args: [], threshold: 1, programName: file }).status };
 // Each code cache region: from its base to the end of the last page it ever protected.
 const regions = new Map<bigint, bigint>();
 for (const p of PROTECTION_LOG) {

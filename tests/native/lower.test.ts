@@ -12,7 +12,7 @@ function listing(src: string, name: string): string[] {
   const { program, errors } = check(src);
   assert.equal(errors, []);
   const mod = compileProgram(program!);
-  const r = lowerFunction(mod, mod.functions.findIndex((f) => f.name === name), { target: 'aot', listing: true });
+  const r = lowerFunction(mod, mod.functions.findIndex((f) => f.name === name), { wholeProgram: true, listing: true });
   assert.ok(r.ok);
   return r.ok ? r.mf.listing!.map((l) => l.text) : [];
 }

@@ -1,0 +1,49 @@
+// Running a program in the in-process tier: load it into native memory, run it on the native
+// interpreter with the compiler behind it (or without: `--no-jit`), and turn how it ended into
+// the exit status and message every tier gives.
+import type { BytecodeModule } from '../bytecode/module.js';
+import { RUNTIME_ERRORS } from '../bytecode/runtime-errors.js';
+import { NativeProgram, type Ending } from '../loader/program.js';
+import { JitTier } from './tier.js';
+
+export interface NativeRunOptions {
+  args: string[];
+  /** Calls that make a function hot (loops: 10x; 1 compiles everything at once); null: interpret only. */
+  threshold: number | null;
+  /** The program's name for argv (the file given on the command line). */
+  programName: string;
+  /** Where the error message goes (default: stderr). */
+  stderr?: (text: string) => void;
+}
+
+export interface NativeRunResult {
+  status: number;
+  tier: JitTier | null;
+  program: NativeProgram;
+}
+
+export function runNative(mod: BytecodeModule, opts: NativeRunOptions): NativeRunResult {
+  const loops = opts.threshold === null ? 0 : opts.threshold <= 1 ? 1 : 10 * opts.threshold;
+  const tier = opts.threshold === null ? null : new JitTier(mod, loops);
+  const prog: NativeProgram = new NativeProgram(mod, opts.threshold, (reason, index, pc) => tier!.onHot(prog, reason, index, pc));
+  const status = statusOf(mod, prog, prog.run(opts.args, opts.programName), opts.stderr);
+  return { status, tier, program: prog };
+}
+
+function statusOf(mod: BytecodeModule, prog: NativeProgram, end: Ending, stderr?: (text: string) => void): number {
+  if (end.kind === 'exit') return Number(end.status & 0xffn);
+  if (end.kind === 'returned') {
+    const ret = mod.entry >= 0 ? mod.functions[mod.entry].ret : 'v';
+    if (ret === 'i') return Number(end.status & 0xffn);
+    if (ret === 'b') return Number(end.status & 1n);
+    return 0;
+  }
+  const e = end.error!;
+  const def = RUNTIME_ERRORS[e.id];
+  const text = def ? def.text.replace('%s', e.arg ?? '') : `runtime error ${e.id}`;
+  const where = e.location ?? prog.locate(e.id, e.rbp, e.ret);
+  const msg = `error: ${text}${where ? ` (at ${where})` : ''}\n`;
+  if (stderr) stderr(msg);
+  else process.stderr.write(Buffer.from(msg, 'latin1'));
+  return 1;
+}

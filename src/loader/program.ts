@@ -1,0 +1,394 @@
+// A program loaded into the in-process tier's address space: the runtime object and the native
+// interpreter, then the program's tables — FnInfo records and interpreter code per function,
+// the constant table, trampolines, stubs for the instructions the interpreter hands over, the
+// globals and the data the runtime reads (handlers, layouts, vtables) — and the state that
+// makes the runtime a guest of this process (its stack, argv, environment, and the exit and
+// error hooks that bring control back here). Everything runs on one heap: the runtime's.
+import fs from 'node:fs';
+import { OPS, instrLength } from '../bytecode/opcodes.js';
+import type { BytecodeModule, BcFunction } from '../bytecode/module.js';
+import { Kind } from '../bytecode/opcodes.js';
+import { readObject, sectionsOfObject, type InputSection } from '../elf/index.js';
+import { ERR, STATIC_STR_HEADER, fnSymbol } from '../native/abi.js';
+import { END, FN, FRAME, NEVER, SCALE, SITE, SYM, TRAMP_SIZE } from '../native/interp/layout.js';
+import { generateInterpreter, type InterpCode } from '../native/interp/gen.js';
+import { handlerOf } from '../native/interp/handlers.js';
+import { lowerFunction } from '../native/lower.js';
+import type { MachineFunction, Unsupported } from '../native/machine.js';
+import { HANDLER_ROW, globalsArea, mainFunction, structLayouts, vtables, type Blob } from '../native/program.js';
+import { RUNTIME_OBJECT } from '../native/runtime-object.js';
+import { extend, planStubs, type StubPlan } from '../native/stubs.js';
+import { koffi } from './koffi.js';
+import { NativeSpace } from './space.js';
+import { unmap } from './memory.js';
+
+/** The program's stack: reserved, committed as touched; the limit keeps a margin for errors. */
+const STACK_BYTES = 1 << 30;
+const STACK_MARGIN = 256 << 10;
+
+export interface Ending {
+  kind: 'returned' | 'exit' | 'error';
+  /** Exit status (returned: the entry's result bits; exit: the status). */
+  status: bigint;
+  error?: { id: number; location: string | null; arg: string | null; rbp: bigint; ret: bigint };
+}
+
+/** Why a program cannot run in the in-process tier (it runs on the TypeScript VM instead). */
+export class NotNative extends Error {
+  constructor(readonly why: Unsupported & { fn: string }) {
+    super(`${why.fn}: ${why.reason} (line ${why.line})`);
+  }
+}
+
+let interpCache: InterpCode | null = null;
+let protos: { callback: unknown; enter: unknown } | null = null;
+
+export class NativeProgram {
+  readonly space = new NativeSpace();
+  private readonly infos: bigint[] = [];
+  private readonly codeAt: bigint[] = [];
+  private handlerRows = 0;
+  private readonly handlerCapacity: number;
+  private readonly interp: InterpCode;
+  private stackBase = 0n;
+  private stackTop = 0n;
+  private callbackKeep: unknown = null;
+
+  /**
+   * `threshold`: calls before a function is hot (loops: 10x; null: never, the interpreter alone).
+   * `hot` is the compiler's entry (see src/jit/tier.ts); it answers a loop with an OSR address.
+   */
+  constructor(readonly mod: BytecodeModule, readonly threshold: number | null, private readonly hot: (reason: number, index: number, pc: number) => bigint) {
+    const s = this.space;
+    this.interp = interpCache ??= generateInterpreter();
+    const n = mod.functions.length;
+    const table = (name: string, bytes: number) => { const a = s.alloc(bytes, 16); s.define(name, a); return a; };
+    table(SYM.infos, 8 * n);
+    table(SYM.ieTable, 8 * n);
+    table(SYM.sysvTable, 8 * n);
+    table(SYM.consts, 8 * Math.max(1, mod.consts.length));
+    table(SYM.callback, 8);
+    table(SYM.entryRsp, 8);
+    table(SYM.end, 8 * END.slots);
+    table('bp_interp_dispatch', 8 * OPS.length);
+    const plan = planStubs(mod, (op) => handlerOf(op) !== null);
+    table(SYM.sites, 8 * Math.max(1, plan.sites.reduce((k, m) => k + m.size, 0)));
+    this.handlerCapacity = 1 + mod.functions.reduce((k, f) => k + f.handlers.length, 0);
+    const handlers = table('bp_handlers_count', 8 + HANDLER_ROW * this.handlerCapacity);
+    s.define('bp_handlers', handlers + 8n);
+    this.placeBlobs(globalsArea(mod));
+    this.trampolines();
+    this.placeBlobs([mainFunction(mod), structLayouts(mod), vtables(mod, new Set(mod.functions.map((f) => fnSymbol(f.name))))]);
+    this.runtime();
+    this.constants();
+    const dispatch = s.address('bp_interp_dispatch');
+    const code = s.address('bp_interp_code');
+    this.interp.handlers.forEach((off, op) => s.u64(dispatch + BigInt(8 * op), code + BigInt(off)));
+    // The interpreter's own frames: one row of the handler table (see bp_interp_catch).
+    this.addHandlerRow(code + BigInt(this.interp.frames[0]), code + BigInt(this.interp.frames[1]), s.address('bp_interp_catch'), -16);
+    const stubs = this.stubs(plan);
+    mod.functions.forEach((fn, i) => this.function(fn, i, stubs.get(i)!));
+  }
+
+  // --- set-up -------------------------------------------------------------------------------
+
+  private placeBlobs(blobs: Blob[]): void {
+    this.space.place(blobs.map(sectionOf));
+  }
+
+  /** Per function: `mov r11d, index; jmp [sysv table + 8*index]` (closures, vtables, calls). */
+  private trampolines(): void {
+    const n = this.mod.functions.length;
+    const bytes = new Uint8Array(TRAMP_SIZE * Math.max(1, n)).fill(0xcc);
+    const relocs: InputSection['relocs'] = [];
+    const symbols: InputSection['symbols'] = [];
+    const v = new DataView(bytes.buffer);
+    for (let i = 0; i < n; i++) {
+      const at = TRAMP_SIZE * i;
+      bytes.set([0x41, 0xbb], at);
+      v.setInt32(at + 2, i, true);
+      bytes.set([0xff, 0x25], at + 6);
+      relocs.push({ offset: at + 8, type: 'R_X86_64_PC32', target: { symbol: SYM.sysvTable }, addend: 8 * i - 4 });
+      symbols.push({ name: fnSymbol(this.mod.functions[i].name), offset: at, size: TRAMP_SIZE, type: 'func', global: true });
+    }
+    symbols.push({ name: SYM.tramps, offset: 0, size: 0, type: 'func', global: true });
+    this.space.place([{ name: '.text.tramps', kind: 'text', align: 16, data: bytes, size: bytes.length, relocs, symbols, origin: 'bpjit' }]);
+  }
+
+  /** runtime-asm/runtime.o and the interpreter, placed together (they refer to each other). */
+  private runtime(): void {
+    const obj = readObject('runtime.o', fs.readFileSync(RUNTIME_OBJECT));
+    const { code, entries } = this.interp;
+    const interp: InputSection = {
+      name: '.text.bp_interp', kind: 'text', align: 16, data: code.bytes, size: code.bytes.length, origin: 'interpreter',
+      relocs: code.relocs.map((r) => ({ offset: r.offset, type: r.type, target: { symbol: r.symbol }, addend: r.addend })),
+      symbols: [{ name: 'bp_interp_code', offset: 0, size: code.bytes.length, type: 'func', global: true },
+        ...Object.entries(entries).map(([name, offset]) => ({ name, offset, size: 0, type: 'func' as const, global: true }))],
+    };
+    this.space.place([...sectionsOfObject(obj), interp]);
+  }
+
+  /** The constant table: ints and floats as their bits, strings as static string objects. */
+  private constants(): void {
+    const s = this.space;
+    const table = s.address(SYM.consts);
+    this.mod.consts.forEach((c, i) => {
+      let v = 0n;
+      if (c.tag === 'int') v = c.value;
+      else if (c.tag === 'float') { const f = new Float64Array([c.value]); v = new BigUint64Array(f.buffer)[0]; }
+      else if (c.tag === 'str') v = this.staticString(c.value);
+      s.u64(table + BigInt(8 * i), v);
+    });
+  }
+
+  staticString(text: string): bigint {
+    const bytes = Buffer.from(text, 'latin1');
+    const at = this.space.alloc(16 + bytes.length + 1, 8);
+    this.space.u64(at, STATIC_STR_HEADER);
+    this.space.u64(at + 8n, BigInt(bytes.length));
+    this.space.write(at + 16n, bytes);
+    return at;
+  }
+
+  /** Stubs for the instructions without a handler, lowered with the program's own lowering. */
+  private stubs(plan: StubPlan): Map<number, Map<number, bigint>> {
+    const s = this.space;
+    const ext = extend(this.mod, plan);
+    const base = this.mod.functions.length;
+    const entries = plan.functions.map((fn, k) => {
+      const r = lowerFunction(ext, base + k, { interpEntry: true, dynamicLocation: true });
+      if (!r.ok) throw new NotNative({ ...r.why, fn: this.owner(plan, k) });
+      const at = s.placeCode(r.mf.symbol, r.mf.code, r.mf.relocs);
+      return at + BigInt(r.mf.interpEntry!);
+    });
+    // Site records, by (function, pc): the address the interpreter code's word 1 indexes.
+    const records: bigint[] = [];
+    const out = new Map<number, Map<number, bigint>>();
+    plan.sites.forEach((sites, i) => {
+      const fn = this.mod.functions[i];
+      const m = new Map<number, bigint>();
+      for (const [pc, site] of sites) {
+        const rec = s.alloc(SITE.args + 4 * site.args.length, 8);
+        s.u64(rec + BigInt(SITE.entry), entries[site.stub]);
+        s.i32(rec + BigInt(SITE.dest), site.dest < 0 ? -1 : 8 * site.dest);
+        s.i32(rec + BigInt(SITE.nargs), site.args.length);
+        s.i32(rec + BigInt(SITE.length), 4 * instrLength(fn.code, pc));
+        site.args.forEach((r, k) => s.i32(rec + BigInt(SITE.args + 4 * k), 8 * r));
+        m.set(pc, BigInt(records.length));
+        records.push(rec);
+      }
+      out.set(i, m);
+    });
+    const table = s.address(SYM.sites);
+    records.forEach((r, k) => s.u64(table + BigInt(8 * k), r));
+    return out;
+  }
+
+  private owner(plan: StubPlan, stub: number): string {
+    const i = plan.sites.findIndex((m) => [...m.values()].some((site) => site.stub === stub));
+    return this.mod.functions[i]?.name ?? '?';
+  }
+
+  /** FnInfo, interpreter code, argument kinds and handler table of function `index`. */
+  private function(fn: BcFunction, index: number, sites: Map<number, bigint>): void {
+    const s = this.space;
+    const code = s.alloc(4 * fn.code.length, 16);
+    const words = interpreterCode(fn, sites);
+    s.write(code, new Uint8Array(words.buffer));
+    const info = s.alloc(FN.size, 64);
+    const kinds = s.alloc(Math.max(1, fn.arity), 8);
+    for (let r = 0; r < fn.arity; r++) s.write(kinds + BigInt(r), Uint8Array.of(fn.regKinds[r] === Kind.Float ? 1 : 0));
+    const handlers = s.alloc(16 * Math.max(1, fn.handlers.length), 8);
+    fn.handlers.forEach((h, k) => {
+      const at = handlers + BigInt(16 * k);
+      s.i32(at, 4 * h.start);
+      s.i32(at + 4n, 4 * h.end);
+      s.i32(at + 8n, 4 * h.target);
+      s.i32(at + 12n, h.reg < 0 ? -1 : 8 * h.reg);
+    });
+    const hot = this.threshold === null ? NEVER : this.threshold;
+    s.u64(info + BigInt(FN.code), code);
+    s.i32(info + BigInt(FN.calls), hot);
+    s.i32(info + BigInt(FN.loops), this.threshold === null ? NEVER : this.threshold <= 1 ? 1 : 10 * this.threshold);
+    s.i32(info + BigInt(FN.index), index);
+    s.i32(info + BigInt(FN.nargs), fn.arity);
+    s.i32(info + BigInt(FN.ncaps), fn.ncaps);
+    s.i32(info + BigInt(FN.frame), 16 * Math.ceil(Math.max(1, fn.regKinds.length) / 2));
+    s.u64(info + BigInt(FN.handlers), handlers);
+    s.i32(info + BigInt(FN.nhandlers), fn.handlers.length);
+    s.u64(info + BigInt(FN.kinds), kinds);
+    s.u64(s.address(SYM.infos) + BigInt(8 * index), info);
+    s.u64(s.address(SYM.ieTable) + BigInt(8 * index), s.address('bp_interp_enter'));
+    s.u64(s.address(SYM.sysvTable) + BigInt(8 * index), s.address('bp_interp_from_sysv'));
+    this.infos.push(info);
+    this.codeAt.push(code);
+  }
+
+  addHandlerRow(start: bigint, end: bigint, entry: bigint, rspOffset: number): void {
+    if (this.handlerRows >= this.handlerCapacity) throw new Error('handler table full');
+    const s = this.space;
+    const row = s.address('bp_handlers') + BigInt(HANDLER_ROW * this.handlerRows);
+    s.u64(row, start);
+    s.u64(row + 8n, end);
+    s.u64(row + 16n, entry);
+    s.u64(row + 24n, BigInt(rspOffset));
+    s.u64(s.address('bp_handlers_count'), BigInt(++this.handlerRows));
+  }
+
+  // --- the compiler's view ------------------------------------------------------------------
+
+  info(index: number): bigint { return this.infos[index]; }
+  code(index: number): bigint { return this.codeAt[index]; }
+
+  /** Installs compiled function `index`: calls in both conventions now reach it. */
+  install(index: number, mf: MachineFunction): bigint {
+    const s = this.space;
+    const at = s.placeCode(mf.symbol === fnSymbol(this.mod.functions[index].name) ? `${mf.symbol}$jit` : mf.symbol, mf.code, mf.relocs);
+    for (const h of mf.handlers) this.addHandlerRow(at + BigInt(h.start), at + BigInt(h.end), at + BigInt(h.entry), h.rspOffset);
+    s.u64(s.address(SYM.sysvTable) + BigInt(8 * index), at);
+    s.u64(s.address(SYM.ieTable) + BigInt(8 * index), at + BigInt(mf.interpEntry!));
+    return at;
+  }
+
+  setCounters(index: number, calls: number, loops: number): void {
+    this.space.i32(this.infos[index] + BigInt(FN.calls), calls);
+    this.space.i32(this.infos[index] + BigInt(FN.loops), loops);
+  }
+
+  // --- running ------------------------------------------------------------------------------
+
+  /** Runs the program with `args` (argv() sees them); returns how it ended. */
+  run(args: string[], programName: string): Ending {
+    const s = this.space;
+    this.guestState(args, programName);
+    const k = koffi();
+    // (koffi's type names are process-wide: the prototypes are made once)
+    protos ??= { callback: k.pointer(k.proto('int64_t bp_callback(int64_t, int64_t, int64_t)')), enter: k.proto('int64_t bp_enter(uint64_t, uint64_t)') };
+    this.callbackKeep = k.register((reason: number | bigint, index: number | bigint, pc: number | bigint) => this.hot(Number(reason), Number(index), Number(pc)), protos.callback as never);
+    s.u64(s.address(SYM.callback), BigInt(k.address(this.callbackKeep) as number | bigint));
+    const enter = k.decode(s.region.ptr, Number(s.address('bp_native_enter') - s.base), protos.enter as never) as (f: bigint, top: bigint) => number | bigint;
+    const rax = BigInt(enter(s.address('bp_main'), this.stackTop));
+    const end = (slot: number) => s.readU64(s.address(SYM.end) + BigInt(8 * slot));
+    const kind = Number(end(END.kind));
+    // (the exit and error hooks flush; a return from main leaves the output buffered)
+    if (kind === 0) enter(s.address('bp_rt_flush'), this.stackTop);
+    k.unregister(this.callbackKeep as never);
+    if (kind === 0) return { kind: 'returned', status: rax };
+    if (kind === 1) return { kind: 'exit', status: end(END.status) };
+    const loc = end(END.loc), arg = end(END.arg);
+    return {
+      kind: 'error', status: 1n,
+      error: { id: Number(end(END.id)), location: loc ? this.stringAt(loc) : null, arg: arg ? this.stringAt(arg) : null, rbp: end(END.rbp), ret: end(END.ret) },
+    };
+  }
+
+  /**
+   * Where an error without a location of its own happened: the instruction an interpreter
+   * frame was executing — the innermost one on the frame chain from (rbp, return address), or
+   * for an uncaught exception thrown by the interpreter, the throw. A stack overflow is
+   * reported at the definition of the function that could not be entered.
+   */
+  locate(id: number, rbp: bigint, ret: bigint): string | null {
+    const s = this.space;
+    const word = (addr: bigint) => new DataView(s.readAny(addr, 8).buffer).getBigUint64(0, true);
+    const end = s.address(SYM.end);
+    if (id === ERR.UNHANDLED && word(end + BigInt(8 * END.throwInfo))) return this.where(word(end + BigInt(8 * END.throwInfo)), word(end + BigInt(8 * END.throwPc)), false);
+    const code = s.address('bp_interp_code');
+    const [lo, hi] = [code + BigInt(this.interp.frames[0]), code + BigInt(this.interp.frames[1])];
+    for (let addr = ret, fp = rbp, n = 0; fp !== 0n && n < 1 << 20; n++) {
+      if (addr >= lo && addr < hi) return this.where(word(fp + BigInt(FRAME.info)), word(fp + BigInt(FRAME.pc)), id === ERR.STACK_OVERFLOW);
+      addr = word(fp + 8n);
+      fp = word(fp);
+    }
+    return null;
+  }
+
+  /** "file:line" of the instruction at `pcAddr` of the function whose FnInfo is `info`. */
+  private where(info: bigint, pcAddr: bigint, atDef: boolean): string | null {
+    const index = this.infos.indexOf(info);
+    if (index < 0) return null;
+    const fn = this.mod.functions[index];
+    const pc = Number(pcAddr - this.codeAt[index]) / 4;
+    const line = atDef || !(pc >= 0 && pc < fn.code.length) ? fn.defLine : fn.lines[pc] || fn.defLine;
+    return `${this.mod.files[fn.file]}:${line}`;
+  }
+
+  /** Gives back the memory of the program, its stack and the runtime's heap. */
+  dispose(): void {
+    const s = this.space;
+    const heap = s.readU64(s.address('bp_rt_heap_base'));
+    if (heap) unmap(heap, Number(s.readU64(s.address('bp_rt_heap_blocks'))) << 16);
+    s.dispose();
+  }
+
+  /** The text of a string object. */
+  stringAt(addr: bigint): string {
+    const len = Number(new DataView(this.space.readAny(addr + 8n, 8).buffer).getBigUint64(0, true));
+    return Buffer.from(this.space.readAny(addr + 16n, len)).toString('latin1');
+  }
+
+  private guestState(args: string[], programName: string): void {
+    const s = this.space;
+    // The stack: a guard page below, the limit above it with room for reporting an overflow.
+    const stack = s.reserveStack(STACK_BYTES);
+    this.stackBase = stack;
+    this.stackTop = stack + BigInt(STACK_BYTES);
+    s.u64(s.address('bp_rt_stack_limit'), stack + 4096n + BigInt(STACK_MARGIN));
+    s.u64(s.address('bp_rt_stack_top'), this.stackTop);
+    s.u64(s.address('bp_rt_stack_base'), stack);
+    const cstrings = (list: string[]) => {
+      const arr = s.alloc(8 * (list.length + 1), 8);
+      list.forEach((t, i) => {
+        const b = Buffer.from(t + '\0', 'utf8');
+        const p = s.alloc(b.length, 1);
+        s.write(p, b);
+        s.u64(arr + BigInt(8 * i), p);
+      });
+      return arr;
+    };
+    s.u64(s.address('bp_rt_argc'), BigInt(1 + args.length));
+    s.u64(s.address('bp_rt_argv'), cstrings([programName, ...args]));
+    s.u64(s.address('bp_rt_envp'), cstrings(Object.entries(process.env).map(([k, v]) => `${k}=${v}`)));
+    s.u64(s.address('bp_rt_on_error'), s.address('bp_native_on_error'));
+    s.u64(s.address('bp_rt_on_exit'), s.address('bp_native_on_exit'));
+  }
+}
+
+/** Linker input of a blob. */
+function sectionOf(b: Blob): InputSection {
+  return {
+    name: `.${b.kind}.${b.symbol}`, kind: b.kind, align: 16, data: b.bytes, size: b.size, origin: 'program',
+    relocs: b.relocs.map((r) => ({ offset: r.offset, type: r.type, target: { symbol: r.symbol }, addend: r.addend })),
+    symbols: [{ name: b.symbol, offset: 0, size: b.size, type: b.kind === 'text' ? 'func' : 'object', global: true },
+      ...(b.symbols ?? []).filter((x) => x.offset !== 0).map((x) => ({ ...x, type: 'object' as const, global: true }))],
+  };
+}
+
+/**
+ * The interpreter's code of a function: its bytecode with register operands as byte offsets
+ * of the register block, constants and globals as byte offsets of their tables, jump targets
+ * as displacements from the instruction, and word 1 of a stubbed instruction its site index.
+ */
+function interpreterCode(fn: BcFunction, sites: Map<number, bigint>): Int32Array {
+  const code = fn.code;
+  const out = Int32Array.from(code);
+  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+    const site = sites.get(pc);
+    if (site !== undefined) { out[pc + 1] = Number(site); continue; }
+    let p = pc + 1;
+    for (const letter of OPS[code[pc]].ops) {
+      if (letter === '*') {
+        const n = code[p++];
+        for (let i = 0; i < n; i++, p++) out[p] = 8 * code[p];
+      } else if (letter === '%') {
+        const n = code[p++];
+        for (let i = 0; i < n; i++, p += 2) { out[p] = 8 * code[p]; out[p + 1] = 8 * code[p + 1]; }
+      } else {
+        if (letter === 'j') out[p] = 4 * (code[p] - pc);
+        else if (SCALE[letter]) out[p] = SCALE[letter] * code[p];
+        p++;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,289 @@
+// The native interpreter, generated with bpjit's own encoder (the way V8 builds Ignition with
+// its macro-assembler): the interp-convention entry, one handler per instruction (handlers.ts),
+// exception landing, the System V adapter through which compiled code, closures and methods
+// reach interpreted functions, and the glue to the TypeScript side (entering native code on a
+// stack of its own, calling the compiler back on koffi's stack, and the runtime's exit and error
+// hooks, which unwind to the entry). The output is position-independent code with relocations
+// against the runtime's and the program's symbols; the loader places it beside the runtime.
+import { OPS } from '../../bytecode/opcodes.js';
+import { ERR, RT } from '../abi.js';
+import {
+  Assembler, MachineCode, eax, ecx, edi, edx, esi, qword, dword, byte, r10, r10d, r11, r12, r13, r14, r15, r8, r8d, r9, r9d, rax, rbp, rbx, rcx, rdi,
+  rdx, rip, rsi, rsp, sym, xmm0, GP64, XMM,
+} from '../../x64/index.js';
+import { CALLBACK, END, END_KIND, FN, FRAME, SYM } from './layout.js';
+import { Masm, emitCallInterp, emitHotLoop, emitStubbed, handlerOf, resumeAfterCall } from './handlers.js';
+
+export interface InterpCode {
+  code: MachineCode;
+  /** Offsets of the entry points (see ENTRIES). */
+  entries: Record<(typeof ENTRIES)[number], number>;
+  /** Offset of each opcode's handler (the dispatch table's contents). */
+  handlers: number[];
+  /** [start, end) of the code whose frames are interpreter frames (the handler table's row). */
+  frames: [number, number];
+}
+
+export const ENTRIES = ['bp_interp_enter', 'bp_interp_catch', 'bp_interp_from_sysv', 'bp_native_enter', 'bp_native_on_error', 'bp_native_on_exit', 'bp_native_call_ts', 'bp_interp_stub'] as const;
+
+const SYSV_INT = [rdi, rsi, rdx, rcx, r8, r9];
+
+export function generateInterpreter(): InterpCode {
+  const m = new Masm();
+  const { a } = m;
+  const at = new Map<string, ReturnType<Assembler['newLabel']>>();
+  const entry = (name: (typeof ENTRIES)[number]) => { const l = a.newLabel(); a.bind(l); at.set(name, l); };
+  const framesStart = a.newLabel(), framesEnd = a.newLabel();
+  a.bind(framesStart);
+
+  // --- bp_interp_enter: r11 = FnInfo, the register block above the return address ----------
+  entry('bp_interp_enter');
+  a.push(rbp);
+  a.mov(rbp, rsp);
+  a.push(r11);
+  a.push(rbx); // the pc slot, written before anything is called
+  const overflow = a.newLabel(), hotCall = a.newLabel();
+  a.cmp(rsp, qword(rip(sym(RT.stackLimit))));
+  a.jb(overflow);
+  a.mov(r14, r11);
+  a.lea(r12, qword(rbp, FRAME.regs));
+  a.mov(rbx, qword(r14, FN.code));
+  a.dec(dword(r14, FN.calls));
+  a.jz(hotCall);
+  a.bind(m.dispatchLabel);
+  m.dispatch();
+  a.bind(hotCall);
+  m.savePc();
+  a.mov(edi, CALLBACK.hotCall);
+  a.mov(esi, dword(r14, FN.index));
+  a.mov(edx, -1);
+  a.call(sym('bp_native_call_ts'));
+  resumeAfterCall(m);
+  m.dispatch();
+  a.bind(overflow);
+  // (reported at the function's definition, as compiled code reports it)
+  a.mov(rbx, qword(r11, FN.code));
+  a.mov(r14, r11);
+  a.jmp(m.fail(ERR.STACK_OVERFLOW));
+
+  // --- the handlers -------------------------------------------------------------------------
+  const handlerLabels = OPS.map(() => a.newLabel());
+  const stubbed = a.newLabel();
+  OPS.forEach((_, op) => {
+    const h = handlerOf(op);
+    if (!h) return;
+    a.align(16);
+    a.bind(handlerLabels[op]);
+    h(m, op);
+  });
+  a.align(16);
+  entry('bp_interp_stub');
+  a.bind(stubbed);
+  emitStubbed(m);
+  emitCallInterp(m);
+  emitHotLoop(m, (op) => OPS[op].ops.indexOf('j') + 1);
+  m.emitErrors();
+  a.bind(framesEnd);
+
+  // --- bp_interp_catch: the unwinder found this frame (rbp) with rsp = rbp-16, rax = message,
+  // r13 = the throw's location. A handler of this function covering the instruction that was
+  // executing takes it; otherwise the exception goes on to the caller.
+  a.align(16);
+  entry('bp_interp_catch');
+  {
+    const msg = r8, loc = r9;
+    a.mov(msg, rax);
+    a.mov(loc, r13);
+    a.mov(r14, qword(rbp, FRAME.info));
+    a.mov(rbx, qword(rbp, FRAME.pc));
+    a.lea(r12, qword(rbp, FRAME.regs));
+    a.lea(r13, qword(rip(sym('bp_interp_dispatch'))));
+    a.lea(r15, qword(rip(sym(SYM.consts))));
+    const search = a.newLabel(), skip = a.newLabel(), propagate = a.newLabel(), noReg = a.newLabel();
+    a.test(rbx, rbx);
+    a.jz(propagate);
+    a.mov(rcx, rbx);
+    a.sub(rcx, qword(r14, FN.code));
+    a.mov(rdx, qword(r14, FN.handlers));
+    a.mov(esi, dword(r14, FN.nhandlers));
+    a.bind(search);
+    a.test(esi, esi);
+    a.jz(propagate);
+    a.movsxd(rax, dword(rdx, 0));
+    a.cmp(rcx, rax);
+    a.jl(skip);
+    a.movsxd(rax, dword(rdx, 4));
+    a.cmp(rcx, rax);
+    a.jge(skip);
+    a.movsxd(rax, dword(rdx, 12));
+    a.test(rax, rax);
+    a.js(noReg);
+    a.mov(qword(r12, rax, 1, 0), msg);
+    a.bind(noReg);
+    a.movsxd(rax, dword(rdx, 8));
+    a.mov(rbx, qword(r14, FN.code));
+    a.add(rbx, rax);
+    m.dispatch();
+    a.bind(skip);
+    a.add(rdx, 16);
+    a.sub(esi, 1);
+    a.jmp(search);
+    a.bind(propagate);
+    a.mov(rdi, msg);
+    a.mov(rsi, loc);
+    a.mov(rsp, rbp);
+    a.pop(rbp);
+    a.jmp(sym(RT.throw));
+  }
+
+  // --- bp_interp_from_sysv: a System V call of an interpreted function (r11d = its index,
+  // rax = the closure of a lambda): the arguments move into a register block by the kinds the
+  // FnInfo lists, then the interpreter runs it. Saves what System V wants saved.
+  a.align(16);
+  entry('bp_interp_from_sysv');
+  {
+    a.push(rbp);
+    a.mov(rbp, rsp);
+    for (const g of [rbx, r12, r13, r14, r15]) a.push(g);
+    // the argument registers: rdi… at rbp-96…, xmm0… at rbp-160… (rsp stays 16-aligned)
+    a.sub(rsp, 8 + 48 + 64);
+    const INT_SAVE = -48 - 48, FLOAT_SAVE = INT_SAVE - 64;
+    SYSV_INT.forEach((g, i) => a.mov(qword(rbp, INT_SAVE + 8 * i), g));
+    for (let i = 0; i < 8; i++) a.movsd(qword(rbp, FLOAT_SAVE + 8 * i), XMM[i]);
+    a.lea(r13, qword(rip(sym('bp_interp_dispatch'))));
+    a.lea(r15, qword(rip(sym(SYM.consts))));
+    a.lea(rcx, qword(rip(sym(SYM.infos))));
+    a.mov(r11, qword(rcx, r11, 8, 0));
+    a.mov(ecx, dword(r11, FN.frame));
+    a.sub(rsp, rcx);
+    // captured values from the closure
+    a.mov(ecx, dword(r11, FN.ncaps));
+    a.xor(esi, esi);
+    const caps = a.newLabel(), capsDone = a.newLabel();
+    a.bind(caps);
+    a.cmp(esi, ecx);
+    a.jae(capsDone);
+    a.mov(rdx, qword(rax, rsi, 8, 24 + 16));
+    a.mov(qword(rsp, rsi, 8, 0), rdx);
+    a.add(esi, 1);
+    a.jmp(caps);
+    a.bind(capsDone);
+    // then each parameter from the next integer or xmm register, or from the caller's stack
+    const ints = r8, floats = r9, stack = r10;
+    a.xor(r8d, r8d);
+    a.xor(r9d, r9d);
+    a.xor(r10d, r10d);
+    a.mov(rdi, qword(r11, FN.kinds));
+    const loop = a.newLabel(), done = a.newLabel(), float = a.newLabel(), fromStack = a.newLabel(), put = a.newLabel();
+    a.bind(loop);
+    a.cmp(esi, dword(r11, FN.nargs));
+    a.jae(done);
+    a.cmp(byte(rdi, rsi, 1, 0), 0);
+    a.jne(float);
+    a.cmp(ints, 6);
+    a.jae(fromStack);
+    a.mov(rdx, qword(rbp, ints, 8, INT_SAVE));
+    a.add(ints, 1);
+    a.jmp(put);
+    a.bind(float);
+    a.cmp(floats, 8);
+    a.jae(fromStack);
+    a.mov(rdx, qword(rbp, floats, 8, FLOAT_SAVE));
+    a.add(floats, 1);
+    a.jmp(put);
+    a.bind(fromStack);
+    a.mov(rdx, qword(rbp, stack, 8, 16));
+    a.add(stack, 1);
+    a.bind(put);
+    a.mov(qword(rsp, rsi, 8, 0), rdx);
+    a.add(esi, 1);
+    a.jmp(loop);
+    a.bind(done);
+    a.call(at.get('bp_interp_enter')!);
+    a.movq(xmm0, rax);
+    a.lea(rsp, qword(rbp, -40));
+    for (const g of [r15, r14, r13, r12, rbx]) a.pop(g);
+    a.pop(rbp);
+    a.ret();
+  }
+
+  // --- bp_native_enter(rdi = System V function, rsi = top of the program's stack): runs it on
+  // that stack with rbp = 0 (the end of the frame chain); returns its rax. The exit and error
+  // hooks unwind to here.
+  a.align(16);
+  entry('bp_native_enter');
+  const unwind = a.newLabel();
+  {
+    a.push(rbp);
+    a.mov(rbp, rsp);
+    for (const g of [rbx, r12, r13, r14, r15]) a.push(g);
+    a.sub(rsp, 8);
+    a.mov(qword(rip(sym(SYM.entryRsp))), rsp);
+    a.mov(qword(rip(sym(SYM.end, 8 * END.kind))), END_KIND.returned);
+    a.mov(rsp, rsi);
+    a.xor(r10d, r10d);
+    a.mov(rbp, r10);
+    a.call(rdi);
+    a.bind(unwind);
+    a.mov(rsp, qword(rip(sym(SYM.entryRsp))));
+    a.add(rsp, 8);
+    for (const g of [r15, r14, r13, r12, rbx]) a.pop(g);
+    a.pop(rbp);
+    a.ret();
+  }
+
+  // --- the runtime's hooks: the error (edi id, rsi location, rdx argument) and exit (edi) --
+  a.align(16);
+  entry('bp_native_on_error');
+  {
+    const end = (slot: number) => qword(rip(sym(SYM.end, 8 * slot)));
+    a.mov(end(END.kind), END_KIND.error);
+    a.mov(end(END.id), rdi);
+    a.mov(end(END.loc), rsi);
+    a.mov(end(END.arg), rdx);
+    a.mov(end(END.rbp), rbp);
+    a.mov(rax, qword(rsp, 0));
+    a.mov(end(END.ret), rax);
+    a.and(rsp, -16);
+    a.call(sym('bp_rt_flush'));
+    a.jmp(unwind);
+    a.align(16);
+    entry('bp_native_on_exit');
+    a.mov(end(END.kind), END_KIND.exit);
+    a.mov(end(END.status), rdi);
+    a.and(rsp, -16);
+    a.call(sym('bp_rt_flush'));
+    a.jmp(unwind);
+  }
+
+  // --- bp_native_call_ts(edi, esi, edx): TypeScript's callback, run on the stack native code
+  // was entered from (V8 refuses to run on another); returns its rax.
+  a.align(16);
+  entry('bp_native_call_ts');
+  {
+    a.push(rbp);
+    a.mov(rbp, rsp);
+    a.push(rbx);
+    a.push(r12);
+    a.mov(rbx, rsp);
+    a.mov(rsp, qword(rip(sym(SYM.entryRsp))));
+    a.and(rsp, -16);
+    a.call(qword(rip(sym(SYM.callback))));
+    a.mov(rsp, rbx);
+    a.pop(r12);
+    a.pop(rbx);
+    a.pop(rbp);
+    a.ret();
+  }
+  void eax; void ecx; void r10d; void GP64; void xmm0;
+
+  const code = a.finish();
+  const entries = Object.fromEntries(ENTRIES.map((n) => [n, code.labelOffset(at.get(n)!)])) as InterpCode['entries'];
+  const stubAt = code.labelOffset(stubbed);
+  return {
+    code,
+    entries,
+    handlers: OPS.map((_, op) => (handlerOf(op) ? code.labelOffset(handlerLabels[op]) : stubAt)),
+    frames: [code.labelOffset(framesStart), code.labelOffset(framesEnd)],
+  };
+}

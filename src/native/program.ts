@@ -1,0 +1,111 @@
+// The whole-program data native code needs beside its functions — the globals, the exception
+// handler table, the struct layouts the printer reads, the vtables, and `bp_main` — as blobs:
+// bytes with relocations against symbols, defining one symbol (and maybe more inside). The
+// linker turns them into sections of an executable (src/driver/build.ts); the in-process tier
+// places them in its address space (src/loader/program.ts). Both get the same bytes.
+import type { BytecodeModule } from '../bytecode/module.js';
+import { Assembler, eax, rbp, rsp, sym, type Reloc } from '../x64/index.js';
+import { PROGRAM_MAIN, VTABLES, fnSymbol } from './abi.js';
+import type { MachineFunction } from './machine.js';
+
+export interface Blob {
+  symbol: string;
+  kind: 'text' | 'rodata' | 'bss';
+  bytes: Uint8Array;
+  size: number;
+  relocs: Reloc[];
+  /** More symbols inside the blob (offset 0 resizes the main one). */
+  symbols?: { name: string; offset: number; size: number }[];
+}
+
+const rodata = (symbol: string, bytes: Uint8Array, relocs: Reloc[] = []): Blob => ({ symbol, kind: 'rodata', bytes, size: bytes.length, relocs });
+const abs = (offset: number, symbol: string, addend: number): Reloc => ({ offset, type: 'R_X86_64_64', symbol, addend });
+
+/** Bytes of one row of bp_handlers: protected start, end, handler entry, rsp's offset from rbp. */
+export const HANDLER_ROW = 32;
+
+/** bp_globals (8 bytes per global, scanned by the collector) and bp_globals_count. */
+export function globalsArea(mod: BytecodeModule): Blob[] {
+  const count = new Uint8Array(8);
+  new DataView(count.buffer).setBigUint64(0, BigInt(mod.globals.length), true);
+  const size = Math.max(8, 8 * mod.globals.length);
+  return [{ symbol: 'bp_globals', kind: 'bss', bytes: new Uint8Array(0), size, relocs: [] }, rodata('bp_globals_count', count)];
+}
+
+/**
+ * bp_handlers_count, then bp_handlers: the exception handlers of every function, HANDLER_ROW
+ * bytes each, that bp_rt_throw searches frame by frame. Within a function, innermost first.
+ */
+export function handlerTable(functions: MachineFunction[]): Blob {
+  const rows = functions.flatMap((mf) => mf.handlers.map((h) => ({ mf, h })));
+  const data = new Uint8Array(8 + HANDLER_ROW * rows.length);
+  const view = new DataView(data.buffer);
+  view.setBigUint64(0, BigInt(rows.length), true);
+  const relocs: Reloc[] = [];
+  rows.forEach(({ mf, h }, i) => {
+    const at = 8 + HANDLER_ROW * i;
+    [h.start, h.end, h.entry].forEach((off, k) => relocs.push(abs(at + 8 * k, mf.symbol, off)));
+    view.setBigInt64(at + 24, BigInt(h.rspOffset), true);
+  });
+  return { ...rodata('bp_handlers_count', data, relocs), symbols: [{ name: 'bp_handlers_count', offset: 0, size: 8 }, { name: 'bp_handlers', offset: 8, size: HANDLER_ROW * rows.length }] };
+}
+
+/**
+ * bp_struct_layouts: the number of structs, then per struct and per class index a pointer to
+ * {name, field count, (field name, field type descriptor)…}, with the strings NUL-terminated
+ * after the records — what printing a struct or an object needs.
+ */
+export function structLayouts(mod: BytecodeModule): Blob {
+  const SYM = 'bp_struct_layouts';
+  const strings: string[] = [];
+  let textSize = 0;
+  const text = (s: string): { at: number } => { const at = textSize; strings.push(s); textSize += Buffer.byteLength(s, 'latin1') + 1; return { at }; };
+  const recordStart: number[] = [];
+  // Structs first, then classes (the printer adds the struct count for a "C<n>;" descriptor).
+  const layouts = [...mod.structs, ...mod.classes];
+  const recordWords = layouts.map((l) => [text(l.name), BigInt(l.fields.length), ...l.fields.flatMap((f) => [text(f.name), text(f.type)])]);
+  let offset = 8 * (layouts.length + 1);
+  for (const r of recordWords) { recordStart.push(offset); offset += 8 * r.length; }
+  const textBase = offset;
+  const data = new Uint8Array(textBase + textSize);
+  const view = new DataView(data.buffer);
+  const relocs: Reloc[] = [];
+  view.setBigUint64(0, BigInt(mod.structs.length), true);
+  recordStart.forEach((start, i) => relocs.push(abs(8 * (i + 1), SYM, start)));
+  recordWords.forEach((r, i) => r.forEach((w, k) => {
+    const at = recordStart[i] + 8 * k;
+    if (typeof w === 'bigint') view.setBigUint64(at, w, true);
+    else relocs.push(abs(at, SYM, textBase + w.at));
+  }));
+  data.set(Buffer.from(strings.map((s) => s + '\0').join(''), 'latin1'), textBase);
+  return rodata(SYM, data, relocs);
+}
+
+/** bp_vtables: per class, a pointer to its methods by slot (null for classes never created). */
+export function vtables(mod: BytecodeModule, lowered: Set<string>): Blob {
+  const live = mod.classes.map((c) => c.vtable.every((f) => lowered.has(fnSymbol(mod.functions[f].name))));
+  const rows = mod.classes.map((c, i) => (live[i] ? c.vtable : []));
+  let at = 8 * mod.classes.length;
+  const starts = rows.map((r) => { const s0 = at; at += 8 * r.length; return s0; });
+  const relocs: Reloc[] = [];
+  rows.forEach((r, i) => {
+    if (!r.length) return;
+    relocs.push(abs(8 * i, VTABLES, starts[i]));
+    r.forEach((f, k) => relocs.push(abs(starts[i] + 8 * k, fnSymbol(mod.functions[f].name), 0)));
+  });
+  return rodata(VTABLES, new Uint8Array(Math.max(8, at)), relocs);
+}
+
+/** bp_main: runs the global initialiser, then the entry; returns the entry's int (or 0). */
+export function mainFunction(mod: BytecodeModule): Blob {
+  const a = new Assembler();
+  a.push(rbp);
+  a.mov(rbp, rsp);
+  if (mod.init >= 0) a.call(sym(fnSymbol(mod.functions[mod.init].name)));
+  if (mod.entry >= 0) a.call(sym(fnSymbol(mod.functions[mod.entry].name)));
+  if (mod.entry < 0 || mod.functions[mod.entry].ret !== 'i') a.xor(eax, eax);
+  a.pop(rbp);
+  a.ret();
+  const mc = a.finish();
+  return { symbol: PROGRAM_MAIN, kind: 'text', bytes: mc.bytes, size: mc.bytes.length, relocs: mc.relocs };
+}
