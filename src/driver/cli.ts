@@ -22,8 +22,15 @@ async function cmdRun(file: string, args: string[], opts: { jit: boolean; thresh
   const mod = loadModule(file);
   if (!mod) return EXIT.ERROR;
   if (opts.vm || !nativeTierAvailable()) return new VM(mod, { args }).run();
-  const { runNative } = await import('../jit/run.js');
-  return runNative(mod, { args, threshold: opts.jit ? jitThreshold(opts.threshold) : null, programName: file }).status;
+  const { runNative, NotNative } = await import('../jit/run.js');
+  try {
+    return runNative(mod, { args, threshold: opts.jit ? jitThreshold(opts.threshold) : null, programName: file }).status;
+  } catch (e) {
+    // Something native code cannot do yet (FFI, threads): the whole program runs on the VM.
+    if (!(e instanceof NotNative)) throw e;
+    if (process.env.BPJIT_JIT_LOG) process.stderr.write(`[jit] running on the TypeScript VM: ${e.message}\n`);
+    return new VM(mod, { args }).run();
+  }
 }
 
 /** The in-process tier needs x86-64 Linux; elsewhere (or with BPJIT_VM=1) the TypeScript VM runs. */
@@ -43,8 +50,13 @@ async function cmdProfile(file: string, args: string[], opts: { jit: boolean; th
   const t0 = process.hrtime.bigint();
   const code = vm.run();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const off = new Map(mod.functions.map((_, i) => [i, { tier: 'vm' as const, reason: 'profiles are taken on the TypeScript VM' }]));
-  const data = collectProfile(mod, vm.fns, file, off);
+  // Counted on the TypeScript VM; the tier is where `bpjit run` puts each function once hot.
+  const { unsupportedIn } = await import('../native/lower.js');
+  const tiers = new Map(mod.functions.map((fn, i) => {
+    const why = opts.jit ? unsupportedIn(mod, fn) : null;
+    return [i, !opts.jit ? { tier: 'vm' as const, reason: 'the JIT is off (--no-jit)' } : why ? { tier: 'vm' as const, reason: `${why.reason} (line ${why.line})` } : { tier: 'native' as const }];
+  }));
+  const data = collectProfile(mod, vm.fns, file, tiers);
   process.stderr.write(formatReport(data, ms));
   const out = opts.output ?? file.replace(/\.bpc?$/, '') + '.bpprof';
   try {

@@ -3,7 +3,7 @@
 // the exit status and message every tier gives.
 import type { BytecodeModule } from '../bytecode/module.js';
 import { RUNTIME_ERRORS } from '../bytecode/runtime-errors.js';
-import { NativeProgram, type Ending } from '../loader/program.js';
+import { NativeProgram, NotNative, type Ending } from '../loader/program.js';
 import { JitTier } from './tier.js';
 
 export interface NativeRunOptions {
@@ -47,3 +47,5 @@ function statusOf(mod: BytecodeModule, prog: NativeProgram, end: Ending, stderr?
   else process.stderr.write(Buffer.from(msg, 'latin1'));
   return 1;
 }
+
+export { NotNative };

@@ -4,22 +4,20 @@
 // globals and the data the runtime reads (handlers, layouts, vtables) — and the state that
 // makes the runtime a guest of this process (its stack, argv, environment, and the exit and
 // error hooks that bring control back here). Everything runs on one heap: the runtime's.
-import fs from 'node:fs';
 import { OPS, instrLength } from '../bytecode/opcodes.js';
 import type { BytecodeModule, BcFunction } from '../bytecode/module.js';
 import { Kind } from '../bytecode/opcodes.js';
-import { readObject, sectionsOfObject, type InputSection } from '../elf/index.js';
+import type { InputSection } from '../elf/index.js';
 import { ERR, STATIC_STR_HEADER, fnSymbol } from '../native/abi.js';
 import { END, FN, FRAME, NEVER, SCALE, SITE, SYM, TRAMP_SIZE } from '../native/interp/layout.js';
-import { generateInterpreter, type InterpCode } from '../native/interp/gen.js';
 import { handlerOf } from '../native/interp/handlers.js';
 import { lowerFunction } from '../native/lower.js';
 import type { MachineFunction, Unsupported } from '../native/machine.js';
 import { HANDLER_ROW, globalsArea, mainFunction, structLayouts, vtables, type Blob } from '../native/program.js';
-import { RUNTIME_OBJECT } from '../native/runtime-object.js';
 import { extend, planStubs, type StubPlan } from '../native/stubs.js';
 import { koffi } from './koffi.js';
 import { NativeSpace } from './space.js';
+import { nativeImage, type NativeImage } from './image.js';
 import { unmap } from './memory.js';
 
 /** The program's stack: reserved, committed as touched; the limit keeps a margin for errors. */
@@ -40,7 +38,6 @@ export class NotNative extends Error {
   }
 }
 
-let interpCache: InterpCode | null = null;
 let protos: { callback: unknown; enter: unknown } | null = null;
 
 export class NativeProgram {
@@ -49,7 +46,7 @@ export class NativeProgram {
   private readonly codeAt: bigint[] = [];
   private handlerRows = 0;
   private readonly handlerCapacity: number;
-  private readonly interp: InterpCode;
+  private readonly interp: NativeImage['interp'];
   private stackBase = 0n;
   private stackTop = 0n;
   private callbackKeep: unknown = null;
@@ -60,7 +57,9 @@ export class NativeProgram {
    */
   constructor(readonly mod: BytecodeModule, readonly threshold: number | null, private readonly hot: (reason: number, index: number, pc: number) => bigint) {
     const s = this.space;
-    this.interp = interpCache ??= generateInterpreter();
+    const image = nativeImage();
+    this.interp = image.interp;
+    s.reserveImage(image);
     const n = mod.functions.length;
     const table = (name: string, bytes: number) => { const a = s.alloc(bytes, 16); s.define(name, a); return a; };
     table(SYM.infos, 8 * n);
@@ -79,7 +78,7 @@ export class NativeProgram {
     this.placeBlobs(globalsArea(mod));
     this.trampolines();
     this.placeBlobs([mainFunction(mod), structLayouts(mod), vtables(mod, new Set(mod.functions.map((f) => fnSymbol(f.name))))]);
-    this.runtime();
+    s.fillImage(image);
     this.constants();
     const dispatch = s.address('bp_interp_dispatch');
     const code = s.address('bp_interp_code');
@@ -113,19 +112,6 @@ export class NativeProgram {
     }
     symbols.push({ name: SYM.tramps, offset: 0, size: 0, type: 'func', global: true });
     this.space.place([{ name: '.text.tramps', kind: 'text', align: 16, data: bytes, size: bytes.length, relocs, symbols, origin: 'bpjit' }]);
-  }
-
-  /** runtime-asm/runtime.o and the interpreter, placed together (they refer to each other). */
-  private runtime(): void {
-    const obj = readObject('runtime.o', fs.readFileSync(RUNTIME_OBJECT));
-    const { code, entries } = this.interp;
-    const interp: InputSection = {
-      name: '.text.bp_interp', kind: 'text', align: 16, data: code.bytes, size: code.bytes.length, origin: 'interpreter',
-      relocs: code.relocs.map((r) => ({ offset: r.offset, type: r.type, target: { symbol: r.symbol }, addend: r.addend })),
-      symbols: [{ name: 'bp_interp_code', offset: 0, size: code.bytes.length, type: 'func', global: true },
-        ...Object.entries(entries).map(([name, offset]) => ({ name, offset, size: 0, type: 'func' as const, global: true }))],
-    };
-    this.space.place([...sectionsOfObject(obj), interp]);
   }
 
   /** The constant table: ints and floats as their bits, strings as static string objects. */

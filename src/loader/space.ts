@@ -12,14 +12,27 @@
 //
 // Input arrives as linker input sections (src/elf/link.ts) with relocations against symbols,
 // so the runtime object, the lowering's output and generated data all load the same way.
+import fs from 'node:fs';
 import type { InputSection } from '../elf/index.js';
+import type { NativeImage } from './image.js';
 import type { Reloc } from '../x64/index.js';
 import { PAGE, Region, copyFrom } from './memory.js';
 
-const CODE_BYTES = 256 << 20;
+/** The data area starts this far after the code area (the image is linked for it). */
+export const CODE_BYTES = 256 << 20;
 const DATA_BYTES = 512 << 20;
 
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
+
+/**
+ * BPJIT_PERF=1: every function placed is named in /tmp/perf-PID.map, the file `perf report`
+ * reads to name code it did not load from an ELF file.
+ */
+const PERF_MAP = !!process.env.BPJIT_PERF;
+function perfMap(rows: { addr: bigint; size: number; name: string }[]): void {
+  const text = rows.filter((r) => r.size > 0).map((r) => `${r.addr.toString(16)} ${r.size.toString(16)} ${r.name}\n`).join('');
+  fs.appendFileSync(`/tmp/perf-${process.pid}.map`, text);
+}
 
 export class NativeSpace {
   readonly region: Region;
@@ -131,6 +144,7 @@ export class NativeSpace {
     }
     if (code > CODE_BYTES) throw new Error('code cache full');
     for (const [s, addr] of at) for (const sym of s.symbols) if (sym.global) this.symbols.set(sym.name, addr + BigInt(sym.offset));
+    if (PERF_MAP) perfMap(sections.filter((s) => s.kind === 'text').flatMap((s) => s.symbols.filter((y) => y.type === 'func').map((y) => ({ addr: at.get(s)! + BigInt(y.offset), size: y.size || s.size - y.offset, name: y.name }))));
     // Code: one writable buffer for the page run, relocated, then copied in and sealed.
     const codeEnd = alignUp(code, PAGE);
     const buf = new Uint8Array(codeEnd - codeStart);
@@ -151,6 +165,36 @@ export class NativeSpace {
     // Read-only data is written once, before any code that reads it runs.
     if (roEnd > roStart) this.dataArea.protect(roStart, roEnd - roStart, 'r');
     return at;
+  }
+
+  /**
+   * Makes room for the native image at the start of both areas and defines its symbols; the
+   * image is copied in by fillImage once the program's symbols it refers to are defined.
+   */
+  reserveImage(img: NativeImage): void {
+    if (this.code !== 0 || this.data !== 0) throw new Error('the native image goes first');
+    this.code = img.code.length;
+    this.data = alignUp(img.dataSize, 16);
+    for (const [name, [area, off]] of Object.entries(img.symbols)) this.symbols.set(name, this.areaBase(area) + BigInt(off));
+  }
+
+  fillImage(img: NativeImage): void {
+    const code = Uint8Array.from(img.code), data = Uint8Array.from(img.data);
+    const views = { code: new DataView(code.buffer), data: new DataView(data.buffer) };
+    for (const f of img.fixups) {
+      const target = (f.symbol !== undefined ? this.address(f.symbol) : this.areaBase(f.target![0]) + BigInt(f.target![1])) + BigInt(f.addend);
+      if (f.type === 'R_X86_64_64') views[f.area].setBigUint64(f.offset, target, true);
+      else views[f.area].setInt32(f.offset, Number(target - (this.areaBase(f.area) + BigInt(f.offset))), true);
+    }
+    this.region.protect(0, code.length, 'rw');
+    this.region.bytes(code.length).set(code, 0);
+    this.region.protect(0, code.length, 'rx');
+    this.bytes(0, data.length).set(data);
+    if (img.rodataSize) this.dataArea.protect(0, img.rodataSize, 'r');
+  }
+
+  private areaBase(area: 'code' | 'data'): bigint {
+    return area === 'code' ? this.region.base : this.dataArea.base;
   }
 
   /** Encoder output (code with relocations against symbols) as one code section named `symbol`. */

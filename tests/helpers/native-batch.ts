@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runNative } from '../../src/jit/run.js';
+import { NotNative, runNative } from '../../src/jit/run.js';
 import { koffi } from '../../src/loader/koffi.js';
-import { argsOf, compileForTest } from './tiers.js';
+import { argsOf, compileForTest, runVM } from './tiers.js';
 
 const [dir, thresholdArg, ...files] = process.argv.slice(2);
 const threshold = thresholdArg === 'none' ? null : Number(thresholdArg);
@@ -36,17 +36,22 @@ try {
         const [saved1, saved0] = [dup(1), dup(0)];
         dup2(o, 1);
         dup2(i, 0);
-        let code: number;
+        let code = -1;
+        let fallback = false;
         try {
           const r = runNative(compiled.mod, { args: argsOf(read('.args')), threshold, programName: file, stderr: (s) => { stderr += s; } });
           code = r.status;
           r.program.dispose();
+        } catch (e) {
+          // What native code cannot run yet runs on the VM, as `bpjit run` does.
+          if (!(e instanceof NotNative)) throw e;
+          fallback = true;
         } finally {
           dup2(saved1, 1);
           dup2(saved0, 0);
           for (const fd of [o, i, saved1, saved0]) fs.closeSync(fd);
         }
-        result = { stdout: fs.readFileSync(out).toString('latin1'), stderr, code };
+        result = fallback ? runVM(file, { cwd: '.', args: argsOf(read('.args')), stdin: read('.stdin') }) : { stdout: fs.readFileSync(out).toString('latin1'), stderr, code };
       }
     } finally {
       process.chdir(old);
