@@ -9,9 +9,9 @@ import type { BytecodeModule, BcFunction } from '../bytecode/module.js';
 import { Kind } from '../bytecode/opcodes.js';
 import type { InputSection } from '../elf/index.js';
 import { ERR, STATIC_STR_HEADER, fnSymbol } from '../native/abi.js';
-import { END, FN, FRAME, NEVER, SCALE, SITE, SYM, TRAMP_SIZE } from '../native/interp/layout.js';
+import { CALLBACK, END, FN, FRAME, NEVER, SCALE, SITE, SYM, TRAMP_SIZE } from '../native/interp/layout.js';
 import { handlerOf } from '../native/interp/handlers.js';
-import { lowerFunction } from '../native/lower.js';
+import { lowerFunction, unsupportedIn } from '../native/lower.js';
 import type { MachineFunction, Unsupported } from '../native/machine.js';
 import { HANDLER_ROW, globalsArea, mainFunction, structLayouts, vtables, type Blob } from '../native/program.js';
 import { extend, planStubs, type StubPlan } from '../native/stubs.js';
@@ -50,6 +50,8 @@ export class NativeProgram {
   private stackBase = 0n;
   private stackTop = 0n;
   private callbackKeep: unknown = null;
+  /** The stubs' module, the stub of each site, and each stub's site records. */
+  private stubs_: { ext: BytecodeModule; stubOfSite: number[]; sitesOf: bigint[][] } | null = null;
 
   /**
    * `threshold`: calls before a function is hot (loops: 10x; null: never, the interpreter alone).
@@ -140,13 +142,14 @@ export class NativeProgram {
   private stubs(plan: StubPlan): Map<number, Map<number, bigint>> {
     const s = this.space;
     const ext = extend(this.mod, plan);
-    const base = this.mod.functions.length;
-    const entries = plan.functions.map((fn, k) => {
-      const r = lowerFunction(ext, base + k, { interpEntry: true, dynamicLocation: true });
-      if (!r.ok) throw new NotNative({ ...r.why, fn: this.owner(plan, k) });
-      const at = s.placeCode(r.mf.symbol, r.mf.code, r.mf.relocs);
-      return at + BigInt(r.mf.interpEntry!);
+    // Stubs are lowered when first needed (see lowerStub), but whether they can be is known now:
+    // a program the native tier cannot finish does not start in it.
+    plan.functions.forEach((fn, k) => {
+      const why = unsupportedIn(ext, fn);
+      if (why) throw new NotNative({ ...why, fn: this.owner(plan, k) });
     });
+    const stubs = { ext, stubOfSite: [] as number[], sitesOf: plan.functions.map((): bigint[] => []) };
+    this.stubs_ = stubs;
     // Site records, by (function, pc): the address the interpreter code's word 1 indexes.
     const records: bigint[] = [];
     const out = new Map<number, Map<number, bigint>>();
@@ -155,7 +158,8 @@ export class NativeProgram {
       const m = new Map<number, bigint>();
       for (const [pc, site] of sites) {
         const rec = s.alloc(SITE.args + 4 * site.args.length, 8);
-        s.u64(rec + BigInt(SITE.entry), entries[site.stub]);
+        stubs.sitesOf[site.stub].push(rec);
+        stubs.stubOfSite.push(site.stub);
         s.i32(rec + BigInt(SITE.dest), site.dest < 0 ? -1 : 8 * site.dest);
         s.i32(rec + BigInt(SITE.nargs), site.args.length);
         s.i32(rec + BigInt(SITE.length), 4 * instrLength(fn.code, pc));
@@ -168,6 +172,18 @@ export class NativeProgram {
     const table = s.address(SYM.sites);
     records.forEach((r, k) => s.u64(table + BigInt(8 * k), r));
     return out;
+  }
+
+  /** Lowers the stub of `site` and points all its sites at it (asked at a site's first run). */
+  private lowerStub(site: number): bigint {
+    const { ext, stubOfSite, sitesOf } = this.stubs_!;
+    const s = this.space;
+    const k = stubOfSite[site];
+    const r = lowerFunction(ext, this.mod.functions.length + k, { interpEntry: true, dynamicLocation: true });
+    if (!r.ok) throw new Error(`stub ${k}: ${r.why.reason}`);
+    const entry = s.placeCode(r.mf.symbol, r.mf.code, r.mf.relocs) + BigInt(r.mf.interpEntry!);
+    for (const at of sitesOf[k]) s.u64(at + BigInt(SITE.entry), entry);
+    return entry;
   }
 
   private owner(plan: StubPlan, stub: number): string {
@@ -250,7 +266,8 @@ export class NativeProgram {
     const k = koffi();
     // (koffi's type names are process-wide: the prototypes are made once)
     protos ??= { callback: k.pointer(k.proto('int64_t bp_callback(int64_t, int64_t, int64_t)')), enter: k.proto('int64_t bp_enter(uint64_t, uint64_t)') };
-    this.callbackKeep = k.register((reason: number | bigint, index: number | bigint, pc: number | bigint) => this.hot(Number(reason), Number(index), Number(pc)), protos.callback as never);
+    this.callbackKeep = k.register((reason: number | bigint, index: number | bigint, arg: number | bigint) =>
+      (Number(reason) === CALLBACK.stub ? this.lowerStub(Number(arg)) : this.hot(Number(reason), Number(index), Number(arg))), protos.callback as never);
     s.u64(s.address(SYM.callback), BigInt(k.address(this.callbackKeep) as number | bigint));
     const enter = k.decode(s.region.ptr, Number(s.address('bp_native_enter') - s.base), protos.enter as never) as (f: bigint, top: bigint) => number | bigint;
     const rax = BigInt(enter(s.address('bp_main'), this.stackTop));

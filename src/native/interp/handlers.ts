@@ -401,10 +401,15 @@ export function resumeAfterCall(m: Masm): void {
  */
 export function emitStubbed(m: Masm): void {
   const { a } = m;
+  const start = a.newLabel(), lazy = a.newLabel();
   m.savePc();
+  a.bind(start);
   m.word(1, eax);
   a.lea(rcx, qword(rip(sym(SYM.sites))));
   a.mov(rsi, qword(rcx, rax, 8, 0));
+  // A stub is lowered the first time one of its sites runs (most sites of a program never do).
+  a.cmp(qword(rsi, SITE.entry), 0);
+  a.je(lazy);
   a.mov(ecx, dword(rsi, SITE.nargs));
   a.lea(rdx, qword(null, rcx, 8, 15));
   a.and(rdx, -16);
@@ -434,6 +439,13 @@ export function emitStubbed(m: Masm): void {
   a.movsxd(rcx, dword(rsi, SITE.length));
   a.add(rbx, rcx);
   m.dispatch();
+  a.bind(lazy);
+  a.mov(edx, eax);
+  a.mov(edi, CALLBACK.stub);
+  a.mov(esi, dword(r14, FN.index));
+  a.call(sym('bp_native_call_ts'));
+  resumeAfterCall(m);
+  a.jmp(start);
 }
 
 /**
