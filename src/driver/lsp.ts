@@ -2,6 +2,6 @@
 // this module only for this command, so other commands never load the server or its library.
 import { startServer } from '../lsp/server.js';
 
-export function cmdLsp(load: (pkg: string) => Promise<unknown>): Promise<never> {
-  return startServer(load);
+export function cmdLsp(): Promise<never> {
+  return startServer();
 }

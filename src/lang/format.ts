@@ -213,7 +213,8 @@ function sameProgram(a: SourceFile, b: SourceFile): boolean {
     const comments: Comment[] = [];
     const toks = lex(f, new DiagBag(1000), 0, f.text.length, false, comments);
     return JSON.stringify([
-      toks.map((t) => [t.kind, typeof t.value === 'bigint' ? String(t.value) : t.value ?? null, !!t.emptyBlock]),
+      // An empty-block mark matters only where no indented block follows.
+      toks.map((t, i) => [t.kind, typeof t.value === 'bigint' ? String(t.value) : t.value ?? null, !!t.emptyBlock && toks[i + 1]?.kind !== 'indent']),
       comments.map((c) => f.text.slice(c.start, c.end).replace(/\s+$/, '')),
     ]);
   };

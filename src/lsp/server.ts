@@ -4,6 +4,7 @@
 // and an error inside an imported module is also reported on the import that leads to it.
 // Requests (hover, definition, completion, symbols, rename, semantic tokens, formatting)
 // re-analyse a buffer first if it changed since.
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as LSP from 'vscode-languageserver/node';
@@ -17,7 +18,6 @@ import { Analysis, analyze, overlayHost } from './analysis.js';
 import { CompletionEntry, PLACEHOLDER, completionContext, memberCompletions, nameCompletions } from './complete.js';
 import { DocSymbol, TOKEN_MODIFIERS, TOKEN_TYPES, definitionAt, documentSymbols, hoverAt, referencesTo, renameTarget, semanticTokens, validName } from './features.js';
 
-type Load = (pkg: string) => Promise<unknown>;
 const DEBOUNCE_MS = 200;
 
 const COMPLETION_KIND: Record<CompletionEntry['kind'], number> = {
@@ -27,22 +27,21 @@ const SYMBOL_KIND: Record<DocSymbol['kind'], number> = {
   function: 12, method: 6, struct: 23, class: 5, field: 8, enum: 10, member: 22, variable: 13, module: 2,
 };
 
-/** Runs the server until the client says exit (the connection then ends the process). */
-export async function startServer(load: Load): Promise<never> {
-  const lsp = interop(await load('vscode-languageserver/node')) as typeof LSP;
-  const { TextDocument } = interop(await load('vscode-languageserver-textdocument')) as typeof import('vscode-languageserver-textdocument');
+/**
+ * Runs the server until the client says exit (the connection then ends the process). The
+ * libraries are CommonJS packages required at run time, so the CLI bundle never includes them
+ * and no other command loads them.
+ */
+export function startServer(): Promise<never> {
+  const require = createRequire(import.meta.url);
+  const lsp = require('vscode-languageserver/node') as typeof LSP;
+  const { TextDocument } = require('vscode-languageserver-textdocument') as typeof import('vscode-languageserver-textdocument');
   const connection = lsp.createConnection(new lsp.StreamMessageReader(process.stdin), new lsp.StreamMessageWriter(process.stdout));
   const documents = new lsp.TextDocuments(TextDocument);
   new Server(lsp, connection, documents).listen();
   documents.listen(connection);
   connection.listen();
   return new Promise<never>(() => {});
-}
-
-/** A CommonJS package imported as an ES module: its exports may sit on `default`. */
-function interop(mod: unknown): unknown {
-  const m = mod as { default?: unknown; createConnection?: unknown; TextDocument?: unknown };
-  return m.createConnection || m.TextDocument ? m : m.default ?? m;
 }
 
 interface Cached {

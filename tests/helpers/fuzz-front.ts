@@ -1,10 +1,13 @@
-// Mutation fuzzing of the front end (and the bytecode compiler behind it): seeded mutants of
-// valid programs — tokens and lines deleted, duplicated and swapped — must each give either a
-// clean compile or diagnostics, never an exception. Used by tests/fuzz and scripts/fuzz-front.
+// Mutation fuzzing of the front end (and the bytecode compiler, the formatter and the language
+// server's index behind it): seeded mutants of valid programs — tokens and lines deleted,
+// duplicated and swapped — must each give either a clean compile or diagnostics, never an
+// exception. Used by tests/fuzz and scripts/fuzz-front.
 import { compileProgram } from '../../src/bytecode/compile.js';
 import { DiagBag, TooManyErrors } from '../../src/lang/diag.js';
 import { lex } from '../../src/lang/lexer.js';
+import { formatSource } from '../../src/lang/format.js';
 import { checkProgram } from '../../src/lang/program.js';
+import { indexModule } from '../../src/lsp/xref.js';
 import { SourceFile, sourceFromText } from '../../src/lang/source.js';
 
 /** A small deterministic PRNG (mulberry32). */
@@ -63,9 +66,13 @@ export function fuzzFront(seeds: { path: string; text: string }[], count: number
       const prog = checkProgram(s.path, diags, {
         host: { read: (p) => (p === s.path ? sourceFromText(p, text) : readFile ? readFile(p) : null) },
       });
+      // Whatever the checker says, the formatter must format or refuse, and reach a fixed point.
+      const once = formatSource(sourceFromText(s.path, text));
+      if (once.ok && formatSource(sourceFromText(s.path, once.text)).ok !== true) throw new Error('formatted text does not format again');
       if (diags.hasErrors) out.rejected++;
       else {
         compileProgram(prog);
+        for (const m of prog.modules) indexModule(m);
         out.clean++;
       }
     } catch (e) {

@@ -2,4 +2,4 @@
 // drive it as an editor would).
 import { startServer } from '../../src/lsp/server.js';
 
-void startServer((pkg) => import(pkg));
+void startServer();
