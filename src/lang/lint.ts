@@ -3,6 +3,7 @@
 // hiding a function, enum or module, and comparisons whose result is known. A name starting
 // with `_` is never reported as unused. Each warning is a row of messages-warn.ts.
 import type { Block, Decl, Expr, ExprOf } from './ast.js';
+import { BUILTINS } from './builtins.js';
 import type { DiagBag, Note } from './diag.js';
 import { stmtTerminates } from './flow.js';
 import type { CheckedProgram, FuncInfo, LocalSym, ModuleInfo } from './symbols.js';
@@ -29,6 +30,8 @@ function lintModule(m: ModuleInfo, program: CheckedProgram, diags: DiagBag): voi
   });
   for (const fn of program.functions) if (fn.module === m) unusedLocals(fn, reads, diags);
   for (const fn of program.functions) if (fn.module === m) for (const l of fn.locals) shadowing(l, m, diags);
+  // As in the reference, a call always goes to the builtin: such a function can never be called.
+  for (const fn of m.functions.values()) if (BUILTINS.has(fn.shortName) && fn.kind !== 'extern') diags.report('shadowing', fn.span, ['builtin', fn.shortName, 'function']);
   for (const d of m.ast.decls) {
     if (d.kind === 'import') unusedImport(d, m, usedModules, usedAliases, diags);
     if (d.kind === 'global' && d.stmt.sym && m.functions.has(d.stmt.name)) diags.report('shadowing', d.stmt.nameSpan, ['global', d.stmt.name, 'function']);

@@ -26,7 +26,7 @@ export const WARNING_MESSAGES = [
   },
   {
     code: 'W0005', name: 'shadowing', text: "{0} '{1}' hides the {2} of the same name",
-    explain: 'A variable has the name of a function, an enum or an imported module of its file, which it hides where it is visible: `f(...)`, `Color.RED` or `util.f()` then refer to the variable. Rename the variable.',
+    explain: 'A variable has the name of a function, an enum or an imported module of its file, which it hides where it is visible: `f(...)`, `Color.RED` or `util.f()` then refer to the variable. Likewise a function named like a builtin can never be called: calls go to the builtin. Rename the variable or the function.',
     example: 'def total(xs: [int]) -> int:\n    let s: int = 0\n    for x in xs:\n        s = s + x\n    return s\n\ndef main() -> int:\n    let total: int = 3\n    print(total)\n    return 0\n',
   },
   {

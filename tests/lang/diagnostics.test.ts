@@ -66,6 +66,11 @@ test('warnings are only given for programs without errors, and never for _names'
   assert.equal(run('def main() -> int:\n    let _a: int = 1\n    for _ in range(3):\n        print(1)\n    return 0\n'), []);
 });
 
+test('hiding: a variable hides a function, enum or module; a builtin hides a function', () => {
+  const ws = run('enum Color:\n    RED\n\ndef len(s: str) -> int:\n    return 0\n\ndef main() -> int:\n    let Color: int = 1\n    return Color\n');
+  assert.equal(ws.map((d) => d.message), ["builtin 'len' hides the function of the same name", "unused parameter 's'", "variable 'Color' hides the enum of the same name"]);
+});
+
 test('did you mean: edit distance with swaps, a third of the length at most', () => {
   assert.is(editDistance('pritn', 'print'), 1);
   assert.is(editDistance('lenght', 'length'), 1);
