@@ -5,7 +5,7 @@
 // comment are dropped; `-W error` makes the others errors).
 import { allowedInSource } from './allow.js';
 import { MessageArg, MessageName, formatMessage, messageRow } from './messages.js';
-import type { Span } from './source.js';
+import { Span, bytesToUtf8 } from './source.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -61,7 +61,8 @@ export class DiagBag {
     const row = messageRow(name);
     const warning = row.code.startsWith('W');
     this.add({
-      severity: warning ? 'warning' : 'error', code: row.code, message: formatMessage(row.text, args), span,
+      // Arguments taken from the source (names, format specs) are bytes; the message is text.
+      severity: warning ? 'warning' : 'error', code: row.code, message: formatMessage(row.text, args.map((a) => (typeof a === 'string' ? bytesToUtf8(a) : a))), span,
       notes: notes?.length ? notes : undefined, snippet: name === 'not-text' ? false : undefined,
     });
   }
