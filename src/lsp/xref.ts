@@ -231,7 +231,11 @@ class Indexer {
   private memberField(t: Expr['ty'], name: string, span: Span): void {
     if (t?.k !== 'struct' && t?.k !== 'class') return;
     const field = t.info.fields.find((f) => f.name === name);
-    if (field) this.add(span, { kind: 'field', owner: t.info, field });
+    if (!field) return;
+    // An inherited field belongs to the class that declares it.
+    let owner: StructInfo | ClassInfo = t.info;
+    while (owner.kind === 'class' && owner.base?.fields.includes(field)) owner = owner.base;
+    this.add(span, { kind: 'field', owner, field });
   }
 
   private type(t: TypeExpr): void {
