@@ -544,8 +544,9 @@ FUNC bp_rt_hex_digest
     call bp_rt_str_from_bytes
     add rsp, 136
     ret
-.digits: db '0123456789abcdef'
 ENDFUNC
+FUNCDATA
+.digits: db '0123456789abcdef'
 
 section .rodata.bp_rt_md5_k progbits alloc noexec nowrite align=16
 bp_rt_md5_k:                             ; floor(|sin(i + 1)| * 2^32)

@@ -157,9 +157,10 @@ FUNC bp_rt_print_bool
     mov edx, 5
     cmovz esi, edx
     jmp bp_rt_write
+ENDFUNC
+FUNCDATA
 .true: db "true"
 .false: db "false"
-ENDFUNC
 
 ; print_str(rdi = string object): its bytes up to the length or the first NUL.
 FUNC bp_rt_print_str
@@ -183,15 +184,17 @@ FUNC bp_rt_print_space
     lea rdi, [.sp]
     mov esi, 1
     jmp bp_rt_write
-.sp: db " "
 ENDFUNC
+FUNCDATA
+.sp: db " "
 
 FUNC bp_rt_print_newline
     lea rdi, [.nl]
     mov esi, 1
     jmp bp_rt_write
-.nl: db 10
 ENDFUNC
+FUNCDATA
+.nl: db 10
 
 FUNC bp_rt_print_f64
     sub rsp, 520
@@ -287,8 +290,9 @@ FUNC bp_rt_error
     call bp_rt_write_all
     add rsp, 8
     ret
+ENDFUNC
+FUNCDATA
 .prefix: db "error: "
 .at: db " (at "
 .close: db ")"
 .nl: db 10
-ENDFUNC

@@ -600,10 +600,11 @@ FUNC bp_rt_repr_str
     pop r12
     pop rbx
     ret
+ENDFUNC
+FUNCDATA
 .name: db "bp_repr", 0
 .tmp: db "/tmp", 0
 .null: db "null"
-ENDFUNC
 
 ; ---------------------------------------------------------------------------------------------
 ; read_line: lines of standard input through a buffer of its own (src/vm/output.ts LineReader).

@@ -695,12 +695,13 @@ FUNC bp_rt_print_map
     pop r12
     pop rbx
     ret
+ENDFUNC
+FUNCDATA
 .open: db '{'
 .close_text: db '}'
 .sep: db ', '
 .colon: db ': '
 .null_text: db 'null'
-ENDFUNC
 
 ; rax = the end of the type descriptor at rdi (the first character after it).
 FUNC bp_rt_desc_end

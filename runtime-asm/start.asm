@@ -99,9 +99,10 @@ FUNC bp_rt_install_signals
 .done:
     pop rbx
     ret
+ENDFUNC
+FUNCDATA
 .signals:
     db 11, 7, 8, 4, 0                    ; SIGSEGV, SIGBUS, SIGFPE, SIGILL
-ENDFUNC
 
 FUNC bp_rt_sigreturn
     mov eax, SYS_RT_SIGRETURN
@@ -146,8 +147,9 @@ FUNC bp_rt_on_signal
     mov edi, 1
     mov eax, SYS_EXIT_GROUP
     syscall
+ENDFUNC
+FUNCDATA
 .overflow: db "error: stack overflow", 10
 .overflow_end:
 .internal: db "error: internal error: signal "
 .internal_end:
-ENDFUNC

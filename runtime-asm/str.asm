@@ -578,6 +578,8 @@ FUNC bp_rt_print_repr
     pop r12
     pop rbx
     ret
+ENDFUNC
+FUNCDATA
 .open: db '['
 .close_text: db ']'
 .sep: db ', '
@@ -587,7 +589,6 @@ FUNC bp_rt_print_repr
 .quote: db '"'
 .escapes: db '"', '"', '\', '\', 10, 'n', 9, 't', 13, 'r', 0
 .digits: db '0123456789abcdef'
-ENDFUNC
 
 ; bp_rt_print_tuple(rdi = tuple or 0, rsi = descriptor "(A,B,…)"): (a, b) — (a,) for one element.
 FUNC bp_rt_print_tuple
@@ -643,9 +644,10 @@ FUNC bp_rt_print_tuple
     pop r12
     pop rbx
     ret
+ENDFUNC
+FUNCDATA
 .open: db '('
 .close_text: db ')'
 .sep: db ', '
 .comma: db ','
 .null_text: db 'null'
-ENDFUNC

@@ -827,8 +827,9 @@ FUNC bp_rt_int_to_hex
     call bp_rt_str_from_bytes
     add rsp, 24
     ret
-.digits: db '0123456789abcdef'
 ENDFUNC
+FUNCDATA
+.digits: db '0123456789abcdef'
 
 ; bp_rt_hex_to_int(rdi = s, rsi = where) → s read as hex, wrapped to 64 bits (0 for ""); any
 ; byte other than 0-9, a-f, A-F: HEX_CHAR.

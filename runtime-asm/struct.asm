@@ -114,12 +114,13 @@ FUNC bp_rt_print_struct
     pop r12
     pop rbx
     ret
+ENDFUNC
+FUNCDATA
 .open: db '{'
 .close_text: db '}'
 .sep: db ', '
 .colon: db ': '
 .null_text: db 'null'
-ENDFUNC
 
 ; bp_rt_layout_of(rdi = struct or object (not null for "C"), rsi = descriptor "S<n>;" or
 ; "C<n>;") → rax = its layout record. An object's record is its own class's, from its header.

@@ -46,10 +46,27 @@ export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readF
     else problems.push({ ...r.why, file: mod.files[mod.functions[i].file], fn: mod.functions[i].name });
   }
   if (problems.length) return { ok: false, problems };
-  const sections = functions.map((mf) => codeSection(mf.symbol, mf.code, mf.relocs, 'program'));
+  const sections = functions.flatMap(functionSections);
   const blobs = [handlerTable(functions), structLayouts(mod), vtables(mod, new Set(functions.map((f) => f.symbol))), mainFunction(mod), ...globalsArea(mod)];
   const image = link([...sectionsOfObject(readObject('runtime.o', runtime)), ...sections, ...blobs.map(sectionOfBlob)]);
   return { ok: true, image, functions };
+}
+
+/**
+ * A lowered function as linker input: its code, and its constants as a read-only section of
+ * their own (so .text holds instructions only), referred to by section.
+ */
+export function functionSections(mf: MachineFunction): InputSection[] {
+  if (!mf.rodata) return [codeSection(mf.symbol, mf.code, mf.relocs, 'program')];
+  const { start, refs } = mf.rodata;
+  const text = codeSection(mf.symbol, mf.code.subarray(0, start), mf.relocs.filter((r) => r.offset < start), 'program');
+  const data: InputSection = {
+    name: `.rodata.${mf.symbol}`, kind: 'rodata', align: 16, data: mf.code.subarray(start), size: mf.code.length - start,
+    relocs: [], symbols: [], origin: 'program',
+  };
+  text.symbols[0].size = start;
+  for (const r of refs) text.relocs.push({ offset: r.offset, type: 'R_X86_64_PC32', target: { section: data, offset: r.target - start }, addend: r.addend });
+  return [text, data];
 }
 
 /** A blob of program data or code as linker input. */

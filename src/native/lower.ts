@@ -289,7 +289,7 @@ class Lowerer {
       return entry;
     });
     this.stubs();
-    this.constants();
+    const data = this.constants();
     const mc = a.finish();
     for (const { label, pc } of this.pcLabels) this.pcMap.push({ offset: mc.labelOffset(label), pc });
     const osr = new Map<number, number>();
@@ -306,6 +306,7 @@ class Lowerer {
       lines: this.lineLabels.map(({ label, line }) => ({ offset: mc.labelOffset(label), line })),
       osr, listing: this.opts.listing ? mc.listing : undefined, comments: mc.comments,
       interpEntry: interpEntry ? mc.labelOffset(interpEntry) : undefined,
+      rodata: data ? { start: mc.labelOffset(data), refs: mc.labelRefs.filter((r) => r.target >= mc.labelOffset(data)) } : undefined,
     };
   }
 
@@ -442,10 +443,13 @@ class Lowerer {
     }
   }
 
-  private constants(): void {
+  /** The constants after the code; returns where they start (null: none). */
+  private constants(): Label | null {
     const { a } = this;
-    if (this.floats.size === 0 && this.strings.size === 0) return;
+    if (this.floats.size === 0 && this.strings.size === 0) return null;
     a.align(16);
+    const start = a.newLabel();
+    a.bind(start);
     // 16-byte constants first: SSE packed operations (xorpd, andpd) need aligned memory.
     const consts = [...this.floats].sort(([x], [y]) => Number(y.split(':')[0]) - Number(x.split(':')[0]));
     for (const [key, l] of consts) {
@@ -461,6 +465,7 @@ class Lowerer {
       a.dq(BigInt(s.length));
       a.db([...Buffer.from(s, 'latin1'), 0]);
     }
+    return start;
   }
 
   // --- instructions -----------------------------------------------------------------------

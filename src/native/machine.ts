@@ -26,6 +26,12 @@ export interface MachineFunction {
   /** Instruction listing (nasm syntax) when requested, for `disasm --native`. */
   readonly listing?: { offset: number; length: number; text: string }[];
   readonly comments?: { offset: number; text: string }[];
+  /**
+   * Read-only data (float constants, static strings) from `start` to the end of `code`, and the
+   * references to it from the code before (field offset, target offset, addend: value = target +
+   * addend - field), so a linker can move it into .rodata.
+   */
+  readonly rodata?: { start: number; refs: { offset: number; target: number; addend: number }[] };
 }
 
 /** Why a function cannot be lowered: the operation, its source line and a short reason. */

@@ -27,6 +27,11 @@ export interface MachineCode {
   labelOffset(l: Label): number;
   comments: { offset: number; text: string }[];
   listing: { offset: number; length: number; text: string }[];
+  /**
+   * The resolved PC-relative references to labels (not jumps): the field, the label's offset and
+   * the addend, value = target + addend - offset — what it takes to move a label's bytes away.
+   */
+  labelRefs: { offset: number; target: number; addend: number }[];
 }
 
 type Imm_ = number | bigint | Imm;
@@ -365,6 +370,7 @@ export class Assembler {
     };
     const listing: MachineCode['listing'] = [];
     const comments: MachineCode['comments'] = [];
+    const labelRefs: MachineCode['labelRefs'] = [];
     chunks.forEach((c, i) => {
       const s = starts[i];
       bytes.set(c.bytes, s);
@@ -373,6 +379,7 @@ export class Assembler {
         if (fix.target instanceof Label) {
           const d = labelAddr(fix.target) + fix.addend - (field + 4 + fix.after);
           view.setInt32(field, d, true);
+          labelRefs.push({ offset: field, target: labelAddr(fix.target), addend: fix.addend - 4 - fix.after });
         } else relocs.push({ offset: field, type: pcrel, symbol: fix.target.name, addend: fix.addend - 4 - fix.after });
       }
       for (const { at, sym } of c.abs) relocs.push({ offset: s + at, type: 'R_X86_64_64', symbol: sym.name, addend: sym.addend });
@@ -394,6 +401,6 @@ export class Assembler {
         bytes.set(nop, end);
       }
     });
-    return { bytes, relocs, labelOffset: labelAddr, comments, listing: this.listingOn ? listing : [] };
+    return { bytes, relocs, labelOffset: labelAddr, comments, listing: this.listingOn ? listing : [], labelRefs };
   }
 }

@@ -1,0 +1,75 @@
+// Executables laid out as other toolchains lay them out: instructions only in .text (string and
+// float constants in .rodata, so objdump decodes no data as code), and file, readelf and objdump
+// read them without a warning.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compileProgram } from '../../src/bytecode/compile.js';
+import { buildProgram } from '../../src/driver/build.js';
+import { DiagBag } from '../../src/lang/diag.js';
+import { checkProgram } from '../../src/lang/program.js';
+import { PROGRAMS } from '../helpers/tiers.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-sections-'));
+// Strings, floats, f-strings, maps, classes, exceptions, closures: every kind of constant.
+const SAMPLE = ['lang_float_print', 'lang_fstring_basic', 'lang_class_inherit', 'lang_try_nested', 'lang_closures', 'lib_map_int_keys', 'lang_string_chains'];
+
+function build(name: string): string {
+  const old = process.cwd();
+  process.chdir(PROGRAMS);
+  try {
+    const r = buildProgram(compileProgram(checkProgram(`${name}.bp`, new DiagBag())!));
+    assert.ok(r.ok, `${name} does not build`);
+    const exe = path.join(tmp, name);
+    fs.writeFileSync(exe, r.ok ? r.image.bytes : '', { mode: 0o755 });
+    return exe;
+  } finally {
+    process.chdir(old);
+  }
+}
+
+const tool = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'latin1', maxBuffer: 1 << 28 });
+
+/** The bytes of section `name` of an ELF file (from readelf's section table). */
+function section(file: string, name: string): Buffer {
+  const out = tool('readelf', ['-S', '-W', file]).stdout;
+  const row = out.split('\n').find((l) => l.includes(` ${name} `));
+  assert.ok(row, `no ${name} section`);
+  const f = row!.replace(/^.*\]\s*/, '').trim().split(/\s+/);
+  const [offset, size] = [parseInt(f[3], 16), parseInt(f[4], 16)];
+  return fs.readFileSync(file).subarray(offset, offset + size);
+}
+
+for (const name of SAMPLE) {
+  test(`${name}: objdump decodes .text as instructions only; the constants are in .rodata`, () => {
+    const exe = build(name);
+    const dis = tool('objdump', ['-d', '-w', exe]);
+    assert.is(dis.stderr, '');
+    assert.not.match(dis.stdout, /\(bad\)/);
+    // Every function's error locations ("file.bp:line") are string constants: none in .text.
+    const loc = Buffer.from(`${name}.bp:`, 'latin1');
+    assert.is(section(exe, '.text').indexOf(loc), -1, 'a location string in .text');
+    assert.ok(section(exe, '.rodata').indexOf(loc) >= 0, 'no location string in .rodata');
+    const r = spawnSync(exe, { cwd: PROGRAMS, input: '', encoding: 'latin1' });
+    assert.is(r.stdout, fs.readFileSync(path.join(PROGRAMS, `${name}.expected`), 'latin1'));
+  });
+}
+
+test('file, readelf -a and objdump -d print no warning', () => {
+  const exe = build(SAMPLE[0]);
+  const file = tool('file', [exe]);
+  assert.match(file.stdout, /ELF 64-bit LSB executable, x86-64/);
+  assert.not.match(file.stdout, /corrupt|warning|error|missing/i);
+  for (const [cmd, args] of [['readelf', ['-a', '-W']], ['objdump', ['-d', '-x']]] as const) {
+    const r = tool(cmd, [...args, exe]);
+    assert.is(r.status, 0, `${cmd}: ${r.stderr}`);
+    assert.is(r.stderr, '', cmd);
+    assert.not.match(r.stdout, /warning/i, cmd);
+  }
+});
+
+test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+test.run();
