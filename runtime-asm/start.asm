@@ -3,9 +3,9 @@
 ; in every prologue), installs signal handlers that turn any fault into an error message and
 ; exit status 1, runs bp_main (the compiled program) and exits with its status.
 
-%define STACK_SIZE (1 << 30)            ; 1 GiB reserved, committed as it is touched
-%define STACK_GUARD 4096                ; inaccessible page below it
-%define STACK_MARGIN (256 * 1024)       ; kept free below the limit for the runtime and errors
+; STACK_BYTES (reserved, committed as touched; the lowest STACK_GUARD bytes inaccessible, the
+; next STACK_MARGIN kept free for the runtime and errors) come from layout.inc: every tier has
+; the same stack (src/bytecode/limits.ts).
 %define ALTSTACK_SIZE 65536
 
 BSS bp_rt_argc, 8, 8
@@ -27,7 +27,7 @@ FUNC _start
     ; mmap(NULL, size, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0)
     mov eax, SYS_MMAP
     xor edi, edi
-    mov rsi, STACK_SIZE + STACK_GUARD
+    mov rsi, STACK_BYTES
     mov edx, 3
     mov r10d, 0x4022
     mov r8, -1
@@ -45,7 +45,7 @@ FUNC _start
     syscall
     lea rax, [rbx + STACK_GUARD + STACK_MARGIN]
     mov [bp_rt_stack_limit], rax
-    lea rsp, [rbx + STACK_SIZE + STACK_GUARD]
+    lea rsp, [rbx + STACK_BYTES]
     and rsp, -16
     mov [bp_rt_stack_top], rsp
     jmp .stackdone

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RUNTIME_ERRORS } from '../src/bytecode/runtime-errors.js';
+import { STACK_BYTES, STACK_GUARD, STACK_MARGIN } from '../src/bytecode/limits.js';
 import { ARRAY, STATIC_STR_HEADER, STRUCT, TAG } from '../src/native/abi.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -51,6 +52,10 @@ export function layoutInc(): string {
     `%define ARR_DATA ${ARRAY.data}`,
     '; arrays made by the runtime keep their elements inline, after the four header words',
     `%define ARR_INLINE ${ARRAY.inline}`,
+    '; the program\'s stack (src/bytecode/limits.ts)',
+    `%define STACK_BYTES ${STACK_BYTES}`,
+    `%define STACK_GUARD ${STACK_GUARD}`,
+    `%define STACK_MARGIN ${STACK_MARGIN}`,
     '',
   ].join('\n');
 }

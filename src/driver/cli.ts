@@ -44,8 +44,7 @@ async function cmdProfile(file: string, args: string[], opts: { jit: boolean; th
   const sampler = new StackSampler();
   const vm: VM = new VM(mod, {
     args,
-    hotThreshold: { calls: 0, loops: 0 },
-    onHot: (fn) => { sampler.tick(vm, fn); },
+    onTick: (fn) => { sampler.tick(vm, fn); },
   });
   const t0 = process.hrtime.bigint();
   const code = vm.run();

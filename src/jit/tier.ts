@@ -42,6 +42,7 @@ export class JitTier {
 
   private compile(prog: NativeProgram, index: number): void {
     const fn = this.mod.functions[index];
+    const t0 = LOG ? performance.now() : 0;
     const loops = new Set<number>();
     for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code, pc)) {
       const op = fn.code[pc];
@@ -60,7 +61,7 @@ export class JitTier {
     }
     if (LOG) {
       const st = this.states.get(index)!;
-      process.stderr.write(`[jit] ${fn.name}: ${st.tier === 'native' ? 'compiled' : 'stays interpreted'}${st.reason ? ` (${st.reason})` : ''}\n`);
+      process.stderr.write(`[jit] ${fn.name}: ${st.tier === 'native' ? 'compiled' : 'stays interpreted'}${st.reason ? ` (${st.reason})` : ''} in ${(performance.now() - t0).toFixed(1)} ms\n`);
     }
   }
 }

@@ -13,7 +13,6 @@ interface Libc {
   mmap: (addr: null, len: number, prot: number, flags: number, fd: number, off: number) => unknown;
   mmapAt: (addr: bigint, len: number, prot: number, flags: number, fd: number, off: number) => unknown;
   mprotect: (addr: bigint, len: number, prot: number) => number;
-  madvise: (addr: bigint, len: number, advice: number) => number;
   munmap: (addr: bigint, len: number) => number;
   memcpy: (dst: Uint8Array, src: bigint, len: number) => unknown;
 }
@@ -27,7 +26,6 @@ function lib(): Libc {
       mmapAt: l.func('void *mmap(uint64_t addr, size_t length, int prot, int flags, int fd, int64_t offset)'),
       // Addresses are passed as integers: the region's offsets are computed in BigInt.
       mprotect: l.func('int mprotect(uint64_t addr, size_t len, int prot)'),
-      madvise: l.func('int madvise(uint64_t addr, size_t len, int advice)'),
       munmap: l.func('int munmap(uint64_t addr, size_t len)'),
       memcpy: l.func('void *memcpy(_Out_ uint8_t *dst, uint64_t src, size_t len)'),
     };
@@ -99,33 +97,4 @@ export function copyFrom(addr: bigint, length: number): Uint8Array {
   const out = new Uint8Array(length);
   if (length > 0) lib().memcpy(out, addr, length);
   return out;
-}
-
-const MADV_HUGEPAGE = 14;
-const HUGE_PAGE = 2 << 20;
-/** Typed arrays from this size on get huge pages (a smaller one could not use one). */
-const HUGE_MIN = 8 << 20;
-let hugeOk = true;
-
-/**
- * Storage of `bytes` bytes for a large typed array, in transparent huge pages: an ArrayBuffer
- * with 2 MiB to spare, the data starting at its first 2 MiB boundary, and the kernel asked for
- * huge pages there before anything is written. The first writes then fault in 2 MiB at a time
- * instead of 4 KiB — 8 faults per 16 MiB instead of 4,096, and on a virtual machine each fault
- * is dear (the sieve benchmark spent half its time in them). null: not large enough, or the
- * kernel or koffi said no (a plain typed array will do).
- */
-export function hugeStore(bytes: number): { buffer: ArrayBuffer; offset: number } | null {
-  if (!hugeOk || bytes < HUGE_MIN) return null;
-  try {
-    const span = Math.ceil(bytes / HUGE_PAGE) * HUGE_PAGE;
-    const buffer = new ArrayBuffer(span + HUGE_PAGE);
-    const start = BigInt(koffi().address(new Uint8Array(buffer, 0, 1)) as number | bigint);
-    const offset = Number((BigInt(HUGE_PAGE) - (start % BigInt(HUGE_PAGE))) % BigInt(HUGE_PAGE));
-    lib().madvise(start + BigInt(offset), span, MADV_HUGEPAGE);
-    return { buffer, offset };
-  } catch {
-    hugeOk = false;
-    return null;
-  }
 }

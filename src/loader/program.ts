@@ -7,6 +7,7 @@
 import { OPS, instrLength } from '../bytecode/opcodes.js';
 import type { BytecodeModule, BcFunction } from '../bytecode/module.js';
 import { Kind } from '../bytecode/opcodes.js';
+import { STACK_BYTES, STACK_GUARD, STACK_MARGIN, interpFrameBytes } from '../bytecode/limits.js';
 import type { InputSection } from '../elf/index.js';
 import { ERR, STATIC_STR_HEADER, fnSymbol } from '../native/abi.js';
 import { CALLBACK, END, FN, FRAME, NEVER, SCALE, SITE, SYM, TRAMP_SIZE } from '../native/interp/layout.js';
@@ -20,9 +21,6 @@ import { NativeSpace } from './space.js';
 import { nativeImage, type NativeImage } from './image.js';
 import { unmap } from './memory.js';
 
-/** The program's stack: reserved, committed as touched; the limit keeps a margin for errors. */
-const STACK_BYTES = 1 << 30;
-const STACK_MARGIN = 256 << 10;
 
 export interface Ending {
   kind: 'returned' | 'exit' | 'error';
@@ -215,7 +213,7 @@ export class NativeProgram {
     s.i32(info + BigInt(FN.index), index);
     s.i32(info + BigInt(FN.nargs), fn.arity);
     s.i32(info + BigInt(FN.ncaps), fn.ncaps);
-    s.i32(info + BigInt(FN.frame), 16 * Math.ceil(Math.max(1, fn.regKinds.length) / 2));
+    s.i32(info + BigInt(FN.frame), interpFrameBytes(fn.regKinds.length) - 32);
     s.u64(info + BigInt(FN.handlers), handlers);
     s.i32(info + BigInt(FN.nhandlers), fn.handlers.length);
     s.u64(info + BigInt(FN.kinds), kinds);
@@ -333,10 +331,10 @@ export class NativeProgram {
   private guestState(args: string[], programName: string): void {
     const s = this.space;
     // The stack: a guard page below, the limit above it with room for reporting an overflow.
-    const stack = s.reserveStack(STACK_BYTES);
+    const stack = s.reserveStack(STACK_BYTES, STACK_GUARD);
     this.stackBase = stack;
     this.stackTop = stack + BigInt(STACK_BYTES);
-    s.u64(s.address('bp_rt_stack_limit'), stack + 4096n + BigInt(STACK_MARGIN));
+    s.u64(s.address('bp_rt_stack_limit'), stack + BigInt(STACK_GUARD + STACK_MARGIN));
     s.u64(s.address('bp_rt_stack_top'), this.stackTop);
     s.u64(s.address('bp_rt_stack_base'), stack);
     const cstrings = (list: string[]) => {

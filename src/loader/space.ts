@@ -15,6 +15,7 @@
 import fs from 'node:fs';
 import type { InputSection } from '../elf/index.js';
 import type { NativeImage } from './image.js';
+import { OPS } from '../bytecode/opcodes.js';
 import type { Reloc } from '../x64/index.js';
 import { PAGE, Region, copyFrom } from './memory.js';
 
@@ -94,10 +95,10 @@ export class NativeSpace {
     return copyFrom(addr, length);
   }
 
-  /** A stack of `bytes` for native code, its lowest page a guard; returns its lowest address. */
-  reserveStack(bytes: number): bigint {
+  /** A stack of `bytes` for native code, its lowest `guard` bytes inaccessible; its lowest address. */
+  reserveStack(bytes: number, guard: number): bigint {
     const r = new Region(bytes, undefined, 'rw');
-    r.protect(0, PAGE, 'none');
+    r.protect(0, guard, 'none');
     this.owned.push(r);
     return r.base;
   }
@@ -191,6 +192,13 @@ export class NativeSpace {
     this.region.protect(0, code.length, 'rx');
     this.bytes(0, data.length).set(data);
     if (img.rodataSize) this.dataArea.protect(0, img.rodataSize, 'r');
+    if (PERF_MAP) {
+      // The image keeps offsets only: each function runs to the next (handlers are named op_*).
+      const interp = img.symbols.bp_interp_code[1];
+      const named = [...Object.entries(img.symbols).filter(([, [area]]) => area === 'code').map(([name, [, off]]) => ({ name, off })),
+        ...img.interp.handlers.map((off, op) => ({ name: `op_${OPS[op].name}`, off: interp + off }))].sort((x, y) => x.off - y.off);
+      perfMap(named.map((r, i) => ({ addr: this.region.base + BigInt(r.off), size: (named[i + 1]?.off ?? code.length) - r.off, name: r.name })));
+    }
   }
 
   private areaBase(area: 'code' | 'data'): bigint {

@@ -22,6 +22,7 @@ import {
   newArray,
 } from './values.js';
 import { Kind } from '../bytecode/opcodes.js';
+import { ENTRY_BYTES, STACK_BUDGET, interpFrameBytes } from '../bytecode/limits.js';
 
 /** Runtime view of one bytecode function. */
 export interface FnRt {
@@ -39,10 +40,8 @@ export interface FnRt {
   /** Per-pc profile counters: branch taken/not taken, loop trips, call-site counts. */
   readonly prof: Float64Array;
   calls: number;
-  /** Installed by the JIT tier: runs the function natively (args are register values). */
-  native: ((args: unknown[]) => unknown) | null;
-  /** Set by the JIT tier when the function stays in the VM: its hot hook is not called again. */
-  settled: boolean;
+  /** Stack bytes a call of it takes: what an interpreter frame takes in native code (limits.ts). */
+  readonly frameBytes: number;
 }
 
 export interface VmOptions {
@@ -50,23 +49,17 @@ export interface VmOptions {
   args?: string[];
   /** Where program output goes (default: fd 1). */
   output?: Output;
-  maxFrames?: number;
-  /**
-   * Called when a function's calls or a loop's trips cross `hotThreshold` (the JIT tier). For a
-   * loop it may return an on-stack-replacement entry: the VM then runs the rest of the function
-   * through it (it returns the function's result, or undefined when it declines).
-   */
-  onHot?: (fn: FnRt, loopPc: number, trips: number) => ((vm: VM, bp: number) => unknown) | null | void;
-  hotThreshold?: { calls: number; loops: number };
+  /** Stack bytes calls may take (default: what native code has, see limits.ts). */
+  stackBytes?: number;
+  /** Called at every call and loop back-edge (the profiler's sampling clock). */
+  onTick?: (fn: FnRt) => void;
   /** Standard input (default: fd 0, read as needed). */
   stdin?: Buffer;
   /** Where runtime error messages go (default: fd 2). */
   stderr?: (text: string) => void;
 }
 
-const MAX_FRAMES = 1_000_000;
 const MAX_STRING = (1 << 29) - 24;
-const MAX_REGS = 1 << 26;
 
 export class VM implements BuiltinCtx {
   readonly fns: FnRt[];
@@ -81,6 +74,9 @@ export class VM implements BuiltinCtx {
   /** Call frames, 4 ints each: caller function, return pc, caller bp, destination register. */
   private frames: Int32Array = new Int32Array(4 * 1024);
   depth = 0;
+  /** Stack bytes the frames take, as native frames would (see limits.ts). */
+  private used = ENTRY_BYTES;
+  private readonly stackBudget: number;
   /** First register above the executing frame (where a re-entrant call's frame starts). */
   private top = 0;
   rand = 1n;
@@ -89,13 +85,14 @@ export class VM implements BuiltinCtx {
   constructor(readonly mod: BytecodeModule, readonly opts: VmOptions = {}) {
     this.out = opts.output ?? new Output(1);
     this.input = new LineReader(opts.stdin);
+    this.stackBudget = opts.stackBytes ?? STACK_BUDGET;
     this.args = opts.args ?? [];
     this.consts = mod.consts.map(constValue);
     this.constDescs = mod.consts.map((c) => (c.tag === 'type' ? (c.value.includes('->') ? callDescOf(c.value) : c.value) : null));
     this.fns = mod.functions.map((f, index) => ({
       index, name: f.name, code: f.code, nregs: Math.max(1, f.regKinds.length), arity: f.arity, ncaps: f.ncaps, lines: f.lines,
       handlers: f.handlers, file: mod.files[f.file] ?? '?', defLine: f.defLine, regKinds: f.regKinds,
-      prof: new Float64Array(f.code.length), calls: 0, native: null, settled: false,
+      prof: new Float64Array(f.code.length), calls: 0, frameBytes: interpFrameBytes(f.regKinds.length),
     }));
     this.structs = mod.structs.map((s) => layoutOf(s.name, s.fields));
     this.classes = mod.classes.map((c, index) => ({ ...layoutOf(c.name, c.fields), index, vtable: Int32Array.from(c.vtable) }));
@@ -149,14 +146,20 @@ export class VM implements BuiltinCtx {
     const base = this.depth;
     const fn = this.fns[index];
     const bp = this.top;
+    const used = this.used;
+    this.used += fn.frameBytes;
+    if (this.used > this.stackBudget) throw new RtError('STACK_OVERFLOW', '', `${fn.file}:${fn.defLine}`);
     this.ensureRegs(bp + fn.nregs);
     for (let i = 0; i < args.length; i++) this.R[bp + i] = args[i];
-    return this.execute(fn, bp, base);
+    try {
+      return this.execute(fn, bp, base);
+    } finally {
+      this.used = used;
+    }
   }
 
   private ensureRegs(n: number): void {
     if (n <= this.R.length) return;
-    if (n > MAX_REGS) throw new RtError('STACK_OVERFLOW');
     let len = this.R.length;
     while (len < n) len *= 2;
     const old = this.R.length;
@@ -191,10 +194,9 @@ export class VM implements BuiltinCtx {
     let R = this.R;
     const fns = this.fns;
     const consts = this.consts;
-    const maxFrames = this.opts.maxFrames ?? MAX_FRAMES;
-    const hot = this.opts.onHot;
-    const callThreshold = this.opts.hotThreshold?.calls ?? Infinity;
-    const loopThreshold = this.opts.hotThreshold?.loops ?? Infinity;
+    const tick = this.opts.onTick;
+    const budget = this.stackBudget;
+    const usedAtBase = this.used;
     let frames = this.frames;
     try {
       for (;;) {
@@ -274,26 +276,11 @@ export class VM implements BuiltinCtx {
           case O.i2f: R[bp + code[pc + 1]] = I.toFloat(R[bp + code[pc + 2]] as I.Int); pc += 3; break;
           case O.f2i: R[bp + code[pc + 1]] = I.fromFloat(R[bp + code[pc + 2]] as number); pc += 3; break;
           case O.jmp: pc = code[pc + 1]; break;
-          case O.loop: {
-            const trips = ++prof[pc];
+          case O.loop:
+            ++prof[pc];
             pc = code[pc + 1];
-            if (trips >= loopThreshold && hot && !fn.settled) {
-              this.top = bp + fn.nregs;
-              const osr = hot(fn, pc, trips);
-              if (osr) {
-                const v = osr(this, bp);
-                if (v !== undefined) {
-                  if (this.depth === base) return v;
-                  const f4 = --this.depth * 4;
-                  fn = fns[frames[f4]]; code = fn.code; prof = fn.prof;
-                  pc = frames[f4 + 1]; bp = frames[f4 + 2];
-                  R = this.R; frames = this.frames;
-                  R[bp + frames[f4 + 3]] = v;
-                }
-              }
-            }
+            if (tick) tick(fn);
             break;
-          }
           case O.jt:
             if (R[bp + code[pc + 1]] === true) { prof[pc]++; pc = code[pc + 2]; } else { prof[pc + 1]++; pc += 3; }
             break;
@@ -344,23 +331,9 @@ export class VM implements BuiltinCtx {
             R[ri] = v;
             const end = R[bp + code[pc + 2]] as number;
             if (code[pc] === O.forlt ? v < end : v > end) {
-              const trips = ++prof[pc];
+              ++prof[pc];
               pc = code[pc + 4];
-              if (trips >= loopThreshold && hot && !fn.settled) {
-                this.top = bp + fn.nregs;
-                const osr = hot(fn, pc, trips);
-                if (osr) {
-                  const r = osr(this, bp);
-                  if (r !== undefined) {
-                    if (this.depth === base) return r;
-                    const f4 = --this.depth * 4;
-                    fn = fns[frames[f4]]; code = fn.code; prof = fn.prof;
-                    pc = frames[f4 + 1]; bp = frames[f4 + 2];
-                    R = this.R; frames = this.frames;
-                    R[bp + frames[f4 + 3]] = r;
-                  }
-                }
-              }
+              if (tick) tick(fn);
             } else { prof[pc + 1]++; pc += 5; }
             break;
           }
@@ -381,22 +354,11 @@ export class VM implements BuiltinCtx {
               callee = fns[self.c.vtable[code[pc + 2]]];
             }
             prof[pc]++;
-            if (++callee.calls >= callThreshold && hot !== undefined && callee.native === null && !callee.settled) {
-              this.top = bp + fn.nregs;
-              hot(callee, -1, callee.calls);
-            }
-            if (callee.native !== null) {
-              // Not `[]`: that array starts out as small integers and turns generic at the
-              // first array argument, and the change made V8 throw away its optimization of
-              // this loop (90 ms of work on another thread) to begin it again.
-              const args: unknown[] = caps ? [...caps] : [null];
-              if (!caps) args.length = 0;
-              for (let i = 0; i < n; i++) args.push(R[bp + code[pc + 4 + i]]);
-              this.top = bp + fn.nregs;
-              R[bp + code[pc + 1]] = callee.native(args);
-              R = this.R; frames = this.frames;
-              pc += 4 + n;
-              break;
+            ++callee.calls;
+            if (tick) tick(callee);
+            if ((this.used += callee.frameBytes) > budget) {
+              this.used -= callee.frameBytes;
+              throw new RtError('STACK_OVERFLOW', '', `${callee.file}:${callee.defLine}`);
             }
             const nbp = bp + fn.nregs;
             if (nbp + callee.nregs > R.length) { this.ensureRegs(nbp + callee.nregs); R = this.R; frames = this.frames; }
@@ -404,7 +366,6 @@ export class VM implements BuiltinCtx {
             if (caps !== null) for (; k < caps.length; k++) R[nbp + k] = caps[k];
             for (let i = 0; i < n; i++) R[nbp + k + i] = R[bp + code[pc + 4 + i]];
             const depth = this.depth;
-            if (depth >= maxFrames) throw new RtError('STACK_OVERFLOW', '', `${callee.file}:${callee.defLine}`);
             const f4 = depth * 4;
             if (f4 >= frames.length) frames = this.growFrames();
             frames[f4] = fn.index;
@@ -418,6 +379,7 @@ export class VM implements BuiltinCtx {
           case O.ret: case O.retv: {
             const v = code[pc] === O.ret ? R[bp + code[pc + 1]] : null;
             if (this.depth === base) return v;
+            this.used -= fn.frameBytes;
             const f4 = --this.depth * 4;
             fn = fns[frames[f4]]; code = fn.code; prof = fn.prof;
             pc = frames[f4 + 1]; bp = frames[f4 + 2];
@@ -607,6 +569,7 @@ export class VM implements BuiltinCtx {
                 break;
               }
               if (this.depth === base) throw new RtError('UNHANDLED', msg as string, throwSite);
+              this.used -= fn.frameBytes;
               const f4 = --this.depth * 4;
               fn = fns[frames[f4]]; code = fn.code; prof = fn.prof;
               p = frames[f4 + 1] - 1; bp = frames[f4 + 2];
@@ -619,6 +582,7 @@ export class VM implements BuiltinCtx {
       }
     } catch (e) {
       this.depth = base;
+      this.used = usedAtBase;
       if (e instanceof RtError && !e.where) e.where = this.where(fn, pc);
       if (e instanceof RangeError && /call stack/i.test(e.message)) {
         const err = new RtError('STACK_OVERFLOW');

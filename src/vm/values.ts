@@ -1,25 +1,16 @@
 // Runtime values of the VM. Scalars are JS values (int: number|bigint in canonical form, float:
 // number, bool: boolean, str: a byte string); everything else is an object of a class below.
-// Arrays of numbers are typed arrays laid out exactly like native arrays (8 bytes per element,
-// little-endian), so the JIT tier can use them in place. Containers remember the kind of their
-// scalar slots, because a float 2.0 and an int 2 are the same JS number but print differently.
+// Arrays of numbers are typed arrays (8 bytes per element, little-endian). Containers remember
+// the kind of their scalar slots, because a float 2.0 and an int 2 are the same JS number but
+// print differently.
 import { Kind } from '../bytecode/opcodes.js';
 import { formatG } from './fmt-float.js';
 import { Int, join, split } from './int64.js';
 import { charge } from './memory.js';
-import { hugeStore } from '../loader/memory.js';
 import { quote } from '../lang/quote.js';
 
-/** New storage of n int32s or n doubles (large stores in huge pages: see hugeStore). */
-function int32s(n: number): Int32Array {
-  const h = hugeStore(4 * n);
-  return h ? new Int32Array(h.buffer, h.offset, n) : new Int32Array(n);
-}
-
-function float64s(n: number): Float64Array {
-  const h = hugeStore(8 * n);
-  return h ? new Float64Array(h.buffer, h.offset, n) : new Float64Array(n);
-}
+const int32s = (n: number) => new Int32Array(n);
+const float64s = (n: number) => new Float64Array(n);
 
 // --- arrays ---------------------------------------------------------------------------------
 

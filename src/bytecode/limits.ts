@@ -1,0 +1,25 @@
+// The limits every tier shares, so that a program that runs on one runs on all and one that
+// fails fails alike. 256 MiB of stack: a million frames of a small function take 64 MiB in the
+// interpreter (half that compiled), and the TypeScript VM can hold as many. Native code (executables, the in-process tier) runs on a stack of
+// STACK_BYTES, the lowest page a guard and the next STACK_MARGIN kept free for reporting an
+// overflow; a call that would go below that is the stack overflow error. The TypeScript VM
+// charges each call what the native interpreter's frame for it takes, so the two give up at
+// the same depth (compiled functions use smaller frames, so they can go deeper still).
+// runtime-asm/layout.inc is generated from these numbers (scripts/gen-runtime-inc.ts).
+
+export const STACK_BYTES = 256 << 20;
+export const STACK_GUARD = 4096;
+export const STACK_MARGIN = 256 << 10;
+/** What a call may take before the overflow: the stack above the guard and the margin. */
+export const STACK_BUDGET = STACK_BYTES - STACK_GUARD - STACK_MARGIN;
+
+/**
+ * A native interpreter frame: the register block (8 bytes a register, 16-aligned), the return
+ * address, the saved rbp, the function's record and the instruction pointer (interp/layout.ts).
+ */
+export function interpFrameBytes(nregs: number): number {
+  return 32 + 16 * Math.ceil(Math.max(1, nregs) / 2);
+}
+
+/** Native stack below the entry function's frame: bp_main's frame and the System V adapter's. */
+export const ENTRY_BYTES = 16 + 176;
