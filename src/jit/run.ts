@@ -1,6 +1,7 @@
 // Running a program in the in-process tier: load it into native memory, run it on the native
 // interpreter with the compiler behind it (or without: `--no-jit`), and turn how it ended into
 // the exit status and message every tier gives.
+import fs from 'node:fs';
 import type { BytecodeModule } from '../bytecode/module.js';
 import { RUNTIME_ERRORS } from '../bytecode/runtime-errors.js';
 import { NativeProgram, NotNative, type Ending } from '../loader/program.js';
@@ -27,7 +28,15 @@ export function runNative(mod: BytecodeModule, opts: NativeRunOptions): NativeRu
   const tier = opts.threshold === null ? null : new JitTier(mod, loops);
   const prog: NativeProgram = new NativeProgram(mod, opts.threshold, (reason, index, pc) => tier!.onHot(prog, reason, index, pc));
   const status = statusOf(mod, prog, prog.run(opts.args, opts.programName), opts.stderr);
+  if (process.env.BPJIT_STATS) stats(prog, tier);
   return { status, tier, program: prog };
+}
+
+/** BPJIT_STATS=1: what the run took, on stderr (peak memory from the kernel's own count). */
+function stats(prog: NativeProgram, tier: JitTier | null): void {
+  const hwm = /VmHWM:\s*(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '?';
+  const compiled = tier ? [...tier.states.values()].filter((s) => s.tier === 'native').length : 0;
+  process.stderr.write(`[stats] peak memory ${hwm} kB, ${prog.runtimeCounter('bp_rt_gc_count')} collections, ${compiled} functions compiled\n`);
 }
 
 function statusOf(mod: BytecodeModule, prog: NativeProgram, end: Ending, stderr?: (text: string) => void): number {

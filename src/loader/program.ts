@@ -314,6 +314,11 @@ export class NativeProgram {
     return `${this.mod.files[fn.file]}:${line}`;
   }
 
+  /** A 64-bit counter of the runtime's (its data symbol). */
+  runtimeCounter(name: string): bigint {
+    return this.space.readU64(this.space.address(name));
+  }
+
   /** Gives back the memory of the program, its stack and the runtime's heap. */
   dispose(): void {
     const s = this.space;

@@ -8,3 +8,11 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const SHARED = path.resolve(ROOT, '../shared');
 /** The CLI entry, for end-to-end tests. */
 export const BPJIT = path.join(ROOT, 'bin/bpjit');
+/** Programs for the collector's tests (tests/elf/gc, tests/jit/gc). */
+export const GC_PROGRAMS = path.join(ROOT, 'tests/gc');
+
+/** What tests/gc/churn.bp prints for `rounds`. */
+export function churnTotal(rounds: number): string {
+  const n = BigInt(rounds);
+  return `${(n * (n - 1n)) / 2n + 2n * n + 3n * ((n + 999n) / 1000n)}`;
+}
