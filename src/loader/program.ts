@@ -48,6 +48,8 @@ export class NativeProgram {
   private stackBase = 0n;
   private stackTop = 0n;
   private callbackKeep: unknown = null;
+  /** Function symbol → the symbol of its compiled code. */
+  private readonly compiledSymbols = new Map<string, string>();
   /** The stubs' module, the stub of each site, and each stub's site records. */
   private stubs_: { ext: BytecodeModule; stubOfSite: number[]; sitesOf: bigint[][] } | null = null;
 
@@ -240,10 +242,17 @@ export class NativeProgram {
   info(index: number): bigint { return this.infos[index]; }
   code(index: number): bigint { return this.codeAt[index]; }
 
-  /** Installs compiled function `index`: calls in both conventions now reach it. */
+  /**
+   * Installs compiled function `index`: calls in both conventions now reach it. Its calls of
+   * itself and of functions already compiled go straight there; the others through their
+   * trampolines (and so to whatever runs them when the call happens).
+   */
   install(index: number, mf: MachineFunction): bigint {
     const s = this.space;
-    const at = s.placeCode(mf.symbol === fnSymbol(this.mod.functions[index].name) ? `${mf.symbol}$jit` : mf.symbol, mf.code, mf.relocs);
+    const own = `${mf.symbol}$jit`;
+    this.compiledSymbols.set(mf.symbol, own);
+    const relocs = mf.relocs.map((r) => ({ ...r, symbol: this.compiledSymbols.get(r.symbol) ?? r.symbol }));
+    const at = s.placeCode(own, mf.code, relocs);
     for (const h of mf.handlers) this.addHandlerRow(at + BigInt(h.start), at + BigInt(h.end), at + BigInt(h.entry), h.rspOffset);
     s.u64(s.address(SYM.sysvTable) + BigInt(8 * index), at);
     s.u64(s.address(SYM.ieTable) + BigInt(8 * index), at + BigInt(mf.interpEntry!));
