@@ -1,19 +1,19 @@
 // `npm run bench [-- --runs N --only fib,sieve --tiers vm,jit,aot,gcc-O2,gcc-O0,python,ref
 //                   --ref-bin DIR --cpu N|none]`
-// Runs ../shared/bench/*.bp on every available tier, checks each output against NAME.expected,
+// Runs tests/bench/*.bp on every available tier, checks each output against NAME.expected,
 // and prints a table of median wall-clock milliseconds with ratios against the reference VM's
-// published timings (../shared/bench/REFERENCE.md), against the reference VM measured in the
+// published timings (tests/bench/REFERENCE.md), against the reference VM measured in the
 // same run when its binaries are given (--ref-bin DIR holding bpcc and bpvm, or BPJIT_REF_BIN),
 // and against gcc -O2. Every timed command is pinned to one CPU (taskset; by default the last):
 // on a shared 2-core machine that halves the run-to-run spread.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execaSync } from 'execa';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bench = path.resolve(root, '../shared/bench');
+const bench = path.join(root, 'tests/bench');
 const bpjit = path.join(root, 'bin/bpjit');
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,8 +34,11 @@ function reference(): Map<string, number> {
   return m;
 }
 
-const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+/** Runs a command to completion; never throws for a failure (see exitCode). */
+const exec = (cmd: string, args: string[]) => execaSync(cmd, args, { reject: false, encoding: 'latin1', stripFinalNewline: false, maxBuffer: 1 << 26 });
+const have = (cmd: string) => exec('sh', ['-c', `command -v ${cmd}`]).exitCode === 0;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-bench-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 
 interface Tier {
   name: string;
@@ -50,8 +53,7 @@ const TIERS: Tier[] = [
     name: 'aot',
     prepare: (n) => {
       const exe = path.join(tmp, `${n}.bpjit`);
-      const r = spawnSync(bpjit, ['build', path.join(bench, `${n}.bp`), '-o', exe], { encoding: 'utf8' });
-      return r.status === 0 ? [exe] : null;
+      return exec(bpjit, ['build', path.join(bench, `${n}.bp`), '-o', exe]).exitCode === 0 ? [exe] : null;
     },
   },
   ...['O2', 'O0'].map((o) => ({
@@ -59,8 +61,7 @@ const TIERS: Tier[] = [
     prepare: (n: string) => {
       if (!have('gcc')) return null;
       const exe = path.join(tmp, `${n}.${o}`);
-      execFileSync('gcc', [`-${o}`, '-o', exe, path.join(bench, `${n}.c`), '-lm']);
-      return [exe];
+      return exec('gcc', [`-${o}`, '-o', exe, path.join(bench, `${n}.c`), '-lm']).exitCode === 0 ? [exe] : null;
     },
   })),
   { name: 'python', prepare: (n) => (have('python3') ? ['python3', path.join(bench, `${n}.py`)] : null) },
@@ -69,8 +70,7 @@ const TIERS: Tier[] = [
     prepare: (n) => {
       if (!refBin || !fs.existsSync(path.join(refBin, 'bpvm'))) return null;
       const bpc = path.join(tmp, `${n}.bpc`);
-      const r = spawnSync(path.join(refBin, 'bpcc'), [path.join(bench, `${n}.bp`), '-o', bpc], { encoding: 'utf8' });
-      return r.status === 0 ? [path.join(refBin, 'bpvm'), bpc] : null;
+      return exec(path.join(refBin, 'bpcc'), [path.join(bench, `${n}.bp`), '-o', bpc]).exitCode === 0 ? [path.join(refBin, 'bpvm'), bpc] : null;
     },
   },
 ];
@@ -83,9 +83,9 @@ const pin = cpuArg !== 'none' && os.cpus().length > 1 && have('taskset') ? ['tas
 function time(command: string[], expected: string): number | string {
   const cmd = [...pin, ...command];
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'latin1', maxBuffer: 1 << 26 });
+  const r = exec(cmd[0], cmd.slice(1));
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) return `exit ${r.status}`;
+  if (r.exitCode !== 0) return `exit ${r.exitCode ?? r.signal}`;
   if (r.stdout !== expected) return 'WRONG';
   return ms;
 }
@@ -130,4 +130,3 @@ for (const n of names) {
 console.log(`Median wall-clock ms of ${runs} runs after a warm-up (${os.cpus()[0]?.model ?? 'cpu'}${pin.length ? `, pinned to CPU ${cpuArg}` : ''}); `
   + 'ratios: time / reference time (lower is better; "reference VM" is REFERENCE.md), "jit vs vm" = speed-up.');
 console.log(lines.join('\n'));
-fs.rmSync(tmp, { recursive: true, force: true });

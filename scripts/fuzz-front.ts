@@ -13,7 +13,7 @@ const arg = (name: string, def: number) => {
 };
 const count = arg('count', 100000);
 const seed = arg('seed', Date.now() % 2 ** 31);
-const dirs = [path.join(root, 'tests/programs'), path.join(root, '../shared/bench')];
+const dirs = [path.join(root, 'tests/programs'), path.join(root, 'tests/bench')];
 const seeds = dirs.flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.endsWith('.bp')).map((f) => path.join(d, f)) : []))
   .map((f) => ({ path: f, text: fs.readFileSync(f).toString('latin1') }));
 const t0 = Date.now();

@@ -1,6 +1,6 @@
 // tests/programs/errors: each program must be rejected at compile time, its first error at the
 // line its .err file names (and containing the optional message fragment of the .err's line 2).
-// Also: every program of the corpus and of ../shared/bench checks clean.
+// Also: every program of the corpus and of tests/bench checks clean.
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { DiagBag, TooManyErrors } from '../../src/lang/diag.js';
 import { checkProgram } from '../../src/lang/program.js';
 import { lineCol } from '../../src/lang/source.js';
-import { SHARED } from '../helpers/paths.js';
+import { BENCH } from '../helpers/paths.js';
 import { PROGRAMS, corpus } from '../helpers/tiers.js';
 
 function firstError(file: string): { line: number; message: string } | null {
@@ -41,7 +41,7 @@ for (const f of errorFiles) {
 
 test('every corpus program and benchmark checks clean', () => {
   const files = [...corpus().map((p) => path.join(PROGRAMS, p.file)),
-    ...fs.readdirSync(path.join(SHARED, 'bench')).filter((f) => f.endsWith('.bp')).map((f) => path.join(SHARED, 'bench', f))];
+    ...fs.readdirSync(BENCH).filter((f) => f.endsWith('.bp')).map((f) => path.join(BENCH, f))];
   const bad = files.map((f) => [f, firstError(f)] as const).filter(([, e]) => e).map(([f, e]) => `${path.basename(f)}:${e!.line}: ${e!.message}`);
   assert.equal(bad, []);
 });

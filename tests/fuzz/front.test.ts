@@ -6,12 +6,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fuzzFront } from '../helpers/fuzz-front.js';
 import { FILE_HOST } from '../../src/lang/loader.js';
-import { SHARED } from '../helpers/paths.js';
+import { BENCH } from '../helpers/paths.js';
 import { PROGRAMS } from '../helpers/tiers.js';
 
 function seeds(): { path: string; text: string }[] {
   const files: string[] = [];
-  for (const dir of [PROGRAMS, path.join(SHARED, 'bench')]) {
+  for (const dir of [PROGRAMS, BENCH]) {
     if (fs.existsSync(dir)) for (const f of fs.readdirSync(dir)) if (f.endsWith('.bp')) files.push(path.join(dir, f));
   }
   return files.map((f) => ({ path: f, text: fs.readFileSync(f).toString('latin1') }));

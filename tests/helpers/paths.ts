@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root (the directory holding package.json). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-/** ../shared beside the checkout: spec, benchmarks, reference timings. */
-export const SHARED = path.resolve(ROOT, '../shared');
+/** The public benchmarks (with their C and Python peers and the reference timings). */
+export const BENCH = path.join(ROOT, 'tests/bench');
 /** The CLI entry, for end-to-end tests. */
 export const BPJIT = path.join(ROOT, 'bin/bpjit');
 /** Programs for the collector's tests (tests/elf/gc, tests/jit/gc). */
