@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatSource } from '../../src/lang/format.js';
 import { sourceFromText } from '../../src/lang/source.js';
-import { SHARED } from '../helpers/paths.js';
+import { BENCH } from '../helpers/paths.js';
 import { PROGRAMS, compare, corpus, runVM } from '../helpers/tiers.js';
 
 function fmt(text: string): string {
@@ -48,7 +48,7 @@ test('a file with syntax errors is not formatted: its diagnostics come back', ()
   assert.ok(!bin.ok && bin.diags.items.length === 1 && bin.diags.items[0].code === 'E0001');
 });
 
-const sources = () => [PROGRAMS, path.join(SHARED, 'bench')].flatMap((d) =>
+const sources = () => [PROGRAMS, BENCH].flatMap((d) =>
   fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.endsWith('.bp')).map((f) => path.join(d, f)) : []);
 
 test('fmt is idempotent on the corpus and the benchmarks', () => {
