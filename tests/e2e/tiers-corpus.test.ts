@@ -3,7 +3,6 @@
 // its expected stdout, exit code and (where given) stderr, exactly as on the VM.
 // tests/programs/NATIVE lists the programs that build; the test checks that list both ways, so
 // a program that stops building fails, and one that starts building must be added.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +12,7 @@ import { compileProgram } from '../../src/bytecode/compile.js';
 import { buildProgram } from '../../src/driver/build.js';
 import { checkProgram } from '../../src/lang/program.js';
 import { DiagBag } from '../../src/lang/diag.js';
-import { runNode } from '../helpers/child.js';
+import { runNode, runProcess } from '../helpers/child.js';
 import { ROOT } from '../helpers/paths.js';
 import { Expectation, PROGRAMS, RunResult, compare, corpus } from '../helpers/tiers.js';
 
@@ -71,9 +70,7 @@ for (const p of programs.filter((q) => manifest.includes(q.name))) {
   test(`aot: ${p.name}`, () => {
     const exe = build(p);
     assert.ok(exe, `${p.name} no longer builds`);
-    const r = spawnSync(exe!, p.args, { cwd: PROGRAMS, input: p.stdin ?? '', encoding: 'latin1', maxBuffer: 1 << 28 });
-    const got: RunResult = { stdout: r.stdout, stderr: r.stderr, code: r.status ?? 128 + (r.signal ? os.constants.signals[r.signal] : 0) };
-    const d = compare('aot', p, got);
+    const d = compare('aot', p, runProcess(exe!, p.args, { cwd: PROGRAMS, input: p.stdin }));
     assert.ok(d === '', d);
   });
 }

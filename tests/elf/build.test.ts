@@ -1,17 +1,19 @@
-// bpjit build end to end: a small executable that binutils and gdb read as a normal one, runtime
-// errors reported like the VM, and constructs the native back end lacks rejected at their line.
-import { execFileSync, spawnSync } from 'node:child_process';
+// bpjit build end to end: a small executable that elfy, binutils and gdb read as a normal one,
+// runtime errors reported like the VM, and constructs the native back end lacks rejected at their
+// line. The binutils and gdb tests are skipped (and say so) where those tools are missing.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from '../helpers/child.js';
+import { runCli, runProcess } from '../helpers/child.js';
+import { readElf } from '../helpers/elf.js';
 import { ROOT } from '../helpers/paths.js';
+import { needs } from '../helpers/tools.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-build-'));
 const write = (name: string, text: string) => { fs.writeFileSync(path.join(tmp, name), text); return name; };
-const run = (exe: string, args: string[] = []) => spawnSync(path.join(tmp, exe), args, { cwd: tmp, encoding: 'latin1' });
+const run = (exe: string, args: string[] = []) => runProcess(path.join(tmp, exe), args, { cwd: tmp });
 
 const HELLO = `def fib(n: int) -> int:
     if n < 2:
@@ -31,15 +33,24 @@ test('hello world: builds, runs, is small', () => {
   assert.is(b.stderr, '');
   const r = run('hello');
   assert.is(r.stdout, 'hello, world\n6765 2.5 true\n');
-  assert.is(r.status, 0);
+  assert.is(r.code, 0);
   const size = fs.statSync(path.join(tmp, 'hello')).size;
   assert.ok(size < 16 * 1024, `hello is ${size} bytes`);
 });
 
-test('readelf reads it without warnings: ET_EXEC, R / R+X / R+W segments, non-executable stack', () => {
-  const out = execFileSync('readelf', ['-a', '-W', path.join(tmp, 'hello')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const err = spawnSync('readelf', ['-a', '-W', path.join(tmp, 'hello')], { encoding: 'utf8' }).stderr;
-  assert.is(err, '');
+test('elfy reads it: an x86-64 executable, R / R+X / R+W segments, a non-executable stack, the functions named', () => {
+  const elf = readElf(path.join(tmp, 'hello'));
+  assert.is(elf.type, 'exec');
+  assert.is(elf.machine, 'amd64');
+  assert.equal(elf.segments, [{ type: 'load', perms: 'R' }, { type: 'load', perms: 'RX' }, { type: 'load', perms: 'RW' }, { type: 'gnu_stack', perms: 'RW' }]);
+  assert.ok(elf.sections.includes('.text') && elf.sections.includes('.symtab'), elf.sections.join(' '));
+  for (const f of ['fib', 'main', '_start', 'bp_rt_print_str']) assert.ok(elf.functions.includes(f), `no function symbol ${f}: ${elf.functions.join(' ')}`);
+});
+
+needs(test, 'readelf')('readelf reads it without warnings: ET_EXEC, R / R+X / R+W segments, non-executable stack', () => {
+  const r = runProcess('readelf', ['-a', '-W', path.join(tmp, 'hello')]);
+  const out = r.stdout;
+  assert.is(r.stderr, '');
   assert.not.match(out, /warning/i);
   assert.match(out, /Type:\s+EXEC/);
   assert.equal(out.split('\n').filter((l) => /^\s+LOAD/.test(l)).map((l) => /\s(R|RW|R E)\s+0x/.exec(l)?.[1]), ['R', 'R E', 'RW']);
@@ -48,15 +59,15 @@ test('readelf reads it without warnings: ET_EXEC, R / R+X / R+W segments, non-ex
   assert.match(out, /\bFUNC\s+GLOBAL\s+DEFAULT\s+\d+\s+main\b/);
 });
 
-test('objdump shows the functions by name', () => {
-  const out = execFileSync('objdump', ['-d', path.join(tmp, 'hello')], { encoding: 'utf8' });
+needs(test, 'objdump')('objdump shows the functions by name', () => {
+  const out = runProcess('objdump', ['-d', path.join(tmp, 'hello')]).stdout;
   assert.match(out, /<fib>:/);
   assert.match(out, /call\s+[0-9a-f]+ <fib>/);
   assert.match(out, /<bp_rt_print_str>:/);
 });
 
-test('gdb sets a breakpoint on a BetterPython function by name', () => {
-  const r = spawnSync('gdb', ['-batch', '-nx', '-ex', 'break fib', '-ex', 'run', '-ex', 'bt', path.join(tmp, 'hello')], { encoding: 'utf8' });
+needs(test, 'gdb')('gdb sets a breakpoint on a BetterPython function by name', () => {
+  const r = runProcess('gdb', ['-batch', '-nx', '-ex', 'break fib', '-ex', 'run', '-ex', 'bt', path.join(tmp, 'hello')]);
   assert.match(r.stdout, /Breakpoint 1, 0x[0-9a-f]+ in fib \(\)/);
   assert.match(r.stdout, /#1\s+0x[0-9a-f]+ in main \(\)/);
 });
@@ -83,11 +94,11 @@ def main() -> int:
   const d = run('deep');
   assert.is(d.stdout, 'before\n');
   assert.is(d.stderr, 'error: stack overflow (at deep.bp:1)\n');
-  assert.is(d.status, 1);
+  assert.is(d.code, 1);
   const r = run('err');
   assert.is(r.stdout, 'before\n');
   assert.is(r.stderr, 'error: division by zero (at err.bp:2)\n');
-  assert.is(r.status, 1);
+  assert.is(r.code, 1);
 });
 
 test('exit codes: main\'s result and exit()', () => {
@@ -100,7 +111,7 @@ test('exit codes: main\'s result and exit()', () => {
   assert.is(runCli(['build', 'code.bp'], { cwd: tmp }).code, 0);
   const r = run('code');
   assert.is(r.stdout, 'x\n');
-  assert.is(r.status, 7);
+  assert.is(r.code, 7);
 });
 
 test('constructs not compiled natively yet are rejected with their line, and nothing is written', () => {

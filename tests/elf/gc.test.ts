@@ -3,13 +3,12 @@
 // 10 MB live set, arrays kept alive only by deep recursion while collections run, and a live set
 // that outgrows the limit ending with the out-of-memory runtime error. The programs are
 // tests/gc/*.bp; tests/jit/gc.test.ts runs them in the in-process tier.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from '../helpers/child.js';
+import { runCli, runProcess } from '../helpers/child.js';
 import { GC_PROGRAMS, churnTotal } from '../helpers/paths.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-gc-'));
@@ -17,7 +16,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-gc-'));
 function buildAndRun(name: string, limitKb: number, args: string[] = []) {
   const b = runCli(['build', path.join(GC_PROGRAMS, `${name}.bp`), '-o', path.join(tmp, name)]);
   assert.is(b.code, 0, b.stderr);
-  return spawnSync('bash', ['-c', `ulimit -v ${limitKb}; exec ./${name} ${args.join(' ')}`], { cwd: tmp, encoding: 'latin1' });
+  return runProcess('bash', ['-c', `ulimit -v ${limitKb}; exec ./${name} ${args.join(' ')}`], { cwd: tmp });
 }
 
 /** The program's output on the TypeScript VM. */
@@ -27,14 +26,14 @@ test('10 GB allocated with a 10 MB live set runs in 100 MB of address space', ()
   const r = buildAndRun('churn', 100_000, ['5000000']);
   assert.is(r.stderr, '');
   assert.is(r.stdout, `${churnTotal(5_000_000)}\n`);
-  assert.is(r.status, 0);
+  assert.is(r.code, 0);
 });
 
 test('arrays held only by deep frames survive collections made deeper down', () => {
   const r = buildAndRun('deep', 200_000);
   assert.is(r.stderr, '');
   assert.is(r.stdout, `${40 * 3000 * 3001}\n`);
-  assert.is(r.status, 0);
+  assert.is(r.code, 0);
 });
 
 for (const name of ['deepstruct', 'scatter']) {
@@ -44,7 +43,7 @@ for (const name of ['deepstruct', 'scatter']) {
     assert.is(vm.code, 0, vm.stderr);
     assert.is(r.stdout, vm.stdout);
     assert.is(r.stderr, '');
-    assert.is(r.status, 0);
+    assert.is(r.code, 0);
   });
 }
 
@@ -52,7 +51,7 @@ test('a live set that outgrows memory ends with the out-of-memory error, not a c
   const r = buildAndRun('hold', 300_000);
   assert.is(r.stdout, 'start\n');
   assert.is(r.stderr, `error: out of memory (at ${path.join(GC_PROGRAMS, 'hold.bp')}:3)\n`);
-  assert.is(r.status, 1);
+  assert.is(r.code, 1);
 });
 
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -1,6 +1,7 @@
-// The assembly runtime: the checked-in object is what the sources assemble to, its generated
-// tables are current, and its float formatter prints exactly what C's printf prints.
-import { execFileSync } from 'node:child_process';
+// The assembly runtime: the checked-in object is what the sources assemble to (needs nasm), its
+// generated tables are current, and its float formatter prints exactly what C's printf prints
+// (needs gcc).
+import { execaSync } from 'execa';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,17 +12,18 @@ import { RUNTIME_OBJECT } from '../../src/native/runtime-object.js';
 import { runtimeFormat } from '../helpers/fmt-harness.js';
 import { ROOT } from '../helpers/paths.js';
 import { printfOracle, sampleDoubles } from '../helpers/printf.js';
+import { needs } from '../helpers/tools.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-rt-'));
 
-test('runtime.o is reproducible: nasm on the sources gives the checked-in bytes', () => {
+needs(test, 'nasm')('runtime.o is reproducible: nasm on the sources gives the checked-in bytes', () => {
   const out = path.join(tmp, 'runtime.o');
-  execFileSync('bash', [path.join(ROOT, 'scripts/build-runtime.sh'), out]);
+  execaSync('bash', [path.join(ROOT, 'scripts/build-runtime.sh'), out]);
   assert.ok(Buffer.compare(fs.readFileSync(out), fs.readFileSync(RUNTIME_OBJECT)) === 0, 'runtime-asm/runtime.o is stale: run scripts/build-runtime.sh');
 });
 
 test('the generated .inc tables match the TypeScript tables', () => {
-  execFileSync(process.execPath, [path.join(ROOT, 'dist/scripts/gen-runtime-inc.js'), '--check']);
+  execaSync(process.execPath, [path.join(ROOT, 'dist/scripts/gen-runtime-inc.js'), '--check']);
 });
 
 test('the object reader decodes the runtime: sections, function symbols, relocations', () => {
@@ -38,7 +40,7 @@ test('the object reader decodes the runtime: sections, function symbols, relocat
   assert.throws(() => readObject('x', new Uint8Array(100)), /not an ELF/);
 });
 
-test('float formatting: the runtime matches C printf on a sample of doubles', () => {
+needs(test, 'gcc')('float formatting: the runtime matches C printf on a sample of doubles', () => {
   const oracle = printfOracle(tmp);
   const bits = sampleDoubles(4000, 7);
   let checked = 0;

@@ -1,7 +1,7 @@
 // The runtime's float formatter on its own: links a small executable (with bpjit's own linker)
 // whose bp_main formats a table of doubles with bp_rt_fmt_f64 (one conversion and precision) and
 // prints one per line. Used by the formatter test (a sample) and scripts/check-printf.ts (a million).
-import { execFileSync } from 'node:child_process';
+import { execaSync } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
 import { codeSection, dataSection, link, readObject, sectionsOfObject, type InputSection } from '../../src/elf/index.js';
@@ -40,5 +40,5 @@ export function runtimeFormat(dir: string, conv: string, precision: number, bits
   const exe = path.join(dir, `fmt-${conv}${precision}`);
   const image = link([...sectionsOfObject(readObject('runtime.o', fs.readFileSync(RUNTIME_OBJECT))), ...harness(conv, precision, bits)]);
   fs.writeFileSync(exe, image.bytes, { mode: 0o755 });
-  return execFileSync(exe, { maxBuffer: 1 << 28 }).toString().split('\n');
+  return execaSync(exe, { maxBuffer: 1 << 28, stripFinalNewline: false }).stdout.split('\n');
 }

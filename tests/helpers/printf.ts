@@ -1,6 +1,6 @@
 // glibc's printf as an oracle: a tiny C program (compiled with gcc into a temporary directory)
 // reads doubles as hex bit patterns and prints each with one conversion.
-import { execFileSync } from 'node:child_process';
+import { execaSync } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -19,10 +19,10 @@ int main(int argc, char **argv) {
 export function printfOracle(dir: string): (conv: string, precision: number, bits: bigint[]) => string[] {
   const src = path.join(dir, 'printf.c'), exe = path.join(dir, 'printf');
   fs.writeFileSync(src, SOURCE);
-  execFileSync('gcc', ['-O2', '-o', exe, src]);
+  execaSync('gcc', ['-O2', '-o', exe, src]);
   return (conv, precision, bits) => {
     const input = bits.map((b) => b.toString(16)).join('\n') + '\n';
-    return execFileSync(exe, [conv, String(precision)], { input, maxBuffer: 1 << 28 }).toString().split('\n');
+    return execaSync(exe, [conv, String(precision)], { input, maxBuffer: 1 << 28, stripFinalNewline: false }).stdout.split('\n');
   };
 }
 

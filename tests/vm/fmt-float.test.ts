@@ -1,6 +1,6 @@
 // The VM's float formatting against glibc's printf (a small C program compiled here): %g, %e
 // and %f at several precisions over edge cases, the spec's examples and tie cases, and a seeded
-// sample of random doubles. scripts/check-printf.ts runs a million.
+// sample of random doubles (needs gcc). scripts/check-printf.ts runs a million.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatFloat, formatG } from '../../src/vm/fmt-float.js';
 import { printfOracle, sampleDoubles } from '../helpers/printf.js';
+import { needs } from '../helpers/tools.js';
 
 test('the spec examples (§4.5), including the glibc tie cases', () => {
   const cases: [number, string][] = [
@@ -23,7 +24,7 @@ test('the spec examples (§4.5), including the glibc tie cases', () => {
   assert.is(formatG(negNaN), '-nan');
 });
 
-test('agrees with glibc printf on 20,000 doubles in %g, %e and %f at several precisions', () => {
+needs(test, 'gcc')('agrees with glibc printf on 20,000 doubles in %g, %e and %f at several precisions', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-printf-'));
   try {
     const oracle = printfOracle(dir);
