@@ -5,8 +5,8 @@
 // of JavaScript nor compiles the front end, VM and JIT again on every start: `bpjit run` of a
 // small program starts in about half the time of the 60 modules it is made of.
 // The bundle sits where cli.js does, so paths computed from the module's URL (the runtime object,
-// koffi) still hold. koffi (native) and yargs (an ES module, loaded only for commands other
-// than a plain `run`) stay outside.
+// koffi) still hold. koffi (native) stays outside; yargs is inside, with string-width and
+// node:assert replaced (see bundle-*.cjs), so parsing the command line costs a few milliseconds.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,7 +28,8 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['koffi', 'yargs', 'yargs/*'],
+  external: ['koffi'],
+  alias: { 'string-width': path.join(root, 'scripts/bundle-string-width.cjs'), assert: path.join(root, 'scripts/bundle-assert.cjs') },
   define: { 'import.meta.url': 'importMetaUrl', ...(koffiNative && { BPJIT_KOFFI_NATIVE: JSON.stringify(koffiNative) }) },
   banner: { js: 'const importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',

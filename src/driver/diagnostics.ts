@@ -6,6 +6,7 @@ import { DEFAULT_POLICY, DiagBag, DiagPolicy } from '../lang/diag.js';
 import { publishParams } from '../lang/diag-json.js';
 import { findMessage, isWarning } from '../lang/messages.js';
 import { renderDiagnostic, summary } from '../lang/render.js';
+import { stderrColor } from './color.js';
 
 export type ErrorFormat = 'human' | 'json';
 
@@ -40,7 +41,7 @@ export function newDiagBag(cap = 20): DiagBag {
   return new DiagBag(cap, policy);
 }
 
-export function printDiagnostics(diags: DiagBag, color = process.stderr.isTTY ?? false): void {
+export function printDiagnostics(diags: DiagBag, color = stderrColor()): void {
   const items = diags.sorted();
   if (format === 'json') {
     process.stderr.write(publishParams(items).map((p) => JSON.stringify(p) + '\n').join(''));

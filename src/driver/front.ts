@@ -2,6 +2,7 @@
 import { InternalError, TooManyErrors } from '../lang/diag.js';
 import type { DiagBag } from '../lang/diag.js';
 import { checkProgram } from '../lang/program.js';
+import type { SourceHost } from '../lang/loader.js';
 import type { CheckedProgram } from '../lang/symbols.js';
 import { newDiagBag } from './diagnostics.js';
 
@@ -10,10 +11,11 @@ export interface FrontResult {
   diags: DiagBag;
 }
 
-export function frontEnd(path: string): FrontResult {
+/** `host` gives the sources (default: the file system). */
+export function frontEnd(path: string, host?: SourceHost): FrontResult {
   const diags = newDiagBag();
   try {
-    const program = checkProgram(path, diags);
+    const program = checkProgram(path, diags, { host });
     return { program: diags.hasErrors ? null : program, diags };
   } catch (e) {
     if (e instanceof TooManyErrors) return { program: null, diags };

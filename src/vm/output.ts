@@ -3,6 +3,26 @@
 // prints through its own path — so VM and native output stay in program order.
 import fs from 'node:fs';
 
+/** A write to standard output failed (a full disk, /dev/full): reported plainly, exit 1. */
+export class OutputError extends Error {}
+
+/** Writes all of `buf` to `fd`. A reader that went away (EPIPE) ends the output quietly. */
+export function writeAll(fd: number, buf: Uint8Array): void {
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += fs.writeSync(fd, buf, off, buf.length - off);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      if (code === 'EPIPE') return;
+      // "ENOSPC: no space left on device, write" → "no space left on device"
+      const why = /^\w+: (.*), \w+$/.exec((e as Error).message)?.[1] ?? (e as Error).message;
+      throw new OutputError(`cannot write to ${fd === 1 ? 'standard output' : `file descriptor ${fd}`}: ${why}`);
+    }
+  }
+}
+
 export class Output {
   private parts: string[] = [];
   private size = 0;
@@ -25,18 +45,7 @@ export class Output {
     this.parts = [];
     this.size = 0;
     if (this.captured) { this.captured.push(text); return; }
-    const buf = Buffer.from(text, 'latin1');
-    let off = 0;
-    while (off < buf.length) {
-      try {
-        off += fs.writeSync(this.fd, buf, off, buf.length - off);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') continue;
-        if (code === 'EPIPE') return;
-        throw e;
-      }
-    }
+    writeAll(this.fd, Buffer.from(text, 'latin1'));
   }
 
   text(): string {

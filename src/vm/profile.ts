@@ -140,7 +140,9 @@ export class StackSampler {
 }
 
 /** The human-readable report `bpjit profile` prints to stderr. */
-export function formatReport(p: ProfileData, wallMs: number, top = 15): string {
+export function formatReport(p: ProfileData, wallMs: number, top = 15, color = false): string {
+  const sgr = (code: string) => (t: string) => (color ? `\x1b[${code}m${t}\x1b[0m` : t);
+  const bold = sgr('1'), native = sgr('32'), vm = sgr('33');
   const total = Math.max(1, p.totalInstructions);
   const fns = [...p.functions].filter((f) => f.calls > 0 || f.instructions > 0).sort((a, b) => b.instructions - a.instructions);
   const rows = fns.slice(0, top).map((f) => [
@@ -150,12 +152,14 @@ export function formatReport(p: ProfileData, wallMs: number, top = 15): string {
   ]);
   const head = ['function', 'share', 'instructions', 'calls', 'loop trips', 'native ms', 'tier'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  // Colour goes on after padding, so escape codes do not count as width.
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  let out = `profile of ${p.program}: ${wallMs.toFixed(0)} ms, ${p.totalInstructions} bytecode instructions executed in the VM, ${fns.length} functions\n\n`;
-  out += line(head) + '\n' + rows.map(line).join('\n') + '\n';
+  const tier = (r: string[]) => line(r.slice(0, -1).concat('')) + (r[6] === 'native' ? native : vm)(r[6]);
+  let out = `${bold(`profile of ${p.program}`)}: ${wallMs.toFixed(0)} ms, ${p.totalInstructions} bytecode instructions executed in the VM, ${fns.length} functions\n\n`;
+  out += bold(line(head)) + '\n' + rows.map(tier).join('\n') + '\n';
   const loops = p.functions.flatMap((f) => f.loops.map((l) => ({ ...l, fn: f.name }))).filter((l) => l.trips > 0).sort((a, b) => b.trips - a.trips).slice(0, 8);
   if (loops.length) {
-    out += '\nhottest loops:\n';
+    out += `\n${bold('hottest loops:')}\n`;
     for (const l of loops) out += `  ${l.fn} line ${l.line}: ${l.trips} trips\n`;
   }
   return out;

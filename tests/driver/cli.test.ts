@@ -1,13 +1,14 @@
-// The command line end to end: .bpc files (round trip; truncated, corrupted and wrong-version
+// The commands end to end: .bpc files (round trip; truncated, corrupted and wrong-version
 // files rejected cleanly), disasm, profile outputs (JSON and folded stacks), recursion depth,
-// --help on every command and usage errors.
+// missing files, and how the CLI starts (code cache, bundle). The command line's rules are in
+// command-line.test.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from '../helpers/child.js';
-import { ROOT } from '../helpers/paths.js';
+import { runCli, runNode } from '../helpers/child.js';
+import { BPJIT, ROOT } from '../helpers/paths.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-cli-'));
 const PROGRAMS = path.join(ROOT, 'tests/programs');
@@ -66,7 +67,7 @@ def main() -> int:
     return 0
 `);
   const json = path.join(tmp, 'prof.json'), folded = path.join(tmp, 'prof.folded');
-  const r = runCli(['profile', 'prof.bp', '--no-jit', '-o', json, '--folded', folded], { cwd: tmp });
+  const r = runCli(['profile', '--no-jit', '-o', json, '--folded', folded, 'prof.bp'], { cwd: tmp });
   assert.is(r.code, 0, r.stderr);
   assert.is(r.stdout, `${300 * [...Array(2000).keys()].reduce((s, i) => s + (i % 7), 0)}\n`);
   assert.match(r.stderr, /^work\s+\d+\.\d%\s+\d+\s+300\s+\d+\s+-\s+vm: the JIT is off/m);
@@ -93,19 +94,13 @@ def main() -> int:
   assert.is(r.code, 0);
 });
 
-test('every command has --help; bad usage exits 2; a missing file exits 1', () => {
+test('a missing file exits 1 with its name and no stack trace', () => {
   for (const cmd of ['run', 'profile', 'build', 'check', 'compile', 'disasm']) {
-    const r = runCli([cmd, '--help']);
-    assert.is(r.code, 0, cmd);
-    assert.match(r.stdout, new RegExp(`bpjit ${cmd}`), cmd);
+    const m = runCli([cmd, path.join(tmp, 'missing.bp')]);
+    assert.is(m.code, 1, cmd);
+    assert.match(m.stderr, /^bpjit: error: cannot open '.*missing\.bp': no such file$/m, cmd);
+    assert.ok(noStackTrace(m.stderr), m.stderr);
   }
-  const u = runCli(['run', 'x.bp', '--no-such-option']);
-  assert.is(u.code, 2);
-  assert.match(u.stderr, /bpjit: error:/);
-  const m = runCli(['run', path.join(tmp, 'missing.bp')]);
-  assert.is(m.code, 1);
-  assert.match(m.stderr, /missing\.bp/);
-  assert.ok(noStackTrace(m.stderr));
 });
 
 test('the CLI starts from the code cache the build recorded, and loads koffi directly', () => {
@@ -118,10 +113,35 @@ test('the CLI starts from the code cache the build recorded, and loads koffi dir
   assert.ok(native && fs.existsSync(path.join(ROOT, 'dist/src/driver', native[1])), 'koffi native module path');
 });
 
-test('--version prints the version in package.json', () => {
-  const r = runCli(['--version']);
-  assert.is(r.code, 0, r.stderr);
-  assert.is(r.stdout.trim(), JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+test('the bundle holds yargs and loads only koffi and Node\'s own modules', () => {
+  const bundle = fs.readFileSync(path.join(ROOT, 'dist/src/driver/bpjit.cjs'), 'latin1');
+  const required = new Set([...bundle.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]));
+  assert.equal([...required].filter((m) => !m.startsWith('node:') && !['fs', 'path', 'util', 'url', 'os', 'module', 'koffi'].includes(m)), []);
+  assert.ok(bundle.includes('halt-at-non-option'), 'yargs is not in the bundle');
+});
+
+test('starting a command creates no Intl.Segmenter and loads no node:assert (what made yargs slow)', () => {
+  // A preload that makes both fail loudly: the commands must not notice.
+  const preload = path.join(tmp, 'trap.cjs');
+  fs.writeFileSync(preload, `Intl.Segmenter = class { constructor() { throw new Error('Intl.Segmenter created'); } };
+const Module = require('node:module');
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  if (request === 'assert' || request === 'node:assert') throw new Error('node:assert loaded');
+  return load.call(this, request, ...rest);
+};
+`);
+  fs.writeFileSync(path.join(tmp, 'hi.bp'), 'def main() -> int:\n    print("hi")\n    return 0\n');
+  const cases: [string[], number, RegExp][] = [
+    [['--version'], 0, /^bpjit \d/], [['run', 'hi.bp'], 0, /^hi$/m], [['check', 'hi.bp'], 0, /^$/],
+    [['run', '--help'], 0, /^Usage: bpjit run/], [['run', '--no-jti', 'hi.bp'], 2, /^$/], [['help'], 0, /Commands:/],
+  ];
+  for (const [args, code, stdout] of cases) {
+    const r = runNode(['--require', preload, BPJIT, ...args], { cwd: tmp });
+    assert.is(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stdout, stdout, args.join(' '));
+    assert.not.match(r.stderr, /Segmenter|assert/, args.join(' '));
+  }
 });
 
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -1,0 +1,138 @@
+// The command table: every command of the command line, its operands and options. The parser
+// (args.ts), the help text (help.ts) and the README's command-line section follow this table, so
+// a command is added by one entry here plus the module that runs it (loaded on first use).
+import type { Invocation } from './args.js';
+
+/** An option. Flags are on/off (`--name`, `--no-name`); the others take a value (`--name V`, `--name=V`). */
+export interface OptionSpec {
+  /** Long name, without the dashes. */
+  name: string;
+  /** One-letter alias. */
+  short?: string;
+  /** What the value is, as help shows it ('FILE', 'N'); absent for flags. */
+  value?: string;
+  /** For values: what a valid one looks like, in words, and the test. */
+  accept?: { what: string; test: (v: string) => boolean };
+  /** A flag's value when not given; a flag that is on by default is shown (and described) as `--no-NAME`. */
+  default?: boolean;
+  describe: string;
+}
+
+/** What follows the options: files, or (for commands that run one) a program and its arguments. */
+export interface OperandSpec {
+  /** What one is, for messages: 'program file'. */
+  what: string;
+  min: number;
+  max: number;
+  /** The first operand is a program; everything after it is the program's (never bpjit's). */
+  program?: boolean;
+}
+
+export interface CommandSpec {
+  name: string;
+  /** One line for the overview. */
+  summary: string;
+  /** What follows `bpjit NAME` in the usage line. */
+  usage: string;
+  /** The help text's paragraph. */
+  about: string;
+  operands: OperandSpec;
+  options: OptionSpec[];
+  /** The exit statuses this command gives (help's last paragraph). */
+  exits: string;
+  load(): Promise<CommandModule>;
+}
+
+export interface CommandModule {
+  default(inv: Invocation): number | Promise<number>;
+}
+
+const positiveInt = { what: 'a whole number of at least 1', test: (v: string) => /^[1-9]\d*$/.test(v) && Number.isSafeInteger(Number(v)) };
+export const COLOR_CHOICES = ['auto', 'always', 'never'];
+
+/** Options every command takes (before or after its name). */
+export const COMMON_OPTIONS: OptionSpec[] = [
+  { name: 'color', value: 'WHEN', accept: { what: 'auto, always or never', test: (v) => COLOR_CHOICES.includes(v) },
+    describe: 'colour diagnostics and reports: auto (when writing to a terminal; the default), always or never. Without it, FORCE_COLOR (colour unless 0 or false) and NO_COLOR (no colour) are honoured, in that order' },
+  { name: 'help', short: 'h', describe: 'show this help' },
+];
+/** Options taken only before a command. */
+export const TOP_OPTIONS: OptionSpec[] = [{ name: 'version', short: 'v', describe: 'print the name and version' }];
+
+const NO_JIT: OptionSpec = { name: 'jit', default: true, describe: 'compile no function: the native interpreter runs everything (by default hot functions are compiled to x86-64)' };
+const RUN_OPTIONS: OptionSpec[] = [
+  NO_JIT,
+  { name: 'jit-threshold', value: 'N', accept: positiveInt,
+    describe: 'calls that make a function hot; loops: 10×N back-edge trips; 1 compiles every function at its first call (default 100, or BPJIT_JIT_THRESHOLD)' },
+  { name: 'vm', describe: 'run on the portable TypeScript VM instead of native code (also BPJIT_VM=1; the VM also runs what native code cannot yet: FFI, threads)' },
+];
+const output = (what: string): OptionSpec => ({ name: 'output', short: 'o', value: 'FILE', describe: what });
+const file: OperandSpec = { what: 'program file', min: 1, max: 1 };
+const program: OperandSpec = { what: 'program file', min: 1, max: 1, program: true };
+const STDIN = '`-` as FILE reads the program from standard input.';
+const PROGRAM_ARGS = 'Options go before FILE: everything after FILE goes to the program (argv()); a -- right after FILE is dropped.';
+const EXITS_RUN = "the program's own status (main's return value modulo 256, or exit(n)); 1 for a compile error, a runtime error or an uncaught exception (the message on stderr) or a file that cannot be read; 2 for a bad command line; 70 for an internal error.";
+const EXITS_TOOL = '0 when done; 1 for a compile error or a file that cannot be read or written; 2 for a bad command line (also: an output that would replace one of the inputs); 70 for an internal error.';
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'run', summary: 'run a program; hot functions are compiled to x86-64 and run in-process',
+    usage: '[OPTIONS] FILE [ARGS...]',
+    about: `Runs a program: a .bp source or a .bpc bytecode file (from bpjit compile). ${STDIN} ${PROGRAM_ARGS}`,
+    operands: program, options: RUN_OPTIONS, exits: EXITS_RUN,
+    load: () => import('./run.js'),
+  },
+  {
+    name: 'profile', summary: 'run a program under the profiler: where time goes, what went native',
+    usage: '[OPTIONS] FILE [ARGS...]',
+    about: 'Runs a program on the TypeScript VM (its output unchanged) and prints a profile to stderr: functions by share of executed bytecode instructions, with calls, loop trips, and the tier bpjit run puts each in once hot (with the reason a function stays in the VM), and the hottest loops. '
+      + `Writes the profile as JSON to FILE.bpprof (or -o) for bpjit build --profile. ${STDIN} (then -o is needed). ${PROGRAM_ARGS}`,
+    operands: program,
+    options: [{ ...NO_JIT, describe: 'report every function as staying in the VM, as bpjit run --no-jit would keep them' }, output('where to write the profile (JSON; default: FILE without .bp/.bpc, plus .bpprof)'),
+      { name: 'folded', value: 'FILE', describe: 'also write folded stacks (for flamegraph.pl or speedscope) to FILE' }],
+    exits: EXITS_RUN.replace('2 for a bad command line', '2 for a bad command line (also: an output that would replace the program)'),
+    load: () => import('./profile.js'),
+  },
+  {
+    name: 'build', summary: 'compile a program ahead of time to a static x86-64 Linux executable',
+    usage: '[OPTIONS] FILE',
+    about: `Compiles the whole program and links a static x86-64 Linux ELF executable (no libc). A construct the native back end cannot compile yet is reported at its line and nothing is written. ${STDIN} (then -o is needed). Options may come before or after FILE.`,
+    operands: file,
+    options: [output('the executable to write (default: FILE without .bp/.bpc)'),
+      { name: 'profile', value: 'FILE', describe: 'a .bpprof written by bpjit profile (checked; not yet used by the code generator)' }],
+    exits: EXITS_TOOL,
+    load: () => import('./build-command.js'),
+  },
+  {
+    name: 'check', summary: 'parse and type-check programs; print their diagnostics',
+    usage: '[OPTIONS] FILE|DIR...',
+    about: 'Parses and type-checks each FILE as a program, and every .bp file under each DIR (recursively; hidden directories and node_modules are skipped). Prints diagnostics; prints nothing when all is well. `-` reads a program from standard input. Options may come anywhere.',
+    operands: { what: 'program file or directory', min: 1, max: Infinity }, options: [],
+    exits: '0 when every program checks clean; 1 when one has an error or cannot be read (a directory without .bp files included); 2 for a bad command line; 70 for an internal error.',
+    load: () => import('./check.js'),
+  },
+  {
+    name: 'compile', summary: 'compile a program to register bytecode (.bpc)',
+    usage: '[OPTIONS] FILE',
+    about: `Writes the register bytecode of a program to a versioned .bpc file (run it with bpjit run). ${STDIN} (then -o is needed). Options may come before or after FILE.`,
+    operands: file, options: [output('the .bpc file to write (default: FILE without .bp, plus .bpc)')], exits: EXITS_TOOL,
+    load: () => import('./compile.js'),
+  },
+  {
+    name: 'disasm', summary: 'print the register bytecode with its source lines',
+    usage: '[OPTIONS] FILE',
+    about: `Prints the register bytecode of a program (.bp or .bpc) to stdout, with the source lines. ${STDIN} Options may come before or after FILE.`,
+    operands: file, options: [{ name: 'fn', value: 'NAME', describe: 'only the function NAME' }],
+    exits: '0 when done; 1 for a compile error, a file that cannot be read or an unknown function; 2 for a bad command line; 70 for an internal error.',
+    load: () => import('./disasm.js'),
+  },
+  {
+    name: 'help', summary: 'show the help of a command (bpjit help run is bpjit run --help)',
+    usage: '[COMMAND]',
+    about: 'Shows the help of COMMAND, or this overview.',
+    operands: { what: 'command', min: 0, max: 1 }, options: [], exits: '0; 2 for a bad command line (an unknown COMMAND, say).',
+    load: () => import('./help-command.js'),
+  },
+];
+
+export const commandNamed = (name: string): CommandSpec | undefined => COMMANDS.find((c) => c.name === name);

@@ -1,0 +1,40 @@
+// bpjit run: a program in the in-process native tier (src/jit/run.ts: the native interpreter,
+// with hot functions compiled behind it), or on the TypeScript VM with --vm, off x86-64 Linux,
+// or when the program uses what native code cannot do yet (FFI, threads).
+import { VM } from '../vm/interp.js';
+import type { Invocation } from './args.js';
+import { EXIT, UsageError } from './exit-codes.js';
+import { loadModule } from './load.js';
+
+/** The JIT threshold: --jit-threshold, else BPJIT_JIT_THRESHOLD, else the reference's 100 calls; null with --no-jit. */
+export function jitThreshold(inv: Invocation): number | null {
+  const flag = inv.opts['jit-threshold'];
+  const env = process.env.BPJIT_JIT_THRESHOLD;
+  if (typeof flag !== 'string' && env !== undefined && !/^[1-9]\d*$/.test(env)) {
+    throw new UsageError(`BPJIT_JIT_THRESHOLD must be a whole number of at least 1, not '${env}'`, inv.command.name);
+  }
+  return inv.opts.jit === false ? null : Number(typeof flag === 'string' ? flag : env ?? 100);
+}
+
+/** The in-process tier needs x86-64 Linux; elsewhere (or with BPJIT_VM=1) the TypeScript VM runs. */
+function nativeTierAvailable(): boolean {
+  return process.arch === 'x64' && process.platform === 'linux' && !process.env.BPJIT_VM;
+}
+
+export default async function run(inv: Invocation): Promise<number> {
+  const threshold = jitThreshold(inv);
+  const file = inv.operands[0];
+  const mod = loadModule(file);
+  if (!mod) return EXIT.ERROR;
+  const args = inv.programArgs;
+  if (inv.opts.vm === true || !nativeTierAvailable()) return new VM(mod, { args }).run();
+  const { runNative, NotNative } = await import('../jit/run.js');
+  try {
+    return runNative(mod, { args, threshold, programName: file }).status;
+  } catch (e) {
+    // Something native code cannot do yet (FFI, threads): the whole program runs on the VM.
+    if (!(e instanceof NotNative)) throw e;
+    if (process.env.BPJIT_JIT_LOG) process.stderr.write(`[jit] running on the TypeScript VM: ${e.message}\n`);
+    return new VM(mod, { args }).run();
+  }
+}

@@ -1,0 +1,121 @@
+// The command-line parser in-process: one set of rules for every command of the table
+// (options of bpjit before the program file, the program's words after it), values checked,
+// unknown words answered with the closest valid one. tests/driver/command-line.test.ts runs the
+// same rules through bin/bpjit.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { didYouMean, editDistance, parseCommandLine, type Invocation } from '../../src/driver/args.js';
+import { COMMANDS, COMMON_OPTIONS } from '../../src/driver/commands.js';
+import { UsageError } from '../../src/driver/exit-codes.js';
+import { commandHelp, overviewHelp } from '../../src/driver/help.js';
+
+function inv(argv: string[]): Invocation {
+  const line = parseCommandLine(argv);
+  if (line.kind !== 'command') throw new Error(`${argv.join(' ')}: ${line.kind}`);
+  return line.inv;
+}
+
+function usageError(argv: string[]): string {
+  try {
+    parseCommandLine(argv);
+  } catch (e) {
+    if (e instanceof UsageError) return e.message;
+    throw e;
+  }
+  throw new Error(`accepted: ${argv.join(' ')}`);
+}
+
+test('options before the program file are bpjit\'s; everything after it is the program\'s', () => {
+  const a = inv(['run', '--no-jit', '--jit-threshold', '5', 'p.bp', '--no-jit', '-o', 'x', '--', 'y']);
+  assert.equal([a.opts.jit, a.opts['jit-threshold'], a.operands, a.programArgs], [false, '5', ['p.bp'], ['--no-jit', '-o', 'x', '--', 'y']]);
+  const b = inv(['run', 'p.bp', '--flag']);
+  assert.equal([b.opts.jit, b.programArgs], [true, ['--flag']]);
+  const c = inv(['profile', 'p.bp', '-o', 'out.json']);
+  assert.equal([c.opts.output, c.programArgs], [undefined, ['-o', 'out.json']]);
+});
+
+test('-- ends bpjit\'s options; a -- right after the program file is dropped, a second one kept', () => {
+  assert.equal(inv(['run', '--', '-odd.bp', '--no-jit']).operands, ['-odd.bp']);
+  assert.equal(inv(['run', '--', '-odd.bp', '--no-jit']).programArgs, ['--no-jit']);
+  assert.equal(inv(['run', 'p.bp', '--', 'a']).programArgs, ['a']);
+  assert.equal(inv(['run', 'p.bp', '--', '--', 'a']).programArgs, ['--', 'a']);
+  assert.equal(inv(['run', '-', 'a']).operands, ['-']);
+});
+
+test('commands without a program take options anywhere, and check takes many operands', () => {
+  const b = inv(['build', 'p.bp', '-o', 'exe', '--profile=p.bpprof']);
+  assert.equal([b.operands, b.opts.output, b.opts.profile], [['p.bp'], 'exe', 'p.bpprof']);
+  assert.equal(inv(['compile', '--output', 'x.bpc', 'p.bp']).opts.output, 'x.bpc');
+  assert.equal(inv(['check', 'a.bp', '--color=never', 'dir', '-']).operands, ['a.bp', 'dir', '-']);
+  assert.equal(inv(['disasm', 'p.bp', '--fn', 'main']).opts.fn, 'main');
+});
+
+test('every command takes --color and --help, before or after its name', () => {
+  for (const c of COMMANDS) {
+    const operands = c.operands.min ? ['x.bp'] : [];
+    const color = (argv: string[]) => { const line = parseCommandLine(argv); return line.kind === 'command' ? line.color : line.kind; };
+    assert.is(color([c.name, '--color', 'always', ...operands]), 'always', c.name);
+    assert.is(color(['--color=never', c.name, ...operands]), 'never', c.name);
+    const help = parseCommandLine([c.name, '--help']);
+    assert.ok(help.kind === 'help' && help.command === c, c.name);
+    assert.ok(parseCommandLine([c.name, '-h', '--no-such-option']).kind === 'help', c.name);
+  }
+  assert.equal(parseCommandLine(['-v']), { kind: 'version' });
+  assert.equal(parseCommandLine(['--version']), { kind: 'version' });
+  assert.is(parseCommandLine(['--help']).kind, 'help');
+});
+
+test('bad command lines get plain words and the closest valid spelling', () => {
+  const cases: [string[], string][] = [
+    [[], 'no command given (commands: run, profile, build, check, compile, disasm, help)'],
+    [['rn', 'x.bp'], "unknown command 'rn' (did you mean 'run'?)"],
+    [['biuld', 'x.bp'], "unknown command 'biuld' (did you mean 'build'?)"],
+    [['frobnicate'], "unknown command 'frobnicate'"],
+    [['run', '--no-jti', 'x.bp'], "unknown option '--no-jti' (did you mean '--no-jit'?)"],
+    [['run', '--jit-treshold', '5', 'x.bp'], "unknown option '--jit-treshold' (did you mean '--jit-threshold'?)"],
+    [['build', 'x.bp', '--outptu', 'e'], "unknown option '--outptu' (did you mean '--output'?)"],
+    [['build', 'x.bp', '--emit-obj'], "unknown option '--emit-obj'"],
+    [['--no-jit', 'run', 'x.bp'], "unknown option '--no-jit'"],
+    [['check', '--no-jit', 'x.bp'], "unknown option '--no-jit'"],
+    [['run', '-x', 'x.bp'], "unknown option '-x'"],
+    [['run', '--no-output', 'x.bp'], "unknown option '--no-output'"],
+    [['run', '--jit-threshold', 'abc', 'x.bp'], "option '--jit-threshold' takes a whole number of at least 1, not 'abc'"],
+    [['run', '--jit-threshold=0', 'x.bp'], "option '--jit-threshold' takes a whole number of at least 1, not '0'"],
+    [['run', '--jit-threshold', '1.5', 'x.bp'], "option '--jit-threshold' takes a whole number of at least 1, not '1.5'"],
+    [['run', '--jit-threshold'], "option '--jit-threshold' needs a value (--jit-threshold N)"],
+    [['run', '--jit=maybe', 'x.bp'], "option '--jit' takes no value (not 'maybe')"],
+    [['build', 'x.bp', '-o'], "option '-o' needs a value (-o FILE)"],
+    [['build', 'x.bp', '--output='], "option '--output' needs a value (--output FILE)"],
+    [['profile', '--folded'], "option '--folded' needs a value (--folded FILE)"],
+    [['disasm', 'x.bp', '--fn'], "option '--fn' needs a value (--fn NAME)"],
+    [['check', 'x.bp', '--color=blue'], "option '--color' takes auto, always or never, not 'blue'"],
+    [['run'], 'run needs a program file (bpjit run [OPTIONS] FILE [ARGS...])'],
+    [['check'], 'check needs a program file or directory (bpjit check [OPTIONS] FILE|DIR...)'],
+    [['build', 'a.bp', 'b.bp'], "build takes one program file, not 2: 'a.bp' 'b.bp'"],
+  ];
+  for (const [argv, message] of cases) assert.is(usageError(argv), message, argv.join(' '));
+});
+
+test('suggestions: close spellings only, swapped letters count as one edit', () => {
+  assert.is(editDistance('--no-jti', '--no-jit'), 1);
+  assert.is(editDistance('kitten', 'sitting'), 3);
+  assert.is(didYouMean('chek', ['run', 'check']), " (did you mean 'check'?)");
+  assert.is(didYouMean('-x', ['-h', '-o']), '');
+  assert.is(didYouMean('--output-file', ['--output', '--color']), '');
+});
+
+test('help is made from the table: every option, the usage line and the exit statuses', () => {
+  for (const c of COMMANDS) {
+    const text = commandHelp(c);
+    assert.ok(text.startsWith(`Usage: bpjit ${c.name} ${c.usage}\n`), c.name);
+    for (const o of [...c.options, ...COMMON_OPTIONS]) {
+      assert.ok(text.includes(o.default === true ? `--no-${o.name}` : `--${o.name}${o.value ? ` ${o.value}` : ''}`), `${c.name} --${o.name}`);
+      if (o.short) assert.ok(text.includes(`-${o.short}, --`), `${c.name} -${o.short}`);
+    }
+    assert.match(text.replace(/\s+/g, ' '), /Exit status: .*\b2 for a bad command line/, c.name);
+    assert.ok(overviewHelp().includes(`  ${c.name} `), c.name);
+  }
+  assert.not.match(overviewHelp() + COMMANDS.map(commandHelp).join(''), /\[boolean\]|\[string\]|Show help|Positionals:|emitObj/);
+});
+
+test.run();
