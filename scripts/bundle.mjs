@@ -10,6 +10,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,9 +39,17 @@ await build({
 // cost 5 ms a start, and only `.default` is ever read.
 fs.writeFileSync(out, fs.readFileSync(out, 'utf8').replace(/__toESM\((require\("node:[\w/]+"\)), ?1\)/g, '{ default: $1 }'));
 fs.rmSync(out.replace(/\.cjs$/, '.cache'), { force: true });
-// The warm-up compiles what every run needs: the front end, the VM, and (threshold 1) the JIT;
-// BPJIT_WRITE_CODE_CACHE makes bin/bpjit write the cache as it exits.
-execFileSync(process.execPath, [path.join(root, 'bin/bpjit'), 'run', '--jit-threshold', '1', path.join(root, 'scripts/warmup.bp')], {
-  env: { ...process.env, BPJIT_WRITE_CODE_CACHE: '1' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+// The warm-up compiles what the commands need: the front end, the VM and (threshold 1) the JIT,
+// the linker of bpjit build, and the command line's help; bin/bpjit runs these command lines in
+// one process and writes the cache as it exits.
+const warmup = path.join(root, 'scripts/warmup.bp');
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-warmup-'));
+try {
+  const lines = [['run', '--jit-threshold', '1', warmup], ['build', warmup, '-o', path.join(scratch, 'warmup')], ['run', '--help']];
+  execFileSync(process.execPath, [path.join(root, 'bin/bpjit')], {
+    env: { ...process.env, BPJIT_WRITE_CODE_CACHE: JSON.stringify(lines) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+} finally {
+  fs.rmSync(scratch, { recursive: true, force: true });
+}

@@ -53,7 +53,7 @@ export const COLOR_CHOICES = ['auto', 'always', 'never'];
 /** Options every command takes (before or after its name). */
 export const COMMON_OPTIONS: OptionSpec[] = [
   { name: 'color', value: 'WHEN', accept: { what: 'auto, always or never', test: (v) => COLOR_CHOICES.includes(v) },
-    describe: 'colour diagnostics and reports: auto (when writing to a terminal; the default), always or never. Without it, FORCE_COLOR (colour unless 0 or false) and NO_COLOR (no colour) are honoured, in that order' },
+    describe: 'when to colour diagnostics and reports: auto (on a terminal; the default), always or never. Without it, FORCE_COLOR (colour unless 0 or false), then NO_COLOR (no colour) decide' },
   { name: 'help', short: 'h', describe: 'show this help' },
 ];
 /** Options taken only before a command. */
@@ -69,7 +69,7 @@ const RUN_OPTIONS: OptionSpec[] = [
 const output = (what: string): OptionSpec => ({ name: 'output', short: 'o', value: 'FILE', describe: what });
 const file: OperandSpec = { what: 'program file', min: 1, max: 1 };
 const program: OperandSpec = { what: 'program file', min: 1, max: 1, program: true };
-const STDIN = '`-` as FILE reads the program from standard input.';
+const STDIN = '`-` as FILE reads the program from standard input';
 const PROGRAM_ARGS = 'Options go before FILE: everything after FILE goes to the program (argv()); a -- right after FILE is dropped.';
 const EXITS_RUN = "the program's own status (main's return value modulo 256, or exit(n)); 1 for a compile error, a runtime error or an uncaught exception (the message on stderr) or a file that cannot be read; 2 for a bad command line; 70 for an internal error.";
 const EXITS_TOOL = '0 when done; 1 for a compile error or a file that cannot be read or written; 2 for a bad command line (also: an output that would replace one of the inputs); 70 for an internal error.';
@@ -78,7 +78,7 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'run', summary: 'run a program; hot functions are compiled to x86-64 and run in-process',
     usage: '[OPTIONS] FILE [ARGS...]',
-    about: `Runs a program: a .bp source or a .bpc bytecode file (from bpjit compile). ${STDIN} ${PROGRAM_ARGS}`,
+    about: `Runs a program: a .bp source or a .bpc bytecode file (from bpjit compile). ${STDIN}. ${PROGRAM_ARGS}`,
     operands: program, options: RUN_OPTIONS, exits: EXITS_RUN,
     load: () => import('./run.js'),
   },
@@ -90,7 +90,7 @@ export const COMMANDS: CommandSpec[] = [
     operands: program,
     options: [{ ...NO_JIT, describe: 'report every function as staying in the VM, as bpjit run --no-jit would keep them' }, output('where to write the profile (JSON; default: FILE without .bp/.bpc, plus .bpprof)'),
       { name: 'folded', value: 'FILE', describe: 'also write folded stacks (for flamegraph.pl or speedscope) to FILE' }],
-    exits: EXITS_RUN.replace('2 for a bad command line', '2 for a bad command line (also: an output that would replace the program)'),
+    exits: EXITS_RUN.replace('2 for a bad command line', '2 for a bad command line (also: an output that would replace one of the inputs)'),
     load: () => import('./profile.js'),
   },
   {
@@ -121,7 +121,7 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'disasm', summary: 'print the register bytecode with its source lines',
     usage: '[OPTIONS] FILE',
-    about: `Prints the register bytecode of a program (.bp or .bpc) to stdout, with the source lines. ${STDIN} Options may come before or after FILE.`,
+    about: `Prints the register bytecode of a program (.bp or .bpc) to stdout, with the source lines. ${STDIN}. Options may come before or after FILE.`,
     operands: file, options: [{ name: 'fn', value: 'NAME', describe: 'only the function NAME' }],
     exits: '0 when done; 1 for a compile error, a file that cannot be read or an unknown function; 2 for a bad command line; 70 for an internal error.',
     load: () => import('./disasm.js'),
@@ -129,7 +129,7 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'help', summary: 'show the help of a command (bpjit help run is bpjit run --help)',
     usage: '[COMMAND]',
-    about: 'Shows the help of COMMAND, or this overview.',
+    about: 'Shows the help of COMMAND (as bpjit COMMAND --help does), or the overview of all commands.',
     operands: { what: 'command', min: 0, max: 1 }, options: [], exits: '0; 2 for a bad command line (an unknown COMMAND, say).',
     load: () => import('./help-command.js'),
   },
