@@ -4,6 +4,9 @@
 
 BSS bp_rt_outbuf, OUTBUF_SIZE, 16
 BSS bp_rt_outlen, 8, 8
+; The errno of the first failed write to stdout other than EPIPE (a full disk, /dev/full), for
+; bpjit run to report; a reader that went away just ends the output.
+BSS bp_rt_out_errno, 8, 8
 
 ; write_all(edi = fd, rsi = ptr, rdx = len): retries partial writes and EINTR, gives up on errors.
 FUNC bp_rt_write_all
@@ -23,10 +26,20 @@ FUNC bp_rt_write_all
     cmp rax, -EAGAIN
     je .again
     test rax, rax
-    jle .done
+    jle .failed
     add rsi, rax
     sub rdx, rax
     jmp .again
+.failed:
+    jz .done
+    cmp edi, 1
+    jne .done
+    cmp rax, -EPIPE
+    je .done
+    cmp qword [bp_rt_out_errno], 0
+    jne .done
+    neg rax
+    mov [bp_rt_out_errno], rax
 .done:
     ret
 ENDFUNC

@@ -2,6 +2,7 @@
 // with hot functions compiled behind it), or on the TypeScript VM with --vm, off x86-64 Linux,
 // or when the program uses what native code cannot do yet (FFI, threads).
 import { VM } from '../vm/interp.js';
+import { OutputError } from '../vm/output.js';
 import type { Invocation } from './args.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { loadModule } from './load.js';
@@ -30,7 +31,9 @@ export default async function run(inv: Invocation): Promise<number> {
   if (inv.opts.vm === true || !nativeTierAvailable()) return new VM(mod, { args }).run();
   const { runNative, NotNative } = await import('../jit/run.js');
   try {
-    return runNative(mod, { args, threshold, programName: file }).status;
+    const r = runNative(mod, { args, threshold, programName: file });
+    if (r.outputErrno) throw OutputError.ofErrno(r.outputErrno);
+    return r.status;
   } catch (e) {
     // Something native code cannot do yet (FFI, threads): the whole program runs on the VM.
     if (!(e instanceof NotNative)) throw e;

@@ -19,6 +19,8 @@ export interface NativeRunOptions {
 
 export interface NativeRunResult {
   status: number;
+  /** The errno of a failed write to stdout (0: none); the driver reports it. */
+  outputErrno: number;
   tier: JitTier | null;
   program: NativeProgram;
 }
@@ -27,9 +29,10 @@ export function runNative(mod: BytecodeModule, opts: NativeRunOptions): NativeRu
   const loops = opts.threshold === null ? 0 : opts.threshold <= 1 ? 1 : 10 * opts.threshold;
   const tier = opts.threshold === null ? null : new JitTier(mod, loops);
   const prog: NativeProgram = new NativeProgram(mod, opts.threshold, (reason, index, pc) => tier!.onHot(prog, reason, index, pc));
-  const status = statusOf(mod, prog, prog.run(opts.args, opts.programName), opts.stderr);
+  const end = prog.run(opts.args, opts.programName);
+  const status = statusOf(mod, prog, end, opts.stderr);
   if (process.env.BPJIT_STATS) stats(prog, tier);
-  return { status, tier, program: prog };
+  return { status, outputErrno: end.outputErrno, tier, program: prog };
 }
 
 /** BPJIT_STATS=1: what the run took, on stderr (peak memory from the kernel's own count). */

@@ -27,6 +27,8 @@ export interface Ending {
   /** Exit status (returned: the entry's result bits; exit: the status). */
   status: bigint;
   error?: { id: number; location: string | null; arg: string | null; rbp: bigint; ret: bigint };
+  /** The errno of the first failed write to stdout (EPIPE aside), 0 if none (the runtime goes on). */
+  outputErrno: number;
 }
 
 /** Why a program cannot run in the in-process tier (it runs on the TypeScript VM instead). */
@@ -283,11 +285,12 @@ export class NativeProgram {
     // (the exit and error hooks flush; a return from main leaves the output buffered)
     if (kind === 0) enter(s.address('bp_rt_flush'), this.stackTop);
     k.unregister(this.callbackKeep as never);
-    if (kind === 0) return { kind: 'returned', status: rax };
-    if (kind === 1) return { kind: 'exit', status: end(END.status) };
+    const outputErrno = Number(s.readU64(s.address('bp_rt_out_errno')));
+    if (kind === 0) return { kind: 'returned', status: rax, outputErrno };
+    if (kind === 1) return { kind: 'exit', status: end(END.status), outputErrno };
     const loc = end(END.loc), arg = end(END.arg);
     return {
-      kind: 'error', status: 1n,
+      kind: 'error', status: 1n, outputErrno,
       error: { id: Number(end(END.id)), location: loc ? this.stringAt(loc) : null, arg: arg ? this.stringAt(arg) : null, rbp: end(END.rbp), ret: end(END.ret) },
     };
   }

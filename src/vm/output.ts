@@ -2,9 +2,16 @@
 // as raw bytes. Flushed when large, at exit, before runtime errors, and before native code that
 // prints through its own path — so VM and native output stay in program order.
 import fs from 'node:fs';
+import { nodeRequire } from './memory.js';
 
 /** A write to standard output failed (a full disk, /dev/full): reported plainly, exit 1. */
-export class OutputError extends Error {}
+export class OutputError extends Error {
+  /** For an errno the native runtime recorded: "cannot write to standard output: no space left on device". */
+  static ofErrno(errno: number): OutputError {
+    const why = (nodeRequire('node:util') as typeof import('node:util')).getSystemErrorMap().get(-errno)?.[1] ?? `error ${errno}`;
+    return new OutputError(`cannot write to standard output: ${why}`);
+  }
+}
 
 /** Writes all of `buf` to `fd`. A reader that went away (EPIPE) ends the output quietly. */
 export function writeAll(fd: number, buf: Uint8Array): void {
