@@ -285,7 +285,7 @@ export class NativeProgram {
     // (the exit and error hooks flush; a return from main leaves the output buffered)
     if (kind === 0) enter(s.address('bp_rt_flush'), this.stackTop);
     k.unregister(this.callbackKeep as never);
-    const outputErrno = Number(s.readU64(s.address('bp_rt_out_errno')));
+    const outputErrno = Number(this.runtimeCounter('bp_rt_out_errno'));
     if (kind === 0) return { kind: 'returned', status: rax, outputErrno };
     if (kind === 1) return { kind: 'exit', status: end(END.status), outputErrno };
     const loc = end(END.loc), arg = end(END.arg);

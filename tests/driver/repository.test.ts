@@ -65,7 +65,7 @@ test('package.json: Linux on x86-64, tools of tests and builds as dev dependenci
 test('the README names the prerequisites and links the language guide in the repository', () => {
   const readme = read('README.md');
   assert.match(readme, /Node 20 or newer/);
-  for (const tool of ['nasm', 'gcc', 'binutils', 'gdb', 'readelf', 'objdump']) assert.ok(readme.includes(`\`${tool}\``) || readme.includes(`(${tool})`), tool);
+  for (const tool of ['nasm', 'gcc', 'binutils', 'gdb', 'readelf', 'objdump', 'file']) assert.ok(readme.includes(`\`${tool}\``) || readme.includes(`(${tool})`), tool);
   assert.ok(readme.includes('(docs/LANGUAGE.md)'), 'no link to docs/LANGUAGE.md');
   const guide = read('docs/LANGUAGE.md');
   for (const part of ['Source text', 'Types', 'Statements', 'Classes', 'closures', 'Exceptions', 'Modules', 'Builtins', 'format specifications', 'differs from the C reference']) {

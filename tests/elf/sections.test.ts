@@ -1,7 +1,6 @@
 // Executables laid out as other toolchains lay them out: instructions only in .text (string and
 // float constants in .rodata, so objdump decodes no data as code), and file, readelf and objdump
-// read them without a warning.
-import { spawnSync } from 'node:child_process';
+// read them without a warning (those tools' tests are skipped where they are missing).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +10,10 @@ import { compileProgram } from '../../src/bytecode/compile.js';
 import { buildProgram } from '../../src/driver/build.js';
 import { DiagBag } from '../../src/lang/diag.js';
 import { checkProgram } from '../../src/lang/program.js';
+import { runProcess } from '../helpers/child.js';
+import { sectionData } from '../helpers/elf.js';
 import { PROGRAMS } from '../helpers/tiers.js';
+import { needs } from '../helpers/tools.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-sections-'));
 // Strings, floats, f-strings, maps, classes, exceptions, closures: every kind of constant.
@@ -31,41 +33,33 @@ function build(name: string): string {
   }
 }
 
-const tool = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'latin1', maxBuffer: 1 << 28 });
-
-/** The bytes of section `name` of an ELF file (from readelf's section table). */
-function section(file: string, name: string): Buffer {
-  const out = tool('readelf', ['-S', '-W', file]).stdout;
-  const row = out.split('\n').find((l) => l.includes(` ${name} `));
-  assert.ok(row, `no ${name} section`);
-  const f = row!.replace(/^.*\]\s*/, '').trim().split(/\s+/);
-  const [offset, size] = [parseInt(f[3], 16), parseInt(f[4], 16)];
-  return fs.readFileSync(file).subarray(offset, offset + size);
-}
+const tool = (cmd: string, args: string[]) => runProcess(cmd, args);
 
 for (const name of SAMPLE) {
-  test(`${name}: objdump decodes .text as instructions only; the constants are in .rodata`, () => {
+  test(`${name}: the constants are in .rodata, none in .text`, () => {
     const exe = build(name);
-    const dis = tool('objdump', ['-d', '-w', exe]);
-    assert.is(dis.stderr, '');
-    assert.not.match(dis.stdout, /\(bad\)/);
     // Every function's error locations ("file.bp:line") are string constants: none in .text.
     const loc = Buffer.from(`${name}.bp:`, 'latin1');
-    assert.is(section(exe, '.text').indexOf(loc), -1, 'a location string in .text');
-    assert.ok(section(exe, '.rodata').indexOf(loc) >= 0, 'no location string in .rodata');
-    const r = spawnSync(exe, { cwd: PROGRAMS, input: '', encoding: 'latin1' });
+    assert.is(sectionData(exe, '.text').indexOf(loc), -1, 'a location string in .text');
+    assert.ok(sectionData(exe, '.rodata').indexOf(loc) >= 0, 'no location string in .rodata');
+    const r = runProcess(exe, [], { cwd: PROGRAMS });
     assert.is(r.stdout, fs.readFileSync(path.join(PROGRAMS, `${name}.expected`), 'latin1'));
+  });
+  needs(test, 'objdump')(`${name}: objdump decodes .text as instructions only`, () => {
+    const dis = tool('objdump', ['-d', '-w', build(name)]);
+    assert.is(dis.stderr, '');
+    assert.not.match(dis.stdout, /\(bad\)/);
   });
 }
 
-test('file, readelf -a and objdump -d print no warning', () => {
+needs(test, 'file', 'readelf', 'objdump')('file, readelf -a and objdump -d print no warning', () => {
   const exe = build(SAMPLE[0]);
   const file = tool('file', [exe]);
   assert.match(file.stdout, /ELF 64-bit LSB executable, x86-64/);
   assert.not.match(file.stdout, /corrupt|warning|error|missing/i);
   for (const [cmd, args] of [['readelf', ['-a', '-W']], ['objdump', ['-d', '-x']]] as const) {
     const r = tool(cmd, [...args, exe]);
-    assert.is(r.status, 0, `${cmd}: ${r.stderr}`);
+    assert.is(r.code, 0, `${cmd}: ${r.stderr}`);
     assert.is(r.stderr, '', cmd);
     assert.not.match(r.stdout, /warning/i, cmd);
   }

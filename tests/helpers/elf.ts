@@ -31,3 +31,10 @@ export function readElf(file: string): ElfSummary {
   }
   return { type: elf.type, machine: elf.machine, segments: programs.map((p) => ({ type: p.type, perms: perms(p.flags) })), sections: sections.map((s) => s.name), functions };
 }
+
+/** The bytes of section `name` of an ELF file. */
+export function sectionData(file: string, name: string): Buffer {
+  const s = elfy.parse(fs.readFileSync(file)).body.sections.find((x) => x.name === name);
+  if (!s) throw new Error(`no ${name} section in ${file}`);
+  return s.data;
+}
