@@ -1,7 +1,7 @@
 ; Structural equality of spec §8.2, by static type descriptor: strings by bytes, arrays element
 ; by element, maps by their key sets and values, structs and tuples field by field, functions
 ; by their code when neither captured anything; objects of classes by
-; identity; floats as IEEE (NaN is unequal to itself, 0.0 equals -0.0).
+; identity; C pointers by address; floats as IEEE (NaN is unequal to itself, 0.0 equals -0.0).
 
 ; bp_rt_equals(rdi = a, rsi = b, rdx = descriptor) → eax = 1 when equal.
 FUNC bp_rt_equals
@@ -38,6 +38,8 @@ FUNC bp_rt_equals
     je .struct
     cmp al, '('
     je .tuple
+    cmp al, 'p'
+    je .ptr
     cmp al, 'F'
     jne .no
     mov rax, [rbx + STRUCT_FIELDS]       ; functions: the same code, neither capturing
@@ -46,6 +48,15 @@ FUNC bp_rt_equals
     cmp qword [rbx + STRUCT_COUNT], 2
     jne .no
     cmp qword [r12 + STRUCT_COUNT], 2
+    jne .no
+    jmp .yes
+.ptr:                                    ; two C pointers to the same address
+    cmp qword [rbx + PTR_KIND], PTR_C
+    jne .no
+    cmp qword [r12 + PTR_KIND], PTR_C
+    jne .no
+    mov rax, [rbx + PTR_PAYLOAD]
+    cmp rax, [r12 + PTR_PAYLOAD]
     jne .no
     jmp .yes
 .tuple:                                  ; element by element, each by its descriptor

@@ -312,9 +312,14 @@ FUNC bp_io_bound
     je .struct
     cmp al, 'C'
     je .struct
+    cmp al, 'p'
+    je .ptr
     jmp .unknown
 .int:
     sub r13, 20
+    jmp .done
+.ptr:
+    sub r13, 24
     jmp .done
 .float:
     sub r13, 24

@@ -28,5 +28,6 @@ extern bp_main
 %include "datalib.asm"
 %include "fmtlib.asm"
 %include "regexlib.asm"
+%include "syslib.asm"
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -433,6 +433,8 @@ FUNC bp_rt_print_repr
     je .bool
     cmp al, 's'
     je .str
+    cmp al, 'p'
+    je .ptr
     cmp al, 'F'
     jne .notfn
     test rbx, rbx
@@ -500,6 +502,9 @@ FUNC bp_rt_print_repr
     lea rdi, [.close_text]
     mov esi, 1
     call bp_rt_write
+    jmp .done
+.ptr:
+    call bp_rt_print_ptr
     jmp .done
 .int:
     call bp_rt_print_i64

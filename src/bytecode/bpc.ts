@@ -6,7 +6,7 @@
 import type { BcFunction, BytecodeModule, Const } from './module.js';
 
 export const BPC_MAGIC = 'BPJC';
-export const BPC_VERSION = 1;
+export const BPC_VERSION = 2;
 
 export class BpcError extends Error {}
 
@@ -113,6 +113,7 @@ export function writeBpc(mod: BytecodeModule): Buffer {
     w.str(e.name); w.str(e.lib); w.str(e.symbol); w.str(e.ret);
     w.u32(e.params.length);
     for (const p of e.params) w.str(p);
+    w.u32(e.file); w.u32(e.line);
   }
   w.i32(mod.init);
   w.i32(mod.entry);
@@ -169,9 +170,10 @@ export function readBpc(file: Buffer): BytecodeModule {
   const classes = Array.from({ length: r.count('classes', 16) }, () => ({
     name: r.str('class name'), base: r.i32('base class'), fields: fieldList(), vtable: Array.from(r.i32s('vtable')), initSlot: r.i32('init slot'),
   }));
-  const externs = Array.from({ length: r.count('externs', 20) }, () => {
+  const externs = Array.from({ length: r.count('externs', 28) }, () => {
     const name = r.str('extern'), lib = r.str('extern'), symbol = r.str('extern'), ret = r.str('extern');
-    return { name, lib, symbol, ret, params: Array.from({ length: r.count('extern params', 4) }, () => r.str('extern param')) };
+    const params = Array.from({ length: r.count('extern params', 4) }, () => r.str('extern param'));
+    return { name, lib, symbol, ret, params, file: r.u32('extern file'), line: r.u32('extern line') };
   });
   const init = r.i32('init');
   const entry = r.i32('entry');

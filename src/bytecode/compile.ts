@@ -81,6 +81,7 @@ export function compileProgram(prog: CheckedProgram): BytecodeModule {
     })),
     externs: prog.externs.map((f) => ({
       name: f.name, lib: f.extern!.lib, symbol: f.extern!.symbol, params: f.paramTypes.map((t) => mb.desc(t)), ret: mb.desc(f.ret),
+      file: mb.file(f.span.file.path), line: lineOf(f.span),
     })),
     init,
     entry: prog.entry ? mb.fnIndex.get(prog.entry)! : -1,

@@ -1,7 +1,7 @@
 // BytecodeModule: the compiler's output and the one object the VM, the native lowering and the
 // .bpc file share. Plain data: functions with packed register code, their register kinds, line
 // and handler tables; the constant pool; globals; struct, class and extern layouts.
-import { Kind } from './opcodes.js';
+import { Kind, O, instrLength } from './opcodes.js';
 
 /**
  * A constant: an int (bigint, any int64), a float (number), a str (byte string), or a type
@@ -70,6 +70,9 @@ export interface ExternDef {
   symbol: string;
   params: string[];
   ret: string;
+  /** Where it is declared (index into files, line): failures to load it are reported there. */
+  file: number;
+  line: number;
 }
 
 export interface BytecodeModule {
@@ -102,4 +105,22 @@ export function kindOfDesc(d: string): Kind {
  */
 export function fnSymbol(name: string): string {
   return name.startsWith('bp_') || name.startsWith('_') || name === '$init' ? `bp.${name}` : name;
+}
+
+/**
+ * The externs some instruction calls, in index order: what a run opens and resolves before the
+ * program starts (an extern declared but never called needs no library).
+ */
+export function calledExterns(mod: BytecodeModule): number[] {
+  const used = new Set<number>();
+  for (const fn of mod.functions) {
+    for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code, pc)) if (fn.code[pc] === O.callx) used.add(fn.code[pc + 2]);
+  }
+  return [...used].sort((a, b) => a - b);
+}
+
+/** "file:line" of extern `index`'s declaration. */
+export function externWhere(mod: BytecodeModule, index: number): string {
+  const e = mod.externs[index];
+  return `${mod.files[e.file] ?? '?'}:${e.line}`;
 }

@@ -73,6 +73,7 @@ function checkTables(mod: BytecodeModule, env: TypeEnv, problems: string[]): voi
   mod.classes.forEach((c) => typed(`class ${printable(c.name)} field`, c.fields));
   mod.externs.forEach((e, i) => {
     if (!e.params.every((p) => env.valid(p)) || !env.valid(e.ret, true)) problems.push(`extern ${i}: bad signature`);
+    if (e.file >= mod.files.length) problems.push(`extern ${i}: file index ${e.file} out of range`);
   });
 }
 

@@ -44,7 +44,7 @@ export default async function build(inv: Invocation): Promise<number> {
       const start = src.lineStarts[p.line - 1] ?? 0;
       const text = lineText(src, p.line);
       const indent = text.length - text.trimStart().length;
-      diags.error(span(src, start + indent, start + text.length), `bpjit build cannot compile ${p.reason} yet (in function '${p.fn}'); run it with 'bpjit run'`);
+      diags.error(span(src, start + indent, start + text.length), p.message ?? `bpjit build cannot compile ${p.reason} yet (in function '${p.fn}'); run it with 'bpjit run'`);
     }
     printDiagnostics(diags);
     return EXIT.ERROR;

@@ -4,12 +4,14 @@
 // construct and its line instead of producing a broken binary.
 import fs from 'node:fs';
 import { O, instrLength } from '../bytecode/opcodes.js';
-import type { BytecodeModule } from '../bytecode/module.js';
+import { calledExterns, type BytecodeModule } from '../bytecode/module.js';
 import { lowerFunction } from '../native/lower.js';
 import type { MachineFunction, Unsupported } from '../native/machine.js';
 import { Blob, globalsArea, handlerTable, mainFunction, structLayouts, vtables } from '../native/program.js';
 import { InputSection, LinkedImage, codeSection, dataSection, link, readObject, sectionsOfObject } from '../elf/index.js';
 import { RUNTIME_OBJECT } from '../native/runtime-object.js';
+import { externSlot } from '../native/abi.js';
+import { dynamicLinking } from '../elf/dynamic.js';
 
 /** Indices of the functions a run can reach: from the initialiser and the entry, through calls. */
 export function reachableFunctions(mod: BytecodeModule): number[] {
@@ -32,6 +34,8 @@ export function reachableFunctions(mod: BytecodeModule): number[] {
 export interface NotLowered extends Unsupported {
   file: string;
   fn: string;
+  /** The whole message, when it is not about a construct the back end cannot compile. */
+  message?: string;
 }
 
 export type ProgramResult = { ok: true; image: LinkedImage; functions: MachineFunction[] } | { ok: false; problems: NotLowered[] };
@@ -45,10 +49,12 @@ export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readF
     if (r.ok) functions.push(r.mf);
     else problems.push({ ...r.why, file: mod.files[mod.functions[i].file], fn: mod.functions[i].name });
   }
+  problems.push(...missingLibraries(mod));
   if (problems.length) return { ok: false, problems };
   const sections = functions.flatMap(functionSections);
-  const blobs = [handlerTable(functions), structLayouts(mod), vtables(mod, new Set(functions.map((f) => f.symbol))), mainFunction(mod), ...globalsArea(mod)];
-  const image = link([...sectionsOfObject(readObject('runtime.o', runtime)), ...sections, ...blobs.map(sectionOfBlob)]);
+  const blobs = [handlerTable(functions), structLayouts(mod), vtables(mod, new Set(functions.map((f) => f.symbol))), ...mainFunction(mod), ...globalsArea(mod)];
+  const dynamic = externLinking(mod);
+  const image = link([...sectionsOfObject(readObject('runtime.o', runtime)), ...sections, ...blobs.map(sectionOfBlob), ...dynamic.sections], '_start', dynamic.options);
   return { ok: true, image, functions };
 }
 
@@ -67,6 +73,26 @@ export function functionSections(mf: MachineFunction): InputSection[] {
   text.symbols[0].size = start;
   for (const r of refs) text.relocs.push({ offset: r.offset, type: 'R_X86_64_PC32', target: { section: data, offset: r.target - start }, addend: r.addend });
   return [text, data];
+}
+
+/**
+ * A program that calls extern functions is dynamically linked: its libraries are DT_NEEDED
+ * (in order of first declaration) and each extern's slot is filled by the dynamic loader.
+ * Without externs the executable stays static and libc-free.
+ */
+function externLinking(mod: BytecodeModule): ReturnType<typeof dynamicLinking> {
+  const used = calledExterns(mod);
+  if (!used.length) return { sections: [], options: {} };
+  const libraries = [...new Set(used.map((i) => mod.externs[i].lib))];
+  return dynamicLinking(libraries, used.map((i) => ({ symbol: mod.externs[i].symbol, slot: externSlot(i) })));
+}
+
+/** Libraries named by a path (as the dynamic loader reads one: relative to the working directory) that do not exist. */
+function missingLibraries(mod: BytecodeModule): NotLowered[] {
+  return calledExterns(mod).map((i) => mod.externs[i]).filter((e) => e.lib.includes('/') && !fs.existsSync(e.lib)).map((e) => ({
+    op: 'callx', line: e.line, reason: 'extern', file: mod.files[e.file], fn: e.name,
+    message: `FFI: cannot load library '${e.lib}': no such file (extern '${e.name}')`,
+  }));
 }
 
 /** A blob of program data or code as linker input. */

@@ -64,7 +64,7 @@ const RUN_OPTIONS: OptionSpec[] = [
   NO_JIT,
   { name: 'jit-threshold', value: 'N', accept: positiveInt,
     describe: 'calls that make a function hot; loops: 10×N back-edge trips; 1 compiles every function at its first call (default 100, or BPJIT_JIT_THRESHOLD)' },
-  { name: 'vm', describe: 'run on the portable TypeScript VM instead of native code (also BPJIT_VM=1; the VM also runs what native code cannot yet: FFI, threads)' },
+  { name: 'vm', describe: 'run on the portable TypeScript VM instead of native code (also BPJIT_VM=1)' },
 ];
 const output = (what: string): OptionSpec => ({ name: 'output', short: 'o', value: 'FILE', describe: what });
 const file: OperandSpec = { what: 'program file', min: 1, max: 1 };
@@ -94,9 +94,9 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./profile.js'),
   },
   {
-    name: 'build', summary: 'compile a program ahead of time to a static x86-64 Linux executable',
+    name: 'build', summary: 'compile a program ahead of time to an x86-64 Linux executable',
     usage: '[OPTIONS] FILE',
-    about: `Compiles the whole program and links a static x86-64 Linux ELF executable (no libc). A construct the native back end cannot compile yet is reported at its line and nothing is written. ${STDIN} (then -o is needed). Options may come before or after FILE.`,
+    about: `Compiles the whole program and links an x86-64 Linux ELF executable: static and libc-free, or, when the program calls extern functions, dynamically linked against their libraries. A library given by a path that does not exist is reported at its extern line and nothing is written. ${STDIN} (then -o is needed). Options may come before or after FILE.`,
     operands: file,
     options: [output('the executable to write (default: FILE without .bp/.bpc)'),
       { name: 'profile', value: 'FILE', describe: 'a .bpprof written by bpjit profile (checked; not yet used by the code generator)' }],

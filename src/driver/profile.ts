@@ -2,6 +2,7 @@
 // report (stderr) and writes the profile data (JSON) and, when asked, folded stacks. The tier
 // column says where `bpjit run` puts each function once it is hot.
 import fs from 'node:fs';
+import { installVmFfi } from '../loader/ffi.js';
 import { VM } from '../vm/interp.js';
 import { collectProfile, formatReport, StackSampler } from '../vm/profile.js';
 import type { Invocation } from './args.js';
@@ -19,6 +20,7 @@ export default async function profile(inv: Invocation): Promise<number> {
   const mod = loadModule(file);
   if (!mod) return EXIT.ERROR;
   refuseOverwrite(outputs, mod.files, 'profile');
+  installVmFfi();
   const sampler = new StackSampler();
   const vm: VM = new VM(mod, {
     args: inv.programArgs,

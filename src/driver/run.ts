@@ -1,6 +1,8 @@
 // bpjit run: a program in the in-process native tier (src/jit/run.ts: the native interpreter,
 // with hot functions compiled behind it), or on the TypeScript VM with --vm, off x86-64 Linux,
-// or when the program uses what native code cannot do yet (FFI, threads).
+// or for a .bpc holding an instruction native code cannot run (null references: the compiler
+// never emits them).
+import { installVmFfi } from '../loader/ffi.js';
 import { VM } from '../vm/interp.js';
 import { OutputError } from '../vm/output.js';
 import type { Invocation } from './args.js';
@@ -28,6 +30,7 @@ export default async function run(inv: Invocation): Promise<number> {
   const mod = loadModule(file);
   if (!mod) return EXIT.ERROR;
   const args = inv.programArgs;
+  installVmFfi();
   if (inv.opts.vm === true || !nativeTierAvailable()) return new VM(mod, { args }).run();
   const { runNative, NotNative } = await import('../jit/run.js');
   try {
@@ -35,7 +38,7 @@ export default async function run(inv: Invocation): Promise<number> {
     if (r.outputErrno) throw OutputError.ofErrno(r.outputErrno);
     return r.status;
   } catch (e) {
-    // Something native code cannot do yet (FFI, threads): the whole program runs on the VM.
+    // Something native code cannot run: the whole program runs on the VM.
     if (!(e instanceof NotNative)) throw e;
     if (process.env.BPJIT_JIT_LOG) process.stderr.write(`[jit] running on the TypeScript VM: ${e.message}\n`);
     return new VM(mod, { args }).run();

@@ -5,6 +5,7 @@
 // (data, then bss) — packed in the file without padding: each segment starts on a fresh page in
 // memory at the address congruent to its file offset, as lld does without -z separate-code. Then
 // PT_GNU_STACK (non-executable stack), a symbol table naming every function, and section headers.
+// A dynamically linked executable adds sections and program headers (see dynamic.ts).
 import type { Reloc } from '../x64/index.js';
 import { ElfError, ObjectFile, R_X86_64, SHF, SHN_ABS, SHN_UNDEF, SHT, STB, STT } from './elf.js';
 
@@ -24,6 +25,26 @@ export interface InputSection {
   symbols: { name: string; offset: number; size: number; type: 'func' | 'object'; global: boolean }[];
   /** Where it came from, for messages. */
   origin: string;
+  /**
+   * A section header of its own (the dynamic linking tables, which readers find by name and
+   * type); other sections share one header per kind.
+   */
+  header?: { name: string; type: number; entsize?: number; link?: string; info?: number };
+}
+
+/** A program header for one section (PT_INTERP, PT_DYNAMIC). */
+export interface SectionSegment {
+  type: number;
+  section: InputSection;
+  flags: number;
+  align: number;
+}
+
+export interface LinkOptions {
+  /** Sections kept though nothing refers to them (the dynamic linking tables). */
+  roots?: InputSection[];
+  /** Program headers naming sections: PT_INTERP goes before the loads (the ELF rule), others after. */
+  segments?: SectionSegment[];
 }
 
 export interface LinkedImage {
@@ -94,11 +115,13 @@ export function sectionsOfObject(obj: ObjectFile): InputSection[] {
 const PAGE = 0x1000;
 const BASE = 0x400000;
 const EHDR = 64, PHDR = 56, SHDR = 64;
-const PHNUM = 4;
+const PT = { LOAD: 1, DYNAMIC: 2, INTERP: 3, GNU_STACK: 0x6474e551 } as const;
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 
+interface Phdr { type: number; flags: number; offset: number; vaddr: number; filesz: number; memsz: number; align: number }
+
 /** Links `inputs` into an executable whose entry point is `entry`. */
-export function link(inputs: InputSection[], entry = '_start'): LinkedImage {
+export function link(inputs: InputSection[], entry = '_start', opts: LinkOptions = {}): LinkedImage {
   const defs = new Map<string, { section: InputSection; offset: number }>();
   for (const s of inputs) {
     for (const sym of s.symbols) {
@@ -112,9 +135,9 @@ export function link(inputs: InputSection[], entry = '_start'): LinkedImage {
   if (!start) throw new ElfError(`entry symbol ${entry} is not defined`);
 
   // Keep what the entry reaches.
-  const kept = new Set<InputSection>([start.section]);
+  const kept = new Set<InputSection>([start.section, ...(opts.roots ?? [])]);
   const undefinedRefs = new Map<string, string>();
-  const work = [start.section];
+  const work = [...kept];
   while (work.length) {
     const s = work.pop()!;
     for (const r of s.relocs) {
@@ -129,14 +152,16 @@ export function link(inputs: InputSection[], entry = '_start'): LinkedImage {
   if (undefinedRefs.size) {
     throw new ElfError(`undefined symbol${undefinedRefs.size > 1 ? 's' : ''}: ${[...undefinedRefs].map(([n, from]) => `${n} (referenced from ${from})`).join(', ')}`);
   }
-  const order = inputs.filter((s) => kept.has(s));
+  // Sections with a header of their own first in their kind, so the shared headers do not overlap them.
+  const order = [...inputs.filter((s) => kept.has(s) && s.header), ...inputs.filter((s) => kept.has(s) && !s.header)];
   const groups: Record<SectionKind, InputSection[]> = { rodata: [], text: [], data: [], bss: [] };
   for (const s of order) groups[s.kind].push(s);
+  const segments = opts.segments ?? [];
 
   // Layout.
   const addr = new Map<InputSection, number>();
   const fileOff = new Map<InputSection, number>();
-  let off = EHDR + PHNUM * PHDR;
+  let off = EHDR + (4 + segments.length) * PHDR;
   let vaddr = BASE + off;
   const place = (list: InputSection[], inFile: boolean) => {
     for (const s of list) {
@@ -148,7 +173,7 @@ export function link(inputs: InputSection[], entry = '_start'): LinkedImage {
       vaddr += s.size;
     }
   };
-  const seg = (flags: number) => ({ flags, offset: 0, vaddr: 0, filesz: 0, memsz: 0 });
+  const seg = (flags: number): Phdr => ({ type: PT.LOAD, flags, offset: 0, vaddr: 0, filesz: 0, memsz: 0, align: PAGE });
   const rSeg = seg(4), xSeg = seg(5), wSeg = seg(6);
   rSeg.vaddr = BASE;
   place(groups.rodata, true);
@@ -201,11 +226,18 @@ export function link(inputs: InputSection[], entry = '_start'): LinkedImage {
   const bytes = new Uint8Array(imageEnd + tables.bytes.length);
   bytes.set(out);
   bytes.set(tables.bytes, imageEnd);
-  writeHeaders(new DataView(bytes.buffer), entryAddr, [rSeg, xSeg, wSeg], imageEnd + tables.shoff, tables.shnum, tables.shstrndx);
+  const ofSection = (x: SectionSegment): Phdr => ({
+    type: x.type, flags: x.flags, offset: fileOff.get(x.section)!, vaddr: addr.get(x.section)!, filesz: x.section.size, memsz: x.section.size, align: x.align,
+  });
+  const phdrs = [
+    ...segments.filter((x) => x.type === PT.INTERP).map(ofSection), rSeg, xSeg, wSeg, ...segments.filter((x) => x.type !== PT.INTERP).map(ofSection),
+    { type: PT.GNU_STACK, flags: 6, offset: 0, vaddr: 0, filesz: 0, memsz: 0, align: 16 }, // RW, not executable
+  ];
+  writeHeaders(new DataView(bytes.buffer), entryAddr, phdrs, imageEnd + tables.shoff, tables.shnum, tables.shstrndx);
   return { bytes, entry: entryAddr, symbols: symAddr, placed: order.map((section) => ({ section, addr: addr.get(section)! })) };
 }
 
-function writeHeaders(v: DataView, entry: number, segs: { flags: number; offset: number; vaddr: number; filesz: number; memsz: number }[], shoff: number, shnum: number, shstrndx: number): void {
+function writeHeaders(v: DataView, entry: number, segs: Phdr[], shoff: number, shnum: number, shstrndx: number): void {
   [0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0].forEach((b, i) => v.setUint8(i, b));
   v.setUint16(16, 2, true); // ET_EXEC
   v.setUint16(18, 62, true); // EM_X86_64
@@ -215,25 +247,22 @@ function writeHeaders(v: DataView, entry: number, segs: { flags: number; offset:
   v.setBigUint64(40, BigInt(shoff), true);
   v.setUint16(52, EHDR, true);
   v.setUint16(54, PHDR, true);
-  v.setUint16(56, PHNUM, true);
+  v.setUint16(56, segs.length, true);
   v.setUint16(58, SHDR, true);
   v.setUint16(60, shnum, true);
   v.setUint16(62, shstrndx, true);
   let p = EHDR;
   for (const s of segs) {
-    v.setUint32(p, 1, true); // PT_LOAD
+    v.setUint32(p, s.type, true);
     v.setUint32(p + 4, s.flags, true);
     v.setBigUint64(p + 8, BigInt(s.offset), true);
     v.setBigUint64(p + 16, BigInt(s.vaddr), true);
     v.setBigUint64(p + 24, BigInt(s.vaddr), true);
     v.setBigUint64(p + 32, BigInt(s.filesz), true);
     v.setBigUint64(p + 40, BigInt(s.memsz), true);
-    v.setBigUint64(p + 48, BigInt(PAGE), true);
+    v.setBigUint64(p + 48, BigInt(s.align), true);
     p += PHDR;
   }
-  v.setUint32(p, 0x6474e551, true); // PT_GNU_STACK
-  v.setUint32(p + 4, 6, true); // RW, not executable
-  v.setBigUint64(p + 48, 16n, true);
 }
 
 /** .symtab, .strtab, .shstrtab and the section header table, to follow the image. */
@@ -243,28 +272,39 @@ function writeTables(order: InputSection[], groups: Record<SectionKind, InputSec
   const headers: { name: number; type: number; flags: number; addr: number; offset: number; size: number; link: number; info: number; align: number; entsize: number }[] = [
     { name: 0, type: SHT.NULL, flags: 0, addr: 0, offset: 0, size: 0, link: 0, info: 0, align: 0, entsize: 0 },
   ];
-  const outIndex = new Map<SectionKind, number>();
+  const outIndex = new Map<InputSection | SectionKind, number>();
   const names: Record<SectionKind, string> = { rodata: '.rodata', text: '.text', data: '.data', bss: '.bss' };
+  const flagsOf = (kind: SectionKind) => SHF.ALLOC | (kind === 'text' ? SHF.EXEC : 0) | (kind === 'data' || kind === 'bss' ? SHF.WRITE : 0);
+  const byName = new Map<string, number>();
   for (const kind of ['rodata', 'text', 'data', 'bss'] as SectionKind[]) {
-    const list = groups[kind];
+    for (const s of groups[kind].filter((x) => x.header)) {
+      const h = s.header!;
+      outIndex.set(s, headers.length);
+      byName.set(h.name, headers.length);
+      headers.push({
+        name: shstr.add(h.name), type: h.type, flags: flagsOf(s.kind), addr: addr.get(s)!, offset: fileOff.get(s)!, size: s.size,
+        link: 0, info: h.info ?? 0, align: s.align, entsize: h.entsize ?? 0,
+      });
+    }
+    const list = groups[kind].filter((s) => !s.header);
     if (!list.length) continue;
     const first = addr.get(list[0])!, last = list[list.length - 1];
     const end = addr.get(last)! + last.size;
     outIndex.set(kind, headers.length);
     headers.push({
-      name: shstr.add(names[kind]), type: kind === 'bss' ? SHT.NOBITS : SHT.PROGBITS,
-      flags: SHF.ALLOC | (kind === 'text' ? SHF.EXEC : 0) | (kind === 'data' || kind === 'bss' ? SHF.WRITE : 0),
+      name: shstr.add(names[kind]), type: kind === 'bss' ? SHT.NOBITS : SHT.PROGBITS, flags: flagsOf(kind),
       addr: first, offset: kind === 'bss' ? imageEnd : fileOff.get(list[0])!, size: end - first, link: 0, info: 0,
       align: Math.max(...list.map((s) => s.align)), entsize: 0,
     });
   }
+  for (const s of order) if (s.header?.link) headers[outIndex.get(s)!].link = byName.get(s.header.link) ?? 0;
   // Symbols: a FILE-less table of every kept global, functions typed with their sizes.
   const str = new StringTable();
   const syms: number[][] = [];
   for (const s of order) {
     for (const sym of s.symbols) {
       if (!sym.global) continue;
-      syms.push([str.add(sym.name), (STB.GLOBAL << 4) | (sym.type === 'func' ? STT.FUNC : STT.OBJECT), outIndex.get(s.kind)!, addr.get(s)! + sym.offset, sym.size]);
+      syms.push([str.add(sym.name), (STB.GLOBAL << 4) | (sym.type === 'func' ? STT.FUNC : STT.OBJECT), outIndex.get(s) ?? outIndex.get(s.kind)!, addr.get(s)! + sym.offset, sym.size]);
     }
   }
   const symtab = new Uint8Array(24 * (syms.length + 1));

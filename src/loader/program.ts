@@ -5,11 +5,11 @@
 // makes the runtime a guest of this process (its stack, argv, environment, and the exit and
 // error hooks that bring control back here). Everything runs on one heap: the runtime's.
 import { OPS, instrLength } from '../bytecode/opcodes.js';
-import type { BytecodeModule, BcFunction } from '../bytecode/module.js';
+import { calledExterns, type BytecodeModule, type BcFunction } from '../bytecode/module.js';
 import { Kind } from '../bytecode/opcodes.js';
 import { STACK_BYTES, STACK_GUARD, STACK_MARGIN, interpFrameBytes } from '../bytecode/limits.js';
 import type { InputSection } from '../elf/index.js';
-import { ERR, STATIC_STR_HEADER, fnSymbol } from '../native/abi.js';
+import { ERR, STATIC_STR_HEADER, externSlot, fnSymbol } from '../native/abi.js';
 import { CALLBACK, END, FN, FRAME, NEVER, SCALE, SITE, SYM, TRAMP_SIZE } from '../native/interp/layout.js';
 import { handlerOf } from '../native/interp/handlers.js';
 import { lowerFunction, unsupportedIn } from '../native/lower.js';
@@ -17,6 +17,7 @@ import type { MachineFunction, Unsupported } from '../native/machine.js';
 import { HANDLER_ROW, globalsArea, mainFunction, structLayouts, vtables, type Blob } from '../native/program.js';
 import { extend, planStubs, type StubPlan } from '../native/stubs.js';
 import { koffi } from './koffi.js';
+import { resolveExterns } from './ffi.js';
 import { NativeSpace } from './space.js';
 import { nativeImage, type NativeImage } from './image.js';
 import { unmap } from './memory.js';
@@ -74,6 +75,7 @@ export class NativeProgram {
     table(SYM.entryRsp, 8);
     table(SYM.end, 8 * END.slots);
     table('bp_interp_dispatch', 8 * OPS.length);
+    for (const i of calledExterns(mod)) table(externSlot(i), 8);
     const plan = planStubs(mod, (op) => handlerOf(op) !== null);
     table(SYM.sites, 8 * Math.max(1, plan.sites.reduce((k, m) => k + m.size, 0)));
     this.handlerCapacity = 1 + mod.functions.reduce((k, f) => k + f.handlers.length, 0);
@@ -81,7 +83,7 @@ export class NativeProgram {
     s.define('bp_handlers', handlers + 8n);
     this.placeBlobs(globalsArea(mod));
     this.trampolines();
-    this.placeBlobs([mainFunction(mod), structLayouts(mod), vtables(mod, new Set(mod.functions.map((f) => fnSymbol(f.name))))]);
+    this.placeBlobs([...mainFunction(mod), structLayouts(mod), vtables(mod, new Set(mod.functions.map((f) => fnSymbol(f.name))))]);
     s.fillImage(image);
     this.constants();
     const dispatch = s.address('bp_interp_dispatch');
@@ -271,6 +273,13 @@ export class NativeProgram {
   /** Runs the program with `args` (argv() sees them); returns how it ended. */
   run(args: string[], programName: string): Ending {
     const s = this.space;
+    // The libraries of the extern functions first: a failure ends the run before it starts.
+    const externs = resolveExterns(this.mod);
+    if ('failure' in externs) {
+      const { where, message } = externs.failure;
+      return { kind: 'error', status: 1n, outputErrno: 0, error: { id: ERR.FFI, location: where, arg: message, rbp: 0n, ret: 0n } };
+    }
+    for (const [i, addr] of externs.addresses) s.u64(s.address(externSlot(i)), addr);
     this.guestState(args, programName);
     const k = koffi();
     // (koffi's type names are process-wide: the prototypes are made once)

@@ -39,13 +39,27 @@ export const RT = {
   mapDelete: 'bp_rt_map_delete',
   mapKeys: 'bp_rt_map_keys',
   mapValues: 'bp_rt_map_values',
+  strFromCString: 'bp_rt_str_from_cstr',
+  ptrFromC: 'bp_rt_ptr_from_c',
 } as const;
+
+/** Where a string object's bytes start (a NUL follows them, not counted in its length). */
+export const STR_DATA = 16;
 
 /** Header tags of heap objects (runtime-asm/layout.inc is generated from these). */
 export const TAG = { str: 1, array: 2, arrayRef: 3, raw: 4, struct: 5, map: 6 } as const;
 
 /** Struct object layout: header, field count, mask of the fields that are references, fields. */
 export const STRUCT = { count: 8, refs: 16, fields: 24 } as const;
+
+/**
+ * A ptr value is a struct of two plain fields: what it is (a C pointer an extern returned, a
+ * mutex, a condition variable) and its payload (the address; the mutex's locked flag).
+ */
+export const PTR = { kind: 0, payload: 8, c: 0, mutex: 1, cond: 2 } as const;
+
+/** The slot holding extern `index`'s address (the dynamic loader or the in-process loader fill it). */
+export const externSlot = (index: number): string => `bp_extern_${index}`;
 
 /**
  * Function values are struct-shaped: field 0 the code address, field 1 the name (a static C

@@ -13,7 +13,7 @@ import {
   Assembler, GP64, Gp64, Label, Mem, XMM, Xmm, al, cl, eax, edi, edx, esi, qword, rax, rbp, rcx, rdi, rdx, rip, rsi, rsp, sym,
   xmm0, xmm1,
 } from '../x64/index.js';
-import { ARRAY, CLOSURE_CAPS, ERR, MATH1, RT, STATIC_STR_HEADER, STRUCT, TAG, VTABLES, fnSymbol } from './abi.js';
+import { ARRAY, CLOSURE_CAPS, ERR, MATH1, PTR, RT, STATIC_STR_HEADER, STR_DATA, STRUCT, TAG, VTABLES, externSlot, fnSymbol } from './abi.js';
 import { FrameLayout, Home, layoutFrame, slotOffset } from './frame.js';
 import { ConcatPart, Rewrites, TailPlan, TailSite, planRewrites } from './rewrite.js';
 import { magic } from './magic.js';
@@ -51,7 +51,7 @@ const HEAP_BUILTINS = new Set(['typeof', 'array_push', 'array_pop', 'map_len', '
 
 /** Types whose values built executables can hold: scalars, strings, structs, arrays and maps. */
 function nativeType(t: string): boolean {
-  if (t === 'i' || t === 'f' || t === 'b' || t === 's' || /^[SCF]\d+;$/.test(t)) return true;
+  if (t === 'i' || t === 'f' || t === 'b' || t === 's' || t === 'p' || /^[SCF]\d+;$/.test(t)) return true;
   if (t.startsWith('[') && t.endsWith(']')) return nativeType(t.slice(1, -1));
   if (t.startsWith('(') && t.endsWith(')')) return splitDescs(t.slice(1, -1)).every(nativeType);
   if (t.startsWith('{') && t.endsWith('}')) {
@@ -96,7 +96,6 @@ export function unsupportedIn(mod: BytecodeModule, fn: BcFunction): Unsupported 
       case O.eq_r: case O.ne_r:
         if (!nativeType(fn.regTypes[code[pc + 2]])) return no(pc, 'container equality');
         break;
-      case O.callx: return no(pc, 'extern (FFI) calls');
       case O.loadg: case O.storeg:
         if (mod.globals[code[pc + 2]] && !nativeType(mod.globals[code[pc + 2]].type)) return no(pc, `globals of type ${mod.globals[code[pc + 2]].type}`);
         break;
@@ -770,6 +769,7 @@ class Lowerer {
         else a.mov(qword(rcx, STRUCT.fields + 8 * x), this.gp(y, rax));
         return;
       }
+      case O.callx: this.externCall(pc); return;
       case O.throw:
         // The runtime unwinds to the innermost handler through the program's handler table.
         a.mov(rdi, this.rm(d));
@@ -863,6 +863,74 @@ class Lowerer {
       return;
     }
     this.spillXmm(false);
+  }
+
+  /**
+   * callx d, extern, n, args…: a call of C code through the extern's slot, System V: int and
+   * bool in 64-bit registers, float as double, str as the address of its bytes (a NUL follows
+   * them), ptr as the C address it holds (NULL for null, mutexes and conditions); past six
+   * integer or eight float arguments, on the stack. rsp is 16-byte aligned between instructions
+   * (frame.ts), so an odd number of stack words takes one word of padding; rbx and r12–r15 are
+   * preserved by C, the xmm homes are spilled, and nothing lives in r10/r11 across a call
+   * (callx is a call for frame.ts). al holds the number of vector registers used, for variadic
+   * callees. A str result is copied into a new string, a ptr result boxed.
+   */
+  private externCall(pc: number): void {
+    const { a } = this;
+    const c = this.fn.code;
+    const d = c[pc + 1], index = c[pc + 2], ext = this.mod.externs[index];
+    const args = Array.from({ length: c[pc + 3] }, (_, i) => c[pc + 4 + i]);
+    this.spillXmm(true);
+    const ints: number[] = [], floats: number[] = [], stack: number[] = [];
+    args.forEach((r, i) => {
+      if (this.isFloat(r)) (floats.length < 8 ? floats : stack).push(i);
+      else (ints.length < 6 ? ints : stack).push(i);
+    });
+    const cValue = (i: number, into: Gp64) => {
+      a.mov(into, this.rm(args[i]));
+      if (ext.params[i] === 's') a.add(into, STR_DATA);
+      else if (ext.params[i] === 'p') {
+        const done = a.newLabel();
+        a.test(into, into);
+        a.jz(done);
+        a.cmp(qword(into, STRUCT.fields + PTR.kind), PTR.c);
+        a.mov(into, qword(into, STRUCT.fields + PTR.payload));
+        a.je(done);
+        a.xor(into, into);
+        a.bind(done);
+      }
+    };
+    // A str result may point into a str argument: the arguments stay on the stack, where the
+    // collector sees them, until the result is copied (an argument in r10/r11 would be lost).
+    const keep = ext.ret === 's' ? args.filter((_, i) => ext.params[i] === 's') : [];
+    const keepBytes = 8 * keep.length + (keep.length % 2 ? 8 : 0);
+    if (keep.length % 2) a.sub(rsp, 8);
+    for (const r of keep) a.push(this.rm(r));
+    const pad = stack.length % 2 === 1 ? 8 : 0;
+    if (pad) a.sub(rsp, 8);
+    for (const i of [...stack].reverse()) {
+      if (this.isFloat(args[i])) a.push(this.rm(args[i]) as Mem); // (its spill slot)
+      else { cValue(i, rax); a.push(rax); }
+    }
+    floats.forEach((i, k) => this.loadSpilledX(args[i], XMM[k]));
+    ints.forEach((i, k) => cValue(i, INT_ARGS[k]));
+    a.mov(eax, floats.length);
+    a.call(qword(rip(sym(externSlot(index)))));
+    if (stack.length || pad) a.add(rsp, 8 * stack.length + pad);
+    switch (ext.ret) {
+      case 'f': this.spillXmmExcept(d); this.setFx(d, xmm0); return;
+      case 'b': a.test(al, al); a.setne(al); a.movzx(eax, al); break;
+      case 's':
+        a.mov(rdi, rax);
+        a.call(sym(RT.strFromCString));
+        if (keepBytes) a.add(rsp, keepBytes);
+        a.test(rax, rax);
+        a.jz(this.fail(ERR.OUT_OF_MEMORY));
+        break;
+      case 'p': a.mov(rdi, rax); a.call(sym(RT.ptrFromC)); a.test(rax, rax); a.jz(this.fail(ERR.OUT_OF_MEMORY)); break;
+    }
+    this.spillXmm(false);
+    if (ext.ret !== 'v' && d >= 0) this.setGp(d, rax);
   }
 
   /** After a call: reload xmm homes except `dst`, which receives xmm0. */

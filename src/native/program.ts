@@ -3,9 +3,9 @@
 // bytes with relocations against symbols, defining one symbol (and maybe more inside). The
 // linker turns them into sections of an executable (src/driver/build.ts); the in-process tier
 // places them in its address space (src/loader/program.ts). Both get the same bytes.
-import type { BytecodeModule } from '../bytecode/module.js';
-import { Assembler, eax, rbp, rsp, sym, type Reloc } from '../x64/index.js';
-import { PROGRAM_MAIN, VTABLES, fnSymbol } from './abi.js';
+import { calledExterns, externWhere, type BytecodeModule } from '../bytecode/module.js';
+import { Assembler, eax, edi, qword, rbp, rdx, rip, rsi, rsp, sym, type Reloc } from '../x64/index.js';
+import { ERR, PROGRAM_MAIN, RT, STATIC_STR_HEADER, VTABLES, externSlot, fnSymbol } from './abi.js';
 import type { MachineFunction } from './machine.js';
 
 export interface Blob {
@@ -96,16 +96,57 @@ export function vtables(mod: BytecodeModule, lowered: Set<string>): Blob {
   return rodata(VTABLES, new Uint8Array(Math.max(8, at)), relocs);
 }
 
-/** bp_main: runs the global initialiser, then the entry; returns the entry's int (or 0). */
-export function mainFunction(mod: BytecodeModule): Blob {
+/**
+ * bp_main: runs the global initialiser, then the entry; returns the entry's int (or 0). First, a
+ * slot of an extern the program calls that is still 0 is its symbol missing from its library
+ * (executables import them weakly): the FFI error at the declaration, before anything runs. The
+ * error texts are static string objects in a read-only blob of their own, bp_extern_errors.
+ */
+export function mainFunction(mod: BytecodeModule): Blob[] {
   const a = new Assembler();
   a.push(rbp);
   a.mov(rbp, rsp);
+  const texts: string[] = [];
+  const missing = calledExterns(mod).map((i) => {
+    const l = a.newLabel();
+    a.cmp(qword(rip(sym(externSlot(i)))), 0);
+    a.je(l);
+    texts.push(externWhere(mod, i), `symbol '${mod.externs[i].symbol}' not found in '${mod.externs[i].lib}'`);
+    return l;
+  });
   if (mod.init >= 0) a.call(sym(fnSymbol(mod.functions[mod.init].name)));
   if (mod.entry >= 0) a.call(sym(fnSymbol(mod.functions[mod.entry].name)));
   if (mod.entry < 0 || mod.functions[mod.entry].ret !== 'i') a.xor(eax, eax);
   a.pop(rbp);
   a.ret();
+  const { bytes, offsets } = staticStrings(texts);
+  missing.forEach((l, k) => {
+    a.bind(l);
+    a.mov(edi, ERR.FFI);
+    a.lea(rsi, qword(rip(sym(EXTERN_ERRORS, offsets[2 * k]))));
+    a.lea(rdx, qword(rip(sym(EXTERN_ERRORS, offsets[2 * k + 1]))));
+    a.call(sym(RT.error));
+  });
   const mc = a.finish();
-  return { symbol: PROGRAM_MAIN, kind: 'text', bytes: mc.bytes, size: mc.bytes.length, relocs: mc.relocs };
+  return [{ symbol: PROGRAM_MAIN, kind: 'text', bytes: mc.bytes, size: mc.bytes.length, relocs: mc.relocs }, rodata(EXTERN_ERRORS, bytes)];
+}
+
+const EXTERN_ERRORS = 'bp_extern_errors';
+
+/** Static string objects (header, length, bytes, NUL), 8-byte aligned, one after another. */
+function staticStrings(texts: string[]): { bytes: Uint8Array; offsets: number[] } {
+  const offsets: number[] = [];
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (const t of texts) {
+    const body = Buffer.from(`${t}\0`, 'latin1');
+    const obj = Buffer.alloc(16 + Math.ceil(body.length / 8) * 8);
+    obj.writeBigUInt64LE(STATIC_STR_HEADER, 0);
+    obj.writeBigUInt64LE(BigInt(body.length - 1), 8);
+    body.copy(obj, 16);
+    offsets.push(at);
+    parts.push(obj);
+    at += obj.length;
+  }
+  return { bytes: new Uint8Array(Buffer.concat([...parts, Buffer.alloc(8)])), offsets };
 }

@@ -18,12 +18,14 @@ import { BUILTINS_ARRAYS } from './builtins-arrays.js';
 import { BUILTINS_DATA } from './builtins-data.js';
 import { BUILTINS_IO } from './builtins-io.js';
 import { BUILTINS_REGEX } from './builtins-regex.js';
+import { BUILTINS_SYS } from './builtins-sys.js';
 
 export const RUNTIME_BUILTINS: Readonly<Record<string, RuntimeBuiltin>> = {
   ...BUILTINS_ARRAYS,
   ...BUILTINS_IO,
   ...BUILTINS_DATA,
   ...BUILTINS_REGEX,
+  ...BUILTINS_SYS,
   str_find: { symbol: 'bp_rt_str_find' },
   substr: { symbol: 'bp_rt_str_substr', allocates: true },
   // runtime-asm/strlib.asm

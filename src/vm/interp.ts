@@ -9,7 +9,7 @@
 // Executed-instruction counts are not counted one by one: vm/profile.ts reconstructs every
 // basic block's count from these edge counts after the run.
 import { O } from '../bytecode/opcodes.js';
-import type { BytecodeModule, Const, Handler } from '../bytecode/module.js';
+import { calledExterns, type BytecodeModule, type Const, type Handler } from '../bytecode/module.js';
 import { kindOf, tupleDescs } from '../bytecode/tdesc.js';
 import * as I from './int64.js';
 import { BUILTIN_IMPLS, BuiltinCtx, callDescOf } from './builtins.js';
@@ -81,6 +81,7 @@ export class VM implements BuiltinCtx {
   private top = 0;
   rand = 1n;
   private readonly input: LineReader;
+  private externs: ExternCaller | null = null;
 
   constructor(readonly mod: BytecodeModule, readonly opts: VmOptions = {}) {
     this.out = opts.output ?? new Output(1);
@@ -116,6 +117,7 @@ export class VM implements BuiltinCtx {
   run(): number {
     try {
       if (this.mod.entry < 0) throw new RtError('NO_ENTRY');
+      if (calledExterns(this.mod).length) this.externs = openExterns(this.mod);
       if (this.mod.init >= 0) this.call(this.mod.init, []);
       const result = this.call(this.mod.entry, []);
       this.out.flush();
@@ -616,16 +618,23 @@ export class VM implements BuiltinCtx {
 
 
   callExtern(index: number, args: unknown[]): unknown {
-    return callExternFn(this, index, args);
+    return this.externs!(index, args);
   }
 }
 
-let callExternFn: (vm: VM, index: number, args: unknown[]) => unknown = () => {
+/** Calls extern `index` with the argument values (VM representations); returns the result's. */
+export type ExternCaller = (index: number, args: unknown[]) => unknown;
+
+let openExterns: (mod: BytecodeModule) => ExternCaller = () => {
   throw new RtError('FFI', 'extern functions are not available');
 };
-/** The FFI module installs itself here (it loads koffi lazily). */
-export function setExternCaller(f: typeof callExternFn): void {
-  callExternFn = f;
+/**
+ * The FFI module (src/loader/ffi.ts, koffi loaded lazily) installs itself here: the VM cannot
+ * import it (imports point down the layers). Opening resolves every extern the program calls,
+ * before it starts, or throws the runtime error at the failing declaration.
+ */
+export function setExternOpener(f: typeof openExterns): void {
+  openExterns = f;
 }
 
 function layoutOf(name: string, fields: { name: string; type: string }[]): Layout {

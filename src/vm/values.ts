@@ -237,6 +237,11 @@ export class Handle {
   constructor(readonly what: 'mutex' | 'cond') {}
 }
 
+/** A C pointer (ptr) an extern function returned: printed with its address, equal by address. */
+export class CPointer {
+  constructor(readonly addr: bigint) {}
+}
+
 // --- text ---------------------------------------------------------------------------------
 
 export function intToStr(v: Int): string {
@@ -279,6 +284,7 @@ export function repr(v: unknown, k: Kind): string {
   }
   if (v instanceof Closure) return `<fn ${v.name}>`;
   if (v instanceof Handle) return `<${v.what}>`;
+  if (v instanceof CPointer) return `<ptr 0x${v.addr.toString(16)}>`;
   return String(v);
 }
 
@@ -308,6 +314,7 @@ export function equals(a: unknown, b: unknown, k: Kind): boolean {
     return a.l === b.l && a.f.every((x, i) => equals(x, b.f[i], a.l.fieldKinds[i]));
   }
   if (a instanceof Closure && b instanceof Closure) return a.fn === b.fn && a.caps.length === 0 && b.caps.length === 0;
+  if (a instanceof CPointer && b instanceof CPointer) return a.addr === b.addr;
   return false;
 }
 

@@ -9,6 +9,7 @@ import { DiagBag, TooManyErrors } from '../../src/lang/diag.js';
 import { checkProgram } from '../../src/lang/program.js';
 import { lineCol } from '../../src/lang/source.js';
 import { VM, VmOptions } from '../../src/vm/interp.js';
+import { installVmFfi } from '../../src/loader/ffi.js';
 import { Output } from '../../src/vm/output.js';
 import { ROOT } from './paths.js';
 
@@ -83,6 +84,7 @@ export function compileForTest(file: string): { mod: BytecodeModule } | { error:
 export function runVM(file: string, opts: { cwd: string; args?: string[]; stdin?: Buffer; vm?: Partial<VmOptions> }): RunResult {
   const old = process.cwd();
   process.chdir(opts.cwd);
+  installVmFfi();
   try {
     const compiled = compileForTest(file);
     if ('error' in compiled) return compiled.error;

@@ -72,18 +72,21 @@ test('W^X: code pages are filled while read-write, then read+execute, never both
   for (const perms of probe.maps) assert.ok(!(perms.includes('w') && perms.includes('x')), `a code cache mapping is ${perms}`);
 });
 
-test('profile: a function kept in the VM is named with the reason', () => {
+test('profile: the tier each function ends in, and why one stays in the VM', () => {
   const out = '/tmp/bpjit-test-kept.bpprof';
+  const lineOf = (text: string, fn: string) => text.split('\n').find((l) => new RegExp(`\\b${fn}\\b`).test(l)) ?? '';
+  // Native code takes every construct (maps, strings, secure_compare): every function goes native.
   const r = runCli(['profile', '-o', out, 'kept.bp'], { cwd: DIR, env: { BPJIT_JIT_THRESHOLD: '1' } });
   assert.is(r.code, 0, r.stderr);
-  const line = r.stderr.split('\n').find((l) => /\bwords\b/.test(l));
-  assert.ok(line, `no line for words in:\n${r.stderr}`);
-  assert.match(line!, /vm/);
-  assert.match(r.stderr, /secure_compare/);
-  const sq = r.stderr.split('\n').find((l) => /\bsquare\b/.test(l));
-  assert.match(sq ?? '', /native/);
+  assert.match(lineOf(r.stderr, 'words'), /native/);
+  assert.match(lineOf(r.stderr, 'square'), /native/);
   const data = JSON.parse(fs.readFileSync(out, 'utf8'));
   assert.ok(JSON.stringify(data).includes('words'));
+  // With the JIT off, each function says so.
+  const off = runCli(['profile', '--no-jit', '-o', out, 'kept.bp'], { cwd: DIR });
+  assert.is(off.code, 0, off.stderr);
+  assert.match(lineOf(off.stderr, 'words'), /vm/);
+  assert.match(off.stderr, /the JIT is off/);
   fs.rmSync(out, { force: true });
 });
 
