@@ -13,13 +13,12 @@ import * as assert from 'uvu/assert';
 import { runCli } from '../helpers/child.js';
 import { ROOT } from '../helpers/paths.js';
 import type { RunResult } from '../helpers/tiers.js';
+import { have, needs } from '../helpers/tools.js';
 
 const SRC = path.join(ROOT, 'tests/ffi');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-ffi-'));
-const has = (tool: string) => spawnSync(tool, ['--version'], { encoding: 'utf8' }).status === 0;
-const GCC = has('gcc');
-const maybe = GCC ? test : test.skip;
-if (!GCC) console.log('gcc not found: the FFI tests are skipped');
+const GCC = have('gcc');
+const maybe = needs(test, 'gcc');
 
 test.before(() => {
   if (!GCC) return;
@@ -74,7 +73,7 @@ maybe('libraries by soname: ours through LD_LIBRARY_PATH, libc and libm', () => 
   sameEverywhere('soname.bp', { stdout: '5 4 3\n', code: 0 });
 });
 
-maybe('an executable with externs is dynamically linked: readelf -d lists the libraries, ldd resolves them', () => {
+needs(test, 'gcc', 'readelf', 'ldd')('an executable with externs is dynamically linked: readelf -d lists the libraries, ldd resolves them', () => {
   write('soname.bp', BY_SONAME);
   assert.is(runCli(['build', 'soname.bp', '-o', 'soname'], { cwd: tmp }).code, 0);
   const exe = path.join(tmp, 'soname');
@@ -86,7 +85,6 @@ maybe('an executable with externs is dynamically linked: readelf -d lists the li
   assert.match(dyn.stdout, /\(FLAGS\)\s+BIND_NOW/);
   const relocs = spawnSync('readelf', ['-r', '-W', exe], { encoding: 'utf8' }).stdout;
   assert.is((relocs.match(/R_X86_64_GLOB_DAT/g) ?? []).length, 3);
-  if (!has('ldd')) { console.log('ldd not found: its check skipped'); return; }
   const ldd = spawnSync('ldd', [exe], { encoding: 'utf8', env: { ...process.env, ...ENV } });
   assert.is(ldd.status, 0, ldd.stderr);
   assert.match(ldd.stdout, new RegExp(`libbpffi\\.so\\.1 => ${tmp.replace(/[.]/g, '\\.')}/libbpffi\\.so\\.1`));
