@@ -85,10 +85,10 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'profile', summary: 'run a program under the profiler: where time goes, what went native',
     usage: '[OPTIONS] FILE [ARGS...]',
-    about: 'Runs a program on the TypeScript VM (its output unchanged) and prints a profile to stderr: functions by share of executed bytecode instructions, with calls, loop trips, and the tier bpjit run puts each in once hot (with the reason a function stays in the VM), and the hottest loops. '
+    about: 'Runs a program as bpjit run does (its output unchanged), counting every call, loop trip, branch and call site on every tier and sampling where time goes, and prints a profile to stderr: functions with their share of executed bytecode instructions, calls, loop trips and sampled time, the tier each ran in (with the reason a function stayed interpreted), and the hottest loops. '
       + `Writes the profile as JSON to FILE.bpprof (or -o) for bpjit build --profile. ${STDIN} (then -o is needed). ${PROGRAM_ARGS}`,
     operands: program,
-    options: [{ ...NO_JIT, describe: 'report every function as staying in the VM, as bpjit run --no-jit would keep them' }, output('where to write the profile (JSON; default: FILE without .bp/.bpc, plus .bpprof)'),
+    options: [...RUN_OPTIONS, output('where to write the profile (JSON; default: FILE without .bp/.bpc, plus .bpprof)'),
       { name: 'folded', value: 'FILE', describe: 'also write folded stacks (for flamegraph.pl or speedscope) to FILE' }],
     exits: EXITS_RUN.replace('2 for a bad command line', '2 for a bad command line (also: an output that would replace one of the inputs)'),
     load: () => import('./profile.js'),

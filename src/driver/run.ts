@@ -20,7 +20,7 @@ export function jitThreshold(inv: Invocation): number | null {
 }
 
 /** The in-process tier needs x86-64 Linux; elsewhere (or with BPJIT_VM=1) the TypeScript VM runs. */
-function nativeTierAvailable(): boolean {
+export function nativeTierAvailable(): boolean {
   return process.arch === 'x64' && process.platform === 'linux' && !process.env.BPJIT_VM;
 }
 

@@ -6,6 +6,7 @@ import type { BytecodeModule } from '../bytecode/module.js';
 import { RUNTIME_ERRORS } from '../bytecode/runtime-errors.js';
 import { NativeProgram, NotNative, type Ending } from '../loader/program.js';
 import { JitTier } from './tier.js';
+import type { ProfileData, Tier } from '../profile/data.js';
 
 export interface NativeRunOptions {
   args: string[];
@@ -15,6 +16,8 @@ export interface NativeRunOptions {
   programName: string;
   /** Where the error message goes (default: stderr). */
   stderr?: (text: string) => void;
+  /** Count every call, loop trip, branch and call site, and sample the stack (bpjit profile). */
+  profile?: boolean;
 }
 
 export interface NativeRunResult {
@@ -27,8 +30,8 @@ export interface NativeRunResult {
 
 export function runNative(mod: BytecodeModule, opts: NativeRunOptions): NativeRunResult {
   const loops = opts.threshold === null ? 0 : opts.threshold <= 1 ? 1 : 10 * opts.threshold;
-  const tier = opts.threshold === null ? null : new JitTier(mod, loops);
-  const prog: NativeProgram = new NativeProgram(mod, opts.threshold, (reason, index, pc) => tier!.onHot(prog, reason, index, pc));
+  const tier = opts.threshold === null ? null : new JitTier(mod, loops, opts.profile ?? false);
+  const prog: NativeProgram = new NativeProgram(mod, opts.threshold, (reason, index, pc) => tier!.onHot(prog, reason, index, pc), opts.profile ?? false);
   const end = prog.run(opts.args, opts.programName);
   const status = statusOf(mod, prog, end, opts.stderr);
   if (process.env.BPJIT_STATS) stats(prog, tier);
@@ -61,3 +64,11 @@ function statusOf(mod: BytecodeModule, prog: NativeProgram, end: Ending, stderr?
 }
 
 export { NotNative };
+
+/** Runs `mod` as runNative does, counting and sampling: its status and profile. */
+export function profileNative(mod: BytecodeModule, opts: NativeRunOptions): NativeRunResult & { data: ProfileData } {
+  const r = runNative(mod, { ...opts, profile: true });
+  const never = opts.threshold === null ? 'the JIT is off (--no-jit)' : 'never hot';
+  const tiers = new Map(mod.functions.map((_, i): [number, { tier: Tier; reason?: string }] => [i, r.tier?.states.get(i) ?? { tier: 'interpreter', reason: never }]));
+  return { ...r, data: r.program.profile(tiers, opts.programName, opts.threshold === null ? 'interpreter' : 'native') };
+}

@@ -6,7 +6,7 @@
 // lowering cannot take stays interpreted, and the reason is kept for `bpjit profile`.
 import { O, instrLength } from '../bytecode/opcodes.js';
 import type { BytecodeModule } from '../bytecode/module.js';
-import { CALLBACK, NEVER } from '../native/interp/layout.js';
+import { CALLBACK, NEVER, profSymbol } from '../native/interp/layout.js';
 import { lowerFunction } from '../native/lower.js';
 import type { MachineFunction } from '../native/machine.js';
 import type { NativeProgram } from '../loader/program.js';
@@ -23,7 +23,8 @@ export class JitTier {
   readonly states = new Map<number, TierState>();
   private readonly compiled = new Map<number, { mf: MachineFunction; at: bigint }>();
 
-  constructor(private readonly mod: BytecodeModule, private readonly loopThreshold: number) {}
+  /** `counting`: compiled code keeps the profile's counts (bpjit profile). */
+  constructor(private readonly mod: BytecodeModule, private readonly loopThreshold: number, private readonly counting = false) {}
 
   /** The native interpreter's hot hook: compiles; for a loop, answers its OSR entry (or 0). */
   onHot(prog: NativeProgram, reason: number, index: number, pc: number): bigint {
@@ -49,7 +50,7 @@ export class JitTier {
       if (op === O.loop) loops.add(fn.code[pc + 1]);
       else if (op === O.forlt || op === O.forgt) loops.add(fn.code[pc + 4]);
     }
-    const r = lowerFunction(this.mod, index, { wholeProgram: true, osr: [...loops], interpEntry: true });
+    const r = lowerFunction(this.mod, index, { wholeProgram: true, osr: [...loops], interpEntry: true, counters: this.counting ? profSymbol(index) : undefined });
     if (!r.ok) {
       this.states.set(index, { tier: 'interpreter', reason: `${r.why.reason} (line ${r.why.line})` });
       prog.setCounters(index, NEVER, NEVER);

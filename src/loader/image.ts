@@ -54,7 +54,7 @@ export function buildImage(runtime: Uint8Array = fs.readFileSync(RUNTIME_OBJECT)
   const initialised = Math.max(rodataSize, ...sections.filter((x) => x.kind === 'data').map((s) => at.get(s)![1] + s.size));
   const image: NativeImage = {
     code: new Uint8Array(alignUp(code, PAGE)), data: new Uint8Array(initialised), rodataSize, dataSize: data, symbols: {}, fixups: [],
-    interp: { entries: interp.entries, handlers: interp.handlers, frames: interp.frames },
+    interp: { entries: interp.entries, handlers: interp.handlers, countingHandlers: interp.countingHandlers, frames: interp.frames },
   };
   for (const [s, [area, off]] of at) for (const y of s.symbols) if (y.global) image.symbols[y.name] = [area, off + y.offset];
   const linear = ([area, off]: [Area, number]) => (area === 'code' ? off : CODE_BYTES + off);

@@ -10,7 +10,8 @@ import { Kind } from '../bytecode/opcodes.js';
 import { STACK_BYTES, STACK_GUARD, STACK_MARGIN, interpFrameBytes } from '../bytecode/limits.js';
 import type { InputSection } from '../elf/index.js';
 import { ERR, STATIC_STR_HEADER, externSlot, fnSymbol } from '../native/abi.js';
-import { CALLBACK, END, FN, FRAME, NEVER, SCALE, SITE, SYM, TRAMP_SIZE } from '../native/interp/layout.js';
+import { CALLBACK, END, FN, FRAME, NEVER, SCALE, SITE, SYM, TRAMP_SIZE, profSymbol } from '../native/interp/layout.js';
+import { SAMPLING_STATE_BYTES } from '../native/interp/sampling.js';
 import { handlerOf } from '../native/interp/handlers.js';
 import { lowerFunction, unsupportedIn } from '../native/lower.js';
 import type { MachineFunction, Unsupported } from '../native/machine.js';
@@ -18,7 +19,9 @@ import { HANDLER_ROW, globalsArea, mainFunction, structLayouts, vtables, type Bl
 import { extend, planStubs, type StubPlan } from '../native/stubs.js';
 import { koffi } from './koffi.js';
 import { resolveExterns } from './ffi.js';
-import { NativeSpace } from './space.js';
+import { CODE_BYTES, NativeSpace } from './space.js';
+import { nativeProfile, type ProfileSource } from './samples.js';
+import type { ProfileData, Tier } from '../profile/data.js';
 import { nativeImage, type NativeImage } from './image.js';
 import { unmap } from './memory.js';
 
@@ -39,7 +42,12 @@ export class NotNative extends Error {
   }
 }
 
-let protos: { callback: unknown; enter: unknown } | null = null;
+let protos: { callback: unknown; enter: unknown; sampling: unknown } | null = null;
+
+/** Bytes for stack samples: a minute of a deep stack at the sampling interval. */
+const SAMPLE_BUFFER = 64 << 20;
+/** The sampling interval. */
+const SAMPLE_INTERVAL_NS = 1_000_000;
 
 export class NativeProgram {
   readonly space = new NativeSpace();
@@ -51,6 +59,14 @@ export class NativeProgram {
   private stackBase = 0n;
   private stackTop = 0n;
   private callbackKeep: unknown = null;
+  /** Compiled functions by index (their code and where it is). */
+  private readonly compiled = new Map<number, { mf: MachineFunction; at: bigint }>();
+  /** Code placed for stubs: [start, end) ranges. */
+  private readonly stubCode: [bigint, bigint][] = [];
+  /** How long the last run took (ms). */
+  private runMs = 0;
+  /** Where a run's stack samples start (bpjit profile). */
+  private samples = 0n;
   /** Function symbol → the symbol of its compiled code. */
   private readonly compiledSymbols = new Map<string, string>();
   /** The stubs' module, the stub of each site, and each stub's site records. */
@@ -59,8 +75,10 @@ export class NativeProgram {
   /**
    * `threshold`: calls before a function is hot (loops: 10x; null: never, the interpreter alone).
    * `hot` is the compiler's entry (see src/jit/tier.ts); it answers a loop with an OSR address.
+   * `counting`: count every call, branch, loop trip and call site and sample the stack (profile).
    */
-  constructor(readonly mod: BytecodeModule, readonly threshold: number | null, private readonly hot: (reason: number, index: number, pc: number) => bigint) {
+  constructor(readonly mod: BytecodeModule, readonly threshold: number | null, private readonly hot: (reason: number, index: number, pc: number) => bigint,
+    readonly counting = false) {
     const s = this.space;
     const image = nativeImage();
     this.interp = image.interp;
@@ -74,7 +92,9 @@ export class NativeProgram {
     table(SYM.callback, 8);
     table(SYM.entryRsp, 8);
     table(SYM.end, 8 * END.slots);
-    table('bp_interp_dispatch', 8 * OPS.length);
+    for (const name of [SYM.dispatch, SYM.dispatchCounting]) table(name, 8 * OPS.length);
+    for (const name of [SYM.dispatchActive, SYM.enterActive, SYM.samplePos, SYM.sampleEnd, SYM.sampleDropped]) table(name, 8);
+    table(SYM.samplingState, SAMPLING_STATE_BYTES);
     for (const i of calledExterns(mod)) table(externSlot(i), 8);
     const plan = planStubs(mod, (op) => handlerOf(op) !== null);
     table(SYM.sites, 8 * Math.max(1, plan.sites.reduce((k, m) => k + m.size, 0)));
@@ -86,9 +106,18 @@ export class NativeProgram {
     this.placeBlobs([...mainFunction(mod), structLayouts(mod), vtables(mod, new Set(mod.functions.map((f) => fnSymbol(f.name))))]);
     s.fillImage(image);
     this.constants();
-    const dispatch = s.address('bp_interp_dispatch');
     const code = s.address('bp_interp_code');
-    this.interp.handlers.forEach((off, op) => s.u64(dispatch + BigInt(8 * op), code + BigInt(off)));
+    for (const [name, offsets] of [[SYM.dispatch, this.interp.handlers], [SYM.dispatchCounting, this.interp.countingHandlers]] as const) {
+      offsets.forEach((off, op) => s.u64(s.address(name) + BigInt(8 * op), code + BigInt(off)));
+    }
+    s.u64(s.address(SYM.dispatchActive), s.address(counting ? SYM.dispatchCounting : SYM.dispatch));
+    s.u64(s.address(SYM.enterActive), this.interpEntry);
+    if (counting) {
+      const buf = s.alloc(SAMPLE_BUFFER, 16);
+      s.u64(s.address(SYM.samplePos), buf);
+      s.u64(s.address(SYM.sampleEnd), buf + BigInt(SAMPLE_BUFFER));
+      this.samples = buf;
+    }
     // The interpreter's own frames: one row of the handler table (see bp_interp_catch).
     this.addHandlerRow(code + BigInt(this.interp.frames[0]), code + BigInt(this.interp.frames[1]), s.address('bp_interp_catch'), -16);
     const stubs = this.stubs(plan);
@@ -185,7 +214,9 @@ export class NativeProgram {
     const k = stubOfSite[site];
     const r = lowerFunction(ext, this.mod.functions.length + k, { interpEntry: true, dynamicLocation: true });
     if (!r.ok) throw new Error(`stub ${k}: ${r.why.reason}`);
-    const entry = s.placeCode(r.mf.symbol, r.mf.code, r.mf.relocs) + BigInt(r.mf.interpEntry!);
+    const start = s.placeCode(r.mf.symbol, r.mf.code, r.mf.relocs);
+    this.stubCode.push([start, start + BigInt(r.mf.code.length)]);
+    const entry = start + BigInt(r.mf.interpEntry!);
     for (const at of sitesOf[k]) s.u64(at + BigInt(SITE.entry), entry);
     return entry;
   }
@@ -204,6 +235,11 @@ export class NativeProgram {
     const info = s.alloc(FN.size, 64);
     const kinds = s.alloc(Math.max(1, fn.arity), 8);
     for (let r = 0; r < fn.arity; r++) s.write(kinds + BigInt(r), Uint8Array.of(fn.regKinds[r] === Kind.Float ? 1 : 0));
+    // calls, then a counter per code word (FN.prof); compiled code counts into them by symbol
+    const prof = s.alloc(8 * (1 + fn.code.length), 8);
+    s.define(profSymbol(index), prof);
+    s.u64(info + BigInt(FN.prof), prof);
+    s.u64(info + BigInt(FN.profBias), prof + 8n - 2n * code);
     const handlers = s.alloc(16 * Math.max(1, fn.handlers.length), 8);
     fn.handlers.forEach((h, k) => {
       const at = handlers + BigInt(16 * k);
@@ -224,7 +260,7 @@ export class NativeProgram {
     s.i32(info + BigInt(FN.nhandlers), fn.handlers.length);
     s.u64(info + BigInt(FN.kinds), kinds);
     s.u64(s.address(SYM.infos) + BigInt(8 * index), info);
-    s.u64(s.address(SYM.ieTable) + BigInt(8 * index), s.address('bp_interp_enter'));
+    s.u64(s.address(SYM.ieTable) + BigInt(8 * index), this.interpEntry);
     s.u64(s.address(SYM.sysvTable) + BigInt(8 * index), s.address('bp_interp_from_sysv'));
     this.infos.push(info);
     this.codeAt.push(code);
@@ -244,6 +280,11 @@ export class NativeProgram {
   // --- the compiler's view ------------------------------------------------------------------
 
   info(index: number): bigint { return this.infos[index]; }
+
+  /** The interpreter's entry: the counting one when profiling. */
+  private get interpEntry(): bigint {
+    return this.space.address(this.counting ? 'bp_interp_enter_counting' : 'bp_interp_enter');
+  }
   code(index: number): bigint { return this.codeAt[index]; }
 
   /**
@@ -257,6 +298,7 @@ export class NativeProgram {
     this.compiledSymbols.set(mf.symbol, own);
     const relocs = mf.relocs.map((r) => ({ ...r, symbol: this.compiledSymbols.get(r.symbol) ?? r.symbol }));
     const at = s.placeCode(own, mf.code, relocs);
+    this.compiled.set(index, { mf, at });
     for (const h of mf.handlers) this.addHandlerRow(at + BigInt(h.start), at + BigInt(h.end), at + BigInt(h.entry), h.rspOffset);
     s.u64(s.address(SYM.sysvTable) + BigInt(8 * index), at);
     s.u64(s.address(SYM.ieTable) + BigInt(8 * index), at + BigInt(mf.interpEntry!));
@@ -283,12 +325,17 @@ export class NativeProgram {
     this.guestState(args, programName);
     const k = koffi();
     // (koffi's type names are process-wide: the prototypes are made once)
-    protos ??= { callback: k.pointer(k.proto('int64_t bp_callback(int64_t, int64_t, int64_t)')), enter: k.proto('int64_t bp_enter(uint64_t, uint64_t)') };
+    protos ??= { callback: k.pointer(k.proto('int64_t bp_callback(int64_t, int64_t, int64_t)')), enter: k.proto('int64_t bp_enter(uint64_t, uint64_t)'), sampling: k.proto('int64_t bp_sampling(int64_t)') };
     this.callbackKeep = k.register((reason: number | bigint, index: number | bigint, arg: number | bigint) =>
       (Number(reason) === CALLBACK.stub ? this.lowerStub(Number(arg)) : this.hot(Number(reason), Number(index), Number(arg))), protos.callback as never);
     s.u64(s.address(SYM.callback), BigInt(k.address(this.callbackKeep) as number | bigint));
     const enter = k.decode(s.region.ptr, Number(s.address('bp_native_enter') - s.base), protos.enter as never) as (f: bigint, top: bigint) => number | bigint;
+    const sampling = this.counting ? k.decode(s.region.ptr, Number(s.address('bp_native_sampling') - s.base), protos.sampling as never) as (ns: number) => unknown : null;
+    const t0 = performance.now();
+    sampling?.(SAMPLE_INTERVAL_NS);
     const rax = BigInt(enter(s.address('bp_main'), this.stackTop));
+    sampling?.(0);
+    this.runMs = performance.now() - t0;
     const end = (slot: number) => s.readU64(s.address(SYM.end) + BigInt(8 * slot));
     const kind = Number(end(END.kind));
     // (the exit and error hooks flush; a return from main leaves the output buffered)
@@ -333,6 +380,53 @@ export class NativeProgram {
     const pc = Number(pcAddr - this.codeAt[index]) / 4;
     const line = atDef || !(pc >= 0 && pc < fn.code.length) ? fn.defLine : fn.lines[pc] || fn.defLine;
     return `${this.mod.files[fn.file]}:${line}`;
+  }
+
+  /**
+   * The run's profile: counts and samples (`counting` only). `tiers` says where each function
+   * ran; `reason` is given to the ones never compiled.
+   */
+  profile(tiers: Map<number, { tier: Tier; reason?: string }>, program: string, mode: Tier): ProfileData {
+    const s = this.space;
+    const image = nativeImage();
+    const code = s.address('bp_interp_code');
+    const frames = [code + BigInt(this.interp.frames[0]), code + BigInt(this.interp.frames[1])];
+    // the runtime's functions, by address (each runs to the next symbol)
+    const runtime = Object.entries(image.symbols).filter(([, [area]]) => area === 'code').map(([name, [, off]]) => ({ name, at: s.base + BigInt(off) }))
+      .sort((x, y) => (x.at < y.at ? -1 : 1));
+    const imageEnd = s.base + BigInt(image.code.length);
+    const infoIndex = new Map(this.infos.map((info, i) => [info, i]));
+    const src: ProfileSource = {
+      mod: this.mod,
+      counters: () => this.mod.functions.map((fn, i) => {
+        const words = new BigUint64Array(s.readAny(s.address(profSymbol(i)), 8 * (1 + fn.code.length)).buffer);
+        // (the calls the program makes: bp_main's calls of the initialiser and the entry are not its)
+        const outside = i === this.mod.entry || i === this.mod.init ? 1 : 0;
+        return { calls: Number(words[0]) - outside, prof: Float64Array.from(words.subarray(1), Number) };
+      }),
+      sampleWords: () => {
+        const end = s.readU64(s.address(SYM.samplePos));
+        return new BigUint64Array(s.readAny(this.samples, Number(end - this.samples)).buffer);
+      },
+      classify: (addr) => {
+        if (addr >= frames[0] && addr < frames[1]) return { kind: 'interp' };
+        for (const [index, c] of this.compiled) if (addr >= c.at && addr < c.at + BigInt(c.mf.code.length)) return { kind: 'compiled', index, ...c };
+        if (this.stubCode.some(([a, b]) => addr >= a && addr < b)) return { kind: 'stub' };
+        if (addr >= s.base && addr < imageEnd && addr < code) {
+          let lo = 0, hi = runtime.length - 1;
+          while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (runtime[mid].at <= addr) lo = mid; else hi = mid - 1; }
+          return runtime[lo] && runtime[lo].at <= addr ? { kind: 'runtime', name: runtime[lo].name } : { kind: 'glue' };
+        }
+        return addr >= s.base && addr < s.base + BigInt(CODE_BYTES) ? { kind: 'glue' } : { kind: 'outside' };
+      },
+      interpAt: (info, pcAddr) => {
+        const index = infoIndex.get(info);
+        if (index === undefined || pcAddr === 0n) return null;
+        const pc = Number(pcAddr - this.codeAt[index]) / 4;
+        return pc >= 0 && pc < this.mod.functions[index].code.length ? { index, pc } : null;
+      },
+    };
+    return nativeProfile(src, program, mode, tiers, this.runMs);
   }
 
   /** A 64-bit counter of the runtime's (its data symbol). */

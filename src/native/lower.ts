@@ -34,6 +34,13 @@ export interface LowerOptions {
    * interpreter frame that ran the instruction (stubs of single instructions, shared by sites).
    */
   dynamicLocation?: boolean;
+  /**
+   * Count calls, branches, loop trips and call sites (bpjit profile) in the 64-bit slots at this
+   * symbol: the calls first, then one per code word as the VM's profile counters (interp.ts).
+   * Rewrites that change the calls or branches made (tail calls, base cases tested at call
+   * sites) are off, so the counts are the program's.
+   */
+  counters?: string;
 }
 
 const BUILTIN_BY_ID = new Map([...BUILTINS.values()].map((b) => [b.id, b.name]));
@@ -152,7 +159,7 @@ class Lowerer {
   constructor(private readonly mod: BytecodeModule, index: number, private readonly opts: LowerOptions) {
     this.fn = mod.functions[index];
     this.a = new Assembler({ listing: opts.listing });
-    this.rw = planRewrites(mod, index, opts.wholeProgram ?? false);
+    this.rw = planRewrites(mod, index, opts.wholeProgram ?? false, !!opts.counters);
     this.tail = this.rw.tail;
     this.layout = layoutFrame(this.fn, this.rw);
     this.epilogue = this.a.newLabel();
@@ -218,6 +225,23 @@ class Lowerer {
     return l;
   }
 
+  /** Counts at `pc` (see LowerOptions.counters; `slot` 1: the not-taken or loop-exit count). */
+  private count(pc: number, slot = 0): void {
+    if (this.opts.counters) this.a.inc(qword(rip(sym(this.opts.counters, 8 + 8 * (pc + slot)))));
+  }
+
+  /** A conditional branch of the instruction at `pc`: taken and not taken counted when counting. */
+  private branch(cc: string, target: Label, pc: number): void {
+    const { a } = this;
+    if (!this.opts.counters) { a.jcc(cc, target); return; }
+    const no = a.newLabel();
+    a.jcc(INVERSE[cc], no);
+    this.count(pc);
+    a.jmp(target);
+    a.bind(no);
+    this.count(pc, 1);
+  }
+
   /** Out-of-line stub raising runtime error `err` at the current line. */
   private fail(err: number, line = this.line): Label {
     const key = `${err}:${line}`;
@@ -261,6 +285,7 @@ class Lowerer {
     this.moveParams();
     this.tailInit();
     a.bind(this.top);
+    if (this.opts.counters) a.inc(qword(rip(sym(this.opts.counters))));
     for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
       const l = this.labels.get(pc);
       if (l) a.bind(l);
@@ -605,24 +630,28 @@ class Lowerer {
         a.cvttsd2si(rax, this.xm(x));
         this.setGp(d, rax);
         return;
-      case O.jmp: case O.loop:
+      case O.jmp:
+        a.jmp(this.label(d));
+        return;
+      case O.loop:
+        this.count(pc);
         a.jmp(this.label(d));
         return;
       case O.jt: case O.jf: {
         const v = this.rm(d);
         if (v instanceof Mem) a.cmp(v, 0);
         else a.test(v, v);
-        if (op === O.jt) a.jnz(this.label(x)); else a.jz(this.label(x));
+        this.branch(op === O.jt ? 'nz' : 'z', this.label(x), pc);
         return;
       }
       case O.jlt_i: case O.jle_i: case O.jgt_i: case O.jge_i: case O.jeq_i: case O.jne_i: {
         a.cmp(this.gp(d), this.rm(x));
-        a.jcc(JCC[op - O.jlt_i], this.label(y));
+        this.branch(JCC[op - O.jlt_i], this.label(y), pc);
         return;
       }
       case O.jlt_ik: case O.jle_ik: case O.jgt_ik: case O.jge_ik: case O.jeq_ik: case O.jne_ik:
         a.cmp(this.rm(d), x);
-        a.jcc(JCC[op - O.jlt_ik], this.label(y));
+        this.branch(JCC[op - O.jlt_ik], this.label(y), pc);
         return;
       case O.forlt: case O.forgt: {
         const h = this.home(d);
@@ -631,14 +660,15 @@ class Lowerer {
         a.add(i, y);
         if (h.at !== 'gpr') this.setGp(d, rax);
         a.cmp(i, this.rm(x));
-        a.jcc(op === O.forlt ? 'l' : 'g', this.label(c[pc + 4]));
+        this.branch(op === O.forlt ? 'l' : 'g', this.label(c[pc + 4]), pc);
         return;
       }
       case O.call: {
         const args = Array.from({ length: y }, (_, i) => c[pc + 4 + i]);
         const site = this.tail?.sites.get(pc);
         if (site) { this.tailJump(site, args); return; }
-        const base = baseCase(this.mod.functions[x]);
+        this.count(pc);
+        const base = this.opts.counters ? null : baseCase(this.mod.functions[x]);
         const done = a.newLabel(), call = a.newLabel();
         if (base) {
           // The callee's base case, tested here: `fib(1)` costs no call.
@@ -717,6 +747,7 @@ class Lowerer {
       case O.funcref: this.newStruct(pc, 0); return;
       case O.callv: {
         const args = Array.from({ length: y }, (_, i) => c[pc + 4 + i]);
+        this.count(pc);
         this.callSym({ closure: x }, args, d);
         return;
       }
@@ -740,6 +771,7 @@ class Lowerer {
         return;
       case O.callm: {
         const args = Array.from({ length: y }, (_, i) => c[pc + 4 + i]);
+        this.count(pc);
         this.callSym({ slot: x }, args, d);
         return;
       }
@@ -1349,6 +1381,7 @@ class Lowerer {
 }
 
 const JCC = ['l', 'le', 'g', 'ge', 'e', 'ne'];
+const INVERSE: Record<string, string> = { l: 'ge', le: 'g', g: 'le', ge: 'l', e: 'ne', ne: 'e', z: 'nz', nz: 'z' };
 
 /**
  * A function whose code starts `if p <cc> k goes on; return q (or a constant)` — the base case

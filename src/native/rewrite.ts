@@ -68,16 +68,16 @@ export interface Rewrites {
 const TAIL_INT_ARGS = 6, TAIL_FLOAT_ARGS = 7;
 
 /**
- * `wholeProgram`: every call of the function is in `mod` (an executable, not the in-process
- * tier), so parameters all callers pass the same constant for are constants.
+ * `wholeProgram`: every call of the function is in `mod`, so parameters all callers pass the
+ * same constant for are constants. `exactCalls`: every call stays a call (profiling counts them).
  */
-export function planRewrites(mod: BytecodeModule, self: number, wholeProgram: boolean): Rewrites {
+export function planRewrites(mod: BytecodeModule, self: number, wholeProgram: boolean, exactCalls = false): Rewrites {
   const fn = mod.functions[self];
   const rw: Rewrites = {
     tail: null, concats: new Map(), appends: new Set(), divisors: new Map(), skip: new Set(), replaced: new Set(), reads: new Map(), notCalls: new Set(), extra: 0, inMemory: new Set(),
   };
   const targets = jumpTargets(fn);
-  planTailCalls(fn, self, targets, rw);
+  if (!exactCalls) planTailCalls(fn, self, targets, rw);
   planConcats(mod, fn, targets, rw);
   const params = wholeProgram ? constantParams(mod).get(self) : undefined;
   constants(mod, fn, targets, params ?? new Map(), (pc, known) => {

@@ -51,8 +51,8 @@ export interface VmOptions {
   output?: Output;
   /** Stack bytes calls may take (default: what native code has, see limits.ts). */
   stackBytes?: number;
-  /** Called at every call and loop back-edge (the profiler's sampling clock). */
-  onTick?: (fn: FnRt) => void;
+  /** Called at every call and loop back-edge with the function and pc executing (the profiler's clock). */
+  onTick?: (fn: FnRt, pc: number) => void;
   /** Standard input (default: fd 0, read as needed). */
   stdin?: Buffer;
   /** Where runtime error messages go (default: fd 2). */
@@ -175,10 +175,10 @@ export class VM implements BuiltinCtx {
     return (this.frames = b);
   }
 
-  /** Function indices of the frames below the executing one (outermost first). */
-  stack(): number[] {
-    const out: number[] = [];
-    for (let d = 0; d < this.depth; d++) out.push(this.frames[4 * d]);
+  /** The frames below the executing one, outermost first, each with the pc it returns to. */
+  frameStack(): { fn: FnRt; pc: number }[] {
+    const out: { fn: FnRt; pc: number }[] = [];
+    for (let d = 0; d < this.depth; d++) out.push({ fn: this.fns[this.frames[4 * d]], pc: this.frames[4 * d + 1] });
     return out;
   }
 
@@ -281,7 +281,7 @@ export class VM implements BuiltinCtx {
           case O.loop:
             ++prof[pc];
             pc = code[pc + 1];
-            if (tick) tick(fn);
+            if (tick) tick(fn, pc);
             break;
           case O.jt:
             if (R[bp + code[pc + 1]] === true) { prof[pc]++; pc = code[pc + 2]; } else { prof[pc + 1]++; pc += 3; }
@@ -335,7 +335,7 @@ export class VM implements BuiltinCtx {
             if (code[pc] === O.forlt ? v < end : v > end) {
               ++prof[pc];
               pc = code[pc + 4];
-              if (tick) tick(fn);
+              if (tick) tick(fn, pc);
             } else { prof[pc + 1]++; pc += 5; }
             break;
           }
@@ -357,7 +357,7 @@ export class VM implements BuiltinCtx {
             }
             prof[pc]++;
             ++callee.calls;
-            if (tick) tick(callee);
+            if (tick) tick(fn, pc);
             if ((this.used += callee.frameBytes) > budget) {
               this.used -= callee.frameBytes;
               throw new RtError('STACK_OVERFLOW', '', `${callee.file}:${callee.defLine}`);

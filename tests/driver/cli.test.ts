@@ -70,7 +70,7 @@ def main() -> int:
   const r = runCli(['profile', '--no-jit', '-o', json, '--folded', folded, 'prof.bp'], { cwd: tmp });
   assert.is(r.code, 0, r.stderr);
   assert.is(r.stdout, `${300 * [...Array(2000).keys()].reduce((s, i) => s + (i % 7), 0)}\n`);
-  assert.match(r.stderr, /^work\s+\d+\.\d%\s+\d+\s+300\s+\d+\s+-\s+vm: the JIT is off/m);
+  assert.match(r.stderr, /^work\s.*\s300\s.*interpreter: the JIT is off/m);
   assert.match(r.stderr, /work line 3: \d+ trips/);
   const data = JSON.parse(fs.readFileSync(json, 'utf8'));
   assert.ok(JSON.stringify(data).includes('"work"'));

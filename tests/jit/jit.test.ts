@@ -72,21 +72,36 @@ test('W^X: code pages are filled while read-write, then read+execute, never both
   for (const perms of probe.maps) assert.ok(!(perms.includes('w') && perms.includes('x')), `a code cache mapping is ${perms}`);
 });
 
-test('profile: the tier each function ends in, and why one stays in the VM', () => {
+/** The report line of function `name` in a profile's report. */
+const reportLine = (stderr: string, name: string) => stderr.split('\n').find((l) => new RegExp(`^${name}\\b`).test(l)) ?? '';
+
+test('profile: each function\'s tier, and why one stayed interpreted', () => {
+  const out = '/tmp/bpjit-test-tiers.bpprof';
+  const r = runCli(['profile', '-o', out, 'calls.bp'], { cwd: DIR });
+  assert.is(r.code, 0, r.stderr);
+  const data = JSON.parse(fs.readFileSync(out, 'utf8'));
+  fs.rmSync(out, { force: true });
+  const hot = data.functions.filter((f: { calls: number }) => f.calls >= 100);
+  assert.ok(hot.length > 0, 'no function was called 100 times');
+  for (const f of data.functions) {
+    assert.is(f.tier, f.calls >= 100 ? 'native' : 'interpreter', f.name);
+    if (f.tier === 'interpreter') assert.is(f.reason, 'never hot');
+  }
+  assert.match(reportLine(r.stderr, hot[0].name), /native/);
+});
+
+test('profile: with the JIT every function goes native; with --no-jit each says the JIT is off', () => {
   const out = '/tmp/bpjit-test-kept.bpprof';
-  const lineOf = (text: string, fn: string) => text.split('\n').find((l) => new RegExp(`\\b${fn}\\b`).test(l)) ?? '';
   // Native code takes every construct (maps, strings, secure_compare): every function goes native.
   const r = runCli(['profile', '-o', out, 'kept.bp'], { cwd: DIR, env: { BPJIT_JIT_THRESHOLD: '1' } });
   assert.is(r.code, 0, r.stderr);
-  assert.match(lineOf(r.stderr, 'words'), /native/);
-  assert.match(lineOf(r.stderr, 'square'), /native/);
+  assert.match(reportLine(r.stderr, 'words'), /native/);
+  assert.match(reportLine(r.stderr, 'square'), /native/);
   const data = JSON.parse(fs.readFileSync(out, 'utf8'));
   assert.ok(JSON.stringify(data).includes('words'));
-  // With the JIT off, each function says so.
   const off = runCli(['profile', '--no-jit', '-o', out, 'kept.bp'], { cwd: DIR });
   assert.is(off.code, 0, off.stderr);
-  assert.match(lineOf(off.stderr, 'words'), /vm/);
-  assert.match(off.stderr, /the JIT is off/);
+  assert.match(reportLine(off.stderr, 'words'), /interpreter: the JIT is off/);
   fs.rmSync(out, { force: true });
 });
 

@@ -12,19 +12,22 @@ import {
   rdx, rip, rsi, rsp, sym, xmm0, GP64, XMM,
 } from '../../x64/index.js';
 import { CALLBACK, END, END_KIND, FN, FRAME, SYM } from './layout.js';
-import { Masm, emitCallInterp, emitHotLoop, emitStubbed, handlerOf, resumeAfterCall } from './handlers.js';
+import { COUNTING_OPS, Masm, emitCallInterp, emitHotLoop, emitStubbed, handlerOf, resumeAfterCall } from './handlers.js';
+import { emitSampling } from './sampling.js';
 
 export interface InterpCode {
   code: MachineCode;
   /** Offsets of the entry points (see ENTRIES). */
   entries: Record<(typeof ENTRIES)[number], number>;
-  /** Offset of each opcode's handler (the dispatch table's contents). */
+  /** Offset of each opcode's handler (the dispatch table's contents), and the counting table's. */
   handlers: number[];
+  countingHandlers: number[];
   /** [start, end) of the code whose frames are interpreter frames (the handler table's row). */
   frames: [number, number];
 }
 
-export const ENTRIES = ['bp_interp_enter', 'bp_interp_catch', 'bp_interp_from_sysv', 'bp_native_enter', 'bp_native_on_error', 'bp_native_on_exit', 'bp_native_call_ts', 'bp_interp_stub'] as const;
+export const ENTRIES = ['bp_interp_enter', 'bp_interp_enter_counting', 'bp_interp_catch', 'bp_interp_from_sysv', 'bp_native_enter', 'bp_native_on_error',
+  'bp_native_on_exit', 'bp_native_call_ts', 'bp_interp_stub', 'bp_native_sample', 'bp_native_sampling'] as const;
 
 const SYSV_INT = [rdi, rsi, rdx, rcx, r8, r9];
 
@@ -37,7 +40,15 @@ export function generateInterpreter(): InterpCode {
   a.bind(framesStart);
 
   // --- bp_interp_enter: r11 = FnInfo, the register block above the return address ----------
+  // (bp_interp_enter_counting counts the call first: bpjit profile)
+  const enter = a.newLabel();
+  entry('bp_interp_enter_counting');
+  a.mov(rax, qword(r11, FN.prof));
+  a.inc(qword(rax, 0));
+  a.jmp(enter);
+  a.align(16);
   entry('bp_interp_enter');
+  a.bind(enter);
   a.push(rbp);
   a.mov(rbp, rsp);
   a.push(r11);
@@ -68,6 +79,7 @@ export function generateInterpreter(): InterpCode {
 
   // --- the handlers -------------------------------------------------------------------------
   const handlerLabels = OPS.map(() => a.newLabel());
+  const countingLabels = new Map([...COUNTING_OPS].map((op) => [op, a.newLabel()]));
   const stubbed = a.newLabel();
   OPS.forEach((_, op) => {
     const h = handlerOf(op);
@@ -76,6 +88,13 @@ export function generateInterpreter(): InterpCode {
     a.bind(handlerLabels[op]);
     h(m, op);
   });
+  m.counting = true;
+  for (const [op, l] of countingLabels) {
+    a.align(16);
+    a.bind(l);
+    handlerOf(op)!(m, op);
+  }
+  m.counting = false;
   a.align(16);
   entry('bp_interp_stub');
   a.bind(stubbed);
@@ -97,7 +116,7 @@ export function generateInterpreter(): InterpCode {
     a.mov(r14, qword(rbp, FRAME.info));
     a.mov(rbx, qword(rbp, FRAME.pc));
     a.lea(r12, qword(rbp, FRAME.regs));
-    a.lea(r13, qword(rip(sym('bp_interp_dispatch'))));
+    a.mov(r13, qword(rip(sym(SYM.dispatchActive))));
     a.lea(r15, qword(rip(sym(SYM.consts))));
     const search = a.newLabel(), skip = a.newLabel(), propagate = a.newLabel(), noReg = a.newLabel();
     a.test(rbx, rbx);
@@ -150,7 +169,7 @@ export function generateInterpreter(): InterpCode {
     const INT_SAVE = -48 - 48, FLOAT_SAVE = INT_SAVE - 64;
     SYSV_INT.forEach((g, i) => a.mov(qword(rbp, INT_SAVE + 8 * i), g));
     for (let i = 0; i < 8; i++) a.movsd(qword(rbp, FLOAT_SAVE + 8 * i), XMM[i]);
-    a.lea(r13, qword(rip(sym('bp_interp_dispatch'))));
+    a.mov(r13, qword(rip(sym(SYM.dispatchActive))));
     a.lea(r15, qword(rip(sym(SYM.consts))));
     a.lea(rcx, qword(rip(sym(SYM.infos))));
     a.mov(r11, qword(rcx, r11, 8, 0));
@@ -199,7 +218,7 @@ export function generateInterpreter(): InterpCode {
     a.add(esi, 1);
     a.jmp(loop);
     a.bind(done);
-    a.call(at.get('bp_interp_enter')!);
+    a.call(qword(rip(sym(SYM.enterActive))));
     a.movq(xmm0, rax);
     a.lea(rsp, qword(rbp, -40));
     for (const g of [r15, r14, r13, r12, rbx]) a.pop(g);
@@ -275,15 +294,17 @@ export function generateInterpreter(): InterpCode {
     a.pop(rbp);
     a.ret();
   }
-  void eax; void ecx; void r10d; void GP64; void xmm0;
+  emitSampling(a, entry);
 
   const code = a.finish();
   const entries = Object.fromEntries(ENTRIES.map((n) => [n, code.labelOffset(at.get(n)!)])) as InterpCode['entries'];
   const stubAt = code.labelOffset(stubbed);
+  const handlers = OPS.map((_, op) => (handlerOf(op) ? code.labelOffset(handlerLabels[op]) : stubAt));
   return {
     code,
     entries,
-    handlers: OPS.map((_, op) => (handlerOf(op) ? code.labelOffset(handlerLabels[op]) : stubAt)),
+    handlers,
+    countingHandlers: handlers.map((off, op) => (countingLabels.has(op) ? code.labelOffset(countingLabels.get(op)!) : off)),
     frames: [code.labelOffset(framesStart), code.labelOffset(framesEnd)],
   };
 }

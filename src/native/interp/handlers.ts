@@ -14,6 +14,8 @@ import { CALLBACK, END, FN, FRAME, SITE, SYM, TRAMP_SIZE } from './layout.js';
 /** The macro layer the handlers are written in: operands, dispatch, errors, calls out. */
 export class Masm {
   readonly a = new Assembler();
+  /** Emitting the counting variants of the handlers (bpjit profile: see COUNTING_OPS). */
+  counting = false;
   private readonly errors = new Map<number, Label>();
   /** Routines shared by handlers, bound after them. */
   readonly hotLoop = this.a.newLabel();
@@ -48,6 +50,12 @@ export class Masm {
     this.dispatch();
   }
   savePc(): void { this.a.mov(qword(rbp, FRAME.pc), rbx); }
+  /** In a counting handler: one more at this instruction's profile slot (1: the next word's). */
+  count(slot = 0): void {
+    if (!this.counting) return;
+    this.a.mov(r11, qword(r14, FN.profBias));
+    this.a.inc(qword(r11, rbx, 2, 8 * slot));
+  }
   /** Runtime error `id` at the current instruction (its location is found from the frame). */
   fail(id: number): Label {
     let l = this.errors.get(id);
@@ -168,8 +176,10 @@ const floatOrder: Handler = (m, op) => {
 function branch(m: Masm, cc: string, j: number, length: number): void {
   const taken = m.a.newLabel();
   m.a.jcc(cc, taken);
+  m.count(1);
   m.next(length);
   m.a.bind(taken);
+  m.count();
   m.jumpBy(j);
 }
 
@@ -209,7 +219,7 @@ const HANDLERS: Partial<Record<number, Handler>> = {
   [O.i2f]: (m) => { m.a.xorps(xmm0, xmm0); m.a.cvtsi2sd(xmm0, m.reg(2)); m.a.movsd(m.reg(1), xmm0); m.next(3); },
   [O.f2i]: (m) => { m.a.cvttsd2si(rax, m.reg(2)); m.store(1, rax); m.next(3); },
   [O.jmp]: (m) => m.jumpBy(1),
-  [O.loop]: (m) => backEdge(m, 1),
+  [O.loop]: (m) => { m.count(); backEdge(m, 1); },
   [O.jt]: truth, [O.jf]: truth,
   [O.forlt]: forLoop, [O.forgt]: forLoop,
   [O.call]: (m) => call(m, 'direct'),
@@ -260,8 +270,10 @@ function forLoop(m: Masm, op: number): void {
   a.cmp(rax, m.reg(2));
   const taken = a.newLabel();
   a.jcc(op === O.forlt ? 'l' : 'g', taken);
+  m.count(1);
   m.next(5);
   a.bind(taken);
+  m.count();
   backEdge(m, 4);
 }
 
@@ -312,6 +324,7 @@ function fieldGet(m: Masm): void {
  */
 function call(m: Masm, kind: 'direct' | 'closure' | 'method'): void {
   const { a } = m;
+  m.count();
   m.savePc();
   if (kind === 'direct') m.word(2, eax);
   else {
@@ -494,6 +507,10 @@ export function emitHotLoop(m: Masm, jumpWord: (op: number) => number): void {
   a.bind(notLoop);
   m.jumpBy(jumpWord(O.forlt));
 }
+
+/** The instructions whose handlers count when profiling (the rest are the same in both tables). */
+export const COUNTING_OPS = new Set<number>([O.jt, O.jf, O.loop, O.forlt, O.forgt, O.call, O.callv, O.callm,
+  ...Array.from({ length: 12 }, (_, i) => O.jlt_i + i)]);
 
 /** The handler of `op`, or null when the instruction runs a stub. */
 export function handlerOf(op: number): Handler | null {

@@ -34,7 +34,15 @@ export const FN = {
   nhandlers: 40,
   /** Per argument, 1 when it travels in an xmm register (float), else 0. */
   kinds: 48,
-  size: 64,
+  /**
+   * The function's profile counters (64-bit): calls, then one slot per code word as the VM's
+   * (taken / loop trips / call-site counts at the instruction's word, not taken / loop exits at
+   * the next); and that address minus twice the code's plus 8, so that the slot of the
+   * instruction at rbx is [profBias + 2*rbx].
+   */
+  prof: 56,
+  profBias: 64,
+  size: 80,
 } as const;
 
 export const FRAME = { info: -8, pc: -16, regs: 16, rspOffset: -16 } as const;
@@ -75,7 +83,33 @@ export const SYM = {
   entryRsp: 'bp_native_entry_rsp',
   /** What ended the run: kind (0 return, 1 exit, 2 error), and the error's or exit's details. */
   end: 'bp_native_end',
+  /** The dispatch tables (plain and counting) and the one in use; likewise the interp entries. */
+  dispatch: 'bp_interp_dispatch',
+  dispatchCounting: 'bp_interp_dispatch_counting',
+  dispatchActive: 'bp_interp_dispatch_active',
+  enterActive: 'bp_interp_enter_active',
+  /** Stack samples: the buffer's next free byte and its end, the samples dropped when full. */
+  samplePos: 'bp_native_sample_pos',
+  sampleEnd: 'bp_native_sample_end',
+  sampleDropped: 'bp_native_sample_dropped',
+  /** The timer's state while sampling (sampling.ts). */
+  samplingState: 'bp_native_sampling_state',
 } as const;
+
+/** The profile counters of function `index` (a symbol compiled code counts into). */
+export const profSymbol = (index: number): string => `bp_prof$${index}`;
+
+/**
+ * A stack sample: the number of frames n, the interrupted rip, rbx and r14 (the interpreter's
+ * instruction and FnInfo when rip is in it), FRAME.info and FRAME.pc of the frame rbp points
+ * at, up to SAMPLE_PEEK words from the top of the stack (a frameless runtime function's return
+ * address is among them), then n frames of the frame-pointer chain, innermost first: return
+ * address, and FRAME.info and FRAME.pc of the frame it returns to (meaningful when that is an
+ * interpreter frame).
+ */
+export const SAMPLE = { frames: 0, rip: 1, rbx: 2, r14: 3, fpInfo: 4, fpPc: 5, peek: 6, maxFrames: 256 } as const;
+export const SAMPLE_PEEK = 4;
+export const SAMPLE_HEADER = SAMPLE.peek + SAMPLE_PEEK;
 
 /** bp_native_end: 8-byte slots. */
 export const END = { kind: 0, id: 1, loc: 2, arg: 3, rbp: 4, ret: 5, status: 6, throwInfo: 7, throwPc: 8, slots: 9 } as const;

@@ -1,0 +1,35 @@
+// Sampling on the TypeScript VM, which cannot take a timer signal: every `every` calls and loop
+// back-edges the VM's stack is recorded, and each record is worth an equal share of the run's
+// wall time (src/profile/data.ts turns stacks into time).
+import type { Frame } from '../profile/data.js';
+import type { FnRt, VM } from './interp.js';
+
+export class VmSampler {
+  private left: number;
+  private readonly counts = new Map<string, { frames: Frame[]; count: number }>();
+  constructor(private readonly every = 1000) {
+    this.left = every;
+  }
+
+  /** The VM's tick hook: `fn` is running at `pc` (a call or a loop's back-edge). */
+  tick(vm: VM, fn: FnRt, pc: number): void {
+    if (--this.left > 0) return;
+    this.left = this.every;
+    const frames: Frame[] = vm.frameStack().map(({ fn: f, pc: at }) => ({ name: f.name, kind: 'bp', tier: 'vm', line: lineAt(f, at) }));
+    frames.push({ name: fn.name, kind: 'bp', tier: 'vm', line: lineAt(fn, pc) });
+    const key = frames.map((f) => `${f.name}:${f.line}`).join(';');
+    const s = this.counts.get(key);
+    if (s) s.count++;
+    else this.counts.set(key, { frames, count: 1 });
+  }
+
+  stacks(): { frames: Frame[]; count: number }[] {
+    return [...this.counts.values()];
+  }
+}
+
+/** The line of the instruction at or before `pc` (a return pc is just after its call). */
+function lineAt(fn: FnRt, pc: number): number {
+  for (let p = Math.min(pc, fn.lines.length - 1); p >= 0; p--) if (fn.lines[p]) return fn.lines[p];
+  return fn.defLine;
+}
