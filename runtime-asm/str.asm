@@ -11,6 +11,8 @@
 
 ; bp_rt_str_new(rdi = length) → a string of that length (bytes undefined, NUL-terminated), or 0.
 FUNC bp_rt_str_new
+    cmp rdi, STR_MAX
+    ja .too_long
     push rbx
     mov rbx, rdi
     lea rdi, [rdi + STR_DATA + 1]
@@ -22,6 +24,9 @@ FUNC bp_rt_str_new
     mov byte [rax + rbx + STR_DATA], 0
 .out:
     pop rbx
+    ret
+.too_long:                               ; longer than any tier holds: out of memory
+    xor eax, eax
     ret
 ENDFUNC
 
@@ -98,6 +103,8 @@ FUNC bp_rt_str_concat_n
     cmp r13, rbx
     jb .measure
     xor r13d, r13d                       ; the first part to copy
+    cmp r14, STR_MAX
+    ja .too_long
     mov rax, [rbp - 8]
     mov [rbp - 8], r14                   ; from here: the total length (set when all is copied)
     test rax, rax
@@ -121,6 +128,9 @@ FUNC bp_rt_str_concat_n
     jz .exact                            ; (no room for that: try the exact size)
     mov qword [rax], TAG_STR
     jmp .fill
+.too_long:
+    xor eax, eax
+    jmp .out
 .exact:
     mov rdi, r14
     call bp_rt_str_new

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RUNTIME_ERRORS } from '../src/bytecode/runtime-errors.js';
-import { STACK_BYTES, STACK_GUARD, STACK_MARGIN } from '../src/bytecode/limits.js';
+import { MAX_STRING_BYTES, STACK_BYTES, STACK_GUARD, STACK_MARGIN } from '../src/bytecode/limits.js';
 import { ARRAY, PTR, STATIC_STR_HEADER, STRUCT, TAG } from '../src/native/abi.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -56,6 +56,8 @@ export function layoutInc(): string {
     `%define STACK_BYTES ${STACK_BYTES}`,
     `%define STACK_GUARD ${STACK_GUARD}`,
     `%define STACK_MARGIN ${STACK_MARGIN}`,
+    '; the longest string (bytes) on every tier',
+    `%define STR_MAX ${MAX_STRING_BYTES}`,
     '; ptr: a struct of two plain fields, the kind (C pointer, mutex, condition) and the payload',
     `%define PTR_KIND ${STRUCT.fields + PTR.kind}`,
     `%define PTR_PAYLOAD ${STRUCT.fields + PTR.payload}`,

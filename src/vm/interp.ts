@@ -22,7 +22,7 @@ import {
   newArray,
 } from './values.js';
 import { Kind } from '../bytecode/opcodes.js';
-import { ENTRY_BYTES, STACK_BUDGET, interpFrameBytes } from '../bytecode/limits.js';
+import { ENTRY_BYTES, MAX_STRING_BYTES, STACK_BUDGET, interpFrameBytes } from '../bytecode/limits.js';
 
 /** Runtime view of one bytecode function. */
 export interface FnRt {
@@ -59,7 +59,7 @@ export interface VmOptions {
   stderr?: (text: string) => void;
 }
 
-const MAX_STRING = (1 << 29) - 24;
+const MAX_STRING = MAX_STRING_BYTES;
 
 export class VM implements BuiltinCtx {
   readonly fns: FnRt[];

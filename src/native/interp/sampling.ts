@@ -6,6 +6,7 @@
 // safe in a signal handler.
 import { Assembler, eax, edi, edx, esi, qword, dword, r10, r10d, r11, r8, rax, rbx, rcx, rdi, rdx, rip, rsi, rsp, sym } from '../../x64/index.js';
 import { SAMPLE, SAMPLE_HEADER, SAMPLE_PEEK, SYM } from './layout.js';
+import { STACK_MARGIN } from '../../bytecode/limits.js';
 
 const SIGPROF = 27;
 const SYS = { rtSigaction: 13, gettid: 186, timerCreate: 222, timerSettime: 223, timerDelete: 226 } as const;
@@ -37,13 +38,15 @@ export function emitSampling(a: Assembler, entry: (name: 'bp_native_sample' | 'b
       a.mov(rax, qword(rdx, UC(reg)));
       a.mov(qword(out, 8 * field), rax);
     }
-    a.mov(lo, qword(rip(sym('bp_rt_stack_base'))));
+    // The stack's readable part: from above its guard (with room for a frame's two words below
+    // rbp) to its top. Anything else in rbp or rsp is not ours (V8's, or 0).
+    a.mov(lo, qword(rip(sym('bp_rt_stack_limit'))));
+    a.sub(lo, STACK_MARGIN - 16);
     a.mov(hi, qword(rip(sym('bp_rt_stack_top'))));
     // the frame rbp points at, as an interpreter frame would describe itself
     const noFp = a.newLabel(), fpDone = a.newLabel();
     a.mov(fp, qword(rdx, UC('rbp')));
-    a.lea(rax, qword(fp, -16));
-    a.cmp(rax, lo);
+    a.cmp(fp, lo);
     a.jb(noFp);
     a.cmp(fp, hi);
     a.jae(noFp);
