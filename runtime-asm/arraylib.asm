@@ -1268,7 +1268,8 @@ FUNC bp_rt_array_sort
     pop rbx
     pop rbp
     ret
-.oom:
+.oom:                                    ; (with the caller's rbp: the error walks its chain)
+    mov rbp, [rbp + AL_TS_SIZE + 40]
     mov edi, ERR_OUT_OF_MEMORY
     mov rsi, r13
     xor edx, edx

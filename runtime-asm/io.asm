@@ -229,7 +229,9 @@ bp_rt_err_table:
 ERROR_TABLE
 
 ; error(edi = id, rsi = location string object, rdx = argument string object or 0): never returns.
-; Prints "error: <text with %s replaced> (at <location>)" on stderr after flushing stdout.
+; Prints the traceback and "error: <text with %s replaced> (at <location>)" on stderr after
+; flushing stdout. rbp must be the innermost frame of the chain (compiled code's, or a frame
+; whose chain leads to it).
 FUNC bp_rt_error
     mov rax, [bp_rt_on_error]
     test rax, rax
@@ -239,8 +241,15 @@ FUNC bp_rt_error
     mov r12d, edi
     mov r13, rsi
     mov r14, rdx
+    mov r15, [rsp]                        ; a return address into the owner of rbp's frame
     and rsp, -16
     call bp_rt_flush
+    mov edi, r12d                         ; the call chain first (traceback.asm), which also
+    mov rsi, r13                          ; says where a prologue's stack overflow is
+    mov rdx, r15
+    mov rcx, rbp
+    call bp_rt_traceback
+    mov r13, rax
     lea rsi, [.prefix]
     mov edx, 7
     call .err

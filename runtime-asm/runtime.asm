@@ -20,6 +20,7 @@ extern bp_main
 %include "str.asm"
 %include "strlib.asm"
 %include "except.asm"
+%include "traceback.asm"
 %include "struct.asm"
 %include "map.asm"
 %include "equal.asm"

@@ -12,6 +12,7 @@ import { InputSection, LinkedImage, codeSection, dataSection, link, readObject, 
 import { RUNTIME_OBJECT } from '../native/runtime-object.js';
 import { externSlot } from '../native/abi.js';
 import { dynamicLinking } from '../elf/dynamic.js';
+import { lineTableSection, type PlacedFunction } from './linetable.js';
 
 /** Indices of the functions a run can reach: from the initialiser and the entry, through calls. */
 export function reachableFunctions(mod: BytecodeModule): number[] {
@@ -51,10 +52,11 @@ export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readF
   }
   problems.push(...missingLibraries(mod));
   if (problems.length) return { ok: false, problems };
-  const sections = functions.flatMap(functionSections);
+  const placed = functions.map(functionSections);
+  const sections = placed.flatMap((p) => (p.rodata ? [p.text, p.rodata] : [p.text]));
   const blobs = [handlerTable(functions), structLayouts(mod), vtables(mod, new Set(functions.map((f) => f.symbol))), ...mainFunction(mod), ...globalsArea(mod)];
   const dynamic = externLinking(mod);
-  const image = link([...sectionsOfObject(readObject('runtime.o', runtime)), ...sections, ...blobs.map(sectionOfBlob), ...dynamic.sections], '_start', dynamic.options);
+  const image = link([...sectionsOfObject(readObject('runtime.o', runtime)), ...sections, ...blobs.map(sectionOfBlob), lineTableSection(mod, placed), ...dynamic.sections], '_start', dynamic.options);
   return { ok: true, image, functions };
 }
 
@@ -62,8 +64,8 @@ export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readF
  * A lowered function as linker input: its code, and its constants as a read-only section of
  * their own (so .text holds instructions only), referred to by section.
  */
-export function functionSections(mf: MachineFunction): InputSection[] {
-  if (!mf.rodata) return [codeSection(mf.symbol, mf.code, mf.relocs, 'program')];
+export function functionSections(mf: MachineFunction): PlacedFunction {
+  if (!mf.rodata) return { mf, text: codeSection(mf.symbol, mf.code, mf.relocs, 'program') };
   const { start, refs } = mf.rodata;
   const text = codeSection(mf.symbol, mf.code.subarray(0, start), mf.relocs.filter((r) => r.offset < start), 'program');
   const data: InputSection = {
@@ -72,7 +74,7 @@ export function functionSections(mf: MachineFunction): InputSection[] {
   };
   text.symbols[0].size = start;
   for (const r of refs) text.relocs.push({ offset: r.offset, type: 'R_X86_64_PC32', target: { section: data, offset: r.target - start }, addend: r.addend });
-  return [text, data];
+  return { mf, text, rodata: data };
 }
 
 /**

@@ -56,8 +56,8 @@ function statusOf(mod: BytecodeModule, prog: NativeProgram, end: Ending, stderr?
   const e = end.error!;
   const def = RUNTIME_ERRORS[e.id];
   const text = def ? def.text.replace('%s', e.arg ?? '') : `runtime error ${e.id}`;
-  const where = e.location ?? prog.locate(e.id, e.rbp, e.ret);
-  const msg = `error: ${text}${where ? ` (at ${where})` : ''}\n`;
+  const { text: trace, location } = e.location !== undefined ? { text: '', location: e.location } : prog.traceback(e);
+  const msg = `${trace}error: ${text}${location ? ` (at ${location})` : ''}\n`;
   if (stderr) stderr(msg);
   else process.stderr.write(Buffer.from(msg, 'latin1'));
   return 1;

@@ -23,14 +23,16 @@ import { CODE_BYTES, NativeSpace } from './space.js';
 import { nativeProfile, type ProfileSource } from './samples.js';
 import type { ProfileData, Tier } from '../profile/data.js';
 import { nativeImage, type NativeImage } from './image.js';
-import { unmap } from './memory.js';
+import { unmap, type Region } from './memory.js';
+import { nativeTraceback, type NativeError, type PlacedCode } from './traceback.js';
 
 
 export interface Ending {
   kind: 'returned' | 'exit' | 'error';
   /** Exit status (returned: the entry's result bits; exit: the status). */
   status: bigint;
-  error?: { id: number; location: string | null; arg: string | null; rbp: bigint; ret: bigint };
+  /** `location`: where an error found before the program started is (no traceback then). */
+  error?: NativeError & { arg: string | null; location?: string | null };
   /** The errno of the first failed write to stdout (EPIPE aside), 0 if none (the runtime goes on). */
   outputErrno: number;
 }
@@ -56,8 +58,10 @@ export class NativeProgram {
   private handlerRows = 0;
   private readonly handlerCapacity: number;
   private readonly interp: NativeImage['interp'];
-  private stackBase = 0n;
+  private stack: Region | null = null;
   private stackTop = 0n;
+  /** Compiled functions and stubs placed so far, by address (for tracebacks). */
+  private readonly placed = new PlacedCodeMap();
   private callbackKeep: unknown = null;
   /** Compiled functions by index (their code and where it is). */
   private readonly compiled = new Map<number, { mf: MachineFunction; at: bigint }>();
@@ -95,6 +99,8 @@ export class NativeProgram {
     for (const name of [SYM.dispatch, SYM.dispatchCounting]) table(name, 8 * OPS.length);
     for (const name of [SYM.dispatchActive, SYM.enterActive, SYM.samplePos, SYM.sampleEnd, SYM.sampleDropped]) table(name, 8);
     table(SYM.samplingState, SAMPLING_STATE_BYTES);
+    // (the runtime's own traceback is not used in-process: tracebacks are walked from here)
+    table('bp_line_table', 8);
     for (const i of calledExterns(mod)) table(externSlot(i), 8);
     const plan = planStubs(mod, (op) => handlerOf(op) !== null);
     table(SYM.sites, 8 * Math.max(1, plan.sites.reduce((k, m) => k + m.size, 0)));
@@ -216,6 +222,7 @@ export class NativeProgram {
     if (!r.ok) throw new Error(`stub ${k}: ${r.why.reason}`);
     const start = s.placeCode(r.mf.symbol, r.mf.code, r.mf.relocs);
     this.stubCode.push([start, start + BigInt(r.mf.code.length)]);
+    this.placed.add({ kind: 'stub', index: k, at: Number(start), mf: r.mf });
     const entry = start + BigInt(r.mf.interpEntry!);
     for (const at of sitesOf[k]) s.u64(at + BigInt(SITE.entry), entry);
     return entry;
@@ -299,6 +306,7 @@ export class NativeProgram {
     const relocs = mf.relocs.map((r) => ({ ...r, symbol: this.compiledSymbols.get(r.symbol) ?? r.symbol }));
     const at = s.placeCode(own, mf.code, relocs);
     this.compiled.set(index, { mf, at });
+    this.placed.add({ kind: 'compiled', index, at: Number(at), mf });
     for (const h of mf.handlers) this.addHandlerRow(at + BigInt(h.start), at + BigInt(h.end), at + BigInt(h.entry), h.rspOffset);
     s.u64(s.address(SYM.sysvTable) + BigInt(8 * index), at);
     s.u64(s.address(SYM.ieTable) + BigInt(8 * index), at + BigInt(mf.interpEntry!));
@@ -319,7 +327,7 @@ export class NativeProgram {
     const externs = resolveExterns(this.mod);
     if ('failure' in externs) {
       const { where, message } = externs.failure;
-      return { kind: 'error', status: 1n, outputErrno: 0, error: { id: ERR.FFI, location: where, arg: message, rbp: 0n, ret: 0n } };
+      return { kind: 'error', status: 1n, outputErrno: 0, error: { id: ERR.FFI, location: where, arg: message, loc: 0n, rbp: 0n, ret: 0n } };
     }
     for (const [i, addr] of externs.addresses) s.u64(s.address(externSlot(i)), addr);
     this.guestState(args, programName);
@@ -344,42 +352,23 @@ export class NativeProgram {
     const outputErrno = Number(this.runtimeCounter('bp_rt_out_errno'));
     if (kind === 0) return { kind: 'returned', status: rax, outputErrno };
     if (kind === 1) return { kind: 'exit', status: end(END.status), outputErrno };
-    const loc = end(END.loc), arg = end(END.arg);
+    const arg = end(END.arg);
     return {
       kind: 'error', status: 1n, outputErrno,
-      error: { id: Number(end(END.id)), location: loc ? this.stringAt(loc) : null, arg: arg ? this.stringAt(arg) : null, rbp: end(END.rbp), ret: end(END.ret) },
+      error: { id: Number(end(END.id)), loc: end(END.loc), arg: arg ? this.stringAt(arg) : null, rbp: end(END.rbp), ret: end(END.ret) },
     };
   }
 
-  /**
-   * Where an error without a location of its own happened: the instruction an interpreter
-   * frame was executing — the innermost one on the frame chain from (rbp, return address), or
-   * for an uncaught exception thrown by the interpreter, the throw. A stack overflow is
-   * reported at the definition of the function that could not be entered.
-   */
-  locate(id: number, rbp: bigint, ret: bigint): string | null {
-    const s = this.space;
-    const word = (addr: bigint) => new DataView(s.readAny(addr, 8).buffer).getBigUint64(0, true);
-    const end = s.address(SYM.end);
-    if (id === ERR.UNHANDLED && word(end + BigInt(8 * END.throwInfo))) return this.where(word(end + BigInt(8 * END.throwInfo)), word(end + BigInt(8 * END.throwPc)), false);
-    const code = s.address('bp_interp_code');
-    const [lo, hi] = [code + BigInt(this.interp.frames[0]), code + BigInt(this.interp.frames[1])];
-    for (let addr = ret, fp = rbp, n = 0; fp !== 0n && n < 1 << 20; n++) {
-      if (addr >= lo && addr < hi) return this.where(word(fp + BigInt(FRAME.info)), word(fp + BigInt(FRAME.pc)), id === ERR.STACK_OVERFLOW);
-      addr = word(fp + 8n);
-      fp = word(fp);
-    }
-    return null;
-  }
-
-  /** "file:line" of the instruction at `pcAddr` of the function whose FnInfo is `info`. */
-  private where(info: bigint, pcAddr: bigint, atDef: boolean): string | null {
-    const index = this.infos.indexOf(info);
-    if (index < 0) return null;
-    const fn = this.mod.functions[index];
-    const pc = Number(pcAddr - this.codeAt[index]) / 4;
-    const line = atDef || !(pc >= 0 && pc < fn.code.length) ? fn.defLine : fn.lines[pc] || fn.defLine;
-    return `${this.mod.files[fn.file]}:${line}`;
+  /** The traceback of a native error and its location (see traceback.ts). */
+  traceback(e: NativeError): { text: string; location: string | null } {
+    const code = Number(this.space.address('bp_interp_code'));
+    return nativeTraceback({
+      mod: this.mod, stack: this.stack!, interp: [code + this.interp.frames[0], code + this.interp.frames[1]],
+      fnOfInfo: (info) => this.infos.indexOf(BigInt(info)), // (once per distinct frame)
+      interpCode: (i) => Number(this.codeAt[i]),
+      codeAt: (addr) => this.placed.find(addr),
+      stringAt: (addr) => this.stringAt(addr),
+    }, e);
   }
 
   /**
@@ -451,8 +440,8 @@ export class NativeProgram {
   private guestState(args: string[], programName: string): void {
     const s = this.space;
     // The stack: a guard page below, the limit above it with room for reporting an overflow.
-    const stack = s.reserveStack(STACK_BYTES, STACK_GUARD);
-    this.stackBase = stack;
+    this.stack = s.reserveStack(STACK_BYTES, STACK_GUARD);
+    const stack = this.stack.base;
     this.stackTop = stack + BigInt(STACK_BYTES);
     s.u64(s.address('bp_rt_stack_limit'), stack + BigInt(STACK_GUARD + STACK_MARGIN));
     s.u64(s.address('bp_rt_stack_top'), this.stackTop);
@@ -472,6 +461,23 @@ export class NativeProgram {
     s.u64(s.address('bp_rt_envp'), cstrings(Object.entries(process.env).map(([k, v]) => `${k}=${v}`)));
     s.u64(s.address('bp_rt_on_error'), s.address('bp_native_on_error'));
     s.u64(s.address('bp_rt_on_exit'), s.address('bp_native_on_exit'));
+  }
+}
+
+/** Placed code by address: few entries, appended in address order (the code area only grows). */
+class PlacedCodeMap {
+  private readonly list: PlacedCode[] = [];
+  add(c: PlacedCode): void { this.list.push(c); }
+  find(addr: number): PlacedCode | null {
+    const l = this.list;
+    let lo = 0, hi = l.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (l[mid].at > addr) hi = mid - 1;
+      else if (addr >= l[mid].at + l[mid].mf.code.length) lo = mid + 1;
+      else return l[mid];
+    }
+    return null;
   }
 }
 

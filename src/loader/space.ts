@@ -95,12 +95,12 @@ export class NativeSpace {
     return copyFrom(addr, length);
   }
 
-  /** A stack of `bytes` for native code, its lowest `guard` bytes inaccessible; its lowest address. */
-  reserveStack(bytes: number, guard: number): bigint {
+  /** A stack of `bytes` for native code, its lowest `guard` bytes inaccessible. */
+  reserveStack(bytes: number, guard: number): Region {
     const r = new Region(bytes, undefined, 'rw');
     r.protect(0, guard, 'none');
     this.owned.push(r);
-    return r.base;
+    return r;
   }
 
   /** Gives every mapping back (the runtime's heap is the runtime's: see NativeProgram.dispose). */

@@ -327,7 +327,7 @@ class Lowerer {
     return {
       handlers,
       name: fn.name, symbol: fnSymbol(fn.name), code: mc.bytes, relocs: mc.relocs, pcMap: this.pcMap,
-      lines: this.lineLabels.map(({ label, line }) => ({ offset: mc.labelOffset(label), line })),
+      lines: [{ offset: 0, line: fn.defLine }, ...this.lineLabels.map(({ label, line }) => ({ offset: mc.labelOffset(label), line }))],
       osr, listing: this.opts.listing ? mc.listing : undefined, comments: mc.comments,
       interpEntry: interpEntry ? mc.labelOffset(interpEntry) : undefined,
       rodata: data ? { start: mc.labelOffset(data), refs: mc.labelRefs.filter((r) => r.target >= mc.labelOffset(data)) } : undefined,
@@ -341,7 +341,8 @@ class Lowerer {
     for (const g of layout.saved) a.push(GP64[g]);
     if (layout.frameBytes) a.sub(rsp, layout.frameBytes);
     a.cmp(rsp, qword(rip(sym(RT.stackLimit))));
-    a.jb(this.fail(ERR.STACK_OVERFLOW, this.fn.defLine));
+    // (line 0: no location — the overflow is reported at the caller's call; see stubs())
+    a.jb(this.fail(ERR.STACK_OVERFLOW, 0));
   }
 
   private tailInit(): void {
@@ -365,7 +366,7 @@ class Lowerer {
       else a.add(this.rm(acc) as Mem, this.gp(site.other));
     }
     a.sub(this.rm(vsp), 16 + 8 * layout.saved.length + layout.frameBytes);
-    a.jb(this.fail(ERR.STACK_OVERFLOW, this.fn.defLine));
+    a.jb(this.fail(ERR.STACK_OVERFLOW));
     // An argument that is another parameter's home goes through a scratch register first.
     const moves = args.map((r, param) => [param, r]).filter(([param, r]) => param !== r);
     const homeKey = (r: number) => { const h = this.home(r); return h.at === 'slot' ? `s${h.slot}` : `${h.at}${h.reg}`; };
@@ -460,8 +461,12 @@ class Lowerer {
     const { a } = this;
     for (const e of this.errors.values()) {
       a.bind(e.label);
+      this.lineLabels.push({ label: e.label, line: e.line || this.fn.defLine });
       a.mov(edi, e.err);
-      this.location(rsi, e.line);
+      // A prologue's stack overflow has no location: the runtime reports it at the caller's
+      // call, which the frame chain shows (the callee's frame is dropped from the traceback).
+      if (e.line === 0) a.xor(esi, esi);
+      else this.location(rsi, e.line);
       a.xor(edx, edx);
       a.call(sym(RT.error));
     }

@@ -12,7 +12,10 @@ export interface MachineFunction {
   readonly relocs: Reloc[];
   /** Native offset of each lowered bytecode instruction, ascending. */
   readonly pcMap: { offset: number; pc: number }[];
-  /** Native offset → source line rows (for DWARF line tables and backtraces). */
+  /**
+   * Native offset → source line rows, ascending from offset 0 (the `def` line): each instruction
+   * of the body, then each error stub at its error's line (DWARF line tables, tracebacks).
+   */
   readonly lines: { offset: number; line: number }[];
   /**
    * Exception handlers, innermost first: native [start, end) protected, the handler entry (which

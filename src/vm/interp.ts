@@ -14,6 +14,7 @@ import { kindOf, tupleDescs } from '../bytecode/tdesc.js';
 import * as I from './int64.js';
 import { BUILTIN_IMPLS, BuiltinCtx, callDescOf } from './builtins.js';
 import { RtError, ExitSignal } from './errors.js';
+import { TraceBuilder } from '../bytecode/traceback.js';
 import { LineReader, Output } from './output.js';
 import { formatValue } from './format.js';
 import { mapFromPairs } from './maps.js';
@@ -133,7 +134,7 @@ export class VM implements BuiltinCtx {
       if (e instanceof RtError) {
         this.out.flush();
         const where = e.where ? ` (at ${e.where})` : '';
-        const msg = `error: ${e.text}${where}\n`;
+        const msg = `${e.trace?.text() ?? ''}error: ${e.text}${where}\n`;
         if (this.opts.stderr) this.opts.stderr(msg);
         else process.stderr.write(Buffer.from(msg, 'latin1'));
         return 1;
@@ -360,7 +361,7 @@ export class VM implements BuiltinCtx {
             if (tick) tick(fn, pc);
             if ((this.used += callee.frameBytes) > budget) {
               this.used -= callee.frameBytes;
-              throw new RtError('STACK_OVERFLOW', '', `${callee.file}:${callee.defLine}`);
+              throw new RtError('STACK_OVERFLOW'); // (at the call)
             }
             const nbp = bp + fn.nregs;
             if (nbp + callee.nregs > R.length) { this.ensureRegs(nbp + callee.nregs); R = this.R; frames = this.frames; }
@@ -561,6 +562,7 @@ export class VM implements BuiltinCtx {
           case O.throw: {
             const msg = R[bp + code[pc + 1]];
             const throwSite = this.where(fn, pc);
+            const [throwFn, throwPc, throwDepth] = [fn, pc, this.depth];
             // Find the innermost handler, unwinding frames of this activation.
             let p = pc;
             for (;;) {
@@ -570,7 +572,12 @@ export class VM implements BuiltinCtx {
                 if (h.reg >= 0) R[bp + h.reg] = msg;
                 break;
               }
-              if (this.depth === base) throw new RtError('UNHANDLED', msg as string, throwSite);
+              if (this.depth === base) {
+                // (the frames unwound are still in the frame array: the chain is the throw's)
+                const err = new RtError('UNHANDLED', msg as string, throwSite);
+                this.addTrace(err, throwFn, throwPc, base, throwDepth);
+                throw err;
+              }
               this.used -= fn.frameBytes;
               const f4 = --this.depth * 4;
               fn = fns[frames[f4]]; code = fn.code; prof = fn.prof;
@@ -583,12 +590,14 @@ export class VM implements BuiltinCtx {
         }
       }
     } catch (e) {
+      if (e instanceof RtError) this.addTrace(e, fn, pc, base, this.depth);
       this.depth = base;
       this.used = usedAtBase;
       if (e instanceof RtError && !e.where) e.where = this.where(fn, pc);
       if (e instanceof RangeError && /call stack/i.test(e.message)) {
         const err = new RtError('STACK_OVERFLOW');
         err.where = this.where(fn, pc);
+        this.addTrace(err, fn, pc, base, this.depth);
         throw err;
       }
       // V8 refusing an allocation ("Invalid typed array length", "Array buffer allocation
@@ -596,10 +605,26 @@ export class VM implements BuiltinCtx {
       if (e instanceof RangeError && /allocation|invalid (typed )?array length|invalid string length/i.test(e.message)) {
         const err = new RtError('OUT_OF_MEMORY');
         err.where = this.where(fn, pc);
+        this.addTrace(err, fn, pc, base, this.depth);
         throw err;
       }
       throw e;
     }
+  }
+
+  /**
+   * Adds this activation's part of the chain to e's traceback: the frame executing `pc` of `fn`,
+   * then its callers down to `base` (each at its call) — once per activation, innermost first.
+   */
+  private addTrace(e: RtError, fn: FnRt, pc: number, base: number, depth: number): void {
+    if (e.traceDepth === base || (e.trace && e.traceDepth !== depth)) return;
+    const trace = (e.trace ??= new TraceBuilder((i) => this.fns[i]));
+    trace.add(fn.index, lineAt(fn, pc));
+    for (let d = depth - 1; d >= base; d--) {
+      const caller = this.fns[this.frames[4 * d]];
+      trace.add(caller.index, lineAt(caller, this.frames[4 * d + 1] - 1));
+    }
+    e.traceDepth = base;
   }
 
   private tupleKindCache = new Map<number, Kind[]>();
@@ -654,6 +679,12 @@ function index(a: BPArray, i: number | bigint): number {
   const k = n < 0 ? n + a.len : n;
   if (!(k >= 0 && k < a.len) || typeof i === 'bigint') throw new RtError('INDEX');
   return k;
+}
+
+/** The line of the instruction covering `pc` (the last one given at or before it), as native code maps it. */
+function lineAt(fn: FnRt, pc: number): number {
+  for (let p = pc; p >= 0; p--) if (fn.lines[p]) return fn.lines[p];
+  return fn.defLine;
 }
 
 function findHandler(hs: Handler[], pc: number): Handler | null {

@@ -93,11 +93,12 @@ def main() -> int:
   assert.is(runCli(['build', 'deep.bp', '-o', 'deep'], { cwd: tmp }).code, 0);
   const d = run('deep');
   assert.is(d.stdout, 'before\n');
-  assert.is(d.stderr, 'error: stack overflow (at deep.bp:1)\n');
+  // (at the call that overflowed; the self-call in tail position runs as a loop: one frame)
+  assert.is(d.stderr, 'traceback (most recent call last):\n  deep.bp:6 in main\n  deep.bp:2 in deep\nerror: stack overflow (at deep.bp:2)\n');
   assert.is(d.code, 1);
   const r = run('err');
   assert.is(r.stdout, 'before\n');
-  assert.is(r.stderr, 'error: division by zero (at err.bp:2)\n');
+  assert.is(r.stderr, 'traceback (most recent call last):\n  err.bp:6 in main\n  err.bp:2 in div\nerror: division by zero (at err.bp:2)\n');
   assert.is(r.code, 1);
 });
 

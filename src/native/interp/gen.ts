@@ -106,7 +106,7 @@ export function generateInterpreter(): InterpCode {
 
   // --- bp_interp_catch: the unwinder found this frame (rbp) with rsp = rbp-16, rax = message,
   // r13 = the throw's location. A handler of this function covering the instruction that was
-  // executing takes it; otherwise the exception goes on to the caller.
+  // executing takes it; otherwise the unwinder's search goes on at the caller.
   a.align(16);
   entry('bp_interp_catch');
   {
@@ -148,11 +148,11 @@ export function generateInterpreter(): InterpCode {
     a.sub(esi, 1);
     a.jmp(search);
     a.bind(propagate);
-    a.mov(rdi, msg);
-    a.mov(rsi, loc);
-    a.mov(rsp, rbp);
-    a.pop(rbp);
-    a.jmp(sym(RT.throw));
+    // The search goes on at the caller; this frame and those below stay as the throw left them.
+    a.mov(r12, msg);
+    a.mov(r13, loc);
+    a.mov(r9, rbp);
+    a.jmp(sym('bp_rt_throw_next'));
   }
 
   // --- bp_interp_from_sysv: a System V call of an interpreted function (r11d = its index,

@@ -245,10 +245,8 @@ const HANDLERS: Partial<Record<number, Handler>> = {
   [O.storeg]: (m) => { m.load(rax, 1); m.word(2); m.a.lea(rdx, qword(rip(sym('bp_globals')))); m.a.mov(qword(rdx, rcx, 1, 0), rax); m.next(3); },
   [O.rterr]: (m) => { m.savePc(); m.word(1, edi); m.a.xor(esi, esi); m.a.xor(edx, edx); m.a.call(sym(RT.error)); },
   [O.throw]: (m) => {
-    // The location of an uncaught exception thrown here is found from the throw site recorded now.
+    // (an uncaught exception is reported from this frame: its pc says where)
     m.savePc();
-    m.a.mov(qword(rip(sym(SYM.end, 8 * END.throwInfo))), r14);
-    m.a.mov(qword(rip(sym(SYM.end, 8 * END.throwPc))), rbx);
     m.load(rdi, 1);
     m.a.xor(esi, esi);
     m.a.call(sym(RT.throw));

@@ -112,7 +112,7 @@ export const SAMPLE_PEEK = 4;
 export const SAMPLE_HEADER = SAMPLE.peek + SAMPLE_PEEK;
 
 /** bp_native_end: 8-byte slots. */
-export const END = { kind: 0, id: 1, loc: 2, arg: 3, rbp: 4, ret: 5, status: 6, throwInfo: 7, throwPc: 8, slots: 9 } as const;
+export const END = { kind: 0, id: 1, loc: 2, arg: 3, rbp: 4, ret: 5, status: 6, slots: 7 } as const;
 export const END_KIND = { returned: 0, exit: 1, error: 2 } as const;
 
 /** Callback reasons (rdi of bp_native_callback). */

@@ -1,0 +1,53 @@
+// bp_line_table: what a built executable's runtime needs to print a traceback (see
+// runtime-asm/traceback.asm) — per function, in address order, its code and constants ranges,
+// name, file and line rows (native offset → line), every address relative to the field that
+// holds it so the table needs no relocation at load (a position-independent executable too).
+import type { BytecodeModule } from '../bytecode/module.js';
+import type { InputSection } from '../elf/index.js';
+import type { MachineFunction } from '../native/machine.js';
+
+/** Bytes of a function's record. */
+export const LINE_RECORD = 32;
+
+export interface PlacedFunction {
+  mf: MachineFunction;
+  text: InputSection;
+  rodata?: InputSection;
+}
+
+/** The table for `functions`, given in the order the linker places their code. */
+export function lineTableSection(mod: BytecodeModule, functions: PlacedFunction[]): InputSection {
+  const fileOf = new Map(mod.functions.map((f) => [f.name, mod.files[f.file]]));
+  const rowsStart = 8 + LINE_RECORD * functions.length;
+  const rowsSize = functions.reduce((n, f) => n + 8 * f.mf.lines.length, 0);
+  const strings = new Map<string, number>();
+  let stringsSize = 0;
+  const text = (s: string) => {
+    let at = strings.get(s);
+    if (at === undefined) { at = rowsStart + rowsSize + stringsSize; strings.set(s, at); stringsSize += Buffer.byteLength(s, 'latin1') + 1; }
+    return at;
+  };
+  const names = functions.map((f) => [text(f.mf.name), text(fileOf.get(f.mf.name) ?? '?')]);
+  const data = new Uint8Array(rowsStart + rowsSize + stringsSize);
+  const v = new DataView(data.buffer);
+  const section: InputSection = {
+    name: '.rodata.bp_line_table', kind: 'rodata', align: 8, data, size: data.length, relocs: [], origin: 'program',
+    symbols: [{ name: 'bp_line_table', offset: 0, size: data.length, type: 'object', global: true }],
+  };
+  const rel = (offset: number, target: InputSection, at: number) => section.relocs.push({ offset, type: 'R_X86_64_PC32', target: { section: target, offset: at }, addend: 0 });
+  v.setBigUint64(0, BigInt(functions.length), true);
+  let row = rowsStart;
+  functions.forEach((f, i) => {
+    const r = 8 + LINE_RECORD * i;
+    rel(r, f.text, 0);
+    v.setUint32(r + 4, f.text.size, true);
+    if (f.rodata) { rel(r + 8, f.rodata, 0); v.setUint32(r + 12, f.rodata.size, true); }
+    rel(r + 16, section, names[i][0]);
+    rel(r + 20, section, names[i][1]);
+    rel(r + 24, section, row);
+    v.setUint32(r + 28, f.mf.lines.length, true);
+    for (const l of f.mf.lines) { v.setUint32(row, l.offset, true); v.setUint32(row + 4, l.line, true); row += 8; }
+  });
+  for (const [s, at] of strings) data.set(Buffer.from(s + '\0', 'latin1'), at);
+  return section;
+}
