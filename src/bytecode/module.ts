@@ -124,3 +124,12 @@ export function externWhere(mod: BytecodeModule, index: number): string {
   const e = mod.externs[index];
   return `${mod.files[e.file] ?? '?'}:${e.line}`;
 }
+
+/**
+ * The source line of the instruction covering `pc`: the last line given at or before it (the
+ * instruction's own, as operand words have none), else the `def` line — as every tier maps it.
+ */
+export function lineOfPc(fn: { lines: Int32Array; defLine: number }, pc: number): number {
+  for (let p = Math.min(pc, fn.lines.length - 1); p >= 0; p--) if (fn.lines[p]) return fn.lines[p];
+  return fn.defLine;
+}

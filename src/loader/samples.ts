@@ -6,9 +6,9 @@
 // interpreter frame above has the instruction), the runtime (a frame named after the runtime
 // function, e.g. the collector or a builtin), or outside native code (bpjit itself, compiling
 // functions or stubs).
-import type { BytecodeModule } from '../bytecode/module.js';
+import { lineOfPc, type BytecodeModule } from '../bytecode/module.js';
 import { SAMPLE, SAMPLE_HEADER, SAMPLE_PEEK } from '../native/interp/layout.js';
-import type { MachineFunction } from '../native/machine.js';
+import { lineOfOffset, type MachineFunction } from '../native/machine.js';
 import { applySamples, countsProfile, type Counters, type Frame, type ProfileData, type Tier } from '../profile/data.js';
 
 export type CodeKind =
@@ -55,10 +55,10 @@ function decode(src: ProfileSource, w: BigUint64Array, at: number, n: number): F
   const frames: Frame[] = [];
   const interp = (info: bigint, pcAddr: bigint) => {
     const f = src.interpAt(info, pcAddr);
-    if (f) frames.push({ name: mod.functions[f.index].name, kind: 'bp', tier: 'interpreter', line: lineOf(mod, f.index, f.pc) });
+    if (f) frames.push({ name: mod.functions[f.index].name, kind: 'bp', tier: 'interpreter', line: lineOfPc(mod.functions[f.index], f.pc) });
   };
   const compiled = (c: Extract<CodeKind, { kind: 'compiled' }>, addr: bigint, returning: boolean) => {
-    frames.push({ name: mod.functions[c.index].name, kind: 'bp', tier: 'native', line: nativeLine(c.mf, Number(addr - c.at) - (returning ? 1 : 0)) });
+    frames.push({ name: mod.functions[c.index].name, kind: 'bp', tier: 'native', line: lineOfOffset(c.mf, Number(addr - c.at) - (returning ? 1 : 0)) });
   };
   const rip = w[at + SAMPLE.rip];
   const chain0 = n > 0 ? w[at + SAMPLE_HEADER] : 0n;
@@ -90,19 +90,3 @@ function decode(src: ProfileSource, w: BigUint64Array, at: number, n: number): F
   return frames;
 }
 
-/** The source line of bytecode pc (the instruction's, or the nearest before it). */
-function lineOf(mod: BytecodeModule, index: number, pc: number): number {
-  const fn = mod.functions[index];
-  for (let p = Math.min(pc, fn.lines.length - 1); p >= 0; p--) if (fn.lines[p]) return fn.lines[p];
-  return fn.defLine;
-}
-
-/** The source line of native offset `off` in a compiled function (its line table). */
-function nativeLine(mf: MachineFunction, off: number): number | undefined {
-  let line: number | undefined;
-  for (const l of mf.lines) {
-    if (l.offset > off) break;
-    line = l.line;
-  }
-  return line;
-}

@@ -5,11 +5,11 @@
 // — the function installed there, its line from the MachineFunction's line rows; a stub — no
 // frame of the program's own (its caller, an interpreter frame, says where). The rules are
 // those of the executables' runtime (runtime-asm/traceback.asm), so both print the same.
-import type { BytecodeModule } from '../bytecode/module.js';
+import { lineOfPc, type BytecodeModule } from '../bytecode/module.js';
 import { TraceBuilder } from '../bytecode/traceback.js';
 import { ERR } from '../native/abi.js';
 import { FRAME } from '../native/interp/layout.js';
-import type { MachineFunction } from '../native/machine.js';
+import { lineOfOffset, type MachineFunction } from '../native/machine.js';
 import type { Region } from './memory.js';
 
 /** Code placed while the program runs: a compiled function or a stub, at `at`. */
@@ -69,13 +69,13 @@ export function nativeTraceback(ctx: WalkContext, e: NativeError): { text: strin
       // (deep recursion repeats one frame millions of times: the last one is remembered)
       if (info !== last.info || at !== last.at) {
         const fn = ctx.fnOfInfo(info);
-        last = { info, at, fn, line: fn >= 0 ? lineAt(mod, fn, (at - ctx.interpCode(fn)) / 4) : 0 };
+        last = { info, at, fn, line: fn >= 0 ? lineOfPc(mod.functions[fn], (at - ctx.interpCode(fn)) / 4) : 0 };
       }
       // (a frame whose instruction address is 0 has gone on in compiled code: that frame says)
       if (last.fn >= 0 && at !== 0) add(last.fn, last.line);
     } else {
       const c = ctx.codeAt(pc - 1);
-      if (c?.kind === 'compiled') add(c.index, rowLine(c.mf, pc - c.at - 1));
+      if (c?.kind === 'compiled') add(c.index, lineOfOffset(c.mf, pc - c.at - 1));
       else if (!c && first && e.loc) {
         // A runtime function (frameless) raised it for compiled code: the location's owner.
         const owner = ctx.codeAt(Number(e.loc));
@@ -88,22 +88,4 @@ export function nativeTraceback(ctx: WalkContext, e: NativeError): { text: strin
     fp = next;
   }
   return { text: trace.text(), location };
-}
-
-/** The line of bytecode pc in function fn: the last one given at or before it (as the VM says). */
-function lineAt(mod: BytecodeModule, fn: number, pc: number): number {
-  const f = mod.functions[fn];
-  for (let p = Math.min(pc, f.lines.length - 1); p >= 0; p--) if (f.lines[p]) return f.lines[p];
-  return f.defLine;
-}
-
-/** The line of native offset `off` of a compiled function (its last line row at or before it). */
-export function rowLine(mf: MachineFunction, off: number): number {
-  const rows = mf.lines;
-  let lo = 0, hi = rows.length - 1, found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (rows[mid].offset <= off) { found = mid; lo = mid + 1; } else hi = mid - 1;
-  }
-  return found >= 0 ? rows[found].line : 0;
 }

@@ -45,3 +45,14 @@ export interface Unsupported {
 }
 
 export type LowerResult = { ok: true; mf: MachineFunction } | { ok: false; why: Unsupported };
+
+/** The source line of native offset `off` of a compiled function: its last line row at or before it. */
+export function lineOfOffset(mf: MachineFunction, off: number): number {
+  const rows = mf.lines;
+  let lo = 0, hi = rows.length - 1, found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid].offset <= off) { found = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return found >= 0 ? rows[found].line : 0;
+}

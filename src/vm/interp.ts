@@ -9,7 +9,7 @@
 // Executed-instruction counts are not counted one by one: vm/profile.ts reconstructs every
 // basic block's count from these edge counts after the run.
 import { O } from '../bytecode/opcodes.js';
-import { calledExterns, type BytecodeModule, type Const, type Handler } from '../bytecode/module.js';
+import { calledExterns, lineOfPc, type BytecodeModule, type Const, type Handler } from '../bytecode/module.js';
 import { kindOf, tupleDescs } from '../bytecode/tdesc.js';
 import * as I from './int64.js';
 import { BUILTIN_IMPLS, BuiltinCtx, callDescOf } from './builtins.js';
@@ -619,10 +619,10 @@ export class VM implements BuiltinCtx {
   private addTrace(e: RtError, fn: FnRt, pc: number, base: number, depth: number): void {
     if (e.traceDepth === base || (e.trace && e.traceDepth !== depth)) return;
     const trace = (e.trace ??= new TraceBuilder((i) => this.fns[i]));
-    trace.add(fn.index, lineAt(fn, pc));
+    trace.add(fn.index, lineOfPc(fn, pc));
     for (let d = depth - 1; d >= base; d--) {
       const caller = this.fns[this.frames[4 * d]];
-      trace.add(caller.index, lineAt(caller, this.frames[4 * d + 1] - 1));
+      trace.add(caller.index, lineOfPc(caller, this.frames[4 * d + 1] - 1));
     }
     e.traceDepth = base;
   }
@@ -679,12 +679,6 @@ function index(a: BPArray, i: number | bigint): number {
   const k = n < 0 ? n + a.len : n;
   if (!(k >= 0 && k < a.len) || typeof i === 'bigint') throw new RtError('INDEX');
   return k;
-}
-
-/** The line of the instruction covering `pc` (the last one given at or before it), as native code maps it. */
-function lineAt(fn: FnRt, pc: number): number {
-  for (let p = pc; p >= 0; p--) if (fn.lines[p]) return fn.lines[p];
-  return fn.defLine;
 }
 
 function findHandler(hs: Handler[], pc: number): Handler | null {
