@@ -3,6 +3,7 @@
 // a command that runs a program, everything after the program file is the program's. Every
 // problem is a UsageError in plain words, with the closest valid spelling when there is one.
 import yargs from 'yargs';
+import { editDistance } from '../lang/suggest.js';
 import { UsageError } from './exit-codes.js';
 import { COMMANDS, COMMON_OPTIONS, TOP_OPTIONS, commandNamed, type CommandSpec, type OptionSpec } from './commands.js';
 
@@ -77,7 +78,19 @@ function parseWords(words: string[], options: OptionSpec[], halt: boolean, comma
     if (!o) throw new UsageError(`unknown option '${spelled}'${didYouMean(spelled, spellings(options))}`, command);
     opts[o.name] = checkValue(o, spelled, value, command);
   }
+  for (const o of options) if (o.repeat && typeof opts[o.name] === 'string') opts[o.name] = occurrences(o, optionWords).join(',');
   return { opts, operands };
+}
+
+/** Every value given to a repeatable option (yargs keeps only the last). */
+function occurrences(o: OptionSpec, words: string[]): string[] {
+  const names = [`--${o.name}`, ...(o.short ? [`-${o.short}`] : [])];
+  const values: string[] = [];
+  words.forEach((w, i) => {
+    const [name, ...value] = w.split('=');
+    if (names.includes(name)) values.push(value.length ? value.join('=') : words[i + 1] ?? '');
+  });
+  return values;
 }
 
 function checkValue(o: OptionSpec, spelled: string, value: unknown, command?: string): string | boolean {
@@ -120,14 +133,4 @@ export function didYouMean(word: string, candidates: string[]): string {
   return stem > 1 && bestDistance <= Math.max(1, Math.floor(stem / 3)) ? ` (did you mean '${best}'?)` : '';
 }
 
-/** Edits (insert, delete, replace, swap two neighbours) that turn a into b. */
-export function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
+export { editDistance };

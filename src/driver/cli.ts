@@ -5,6 +5,7 @@ import { InternalError } from '../lang/diag.js';
 import { OutputError, writeAll } from '../vm/output.js';
 import { parseCommandLine } from './args.js';
 import { setColor } from './color.js';
+import { configureDiagnostics } from './diagnostics.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { commandHelp, overviewHelp, packageVersion } from './help.js';
 import { userError } from './load.js';
@@ -17,6 +18,9 @@ export async function main(argv: string[]): Promise<void> {
     else if (line.kind === 'help') writeAll(1, Buffer.from(line.command ? commandHelp(line.command) : overviewHelp()));
     else {
       setColor(line.color);
+      const o = line.inv.opts;
+      const problem = configureDiagnostics({ warnings: o.warnings as string | undefined, allow: o.allow === undefined ? undefined : [o.allow as string], errorFormat: o['error-format'] as string | undefined });
+      if (problem) throw new UsageError(problem, line.inv.command.name);
       code = await (await line.inv.command.load()).default(line.inv);
     }
   } catch (e) {

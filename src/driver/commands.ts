@@ -15,6 +15,8 @@ export interface OptionSpec {
   accept?: { what: string; test: (v: string) => boolean };
   /** A flag's value when not given; a flag that is on by default is shown (and described) as `--no-NAME`. */
   default?: boolean;
+  /** A value option that may be given several times: the values are joined with commas. */
+  repeat?: boolean;
   describe: string;
 }
 
@@ -67,6 +69,13 @@ const RUN_OPTIONS: OptionSpec[] = [
   { name: 'vm', describe: 'run on the portable TypeScript VM instead of native code (also BPJIT_VM=1)' },
 ];
 const output = (what: string): OptionSpec => ({ name: 'output', short: 'o', value: 'FILE', describe: what });
+/** The diagnostic options of every command that compiles a program (applied in cli.ts). */
+const DIAGNOSTICS: OptionSpec[] = [
+  { name: 'warnings', short: 'W', value: 'error', accept: { what: "'error'", test: (v) => v === 'error' }, describe: '-W error: warnings are errors (exit 1)' },
+  { name: 'allow', short: 'A', value: 'CODE', repeat: true, describe: 'silence a warning: its code (W0001) or name (unused-variable); repeatable, or comma-separated' },
+  { name: 'error-format', value: 'FORMAT', accept: { what: 'human or json', test: (v) => v === 'human' || v === 'json' },
+    describe: 'human (the default: text with the source line and a caret) or json (one line per file: LSP PublishDiagnosticsParams)' },
+];
 const file: OperandSpec = { what: 'program file', min: 1, max: 1 };
 const program: OperandSpec = { what: 'program file', min: 1, max: 1, program: true };
 const STDIN = '`-` as FILE reads the program from standard input';
@@ -79,7 +88,7 @@ export const COMMANDS: CommandSpec[] = [
     name: 'run', summary: 'run a program; hot functions are compiled to x86-64 and run in-process',
     usage: '[OPTIONS] FILE [ARGS...]',
     about: `Runs a program: a .bp source or a .bpc bytecode file (from bpjit compile). ${STDIN}. ${PROGRAM_ARGS}`,
-    operands: program, options: RUN_OPTIONS, exits: EXITS_RUN,
+    operands: program, options: [...RUN_OPTIONS, ...DIAGNOSTICS], exits: EXITS_RUN,
     load: () => import('./run.js'),
   },
   {
@@ -88,7 +97,7 @@ export const COMMANDS: CommandSpec[] = [
     about: 'Runs a program as bpjit run does (its output unchanged), counting every call, loop trip, branch and call site on every tier and sampling where time goes, and prints a profile to stderr: functions with their share of executed bytecode instructions, calls, loop trips and sampled time, the tier each ran in (with the reason a function stayed interpreted), and the hottest loops. '
       + `Writes the profile as JSON to FILE.bpprof (or -o) for bpjit build --profile. ${STDIN} (then -o is needed). ${PROGRAM_ARGS}`,
     operands: program,
-    options: [...RUN_OPTIONS, output('where to write the profile (JSON; default: FILE without .bp/.bpc, plus .bpprof)'),
+    options: [...RUN_OPTIONS, ...DIAGNOSTICS, output('where to write the profile (JSON; default: FILE without .bp/.bpc, plus .bpprof)'),
       { name: 'folded', value: 'FILE', describe: 'also write folded stacks (for flamegraph.pl or speedscope) to FILE' }],
     exits: EXITS_RUN.replace('2 for a bad command line', '2 for a bad command line (also: an output that would replace one of the inputs)'),
     load: () => import('./profile.js'),
@@ -98,7 +107,7 @@ export const COMMANDS: CommandSpec[] = [
     usage: '[OPTIONS] FILE',
     about: `Compiles the whole program and links an x86-64 Linux ELF executable: static and libc-free, or, when the program calls extern functions, dynamically linked against their libraries. A library given by a path that does not exist is reported at its extern line and nothing is written. ${STDIN} (then -o is needed). Options may come before or after FILE.`,
     operands: file,
-    options: [output('the executable to write (default: FILE without .bp/.bpc)'),
+    options: [...DIAGNOSTICS, output('the executable to write (default: FILE without .bp/.bpc)'),
       { name: 'profile', value: 'FILE', describe: 'a .bpprof written by bpjit profile (checked; not yet used by the code generator)' }],
     exits: EXITS_TOOL,
     load: () => import('./build-command.js'),
@@ -107,7 +116,7 @@ export const COMMANDS: CommandSpec[] = [
     name: 'check', summary: 'parse and type-check programs; print their diagnostics',
     usage: '[OPTIONS] FILE|DIR...',
     about: 'Parses and type-checks each FILE as a program, and every .bp file under each DIR (recursively; hidden directories and node_modules are skipped). Prints diagnostics; prints nothing when all is well. `-` reads a program from standard input. Options may come anywhere.',
-    operands: { what: 'program file or directory', min: 1, max: Infinity }, options: [],
+    operands: { what: 'program file or directory', min: 1, max: Infinity }, options: DIAGNOSTICS,
     exits: '0 when every program checks clean; 1 when one has an error or cannot be read (a directory without .bp files included); 2 for a bad command line; 70 for an internal error.',
     load: () => import('./check.js'),
   },
@@ -115,16 +124,40 @@ export const COMMANDS: CommandSpec[] = [
     name: 'compile', summary: 'compile a program to register bytecode (.bpc)',
     usage: '[OPTIONS] FILE',
     about: `Writes the register bytecode of a program to a versioned .bpc file (run it with bpjit run). ${STDIN} (then -o is needed). Options may come before or after FILE.`,
-    operands: file, options: [output('the .bpc file to write (default: FILE without .bp, plus .bpc)')], exits: EXITS_TOOL,
+    operands: file, options: [...DIAGNOSTICS, output('the .bpc file to write (default: FILE without .bp, plus .bpc)')], exits: EXITS_TOOL,
     load: () => import('./compile.js'),
   },
   {
     name: 'disasm', summary: 'print the register bytecode with its source lines',
     usage: '[OPTIONS] FILE',
     about: `Prints the register bytecode of a program (.bp or .bpc) to stdout, with the source lines. ${STDIN}. Options may come before or after FILE.`,
-    operands: file, options: [{ name: 'fn', value: 'NAME', describe: 'only the function NAME' }],
+    operands: file, options: [...DIAGNOSTICS, { name: 'fn', value: 'NAME', describe: 'only the function NAME' }],
     exits: '0 when done; 1 for a compile error, a file that cannot be read or an unknown function; 2 for a bad command line; 70 for an internal error.',
     load: () => import('./disasm.js'),
+  },
+  {
+    name: 'explain', summary: 'explain a diagnostic code: what it means, how to fix it, an example',
+    usage: '[CODE]',
+    about: 'Prints the explanation of a diagnostic, by code (E0139, W0001) or name (undefined-variable), with a program that shows it; without CODE, lists every code with its name and message.',
+    operands: { what: 'code', min: 0, max: 1 }, options: [], exits: '0; 1 for an unknown code; 2 for a bad command line.',
+    load: () => import('./explain.js'),
+  },
+  {
+    name: 'fmt', summary: 'format programs in the canonical layout',
+    usage: '[OPTIONS] FILE...',
+    about: 'Prints each FILE in the canonical layout (4-space indentation, spacing around operators and after commas, comments and blank lines kept; see the README). A file with syntax errors is reported and left alone. Options may come anywhere.',
+    operands: { what: 'file', min: 1, max: Infinity },
+    options: [{ name: 'write', short: 'w', describe: 'rewrite the files that change instead of printing them' },
+      { name: 'check', describe: 'print the names of the files that would change; exit 1 if there are any' }],
+    exits: '0 when done (with --check: when nothing would change); 1 for syntax errors, a file that cannot be read or written, or (with --check) files that would change; 2 for a bad command line.',
+    load: () => import('./fmt.js'),
+  },
+  {
+    name: 'lsp', summary: 'run the language server (for editors) on stdin/stdout',
+    usage: '[OPTIONS]',
+    about: 'Runs the language server on standard input and output until the editor ends it: diagnostics, hover, go to definition, references, completion, symbols, rename, formatting and semantic highlighting. See the README for VS Code and Neovim.',
+    operands: { what: 'operand', min: 0, max: 0 }, options: [], exits: "0 when the editor ends the session ('exit' after 'shutdown'); 1 when it ends without 'shutdown'; 2 for a bad command line.",
+    load: () => import('./lsp.js'),
   },
   {
     name: 'help', summary: 'show the help of a command (bpjit help run is bpjit run --help)',

@@ -1,7 +1,9 @@
 // `bpjit explain [CODE|NAME]`: what a diagnostic means, how to fix it, and a program that shows
 // it, from the table in src/lang/messages.ts; without an argument, the list of every code.
-import { EXIT } from './exit-codes.js';
 import { MESSAGES, MessageRow, exampleFiles, findMessage, isWarning } from '../lang/messages.js';
+import { writeAll } from '../vm/output.js';
+import type { Invocation } from './args.js';
+import { EXIT } from './exit-codes.js';
 import { userError } from './load.js';
 
 export function explainText(row: MessageRow): string {
@@ -24,9 +26,10 @@ function wrap(text: string): string {
   return [...lines, line].join('\n');
 }
 
-export function cmdExplain(key: string | undefined): number {
+export default function explain(inv: Invocation): number {
+  const key = inv.operands[0];
   if (key === undefined) {
-    process.stdout.write(MESSAGES.map((r) => `${r.code}  ${r.name.padEnd(26)} ${r.text.replace(/\{\d\}/g, '…')}\n`).join(''));
+    writeAll(1, Buffer.from(MESSAGES.map((r) => `${r.code}  ${r.name.padEnd(26)} ${r.text.replace(/\{\d\}/g, '…')}\n`).join('')));
     return EXIT.OK;
   }
   const row = findMessage(key);
@@ -34,6 +37,6 @@ export function cmdExplain(key: string | undefined): number {
     userError(`no diagnostic '${key}' (codes look like E0139 or W0001; 'bpjit explain' lists them all)`);
     return EXIT.ERROR;
   }
-  process.stdout.write(explainText(row));
+  writeAll(1, Buffer.from(explainText(row)));
   return EXIT.OK;
 }

@@ -4,18 +4,16 @@
 import fs from 'node:fs';
 import { formatSource } from '../lang/format.js';
 import { readSource } from '../lang/source.js';
+import { writeAll } from '../vm/output.js';
+import type { Invocation } from './args.js';
 import { printDiagnostics } from './diagnostics.js';
 import { EXIT } from './exit-codes.js';
 import { fileOk, userError } from './load.js';
 
-export interface FmtOptions {
-  write?: boolean;
-  check?: boolean;
-}
-
-export function cmdFmt(files: string[], opts: FmtOptions): number {
+export default function fmt(inv: Invocation): number {
+  const opts = { write: inv.opts.write === true, check: inv.opts.check === true };
   let code: number = EXIT.OK;
-  for (const file of files) {
+  for (const file of inv.operands) {
     if (!fileOk(file)) { code = EXIT.ERROR; continue; }
     const src = readSource(file);
     const r = formatSource(src);
@@ -25,7 +23,7 @@ export function cmdFmt(files: string[], opts: FmtOptions): number {
       continue;
     }
     if (opts.check) {
-      if (r.text !== src.text) { process.stdout.write(`${file}\n`); code = EXIT.ERROR; }
+      if (r.text !== src.text) { writeAll(1, Buffer.from(`${file}\n`)); code = EXIT.ERROR; }
     } else if (opts.write) {
       if (r.text === src.text) continue;
       try {
@@ -34,7 +32,7 @@ export function cmdFmt(files: string[], opts: FmtOptions): number {
         userError(`cannot write '${file}': ${(e as Error).message}`);
         code = EXIT.ERROR;
       }
-    } else process.stdout.write(Buffer.from(r.text, 'latin1'));
+    } else writeAll(1, Buffer.from(r.text, 'latin1'));
   }
   return code;
 }

@@ -67,7 +67,7 @@ test('every command takes --color and --help, before or after its name', () => {
 
 test('bad command lines get plain words and the closest valid spelling', () => {
   const cases: [string[], string][] = [
-    [[], 'no command given (commands: run, profile, build, check, compile, disasm, help)'],
+    [[], 'no command given (commands: run, profile, build, check, compile, disasm, explain, fmt, lsp, help)'],
     [['rn', 'x.bp'], "unknown command 'rn' (did you mean 'run'?)"],
     [['biuld', 'x.bp'], "unknown command 'biuld' (did you mean 'build'?)"],
     [['frobnicate'], "unknown command 'frobnicate'"],

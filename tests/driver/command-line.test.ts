@@ -48,7 +48,7 @@ test('bad values, missing values and operands: exit 2 with a plain message', () 
   usage(['run', '--color=sometimes', HELLO], "option '--color' takes auto, always or never, not 'sometimes'");
   usage(['run'], 'run needs a program file (bpjit run [OPTIONS] FILE [ARGS...])');
   usage(['compile', 'a.bp', 'b.bp'], "compile takes one program file, not 2: 'a.bp' 'b.bp'");
-  usage([], 'no command given (commands: run, profile, build, check, compile, disasm, help)');
+  usage([], 'no command given (commands: run, profile, build, check, compile, disasm, explain, fmt, lsp, help)');
   const env = cli(['run', HELLO], { env: { BPJIT_JIT_THRESHOLD: 'lots' } });
   assert.is(env.code, 2);
   assert.match(env.stderr, /^bpjit: BPJIT_JIT_THRESHOLD must be a whole number of at least 1, not 'lots'/);
