@@ -16,7 +16,7 @@ import { SourceFile, Span, offsetAt, sourceFromText, utf8ToBytes } from '../lang
 import type { ModuleInfo } from '../lang/symbols.js';
 import { Analysis, analyze, overlayHost } from './analysis.js';
 import { CompletionEntry, PLACEHOLDER, completionContext, memberCompletions, nameCompletions } from './complete.js';
-import { DocSymbol, TOKEN_MODIFIERS, TOKEN_TYPES, definitionAt, documentSymbols, hoverAt, referencesTo, renameTarget, semanticTokens, validName } from './features.js';
+import { DocSymbol, TOKEN_MODIFIERS, TOKEN_TYPES, definitionAt, documentSymbols, hoverAt, refAt, referencesTo, renameTarget, semanticTokens, validName } from './features.js';
 
 const DEBOUNCE_MS = 200;
 
@@ -65,6 +65,7 @@ class Server {
         textDocumentSync: this.lsp.TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         definitionProvider: true,
+        referencesProvider: true,
         completionProvider: { triggerCharacters: ['.'] },
         documentSymbolProvider: true,
         renameProvider: { prepareProvider: true },
@@ -81,6 +82,7 @@ class Server {
     });
     c.onHover((p) => this.guard(() => this.hover(p)));
     c.onDefinition((p) => this.guard(() => this.definition(p)));
+    c.onReferences((p) => this.guard(() => this.references(p)));
     c.onCompletion((p) => this.guard(() => this.completion(p)));
     c.onDocumentSymbol((p) => this.guard(() => this.symbols(p)));
     c.onPrepareRename((p) => this.guard(() => this.prepareRename(p)));
@@ -175,6 +177,13 @@ class Server {
     if (!q) return null;
     const s = definitionAt(q.a, q.file, q.offset) ?? this.fallback(q.doc, (g) => definitionAt(g, q.file, q.offset));
     return s ? location(s) : null;
+  }
+
+  private references(p: LSP.ReferenceParams): LSP.Location[] {
+    const q = this.at(p);
+    const r = q && refAt(q.a, q.file, q.offset);
+    if (!q || !r) return [];
+    return referencesTo(q.a, r.target).filter((x) => p.context.includeDeclaration || !x.def).map((x) => location(x.span));
   }
 
   private completion(p: LSP.CompletionParams): LSP.CompletionItem[] {

@@ -128,6 +128,13 @@ test('definition: a local, and a function across the import', async () => {
   assert.equal(remote, { uri: uri('util.bp'), range: { start: pos(UTIL, 'area'), end: pos(UTIL, 'area', 4) } });
 });
 
+test('references: every use of a function, in both files, with or without its declaration', async () => {
+  const refs = await conn.sendRequest(P.ReferencesRequest.type, { ...doc('main.bp'), position: pos(MAIN, 'area('), context: { includeDeclaration: true } });
+  assert.equal(refs!.map((l) => l.uri).sort(), [uri('main.bp'), uri('util.bp')]);
+  const uses = await conn.sendRequest(P.ReferencesRequest.type, { ...doc('main.bp'), position: pos(MAIN, 'area('), context: { includeDeclaration: false } });
+  assert.equal(uses!.map((l) => l.uri), [uri('main.bp')]);
+});
+
 test('completion: the fields of a value after a dot, names and builtins with signatures elsewhere', async () => {
   const typing = MAIN.replace('    print(total(pt))', '    print(pt.)');
   await conn.sendNotification(P.DidChangeTextDocumentNotification.type, { textDocument: { uri: uri('main.bp'), version: 4 }, contentChanges: [{ text: typing }] });
