@@ -1,11 +1,13 @@
-// `npm run bench [-- --runs N --only fib,sieve --tiers vm,jit,aot,gcc-O2,gcc-O0,python,ref
+// `npm run bench [-- --runs N --only fib,sieve --tiers vm,interp,run,aot,gcc-O2,gcc-O0,python,ref
 //                   --ref-bin DIR --cpu N|none]`
-// Runs tests/bench/*.bp on every available tier, checks each output against NAME.expected,
-// and prints a table of median wall-clock milliseconds with ratios against the reference VM's
-// published timings (tests/bench/REFERENCE.md), against the reference VM measured in the
-// same run when its binaries are given (--ref-bin DIR holding bpcc and bpvm, or BPJIT_REF_BIN),
-// and against gcc -O2. Every timed command is pinned to one CPU (taskset; by default the last):
-// on a shared 2-core machine that halves the run-to-run spread.
+// Runs tests/bench/*.bp on every available tier — the TypeScript VM (`run --vm`), the native
+// interpreter (`run --no-jit`), `bpjit run` (the interpreter with the JIT), the built executable —
+// and the C and Python peers and the reference VM; checks each output against NAME.expected, and
+// prints a table of median wall-clock milliseconds with ratios against the reference VM (measured
+// in the same run when its binaries are given: --ref-bin DIR holding bpcc and bpvm, or
+// BPJIT_REF_BIN; else the published timings of tests/bench/REFERENCE.md) and gcc -O2, and the
+// start-up of `bpjit run hello.bp` against `node -e 0`. Every timed command is pinned to one CPU
+// (taskset; by default the last): on a shared 2-core machine that halves the run-to-run spread.
 import { execaSync } from 'execa';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -47,8 +49,9 @@ interface Tier {
 }
 
 const TIERS: Tier[] = [
-  { name: 'vm', prepare: (n) => [bpjit, 'run', '--no-jit', path.join(bench, `${n}.bp`)] },
-  { name: 'jit', prepare: (n) => [bpjit, 'run', path.join(bench, `${n}.bp`)] },
+  { name: 'vm', prepare: (n) => [bpjit, 'run', '--vm', path.join(bench, `${n}.bp`)] },
+  { name: 'interp', prepare: (n) => [bpjit, 'run', '--no-jit', path.join(bench, `${n}.bp`)] },
+  { name: 'run', prepare: (n) => [bpjit, 'run', path.join(bench, `${n}.bp`)] },
   {
     name: 'aot',
     prepare: (n) => {
@@ -90,24 +93,32 @@ function time(command: string[], expected: string): number | string {
   return ms;
 }
 
-const ref = reference();
+function median(cmd: string[], expected: string): number | string {
+  const samples: number[] = [];
+  time(cmd, expected); // warm-up (file cache, JIT of node itself)
+  for (let i = 0; i < runs; i++) {
+    const r = time(cmd, expected);
+    if (typeof r === 'string') return r;
+    samples.push(r);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+// Start-up: what every `bpjit run` pays before the program's first instruction.
+const hello = path.join(tmp, 'hello.bp');
+fs.writeFileSync(hello, 'def main() -> int:\n    print("hello")\n    return 0\n');
+const node = median([process.execPath, '-e', '0'], '');
+const startup = median([bpjit, 'run', hello], 'hello\n');
+
+const published = reference();
 const results = new Map<string, Map<string, number | string>>();
 for (const n of names) {
   const expected = fs.readFileSync(path.join(bench, `${n}.expected`), 'latin1');
   const row = new Map<string, number | string>();
   for (const t of tiers) {
     const cmd = t.prepare(n);
-    if (!cmd) { row.set(t.name, 'n/a'); continue; }
-    const samples: number[] = [];
-    let failure: string | null = null;
-    time(cmd, expected); // warm-up (file cache, JIT of node itself)
-    for (let i = 0; i < runs; i++) {
-      const r = time(cmd, expected);
-      if (typeof r === 'string') { failure = r; break; }
-      samples.push(r);
-    }
-    samples.sort((a, b) => a - b);
-    row.set(t.name, failure ?? samples[Math.floor(samples.length / 2)]);
+    row.set(t.name, cmd ? median(cmd, expected) : 'n/a');
     process.stderr.write(`${n} ${t.name}: ${String(row.get(t.name))}\n`);
   }
   results.set(n, row);
@@ -117,16 +128,23 @@ const fmt = (v: number | string | undefined) => (typeof v === 'number' ? v.toFix
 const ratio = (a: number | string | undefined, b: number | string | undefined) =>
   typeof a === 'number' && typeof b === 'number' ? (a / b).toFixed(2) + 'x' : '-';
 const live = tiers.some((t) => t.name === 'ref') && names.some((n) => typeof results.get(n)!.get('ref') === 'number');
-const header = ['benchmark', 'reference VM', ...tiers.map((t) => t.name), 'vm/ref', 'jit/ref', 'aot/ref',
-  ...(live ? ['aot/ref (this run)'] : []), 'aot/gcc-O2', 'jit vs vm'];
+// issue 13's target for bpjit run: at most the start-up plus twice the executable's time
+const target = (r: Map<string, number | string>) => {
+  const aot = r.get('aot');
+  return typeof aot === 'number' && typeof startup === 'number' ? startup + 2 * aot : undefined;
+};
+const header = ['benchmark', 'ref VM (REFERENCE.md)', ...tiers.map((t) => t.name), 'interp/ref', 'run/ref', 'aot/ref', 'aot/gcc-O2',
+  'run / (start-up + 2 aot)'];
 const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
 for (const n of names) {
   const r = results.get(n)!;
-  lines.push(`| ${[n, String(ref.get(n) ?? '-'), ...tiers.map((t) => fmt(r.get(t.name))),
-    ratio(r.get('vm'), ref.get(n)), ratio(r.get('jit'), ref.get(n)), ratio(r.get('aot'), ref.get(n)),
-    ...(live ? [ratio(r.get('aot'), r.get('ref'))] : []), ratio(r.get('aot'), r.get('gcc-O2')),
-    ratio(r.get('vm'), r.get('jit'))].join(' | ')} |`);
+  const refMs = live ? r.get('ref') : published.get(n);
+  lines.push(`| ${[n, String(published.get(n) ?? '-'), ...tiers.map((t) => fmt(r.get(t.name))),
+    ratio(r.get('interp'), refMs), ratio(r.get('run'), refMs), ratio(r.get('aot'), refMs), ratio(r.get('aot'), r.get('gcc-O2')),
+    ratio(r.get('run'), target(r))].join(' | ')} |`);
 }
 console.log(`Median wall-clock ms of ${runs} runs after a warm-up (${os.cpus()[0]?.model ?? 'cpu'}${pin.length ? `, pinned to CPU ${cpuArg}` : ''}); `
-  + 'ratios: time / reference time (lower is better; "reference VM" is REFERENCE.md), "jit vs vm" = speed-up.');
+  + `ratios: time / reference VM time (lower is better; the reference ${live ? 'measured in this run' : 'of REFERENCE.md'}); `
+  + 'vm: the TypeScript VM, interp: the native interpreter (--no-jit), run: bpjit run (the interpreter and the JIT), aot: the built executable.');
 console.log(lines.join('\n'));
+console.log(`\nstart-up: node -e 0 ${fmt(node)} ms, bpjit run hello.bp ${fmt(startup)} ms (${typeof node === 'number' && typeof startup === 'number' ? (startup - node).toFixed(0) : '-'} ms more)`);
