@@ -8,6 +8,7 @@ import { OutputError } from '../vm/output.js';
 import type { Invocation } from './args.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { loadModule } from './load.js';
+import { koffi } from '../loader/koffi.js';
 
 /** The JIT threshold: --jit-threshold, else BPJIT_JIT_THRESHOLD, else the reference's 100 calls; null with --no-jit. */
 export function jitThreshold(inv: Invocation): number | null {
@@ -19,9 +20,20 @@ export function jitThreshold(inv: Invocation): number | null {
   return inv.opts.jit === false ? null : Number(typeof flag === 'string' ? flag : env ?? 100);
 }
 
-/** The in-process tier needs x86-64 Linux; elsewhere (or with BPJIT_VM=1) the TypeScript VM runs. */
+/**
+ * The in-process tier needs x86-64 Linux and koffi's native module (an install whose module
+ * could not be built or downloaded has none); elsewhere, or with BPJIT_VM=1, the TypeScript VM
+ * runs (BPJIT_JIT_LOG=1 says why).
+ */
 export function nativeTierAvailable(): boolean {
-  return process.arch === 'x64' && process.platform === 'linux' && !process.env.BPJIT_VM;
+  if (process.arch !== 'x64' || process.platform !== 'linux' || process.env.BPJIT_VM) return false;
+  try {
+    koffi();
+    return true;
+  } catch (e) {
+    if (process.env.BPJIT_JIT_LOG) process.stderr.write(`[jit] running on the TypeScript VM: koffi does not load (${(e as Error).message})\n`);
+    return false;
+  }
 }
 
 export default async function run(inv: Invocation): Promise<number> {
