@@ -15,13 +15,27 @@
 export const enum Kind { Int = 0, Float = 1, Bool = 2, Ref = 3 }
 export const KIND_NAMES = ['int', 'float', 'bool', 'ref'] as const;
 
+/** The relation a comparison or conditional branch tests (signed for ints). */
+export type Rel = 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne';
+
+/**
+ * Which native tiers compile an opcode (the VM runs every one). Omitted: the lowering takes
+ * every instance (compiled functions, built executables, the native interpreter's stubs).
+ * 'typed': only instances whose types native code represents (src/native/unsupported.ts says
+ * which). 'never': a function holding one stays on the VM (and `bpjit build` refuses it).
+ */
+export type NativeSupport = 'typed' | 'never';
+
 export interface OpDef {
   readonly name: string;
   readonly ops: string;
-  /** One-line meaning, shown by `bpjit disasm --help-ops` and in docs. */
+  /** One-line meaning (docs and the disassembler's help). */
   readonly doc: string;
   /** Can raise a runtime error or exception (the lowering needs a line for it). */
   readonly mayFail?: boolean;
+  /** Comparisons and conditional branches: the relation tested. */
+  readonly rel?: Rel;
+  readonly native?: NativeSupport;
 }
 
 // prettier-ignore
@@ -30,7 +44,7 @@ export const OPS = [
   { name: 'loadi', ops: 'di', doc: 'd = int immediate' },
   { name: 'loadk', ops: 'dk', doc: 'd = constant (int, float or str)' },
   { name: 'loadb', ops: 'di', doc: 'd = bool immediate (0/1)' },
-  { name: 'loadnull', ops: 'd', doc: 'd = null reference' },
+  { name: 'loadnull', ops: 'd', doc: 'd = null reference', native: 'never' },
   { name: 'mov', ops: 'dr', doc: 'd = r' },
   { name: 'add_i', ops: 'drr', doc: 'd = a + b (64-bit wrapping)' },
   { name: 'sub_i', ops: 'drr', doc: 'd = a - b (wrapping)' },
@@ -51,48 +65,48 @@ export const OPS = [
   { name: 'div_f', ops: 'drr', doc: 'd = a / b (IEEE)' },
   { name: 'mod_f', ops: 'drr', doc: 'd = fmod(a, b)' },
   { name: 'neg_f', ops: 'dr', doc: 'd = -a' },
-  { name: 'eq_i', ops: 'drr', doc: 'd = a == b (int or bool)' },
-  { name: 'ne_i', ops: 'drr', doc: 'd = a != b (int or bool)' },
-  { name: 'lt_i', ops: 'drr', doc: 'd = a < b' },
-  { name: 'le_i', ops: 'drr', doc: 'd = a <= b' },
-  { name: 'gt_i', ops: 'drr', doc: 'd = a > b' },
-  { name: 'ge_i', ops: 'drr', doc: 'd = a >= b' },
-  { name: 'eq_f', ops: 'drr', doc: 'd = a == b (IEEE: nan != nan)' },
-  { name: 'ne_f', ops: 'drr', doc: 'd = a != b' },
-  { name: 'lt_f', ops: 'drr', doc: 'd = a < b' },
-  { name: 'le_f', ops: 'drr', doc: 'd = a <= b' },
-  { name: 'gt_f', ops: 'drr', doc: 'd = a > b' },
-  { name: 'ge_f', ops: 'drr', doc: 'd = a >= b' },
+  { name: 'eq_i', ops: 'drr', doc: 'd = a == b (int or bool)', rel: 'eq' },
+  { name: 'ne_i', ops: 'drr', doc: 'd = a != b (int or bool)', rel: 'ne' },
+  { name: 'lt_i', ops: 'drr', doc: 'd = a < b', rel: 'lt' },
+  { name: 'le_i', ops: 'drr', doc: 'd = a <= b', rel: 'le' },
+  { name: 'gt_i', ops: 'drr', doc: 'd = a > b', rel: 'gt' },
+  { name: 'ge_i', ops: 'drr', doc: 'd = a >= b', rel: 'ge' },
+  { name: 'eq_f', ops: 'drr', doc: 'd = a == b (IEEE: nan != nan)', rel: 'eq' },
+  { name: 'ne_f', ops: 'drr', doc: 'd = a != b', rel: 'ne' },
+  { name: 'lt_f', ops: 'drr', doc: 'd = a < b', rel: 'lt' },
+  { name: 'le_f', ops: 'drr', doc: 'd = a <= b', rel: 'le' },
+  { name: 'gt_f', ops: 'drr', doc: 'd = a > b', rel: 'gt' },
+  { name: 'ge_f', ops: 'drr', doc: 'd = a >= b', rel: 'ge' },
   { name: 'not', ops: 'dr', doc: 'd = not a (bool)' },
   { name: 'concat', ops: 'drr', doc: 'd = a + b (str)' },
   { name: 'eq_s', ops: 'drr', doc: 'd = a == b (str bytes)' },
   { name: 'ne_s', ops: 'drr', doc: 'd = a != b (str bytes)' },
-  { name: 'eq_r', ops: 'drr', doc: 'd = a == b (structural for arrays, maps, tuples, structs; identity for objects)' },
-  { name: 'ne_r', ops: 'drr', doc: 'd = a != b (negation of eq_r)' },
+  { name: 'eq_r', ops: 'drr', doc: 'd = a == b (structural for arrays, maps, tuples, structs; identity for objects)', native: 'typed' },
+  { name: 'ne_r', ops: 'drr', doc: 'd = a != b (negation of eq_r)', native: 'typed' },
   { name: 'i2f', ops: 'dr', doc: 'd = int_to_float(a)' },
   { name: 'f2i', ops: 'dr', doc: 'd = float_to_int(a) (truncates; nan/inf/out of range → MIN)' },
   { name: 'jmp', ops: 'j', doc: 'pc = target (forward)' },
   { name: 'loop', ops: 'j', doc: 'pc = target (loop back-edge; counted by the profiler)' },
   { name: 'jt', ops: 'rj', doc: 'if a: pc = target' },
   { name: 'jf', ops: 'rj', doc: 'if not a: pc = target' },
-  { name: 'jlt_i', ops: 'rrj', doc: 'if a < b: pc = target' },
-  { name: 'jle_i', ops: 'rrj', doc: 'if a <= b: pc = target' },
-  { name: 'jgt_i', ops: 'rrj', doc: 'if a > b: pc = target' },
-  { name: 'jge_i', ops: 'rrj', doc: 'if a >= b: pc = target' },
-  { name: 'jeq_i', ops: 'rrj', doc: 'if a == b: pc = target' },
-  { name: 'jne_i', ops: 'rrj', doc: 'if a != b: pc = target' },
-  { name: 'jlt_ik', ops: 'rij', doc: 'if a < immediate: pc = target' },
-  { name: 'jle_ik', ops: 'rij', doc: 'if a <= immediate: pc = target' },
-  { name: 'jgt_ik', ops: 'rij', doc: 'if a > immediate: pc = target' },
-  { name: 'jge_ik', ops: 'rij', doc: 'if a >= immediate: pc = target' },
-  { name: 'jeq_ik', ops: 'rij', doc: 'if a == immediate: pc = target' },
-  { name: 'jne_ik', ops: 'rij', doc: 'if a != immediate: pc = target' },
-  { name: 'forlt', ops: 'rrij', doc: 'loop back-edge of a counting loop: a += step; if a < b: pc = target' },
-  { name: 'forgt', ops: 'rrij', doc: 'loop back-edge of a counting loop with negative step: a += step; if a > b: pc = target' },
+  { name: 'jlt_i', ops: 'rrj', doc: 'if a < b: pc = target', rel: 'lt' },
+  { name: 'jle_i', ops: 'rrj', doc: 'if a <= b: pc = target', rel: 'le' },
+  { name: 'jgt_i', ops: 'rrj', doc: 'if a > b: pc = target', rel: 'gt' },
+  { name: 'jge_i', ops: 'rrj', doc: 'if a >= b: pc = target', rel: 'ge' },
+  { name: 'jeq_i', ops: 'rrj', doc: 'if a == b: pc = target', rel: 'eq' },
+  { name: 'jne_i', ops: 'rrj', doc: 'if a != b: pc = target', rel: 'ne' },
+  { name: 'jlt_ik', ops: 'rij', doc: 'if a < immediate: pc = target', rel: 'lt' },
+  { name: 'jle_ik', ops: 'rij', doc: 'if a <= immediate: pc = target', rel: 'le' },
+  { name: 'jgt_ik', ops: 'rij', doc: 'if a > immediate: pc = target', rel: 'gt' },
+  { name: 'jge_ik', ops: 'rij', doc: 'if a >= immediate: pc = target', rel: 'ge' },
+  { name: 'jeq_ik', ops: 'rij', doc: 'if a == immediate: pc = target', rel: 'eq' },
+  { name: 'jne_ik', ops: 'rij', doc: 'if a != immediate: pc = target', rel: 'ne' },
+  { name: 'forlt', ops: 'rrij', doc: 'loop back-edge of a counting loop: a += step; if a < b: pc = target', rel: 'lt' },
+  { name: 'forgt', ops: 'rrij', doc: 'loop back-edge of a counting loop with negative step: a += step; if a > b: pc = target', rel: 'gt' },
   { name: 'call', ops: 'df*', doc: 'd = f(args)', mayFail: true },
   { name: 'callv', ops: 'dr*', doc: 'd = closure a(args) (captures are passed first)', mayFail: true },
   { name: 'callm', ops: 'ds*', doc: 'd = args[0].vtable[slot](args) (virtual method)', mayFail: true },
-  { name: 'callb', ops: 'dbk*', doc: 'd = builtin b(args); k = type descriptor of the call (-1: none)', mayFail: true },
+  { name: 'callb', ops: 'dbk*', doc: 'd = builtin b(args); k = type descriptor of the call (-1: none)', mayFail: true, native: 'typed' },
   { name: 'callx', ops: 'df*', doc: 'd = extern function f(args) via FFI', mayFail: true },
   { name: 'ret', ops: 'r', doc: 'return a' },
   { name: 'retv', ops: '', doc: 'return (void)' },
@@ -117,15 +131,18 @@ export const OPS = [
   { name: 'tget', ops: 'dri', doc: 'd = a[i] (tuple, constant index)' },
   { name: 'closure', ops: 'df*', doc: 'd = closure of function f capturing args' },
   { name: 'funcref', ops: 'df', doc: 'd = function f as a value' },
-  { name: 'loadg', ops: 'dg', doc: 'd = global g' },
-  { name: 'storeg', ops: 'rg', doc: 'global g = a' },
-  { name: 'tostr', ops: 'drk', doc: 'd = to_str(a), a of type k' },
-  { name: 'fmt', ops: 'drkk', doc: 'd = a formatted by spec k2 (f-strings), a of type k' },
-  { name: 'print', ops: '%', doc: 'print the values, separated by spaces, then a newline' },
+  { name: 'loadg', ops: 'dg', doc: 'd = global g', native: 'typed' },
+  { name: 'storeg', ops: 'rg', doc: 'global g = a', native: 'typed' },
+  { name: 'tostr', ops: 'drk', doc: 'd = to_str(a), a of type k', native: 'typed' },
+  { name: 'fmt', ops: 'drkk', doc: 'd = a formatted by spec k2 (f-strings), a of type k', native: 'typed' },
+  { name: 'print', ops: '%', doc: 'print the values, separated by spaces, then a newline', native: 'typed' },
   { name: 'throw', ops: 'r', doc: 'raise exception with message a (str)', mayFail: true },
   { name: 'strlen', ops: 'dr', doc: 'd = len(a) (str)' },
   { name: 'rterr', ops: 'i', doc: 'stop with runtime error number i (see vm/runtime-errors.ts)', mayFail: true },
 ] as const satisfies readonly OpDef[];
+
+/** The rows as OpDef (every column visible, optional ones possibly undefined). */
+export const OP_DEFS: readonly OpDef[] = OPS;
 
 export type OpName = (typeof OPS)[number]['name'];
 

@@ -1,6 +1,10 @@
 // The native ABI's names and constants shared by the lowering, the in-process loader and the
 // linker: runtime entry points, the error-entry convention and program symbols.
 import { ERROR_ID } from '../bytecode/runtime-errors.js';
+import { r8, r9, rcx, rdi, rdx, rsi } from '../x64/index.js';
+
+/** System V's integer argument registers, in order (floats go in xmm0–xmm7). */
+export const SYSV_INT_ARGS = [rdi, rsi, rdx, rcx, r8, r9] as const;
 
 /** Runtime entry points the lowering calls (all System V functions, see runtime-asm). */
 export const RT = {

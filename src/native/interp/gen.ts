@@ -6,7 +6,7 @@
 // hooks, which unwind to the entry). The output is position-independent code with relocations
 // against the runtime's and the program's symbols; the loader places it beside the runtime.
 import { OPS } from '../../bytecode/opcodes.js';
-import { ERR, RT } from '../abi.js';
+import { ERR, RT, SYSV_INT_ARGS } from '../abi.js';
 import {
   Assembler, MachineCode, eax, ecx, edi, edx, esi, qword, dword, byte, r10, r10d, r11, r12, r13, r14, r15, r8, r8d, r9, r9d, rax, rbp, rbx, rcx, rdi,
   rdx, rip, rsi, rsp, sym, xmm0, GP64, XMM,
@@ -29,7 +29,6 @@ export interface InterpCode {
 export const ENTRIES = ['bp_interp_enter', 'bp_interp_enter_counting', 'bp_interp_catch', 'bp_interp_from_sysv', 'bp_native_enter', 'bp_native_on_error',
   'bp_native_on_exit', 'bp_native_call_ts', 'bp_interp_stub', 'bp_native_sample', 'bp_native_sampling'] as const;
 
-const SYSV_INT = [rdi, rsi, rdx, rcx, r8, r9];
 
 export function generateInterpreter(): InterpCode {
   const m = new Masm();
@@ -167,7 +166,7 @@ export function generateInterpreter(): InterpCode {
     // the argument registers: rdi… at rbp-96…, xmm0… at rbp-160… (rsp stays 16-aligned)
     a.sub(rsp, 8 + 48 + 64);
     const INT_SAVE = -48 - 48, FLOAT_SAVE = INT_SAVE - 64;
-    SYSV_INT.forEach((g, i) => a.mov(qword(rbp, INT_SAVE + 8 * i), g));
+    SYSV_INT_ARGS.forEach((g, i) => a.mov(qword(rbp, INT_SAVE + 8 * i), g));
     for (let i = 0; i < 8; i++) a.movsd(qword(rbp, FLOAT_SAVE + 8 * i), XMM[i]);
     a.mov(r13, qword(rip(sym(SYM.dispatchActive))));
     a.lea(r15, qword(rip(sym(SYM.consts))));

@@ -3,13 +3,14 @@
 // calls, array and field access are written here; every other instruction (strings, maps,
 // builtins, printing, allocation) runs a stub that the same lowering as compiled code produces
 // for its shape (see src/loader/stubs.ts), so both tiers share one implementation of them.
-import { O } from '../../bytecode/opcodes.js';
+import { O, OP_DEFS } from '../../bytecode/opcodes.js';
 import { ERR, ARRAY, STRUCT, VTABLES, RT } from '../abi.js';
 import {
   Assembler, Gp64, Label, Mem, al, cl, eax, ecx, edi, edx, esi, qword, dword, r11, r12, r13, r14, r15, r8, r8d, rax, rbp, rbx, rcx, rdi, rdx, rip, rsi, rsp, sym,
   xmm0, xmm1,
 } from '../../x64/index.js';
 import { CALLBACK, END, FN, FRAME, SITE, SYM, TRAMP_SIZE } from './layout.js';
+import { INT_CC, boundsCheck } from '../masm.js';
 
 /** The macro layer the handlers are written in: operands, dispatch, errors, calls out. */
 export class Masm {
@@ -84,9 +85,10 @@ const INT_BIN: Partial<Record<number, (a: Assembler, d: Gp64, s: Mem) => void>> 
   [O.and_i]: (a, d, s) => a.and(d, s), [O.or_i]: (a, d, s) => a.or(d, s), [O.xor_i]: (a, d, s) => a.xor(d, s),
 };
 const FLOAT_BIN: Partial<Record<number, 'addsd' | 'subsd' | 'mulsd' | 'divsd'>> = { [O.add_f]: 'addsd', [O.sub_f]: 'subsd', [O.mul_f]: 'mulsd', [O.div_f]: 'divsd' };
-/** Condition codes of the int comparisons and branches, in opcode order (lt le gt ge eq ne). */
-const INT_CC = ['l', 'le', 'g', 'ge', 'e', 'ne'];
-const ccOf = (op: number, first: number) => INT_CC[op - first];
+/** The condition code of an int comparison or branch (its `rel` column). */
+const ccOf = (op: number) => INT_CC[OP_DEFS[op].rel!];
+/** The conditional branches on two ints or an int and an immediate. */
+const INT_BRANCHES = OP_DEFS.flatMap((d, op) => (d.rel && (d.ops === 'rrj' || d.ops === 'rij') ? [op] : []));
 
 /** d = a OP b over ints. */
 const intBinary: Handler = (m, op) => {
@@ -139,14 +141,6 @@ const floatBinary: Handler = (m, op) => {
   m.a.emit(FLOAT_BIN[op]!, xmm0, m.reg(3));
   m.a.movsd(m.reg(1), xmm0);
   m.next(4);
-};
-
-// eq_i and ne_i sit before lt_i in the opcode table: their own codes.
-const intEquality: Handler = (m, op) => {
-  m.load(rax, 2);
-  m.a.cmp(rax, m.reg(3));
-  m.a.setcc(op === O.eq_i ? 'e' : 'ne', al);
-  finishBool(m);
 };
 
 function finishBool(m: Masm): void {
@@ -206,7 +200,6 @@ const HANDLERS: Partial<Record<number, Handler>> = {
   [O.div_i]: divide, [O.mod_i]: divide,
   [O.neg_i]: unary, [O.not_i]: unary, [O.not]: unary, [O.neg_f]: unary,
   [O.shl_i]: shift, [O.shr_i]: shift,
-  [O.eq_i]: intEquality, [O.ne_i]: intEquality,
   [O.eq_f]: floatEquality, [O.ne_f]: floatEquality,
   [O.lt_f]: floatOrder, [O.le_f]: floatOrder, [O.gt_f]: floatOrder, [O.ge_f]: floatOrder,
   [O.mod_f]: (m) => {
@@ -252,11 +245,14 @@ const HANDLERS: Partial<Record<number, Handler>> = {
     m.a.call(sym(RT.throw));
   },
 };
-for (let op = O.lt_i; op <= O.ge_i; op++) HANDLERS[op] = (m, o) => { m.load(rax, 2); m.a.cmp(rax, m.reg(3)); m.a.setcc(ccOf(o, O.lt_i), al); finishBool(m); };
+for (const op of [O.eq_i, O.ne_i, O.lt_i, O.le_i, O.gt_i, O.ge_i]) HANDLERS[op] = (m, o) => { m.load(rax, 2); m.a.cmp(rax, m.reg(3)); m.a.setcc(ccOf(o), al); finishBool(m); };
 for (const op of Object.keys(INT_BIN).map(Number)) HANDLERS[op] = intBinary;
 for (const op of Object.keys(FLOAT_BIN).map(Number)) HANDLERS[op] = floatBinary;
-for (let op = O.jlt_i; op <= O.jne_i; op++) HANDLERS[op] = (m, o) => { m.load(rax, 1); m.a.cmp(rax, m.reg(2)); branch(m, ccOf(o, O.jlt_i), 3, 4); };
-for (let op = O.jlt_ik; op <= O.jne_ik; op++) HANDLERS[op] = (m, o) => { m.load(rax, 1); m.sword(2, rcx); m.a.cmp(rax, rcx); branch(m, ccOf(o, O.jlt_ik), 3, 4); };
+for (const op of INT_BRANCHES) {
+  HANDLERS[op] = OP_DEFS[op].ops === 'rrj'
+    ? (m, o) => { m.load(rax, 1); m.a.cmp(rax, m.reg(2)); branch(m, ccOf(o), 3, 4); }
+    : (m, o) => { m.load(rax, 1); m.sword(2, rcx); m.a.cmp(rax, rcx); branch(m, ccOf(o), 3, 4); };
+}
 
 function forLoop(m: Masm, op: number): void {
   // a += step; while a < b (forlt) or a > b (forgt): back to the loop's start
@@ -281,12 +277,7 @@ function arrayIndex(m: Masm, arr: number, i: number): void {
   const ok = a.newLabel();
   m.load(rdx, arr);
   m.load(rax, i);
-  a.cmp(rax, qword(rdx, ARRAY.len));
-  a.jb(ok); // unsigned: 0 <= i < len
-  a.add(rax, qword(rdx, ARRAY.len));
-  a.cmp(rax, qword(rdx, ARRAY.len));
-  a.jae(m.fail(ERR.INDEX));
-  a.bind(ok);
+  boundsCheck(a, rdx, ok, m.fail(ERR.INDEX));
   a.mov(rdx, qword(rdx, ARRAY.data));
 }
 
@@ -507,8 +498,7 @@ export function emitHotLoop(m: Masm, jumpWord: (op: number) => number): void {
 }
 
 /** The instructions whose handlers count when profiling (the rest are the same in both tables). */
-export const COUNTING_OPS = new Set<number>([O.jt, O.jf, O.loop, O.forlt, O.forgt, O.call, O.callv, O.callm,
-  ...Array.from({ length: 12 }, (_, i) => O.jlt_i + i)]);
+export const COUNTING_OPS = new Set<number>([O.jt, O.jf, O.loop, O.forlt, O.forgt, O.call, O.callv, O.callm, ...INT_BRANCHES]);
 
 /** The handler of `op`, or null when the instruction runs a stub. */
 export function handlerOf(op: number): Handler | null {

@@ -1,0 +1,160 @@
+// Lowerings of control flow: jumps, conditional branches, counting loops, calls (direct, of
+// function values, of methods), returns, runtime errors and throw. A self-call in tail position
+// is a jump back to the function's top (rewrite.ts plans which), and a direct call of a function
+// whose code starts with its base case tests that case first (`fib(1)` costs no call).
+import { Kind, O, OP_DEFS } from '../bytecode/opcodes.js';
+import type { BcFunction } from '../bytecode/module.js';
+import { GP64, Mem, XMM, eax, rax, rcx, rdi, rdx, rsi, sym, xmm0 } from '../x64/index.js';
+import { ERR, RT, SYSV_INT_ARGS, fnSymbol } from './abi.js';
+import { INT_CC, regList, rows, type LowerTable, type Lowering, type Masm } from './masm.js';
+import type { TailSite } from './rewrite.js';
+
+/** if a REL b (a register, b a register or an immediate): jump. */
+const compareBranch: Lowering = (m, pc, op) => {
+  const { a, code } = m;
+  const def = OP_DEFS[op];
+  if (def.ops === 'rij') a.cmp(m.rm(code[pc + 1]), code[pc + 2]);
+  else a.cmp(m.gp(code[pc + 1]), m.rm(code[pc + 2]));
+  m.branch(INT_CC[def.rel!], m.label(code[pc + 3]), pc);
+};
+
+const truth: Lowering = (m, pc, op) => {
+  const { a, code } = m;
+  const v = m.rm(code[pc + 1]);
+  if (v instanceof Mem) a.cmp(v, 0);
+  else a.test(v, v);
+  m.branch(op === O.jt ? 'nz' : 'z', m.label(code[pc + 2]), pc);
+};
+
+/** forlt/forgt i, limit, step, target: i += step; while i REL limit, back to the target. */
+const forLoop: Lowering = (m, pc, op) => {
+  const { a, code } = m;
+  const d = code[pc + 1];
+  const h = m.home(d);
+  const i = h.at === 'gpr' ? GP64[h.reg] : rax;
+  if (h.at !== 'gpr') a.mov(rax, m.rm(d));
+  a.add(i, code[pc + 3]);
+  if (h.at !== 'gpr') m.setGp(d, rax);
+  a.cmp(i, m.rm(code[pc + 2]));
+  m.branch(INT_CC[OP_DEFS[op].rel!], m.label(code[pc + 4]), pc);
+};
+
+const call: Lowering = (m, pc) => {
+  const { a, code } = m;
+  const d = code[pc + 1], callee = m.mod.functions[code[pc + 2]];
+  const args = regList(code, pc, 3);
+  const site = m.tail?.sites.get(pc);
+  if (site) { tailJump(m, site, args); return; }
+  m.count(pc);
+  const base = m.opts.counters ? null : baseCase(callee);
+  const done = a.newLabel(), doCall = a.newLabel();
+  if (base) {
+    // The callee's base case, tested here: `fib(1)` costs no call.
+    a.cmp(m.rm(args[base.param]), base.k);
+    a.jcc(INT_CC[base.rel], doCall);
+    if (typeof base.result === 'bigint') { a.mov(rax, base.result); m.setGp(d, rax); }
+    else m.setGp(d, m.gp(args[base.result]));
+    a.jmp(done);
+    a.bind(doCall);
+  }
+  m.callSym(fnSymbol(callee.name), args, d);
+  a.bind(done);
+};
+
+/** A self-call in tail position (see TailPlan): accumulate, check depth, reassign, loop. */
+function tailJump(m: Masm, site: TailSite, args: number[]): void {
+  const { a, layout } = m;
+  const { acc, vsp } = m.tail!;
+  if (site.k !== undefined) a.add(m.rm(acc), site.k);
+  else if (site.other !== undefined) {
+    const h = m.home(acc);
+    if (h.at === 'gpr') a.add(GP64[h.reg], m.rm(site.other));
+    else a.add(m.rm(acc) as Mem, m.gp(site.other));
+  }
+  a.sub(m.rm(vsp), 16 + 8 * layout.saved.length + layout.frameBytes);
+  a.jb(m.fail(ERR.STACK_OVERFLOW));
+  // An argument that is another parameter's home goes through a scratch register first.
+  const moves = args.map((r, param) => [param, r]).filter(([param, r]) => param !== r);
+  const homeKey = (r: number) => { const h = m.home(r); return h.at === 'slot' ? `s${h.slot}` : `${h.at}${h.reg}`; };
+  const written = new Set(moves.map(([param]) => homeKey(param)));
+  // (rax and xmm0 stay free for the direct moves; see TAIL_INT_ARGS in rewrite.ts)
+  const scratchGp = [rcx, rdx, rsi, rdi, SYSV_INT_ARGS[4], SYSV_INT_ARGS[5]];
+  const late: (() => void)[] = [];
+  let ints = 0, floats = 0;
+  for (const [param, r] of moves) {
+    if (!written.has(homeKey(r))) continue;
+    if (m.isFloat(param)) { const x = XMM[1 + floats++]; a.movsd(x, m.xm(r)); late.push(() => m.setFx(param, x)); }
+    else { const g = scratchGp[ints++]; a.mov(g, m.rm(r)); late.push(() => m.setGp(param, g)); }
+  }
+  for (const [param, r] of moves) {
+    if (written.has(homeKey(r))) continue;
+    if (m.isFloat(param)) m.setFx(param, m.fx(r));
+    else m.setGp(param, m.gp(r));
+  }
+  for (const w of late) w();
+  a.jmp(m.top);
+}
+
+/**
+ * A function whose code starts `if p <rel> k goes on; return q (or a constant)` — the base case
+ * of a recursion — as the test a caller can make before calling it.
+ */
+interface BaseCase { param: number; rel: keyof typeof INT_CC; k: number; result: number | bigint }
+const baseCases = new WeakMap<BcFunction, BaseCase | null>();
+
+function baseCase(fn: BcFunction): BaseCase | null {
+  let b = baseCases.get(fn);
+  if (b !== undefined) return b;
+  b = null;
+  const c = fn.code;
+  const intParam = (r: number) => r < fn.arity && fn.regKinds[r] === Kind.Int;
+  const first = c.length >= 6 ? OP_DEFS[c[0]] : undefined;
+  if (fn.ncaps === 0 && first?.rel && first.ops === 'rij' && intParam(c[1])) {
+    const result = c[4] === O.ret && intParam(c[5]) ? c[5]
+      : c[4] === O.loadi && c[7] === O.ret && c[8] === c[5] && fn.regKinds[c[5]] === Kind.Int ? BigInt(c[6]) : null;
+    if (result !== null) b = { param: c[1], rel: first.rel, k: c[2], result };
+  }
+  baseCases.set(fn, b);
+  return b;
+}
+
+export const LOWER_CONTROL: LowerTable = {
+  [O.jmp]: (m, pc) => m.a.jmp(m.label(m.code[pc + 1])),
+  [O.loop]: (m, pc) => {
+    m.count(pc);
+    m.a.jmp(m.label(m.code[pc + 1]));
+  },
+  [O.jt]: truth,
+  [O.jf]: truth,
+  [O.forlt]: forLoop,
+  [O.forgt]: forLoop,
+  [O.call]: call,
+  [O.callv]: (m, pc) => {
+    m.count(pc);
+    m.callSym({ closure: m.code[pc + 2] }, regList(m.code, pc, 3), m.code[pc + 1]);
+  },
+  [O.callm]: (m, pc) => {
+    m.count(pc);
+    m.callSym({ slot: m.code[pc + 2] }, regList(m.code, pc, 3), m.code[pc + 1]);
+  },
+  [O.ret]: (m, pc) => {
+    const d = m.code[pc + 1];
+    if (m.isFloat(d)) m.a.movsd(xmm0, m.xm(d));
+    else m.a.mov(rax, m.rm(d));
+    if (m.tail && m.tail.acc >= 0) m.a.add(rax, m.rm(m.tail.acc));
+    m.a.jmp(m.epilogue);
+  },
+  [O.retv]: (m) => {
+    m.a.xor(eax, eax);
+    m.a.jmp(m.epilogue);
+  },
+  [O.rterr]: (m, pc) => m.a.jmp(m.fail(m.code[pc + 1])),
+  [O.throw]: (m, pc) => {
+    // The runtime unwinds to the innermost handler through the program's handler table.
+    m.a.mov(rdi, m.rm(m.code[pc + 1]));
+    m.location(rsi);
+    m.a.call(sym(RT.throw));
+  },
+  ...rows({ [O.jlt_i]: 1, [O.jle_i]: 1, [O.jgt_i]: 1, [O.jge_i]: 1, [O.jeq_i]: 1, [O.jne_i]: 1 }, compareBranch),
+  ...rows({ [O.jlt_ik]: 1, [O.jle_ik]: 1, [O.jgt_ik]: 1, [O.jge_ik]: 1, [O.jeq_ik]: 1, [O.jne_ik]: 1 }, compareBranch),
+};

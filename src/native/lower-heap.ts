@@ -1,0 +1,202 @@
+// Lowerings of the heap instructions: arrays (bounds-checked element access inline), maps
+// (runtime calls), struct-shaped objects — structs, tuples, class instances, function values —
+// and structural equality. Objects come from the runtime's allocators (runtime-asm), which
+// return null when memory is exhausted; the layouts are abi.ts's.
+import { Kind, O } from '../bytecode/opcodes.js';
+import { kindOfDesc } from '../bytecode/module.js';
+import { mapDescs, splitDescs } from '../bytecode/tdesc.js';
+import { eax, edi, esi, qword, rax, rcx, rdi, rdx, rip, rsi, sym, xmm0, xmm1 } from '../x64/index.js';
+import { ARRAY, CLOSURE_CAPS, ERR, RT, STRUCT, TAG, fnSymbol } from './abi.js';
+import { boundsCheck, regList, rows, type LowerTable, type Lowering, type Masm } from './masm.js';
+
+/** The header word of a new map of type t: its tag and its key and value kinds (map.asm). */
+export function mapHeader(t: string): bigint {
+  const [k, v] = mapDescs(t);
+  return BigInt(TAG.map) | (BigInt(kindOfDesc(k)) << 16n) | (BigInt(kindOfDesc(v)) << 24n);
+}
+
+/** The bit mask of the reference-typed fields among the first 64 (the collector's map). */
+function refMask(types: string[]): bigint {
+  let mask = 0n;
+  types.forEach((t, i) => { if (kindOfDesc(t) === Kind.Ref && i < 64) mask |= 1n << BigInt(i); });
+  return mask;
+}
+
+/**
+ * rdx + rax*8 = the address of element `idx` of array `arr` after the bounds check (negative
+ * indices count from the end); the array is read from its home, or loaded into rdx.
+ */
+function arrayElement(m: Masm, arr: number, idx: number): void {
+  const { a } = m;
+  const ok = a.newLabel();
+  const base = m.gp(arr, rdx);
+  a.mov(rax, m.rm(idx));
+  boundsCheck(a, base, ok, m.fail(ERR.INDEX));
+  a.mov(rdx, qword(base, ARRAY.data));
+}
+
+const arrayGet: Lowering = (m, pc) => {
+  arrayElement(m, m.code[pc + 2], m.code[pc + 3]);
+  m.load(m.code[pc + 1], qword(rdx, rax, 8, 0));
+};
+
+const arraySet: Lowering = (m, pc) => {
+  arrayElement(m, m.code[pc + 1], m.code[pc + 2]);
+  m.store(qword(rdx, rax, 8, 0), m.code[pc + 3], rcx, xmm1);
+};
+
+/** d = field i of the struct-shaped object in x (null: the null error). */
+const fieldGet: Lowering = (m, pc) => {
+  const { a, code } = m;
+  a.mov(rcx, m.rm(code[pc + 2]));
+  a.test(rcx, rcx);
+  a.jz(m.fail(ERR.NULL));
+  m.load(code[pc + 1], qword(rcx, STRUCT.fields + 8 * code[pc + 3]));
+};
+
+/** newarr d, kind, n, elements…: allocate, then store the elements (read after the call). */
+const newArray: Lowering = (m, pc) => {
+  const { a, code } = m;
+  const d = code[pc + 1], kind = code[pc + 2];
+  const elements = regList(code, pc, 3);
+  m.spillXmm(true);
+  a.mov(edi, elements.length);
+  a.mov(esi, kind === Kind.Ref ? TAG.arrayRef : TAG.array);
+  a.call(sym(RT.arrayNew));
+  m.spillXmm(false);
+  m.checkAlloc();
+  a.mov(rdx, qword(rax, ARRAY.data));
+  elements.forEach((r, i) => m.store(qword(rdx, 8 * i), r, rcx));
+  m.setGp(d, rax);
+};
+
+/** newmap d, type, n, key/value pairs…: an empty map, then each pair set in order. */
+const newMap: Lowering = (m, pc) => {
+  const { a, code } = m;
+  const d = code[pc + 1], n = code[pc + 3];
+  m.spillXmm(true);
+  a.mov(rdi, mapHeader(m.mod.consts[code[pc + 2]].value as string));
+  a.call(sym(RT.mapNew));
+  m.spillXmm(false);
+  m.checkAlloc();
+  m.setGp(d, rax);
+  for (let i = 0; i < n; i += 2) mapSet(m, d, code[pc + 4 + i], code[pc + 5 + i]);
+};
+
+/** map[key] = value through the runtime; false is out of memory. */
+function mapSet(m: Masm, map: number, key: number, value: number): void {
+  m.callBits(RT.mapSet, [map, key, value]);
+  m.a.test(eax, eax);
+  m.a.jz(m.fail(ERR.OUT_OF_MEMORY));
+}
+
+/**
+ * newobj d, class: a struct-shaped object whose header also holds the class index (for
+ * dispatch and printing), fields zeroed as the VM does: 0, 0.0, false, "", empty arrays and
+ * maps, null for the rest.
+ */
+const newObject: Lowering = (m, pc) => {
+  const { a, code } = m;
+  const d = code[pc + 1], cls = code[pc + 2];
+  const fields = m.mod.classes[cls].fields;
+  m.spillXmm(true);
+  a.mov(edi, fields.length);
+  a.mov(rsi, refMask(fields.map((f) => f.type)));
+  a.call(sym(RT.structNew));
+  m.checkAlloc();
+  a.mov(rcx, BigInt(TAG.struct) | (BigInt(cls) << 32n));
+  a.mov(qword(rax, 0), rcx);
+  fields.forEach((f, i) => {
+    if (f.type === 's') { a.lea(rcx, qword(rip(m.strConst('')))); a.mov(qword(rax, STRUCT.fields + 8 * i), rcx); }
+    else a.mov(qword(rax, STRUCT.fields + 8 * i), 0);
+  });
+  m.setGp(d, rax);
+  fields.forEach((f, i) => {
+    if (f.type[0] === '[') {
+      a.xor(edi, edi);
+      a.mov(esi, kindOfDesc(f.type.slice(1, -1)) === Kind.Ref ? TAG.arrayRef : TAG.array);
+      a.call(sym(RT.arrayNew));
+    } else if (f.type[0] === '{') {
+      a.mov(rdi, mapHeader(f.type));
+      a.call(sym(RT.mapNew));
+    } else return;
+    m.checkAlloc();
+    a.mov(rcx, m.rm(d));
+    a.mov(qword(rcx, STRUCT.fields + 8 * i), rax);
+  });
+  m.spillXmm(false);
+};
+
+/**
+ * newstruct, newtuple, closure, funcref: one struct-shaped object. Structs by their layout,
+ * tuples by their descriptor "(A,B,…)"; a function value holds its code address and name
+ * (not references) before the captured values.
+ */
+const newStruct: Lowering = (m, pc, op) => {
+  const { a, code } = m;
+  const d = code[pc + 1];
+  const fnValue = op === O.closure || op === O.funcref;
+  const values = op === O.funcref ? [] : regList(code, pc, 3);
+  const types = op === O.newtuple ? splitDescs((m.mod.consts[code[pc + 2]].value as string).slice(1, -1))
+    : op === O.newstruct ? m.mod.structs[code[pc + 2]].fields.map((f) => f.type)
+      : [...Array(CLOSURE_CAPS).fill('i'), ...values.map((r) => m.fn.regTypes[r])];
+  m.spillXmm(true);
+  a.mov(edi, types.length);
+  a.mov(rsi, refMask(types));
+  a.call(sym(RT.structNew));
+  m.spillXmm(false);
+  m.checkAlloc();
+  const first = fnValue ? CLOSURE_CAPS : 0;
+  if (fnValue) {
+    const callee = m.mod.functions[code[pc + 2]];
+    a.lea(rcx, qword(rip(sym(fnSymbol(callee.name)))));
+    a.mov(qword(rax, STRUCT.fields), rcx);
+    a.lea(rcx, qword(rip(m.strConst(op === O.closure ? 'lambda' : callee.name), 16)));
+    a.mov(qword(rax, STRUCT.fields + 8), rcx);
+  }
+  values.forEach((r, i) => m.store(qword(rax, STRUCT.fields + 8 * (first + i)), r, rcx));
+  m.setGp(d, rax);
+};
+
+/** eq_r, ne_r: the runtime compares by the operands' type descriptor. */
+const equality: Lowering = (m, pc, op) => {
+  const { a, code } = m;
+  const x = code[pc + 2];
+  m.spillXmm(true);
+  a.mov(rdi, m.rm(x));
+  a.mov(rsi, m.rm(code[pc + 3]));
+  a.lea(rdx, qword(rip(m.strConst(m.fn.regTypes[x]), 16)));
+  a.call(sym(RT.equals));
+  m.spillXmm(false);
+  if (op === O.ne_r) a.xor(eax, 1);
+  m.setGp(code[pc + 1], rax);
+};
+
+export const LOWER_HEAP: LowerTable = {
+  [O.newarr]: newArray,
+  [O.alen]: (m, pc) => {
+    m.a.mov(rax, qword(m.gp(m.code[pc + 2], rcx), ARRAY.len));
+    m.setGp(m.code[pc + 1], rax);
+  },
+  [O.newmap]: newMap,
+  [O.mget]: (m, pc) => {
+    m.callBits(RT.mapGet, [m.code[pc + 2], m.code[pc + 3]], true);
+    m.setResult(m.code[pc + 1], true);
+  },
+  [O.mset]: (m, pc) => mapSet(m, m.code[pc + 1], m.code[pc + 2], m.code[pc + 3]),
+  [O.newobj]: newObject,
+  [O.getf]: fieldGet,
+  [O.tget]: fieldGet,
+  [O.setf]: (m, pc) => {
+    const { a, code } = m;
+    a.mov(rcx, m.rm(code[pc + 1]));
+    a.test(rcx, rcx);
+    a.jz(m.fail(ERR.NULL));
+    m.store(qword(rcx, STRUCT.fields + 8 * code[pc + 2]), code[pc + 3]);
+  },
+  [O.funcref]: newStruct,
+  ...rows({ [O.newstruct]: 1, [O.newtuple]: 1, [O.closure]: 1 }, newStruct),
+  ...rows({ [O.aget_i]: 1, [O.aget_f]: 1, [O.aget_b]: 1, [O.aget_r]: 1 }, arrayGet),
+  ...rows({ [O.aset_i]: 1, [O.aset_f]: 1, [O.aset_b]: 1, [O.aset_r]: 1 }, arraySet),
+  ...rows({ [O.eq_r]: 1, [O.ne_r]: 1 }, equality),
+};
