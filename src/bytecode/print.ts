@@ -1,12 +1,11 @@
 // Bytecode → text, for `bpjit disasm` and golden tests: one instruction per line with its pc,
 // operands decoded by the opcode table (registers as rN, constants with their value, function
 // and builtin names), grouped under the source lines they came from.
-import { BUILTINS } from '../lang/builtins.js';
+import { builtinById } from '../lang/builtins.js';
 import { quote } from '../lang/quote.js';
 import type { BcFunction, BytecodeModule, Const } from './module.js';
 import { KIND_NAMES, OPS, instrLength } from './opcodes.js';
 
-const BUILTIN_NAMES = new Map([...BUILTINS.values()].map((b) => [b.id, b.name]));
 
 export function constText(c: Const): string {
   switch (c.tag) {
@@ -33,7 +32,7 @@ export function printInstr(mod: BytecodeModule, fn: BcFunction, pc: number): str
       case 'k': return v < 0 ? '-' : constText(mod.consts[v]);
       case 'j': return `@${v}`;
       case 'f': return mod.functions[v]?.name ?? `#${v}`;
-      case 'b': return BUILTIN_NAMES.get(v) ?? `builtin#${v}`;
+      case 'b': return builtinById(v)?.name ?? `builtin#${v}`;
       case 'g': return `g${v}:${mod.globals[v]?.name ?? '?'}`;
       case 't': return String(v);
       case 'x': return KIND_NAMES[v] ?? String(v);

@@ -128,6 +128,7 @@ function builtinCall(x: Ins, c: OpCtx): string | null {
   const desc = kc && kc.tag === 'type' ? kc.value : null;
   const sig = desc === null ? null : c.env.parseSignature(desc);
   if (!sig) return `builtin ${defs[0].name} without a call descriptor`;
+  if (defs[0].native === 'instruction') return `${defs[0].name} is compiled to an instruction, never called`;
   const args = x.list.map((r) => t(c, r));
   if (sigText({ params: args, ret: sig.ret }) !== desc) return `${defs[0].name}: the call descriptor ${desc} does not describe its arguments`;
   const fits = defs.some((b) => {

@@ -1,6 +1,5 @@
 // What the language server says about a symbol: its signature as BetterPython source (hover,
 // completion details) and where it is declared (go to definition).
-import { BUILTIN_DOCS } from '../lang/builtin-docs.js';
 import { BUILTINS, Pat } from '../lang/builtins.js';
 import { Span, span } from '../lang/source.js';
 import type { FuncInfo } from '../lang/symbols.js';
@@ -24,7 +23,7 @@ export function builtinSignature(name: string): string {
 }
 
 export function builtinDoc(name: string): string {
-  return BUILTIN_DOCS[name] ?? '';
+  return BUILTINS.get(name)?.doc ?? '';
 }
 
 export function funcSignature(fn: FuncInfo, qualified = false): string {

@@ -71,13 +71,6 @@ export const externSlot = (index: number): string => `bp_extern_${index}`;
  */
 export const CLOSURE_CAPS = 2;
 
-/** Float builtins that are one runtime call each: builtin name → runtime symbol. */
-export const MATH1: Record<string, string> = {
-  sin: 'bp_rt_math_sin', cos: 'bp_rt_math_cos', tan: 'bp_rt_math_tan', asin: 'bp_rt_math_asin',
-  acos: 'bp_rt_math_acos', atan: 'bp_rt_math_atan', exp: 'bp_rt_math_exp', log: 'bp_rt_math_log',
-  log10: 'bp_rt_math_log10', log2: 'bp_rt_math_log2', fround: 'bp_rt_math_round',
-};
-
 /** Per class index, a pointer to its vtable (function pointers by method slot); the program's. */
 export const VTABLES = 'bp_vtables';
 

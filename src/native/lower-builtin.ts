@@ -1,20 +1,17 @@
-// Lowering of builtin calls (callb d, builtin, type, n, args…): most builtins are one call of a
-// runtime-asm function (runtime-builtins.ts, MATH1); the rest are a few instructions inline,
-// keyed by builtin name here.
+// Lowering of builtin calls (callb d, builtin, type, n, args…), by the builtin table's native
+// column (src/lang/builtins.ts): a runtime call with the builtin's arguments, or a few
+// instructions inline — INLINE below, one entry per builtin the table marks 'inline'.
 import { O } from '../bytecode/opcodes.js';
 import type { BcFunction } from '../bytecode/module.js';
-import { BUILTINS } from '../lang/builtins.js';
+import { builtinById, type InlineBuiltin, type RuntimeCall } from '../lang/builtins.js';
 import { al, cl, eax, qword, rax, rcx, rdi, rdx, rip, rsi, sym, xmm0, xmm1 } from '../x64/index.js';
-import { ARRAY, ERR, MATH1, RT } from './abi.js';
+import { ARRAY, ERR, RT } from './abi.js';
 import { regList, type LowerTable, type Masm } from './masm.js';
-import { RUNTIME_BUILTINS } from './runtime-builtins.js';
 import { nativeType } from './unsupported.js';
 import { f64Bits } from './lower-scalar.js';
 
-const BUILTIN_BY_ID = new Map([...BUILTINS.values()].map((b) => [b.id, b.name]));
-
 /** A builtin lowered inline: d = the result register (-1: none), args its argument registers. */
-type Inline = (m: Masm, d: number, args: number[], name: string) => void;
+type Inline = (m: Masm, d: number, args: number[]) => void;
 
 /** max(a, min(b…)) shapes: rax = a, then rax = b when the condition holds. */
 function select(m: Masm, a: number, b: number, cc: string): void {
@@ -30,7 +27,7 @@ function setBool(m: Masm, d: number): void {
   m.setGp(d, rax);
 }
 
-const INLINE: Readonly<Record<string, Inline>> = {
+const INLINE = {
   abs: (m, d, [x]) => {
     const { a } = m;
     a.mov(rax, m.rm(x));
@@ -97,8 +94,6 @@ const INLINE: Readonly<Record<string, Inline>> = {
   },
   ffloor: (m, d, [x]) => { m.a.roundsd(xmm0, m.xm(x), 9); m.setFx(d, xmm0); },
   fceil: (m, d, [x]) => { m.a.roundsd(xmm0, m.xm(x), 10); m.setFx(d, xmm0); },
-  fpow: (m, d, args) => m.callSym(RT.pow, args, d),
-  atan2: (m, d, args) => m.callSym(RT.atan2, args, d),
   is_nan: (m, d, [x]) => {
     m.a.movsd(xmm0, m.xm(x));
     m.a.ucomisd(xmm0, xmm0);
@@ -114,13 +109,7 @@ const INLINE: Readonly<Record<string, Inline>> = {
     a.sete(al);
     setBool(m, d);
   },
-  clock_ms: (m, d) => m.callSym(RT.clockMs, [], d),
-  sleep: (m, _, args) => m.callSym(RT.sleep, args, -1),
-  exit: (m, _, args) => m.callSym(RT.exit, args, -1),
-};
-
-/** Builtins on arrays and maps, inline or one runtime call each. */
-const HEAP_INLINE: Readonly<Record<string, Inline>> = {
+  // arrays and maps
   array_push: (m, _, [arr, v]) => {
     const { a } = m;
     m.spillXmm(true);
@@ -150,8 +139,6 @@ const HEAP_INLINE: Readonly<Record<string, Inline>> = {
   },
   map_has_key: (m, d, args) => { m.callBits(RT.mapHas, args); if (d >= 0) m.setGp(d, rax); },
   map_delete: (m, d, args) => { m.callBits(RT.mapDelete, args); if (d >= 0) m.setGp(d, rax); },
-  map_keys: (m, d, args) => m.callAlloc(RT.mapKeys, args, d),
-  map_values: (m, d, args) => m.callAlloc(RT.mapValues, args, d),
   array_pop: (m, d, [arr]) => {
     const { a } = m;
     a.mov(rcx, m.rm(arr));
@@ -169,38 +156,38 @@ const HEAP_INLINE: Readonly<Record<string, Inline>> = {
     m.a.cmp(m.rm(d), 0);
     m.a.je(m.fail(ERR.OUT_OF_MEMORY, m.line));
   },
-};
+} satisfies Record<InlineBuiltin, Inline>;
 
 /** Why the builtin call at pc cannot be lowered (null: it can). */
 export function builtinUnsupported(fn: BcFunction, pc: number): string | null {
-  const name = BUILTIN_BY_ID.get(fn.code[pc + 2]) ?? '?';
-  if (name === 'array_fill') return nativeType(fn.regTypes[fn.code[pc + 1]]) ? null : `builtin ${name}`;
-  return MATH1[name] || RUNTIME_BUILTINS[name] || INLINE[name] || HEAP_INLINE[name] ? null : `builtin ${name}`;
+  const b = builtinById(fn.code[pc + 2]);
+  const native = b?.native;
+  if (!native || native === 'instruction') return `builtin ${b?.name ?? '?'}`;
+  // (array_fill's lowering depends on its result's element type)
+  return b.name === 'array_fill' && !nativeType(fn.regTypes[fn.code[pc + 1]]) ? `builtin ${b.name}` : null;
+}
+
+/** d = call of a runtime function with the builtin's arguments (see RuntimeCall). */
+function runtimeCall(m: Masm, call: RuntimeCall, d: number, args: number[], returnsValue: boolean): void {
+  if (call.typed) {
+    // Arguments as bits, then the first argument's type descriptor (then the location).
+    m.callBits(call.symbol, args, call.located, m.fn.regTypes[args[0]]);
+    if (call.allocates) m.checkAlloc();
+    if (d >= 0 && returnsValue) m.setResult(d, true);
+    return;
+  }
+  m.callSym(call.symbol, args, returnsValue ? d : -1, undefined, call.located);
+  if (call.allocates) m.checkAlloc();
 }
 
 export const LOWER_BUILTIN: LowerTable = {
   [O.callb]: (m, pc) => {
-    const { a, code } = m;
+    const { code } = m;
     const d = code[pc + 1];
-    const name = BUILTIN_BY_ID.get(code[pc + 2])!;
+    const b = builtinById(code[pc + 2])!;
     const args = regList(code, pc, 4);
-    const math = MATH1[name];
-    if (math) { m.callSym(math, args, d); return; }
-    const rb = RUNTIME_BUILTINS[name];
-    if (rb?.typed) {
-      // Arguments as bits, then the first argument's type descriptor (then the location).
-      m.callBits(rb.symbol, args, rb.located, m.fn.regTypes[args[0]]);
-      if (rb.allocates) m.checkAlloc();
-      if (d >= 0 && m.fn.regTypes[d] !== 'v') m.setResult(d, true);
-      return;
-    }
-    if (rb) {
-      m.callSym(rb.symbol, args, d, undefined, rb.located);
-      if (rb.allocates) { a.test(rax, rax); a.jz(m.fail(ERR.OUT_OF_MEMORY)); }
-      return;
-    }
-    const f = INLINE[name] ?? HEAP_INLINE[name];
-    if (!f) throw new Error(`lowering: builtin ${name}`);
-    f(m, d, args, name);
+    if (typeof b.native === 'object') runtimeCall(m, b.native, d, args, m.fn.regTypes[d] !== 'v');
+    else if (b.native === 'inline') INLINE[b.name as InlineBuiltin](m, d, args);
+    else throw new Error(`lowering: builtin ${b.name}`);
   },
 };

@@ -4,7 +4,7 @@
 // intervals stay right.
 import { Kind, O, OPS, instrLength } from '../bytecode/opcodes.js';
 import type { BcFunction, BytecodeModule } from '../bytecode/module.js';
-import { BUILTINS } from '../lang/builtins.js';
+import { builtinById } from '../lang/builtins.js';
 import { hasMagic } from './magic.js';
 
 /** A call of the function itself whose result is returned, or returned plus `other` or `k`. */
@@ -255,9 +255,6 @@ function planConcats(mod: BytecodeModule, fn: BcFunction, targets: Set<number>, 
   }
 }
 
-const BUILTIN_NAMES = new Map([...BUILTINS.values()].map((b) => [b.id, b.name]));
-/** Builtins that read a string argument without keeping it or returning it. */
-const READS_ONLY = new Set(['str_find', 'str_index_of', 'str_contains', 'str_count', 'substr', 'starts_with', 'ends_with']);
 
 /**
  * The concatenations `s = s + …` (pc → s) that may grow s's string in place: every value of s
@@ -321,7 +318,7 @@ function appendable(mod: BytecodeModule, fn: BcFunction, sites: Map<number, numb
 function readsOnly(code: Int32Array, pc: number, r: number, readOnly: Set<string>): boolean {
   const op = code[pc];
   if (op === O.concat || op === O.strlen || op === O.eq_s || op === O.ne_s || op === O.print) return true;
-  if (op === O.callb) return READS_ONLY.has(BUILTIN_NAMES.get(code[pc + 2]) ?? '');
+  if (op === O.callb) return builtinById(code[pc + 2])?.readsOnly === true;
   if (op !== O.call) return false;
   for (let i = 0; i < code[pc + 3]; i++) if (code[pc + 4 + i] === r && !readOnly.has(`${code[pc + 2]}:${i}`)) return false;
   return true;

@@ -6,6 +6,7 @@ import { Kind } from '../bytecode/opcodes.js';
 import { kindOf } from '../bytecode/tdesc.js';
 import { utf8ToBytes } from '../lang/source.js';
 import type { BuiltinCtx, BuiltinImpl, CallDesc } from './builtins.js';
+import type { CalledBuiltin } from '../lang/builtins.js';
 import { RtError } from './errors.js';
 import { formatG } from './fmt-float.js';
 import * as I from './int64.js';
@@ -144,7 +145,7 @@ function mutex(v: unknown, name: string): Handle {
   return v;
 }
 
-export const EXT_BUILTINS: Record<string, BuiltinImpl> = {
+export const EXT_BUILTINS = {
   file_read: (_, a) => tryFs(() => fs.readFileSync(S(a[0])).toString('latin1'), ''),
   file_write: (_, a) => tryFs(() => { fs.writeFileSync(S(a[0]), bytes(S(a[1]))); return true; }, false),
   file_append: (_, a) => tryFs(() => { fs.appendFileSync(S(a[0]), bytes(S(a[1]))); return true; }, false),
@@ -264,5 +265,5 @@ export const EXT_BUILTINS: Record<string, BuiltinImpl> = {
   cond_wait: () => { throw new RtError('DEADLOCK', 'cond_wait would wait forever (no other thread can signal)'); },
   cond_signal: () => null,
   cond_broadcast: () => null,
-};
+} satisfies Partial<Record<CalledBuiltin, BuiltinImpl>>;
 

@@ -3,14 +3,14 @@
 // Behaviour follows spec §5 with bpjit's §8 changes; every failure is an RtError.
 import { Kind } from '../bytecode/opcodes.js';
 import { kindOf, splitDescs } from '../bytecode/tdesc.js';
-import { BUILTINS } from '../lang/builtins.js';
+import { BUILTINS, type CalledBuiltin } from '../lang/builtins.js';
 import { ExitSignal, RtError } from './errors.js';
 import { formatG } from './fmt-float.js';
 import * as I from './int64.js';
 import { Int } from './int64.js';
 import { EXT_BUILTINS } from './builtins-ext.js';
 import type { Output } from './output.js';
-import { BPArray, BPMap, BoolArray, FloatArray, IntArray, RefArray, arrayOf, display, equals, typeofValue } from './values.js';
+import { BPArray, BPMap, BoolArray, FloatArray, IntArray, RefArray, arrayOf, equals, typeofValue } from './values.js';
 import { negNaN } from './nan.js';
 
 /** What builtins may use of the VM. */
@@ -99,9 +99,7 @@ export function sleepMs(ms: number): void {
   if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-const CORE: Record<string, BuiltinImpl> = {
-  print: () => null,
-  len: (_, a) => S(a[0]).length,
+const CORE = {
   substr: (_, a) => {
     const s = S(a[0]);
     const start = Math.max(0, num(a[1]));
@@ -109,7 +107,6 @@ const CORE: Record<string, BuiltinImpl> = {
     return start >= s.length ? '' : s.slice(start, start + count);
   },
   read_line: (vm) => vm.readLine(),
-  to_str: (_, a, d) => display(a[0], kindOf(d!.args[0])),
   clock_ms: () => Date.now(),
   exit: (vm, a) => {
     vm.out.flush();
@@ -218,8 +215,6 @@ const CORE: Record<string, BuiltinImpl> = {
     // C pow of a negative finite base and a non-integer exponent is the default (negative) NaN.
     return x < 0 && isFinite(x) && isFinite(y) && Math.trunc(y) !== y ? negNaN() : Math.pow(x, y);
   },
-  int_to_float: (_, a) => I.toFloat(N(a[0])),
-  float_to_int: (_, a) => I.fromFloat(F(a[0])),
   float_to_str: (_, a) => formatG(F(a[0])),
   str_to_float: (_, a) => strtod(S(a[0])),
   is_nan: (_, a) => F(a[0]) !== F(a[0]),
@@ -232,7 +227,6 @@ const CORE: Record<string, BuiltinImpl> = {
     return s === '' ? 0 : I.canon(BigInt('0x' + s));
   },
   typeof: (_, a, d) => typeofValue(a[0], kindOf(d!.args[0])),
-  array_len: (_, a) => A(a[0]).len,
   array_push: (_, a) => { A(a[0]).push(a[1]); return null; },
   array_pop: (_, a) => {
     const arr = A(a[0]);
@@ -281,20 +275,27 @@ const CORE: Record<string, BuiltinImpl> = {
   map_has_key: (_, a) => M(a[0]).m.has(a[1]),
   map_delete: (_, a) => M(a[0]).m.delete(a[1]),
   sleep: (vm, a) => { vm.out.flush(); sleepMs(num(a[0])); return null; },
-};
+  // (the compiler turns these into instructions; hand-written bytecode may call them)
+  bit_and: (_, a) => I.and(N(a[0]), N(a[1])),
+  bit_or: (_, a) => I.or(N(a[0]), N(a[1])),
+  bit_xor: (_, a) => I.xor(N(a[0]), N(a[1])),
+  bit_not: (_, a) => I.not(N(a[0])),
+  bit_shl: (_, a) => I.shl(N(a[0]), N(a[1])),
+  bit_shr: (_, a) => I.shr(N(a[0]), N(a[1])),
+} satisfies Partial<Record<CalledBuiltin, BuiltinImpl>>;
 
 function indexOf(arr: BPArray, v: unknown): number {
   for (let i = 0; i < arr.len; i++) if (equals(arr.get(i), v, arr.kind)) return i;
   return -1;
 }
 
-/** Builtin implementations by reference number. */
+/** Every builtin a callb instruction may call (the type requires each). */
+const IMPLS: Record<CalledBuiltin, BuiltinImpl> = { ...CORE, ...EXT_BUILTINS, str_split_str: CORE.str_split, str_join_arr: CORE.str_join };
+
+/** Builtin implementations by reference number (the verifier admits no call of the others). */
 export const BUILTIN_IMPLS: BuiltinImpl[] = (() => {
   const table: BuiltinImpl[] = [];
-  const impls: Record<string, BuiltinImpl> = { ...CORE, ...EXT_BUILTINS };
-  for (const b of BUILTINS.values()) {
-    const f = impls[b.name] ?? impls[b.name.replace(/_str$|_arr$/, '')];
-    table[b.id] = f ?? (() => { throw new RtError('UNSUPPORTED', b.name); });
-  }
+  const impls: Partial<Record<string, BuiltinImpl>> = IMPLS;
+  for (const b of BUILTINS.values()) table[b.id] ??= impls[b.name] ?? (() => { throw new RtError('UNSUPPORTED', b.name); });
   return table;
 })();

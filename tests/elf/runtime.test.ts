@@ -9,6 +9,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readObject, STT } from '../../src/elf/index.js';
 import { RUNTIME_OBJECT } from '../../src/native/runtime-object.js';
+import { RT } from '../../src/native/abi.js';
+import { BUILTINS } from '../../src/lang/builtins.js';
 import { runtimeFormat } from '../helpers/fmt-harness.js';
 import { ROOT } from '../helpers/paths.js';
 import { printfOracle, sampleDoubles } from '../helpers/printf.js';
@@ -38,6 +40,13 @@ test('the object reader decodes the runtime: sections, function symbols, relocat
   assert.ok(obj.sections.some((s) => s.name === '.note.GNU-stack'), 'no .note.GNU-stack');
   assert.throws(() => readObject('x', fs.readFileSync(RUNTIME_OBJECT).subarray(0, 200)), /truncated|out of the file|bad section/);
   assert.throws(() => readObject('x', new Uint8Array(100)), /not an ELF/);
+});
+
+test('every runtime call of the builtin table and every RT entry is a function of the runtime', () => {
+  const obj = readObject('runtime.o', fs.readFileSync(RUNTIME_OBJECT));
+  const fns = new Set(obj.symbols.filter((s) => s.type === STT.FUNC && s.shndx !== 0).map((s) => s.name));
+  const calls = [...BUILTINS.values()].flatMap((b) => (typeof b.native === 'object' ? [b.native.symbol] : []));
+  assert.equal([...calls, ...Object.values(RT)].filter((s) => !fns.has(s) && s !== RT.stackLimit), []);
 });
 
 needs(test, 'gcc')('float formatting: the runtime matches C printf on a sample of doubles', () => {

@@ -2,13 +2,11 @@
 // signatures read like the spec's tables.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BUILTIN_DOCS } from '../../src/lang/builtin-docs.js';
 import { BUILTINS } from '../../src/lang/builtins.js';
 import { builtinSignature } from '../../src/lsp/describe.js';
 
-test('every builtin has a line of documentation, and no line names a missing builtin', () => {
-  assert.equal([...BUILTINS.keys()].filter((b) => !BUILTIN_DOCS[b]), []);
-  assert.equal(Object.keys(BUILTIN_DOCS).filter((b) => !BUILTINS.has(b)), []);
+test('every builtin has a line of documentation, a sentence on one line', () => {
+  assert.equal([...BUILTINS.values()].filter((b) => !/^[^\n]+\.$/.test(b.doc)).map((b) => b.name), []);
 });
 
 test('builtin signatures', () => {
