@@ -63,18 +63,14 @@ export class NativeProgram {
   /** Compiled functions and stubs placed so far, by address (for tracebacks). */
   private readonly placed = new PlacedCodeMap();
   private callbackKeep: unknown = null;
-  /** Compiled functions by index (their code and where it is). */
-  private readonly compiled = new Map<number, { mf: MachineFunction; at: bigint }>();
-  /** Code placed for stubs: [start, end) ranges. */
-  private readonly stubCode: [bigint, bigint][] = [];
   /** How long the last run took (ms). */
   private runMs = 0;
   /** Where a run's stack samples start (bpjit profile). */
   private samples = 0n;
   /** Function symbol → the symbol of its compiled code. */
   private readonly compiledSymbols = new Map<string, string>();
-  /** The stubs' module, the stub of each site, and each stub's site records. */
-  private stubs_: { ext: BytecodeModule; stubOfSite: number[]; sitesOf: bigint[][] } | null = null;
+  /** The stubs' module, the stub of each site, and each stub's site records (see lowerStub). */
+  private stubSites: { ext: BytecodeModule; stubOfSite: number[]; sitesOf: bigint[][] } | null = null;
 
   /**
    * `threshold`: calls before a function is hot (loops: 10x; null: never, the interpreter alone).
@@ -188,7 +184,7 @@ export class NativeProgram {
       if (why) throw new NotNative({ ...why, fn: this.owner(plan, k) });
     });
     const stubs = { ext, stubOfSite: [] as number[], sitesOf: plan.functions.map((): bigint[] => []) };
-    this.stubs_ = stubs;
+    this.stubSites = stubs;
     // Site records, by (function, pc): the address the interpreter code's word 1 indexes.
     const records: bigint[] = [];
     const out = new Map<number, Map<number, bigint>>();
@@ -215,13 +211,12 @@ export class NativeProgram {
 
   /** Lowers the stub of `site` and points all its sites at it (asked at a site's first run). */
   private lowerStub(site: number): bigint {
-    const { ext, stubOfSite, sitesOf } = this.stubs_!;
+    const { ext, stubOfSite, sitesOf } = this.stubSites!;
     const s = this.space;
     const k = stubOfSite[site];
     const r = lowerFunction(ext, this.mod.functions.length + k, { interpEntry: true, dynamicLocation: true });
     if (!r.ok) throw new Error(`stub ${k}: ${r.why.reason}`);
     const start = s.placeCode(r.mf.symbol, r.mf.code, r.mf.relocs);
-    this.stubCode.push([start, start + BigInt(r.mf.code.length)]);
     this.placed.add({ kind: 'stub', index: k, at: Number(start), mf: r.mf });
     const entry = start + BigInt(r.mf.interpEntry!);
     for (const at of sitesOf[k]) s.u64(at + BigInt(SITE.entry), entry);
@@ -305,7 +300,6 @@ export class NativeProgram {
     this.compiledSymbols.set(mf.symbol, own);
     const relocs = mf.relocs.map((r) => ({ ...r, symbol: this.compiledSymbols.get(r.symbol) ?? r.symbol }));
     const at = s.placeCode(own, mf.code, relocs);
-    this.compiled.set(index, { mf, at });
     this.placed.add({ kind: 'compiled', index, at: Number(at), mf });
     for (const h of mf.handlers) this.addHandlerRow(at + BigInt(h.start), at + BigInt(h.end), at + BigInt(h.entry), h.rspOffset);
     s.u64(s.address(SYM.sysvTable) + BigInt(8 * index), at);
@@ -399,8 +393,8 @@ export class NativeProgram {
       },
       classify: (addr) => {
         if (addr >= frames[0] && addr < frames[1]) return { kind: 'interp' };
-        for (const [index, c] of this.compiled) if (addr >= c.at && addr < c.at + BigInt(c.mf.code.length)) return { kind: 'compiled', index, ...c };
-        if (this.stubCode.some(([a, b]) => addr >= a && addr < b)) return { kind: 'stub' };
+        const placed = this.placed.find(Number(addr));
+        if (placed) return placed;
         if (addr >= s.base && addr < imageEnd && addr < code) {
           let lo = 0, hi = runtime.length - 1;
           while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (runtime[mid].at <= addr) lo = mid; else hi = mid - 1; }

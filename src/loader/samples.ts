@@ -8,13 +8,13 @@
 // functions or stubs).
 import { lineOfPc, type BytecodeModule } from '../bytecode/module.js';
 import { SAMPLE, SAMPLE_HEADER, SAMPLE_PEEK } from '../native/interp/layout.js';
-import { lineOfOffset, type MachineFunction } from '../native/machine.js';
+import { lineOfOffset } from '../native/machine.js';
+import type { PlacedCode } from './traceback.js';
 import { applySamples, countsProfile, type Counters, type Frame, type ProfileData, type Tier } from '../profile/data.js';
 
 export type CodeKind =
-  | { kind: 'interp' }
-  | { kind: 'compiled'; index: number; mf: MachineFunction; at: bigint }
-  | { kind: 'stub' | 'glue' | 'outside' }
+  | { kind: 'interp' | 'glue' | 'outside' }
+  | PlacedCode
   | { kind: 'runtime'; name: string };
 
 /** What the profile needs from a loaded program. */
@@ -57,8 +57,8 @@ function decode(src: ProfileSource, w: BigUint64Array, at: number, n: number): F
     const f = src.interpAt(info, pcAddr);
     if (f) frames.push({ name: mod.functions[f.index].name, kind: 'bp', tier: 'interpreter', line: lineOfPc(mod.functions[f.index], f.pc) });
   };
-  const compiled = (c: Extract<CodeKind, { kind: 'compiled' }>, addr: bigint, returning: boolean) => {
-    frames.push({ name: mod.functions[c.index].name, kind: 'bp', tier: 'native', line: lineOfOffset(c.mf, Number(addr - c.at) - (returning ? 1 : 0)) });
+  const compiled = (c: PlacedCode, addr: bigint, returning: boolean) => {
+    frames.push({ name: mod.functions[c.index].name, kind: 'bp', tier: 'native', line: lineOfOffset(c.mf, Number(addr) - c.at - (returning ? 1 : 0)) });
   };
   const rip = w[at + SAMPLE.rip];
   const chain0 = n > 0 ? w[at + SAMPLE_HEADER] : 0n;

@@ -1,6 +1,7 @@
 // Sampling on the TypeScript VM, which cannot take a timer signal: every `every` calls and loop
 // back-edges the VM's stack is recorded, and each record is worth an equal share of the run's
 // wall time (src/profile/data.ts turns stacks into time).
+import { lineOfPc } from '../bytecode/module.js';
 import type { Frame } from '../profile/data.js';
 import type { FnRt, VM } from './interp.js';
 
@@ -15,8 +16,8 @@ export class VmSampler {
   tick(vm: VM, fn: FnRt, pc: number): void {
     if (--this.left > 0) return;
     this.left = this.every;
-    const frames: Frame[] = vm.frameStack().map(({ fn: f, pc: at }) => ({ name: f.name, kind: 'bp', tier: 'vm', line: lineAt(f, at) }));
-    frames.push({ name: fn.name, kind: 'bp', tier: 'vm', line: lineAt(fn, pc) });
+    const frames: Frame[] = vm.frameStack().map(({ fn: f, pc: at }) => ({ name: f.name, kind: 'bp', tier: 'vm', line: lineOfPc(f, at) }));
+    frames.push({ name: fn.name, kind: 'bp', tier: 'vm', line: lineOfPc(fn, pc) });
     const key = frames.map((f) => `${f.name}:${f.line}`).join(';');
     const s = this.counts.get(key);
     if (s) s.count++;
@@ -26,10 +27,4 @@ export class VmSampler {
   stacks(): { frames: Frame[]; count: number }[] {
     return [...this.counts.values()];
   }
-}
-
-/** The line of the instruction at or before `pc` (a return pc is just after its call). */
-function lineAt(fn: FnRt, pc: number): number {
-  for (let p = Math.min(pc, fn.lines.length - 1); p >= 0; p--) if (fn.lines[p]) return fn.lines[p];
-  return fn.defLine;
 }

@@ -12,7 +12,7 @@ import {
   rdx, rip, rsi, rsp, sym, xmm0, GP64, XMM,
 } from '../../x64/index.js';
 import { CALLBACK, END, END_KIND, FN, FRAME, SYM } from './layout.js';
-import { COUNTING_OPS, Masm, emitCallInterp, emitHotLoop, emitStubbed, handlerOf, resumeAfterCall } from './handlers.js';
+import { COUNTING_OPS, Masm, emitCallInterp, emitHotLoop, emitStubbed, handlerOf, registerBlock, resumeAfterCall } from './handlers.js';
 import { emitSampling } from './sampling.js';
 
 export interface InterpCode {
@@ -170,22 +170,7 @@ export function generateInterpreter(): InterpCode {
     for (let i = 0; i < 8; i++) a.movsd(qword(rbp, FLOAT_SAVE + 8 * i), XMM[i]);
     a.mov(r13, qword(rip(sym(SYM.dispatchActive))));
     a.lea(r15, qword(rip(sym(SYM.consts))));
-    a.lea(rcx, qword(rip(sym(SYM.infos))));
-    a.mov(r11, qword(rcx, r11, 8, 0));
-    a.mov(ecx, dword(r11, FN.frame));
-    a.sub(rsp, rcx);
-    // captured values from the closure
-    a.mov(ecx, dword(r11, FN.ncaps));
-    a.xor(esi, esi);
-    const caps = a.newLabel(), capsDone = a.newLabel();
-    a.bind(caps);
-    a.cmp(esi, ecx);
-    a.jae(capsDone);
-    a.mov(rdx, qword(rax, rsi, 8, 24 + 16));
-    a.mov(qword(rsp, rsi, 8, 0), rdx);
-    a.add(esi, 1);
-    a.jmp(caps);
-    a.bind(capsDone);
+    registerBlock(a, r11, rax);
     // then each parameter from the next integer or xmm register, or from the caller's stack
     const ints = r8, floats = r9, stack = r10;
     a.xor(r8d, r8d);

@@ -4,7 +4,7 @@
 // builtins, printing, allocation) runs a stub that the same lowering as compiled code produces
 // for its shape (see src/loader/stubs.ts), so both tiers share one implementation of them.
 import { O, OP_DEFS } from '../../bytecode/opcodes.js';
-import { ERR, ARRAY, STRUCT, VTABLES, RT } from '../abi.js';
+import { ERR, ARRAY, CLOSURE_CAPS, STRUCT, VTABLES, RT } from '../abi.js';
 import {
   Assembler, Gp64, Label, Mem, al, cl, eax, ecx, edi, edx, esi, qword, dword, r11, r12, r13, r14, r15, r8, r8d, rax, rbp, rbx, rcx, rdi, rdx, rip, rsi, rsp, sym,
   xmm0, xmm1,
@@ -348,23 +348,8 @@ function call(m: Masm, kind: 'direct' | 'closure' | 'method'): void {
 export function emitCallInterp(m: Masm): void {
   const { a } = m;
   a.bind(m.callInterp);
-  a.lea(rcx, qword(rip(sym(SYM.infos))));
-  a.mov(r11, qword(rcx, rax, 8, 0));
-  a.mov(ecx, dword(r11, FN.frame));
-  a.sub(rsp, rcx);
-  // captured values (closures only: ncaps is 0 for the others)
-  a.mov(ecx, dword(r11, FN.ncaps));
-  a.xor(esi, esi);
-  const caps = a.newLabel(), capsDone = a.newLabel();
-  a.bind(caps);
-  a.cmp(esi, ecx);
-  a.jae(capsDone);
-  a.mov(rdi, qword(rdx, rsi, 8, STRUCT.fields + 16));
-  a.mov(qword(rsp, rsi, 8, 0), rdi);
-  a.add(esi, 1);
-  a.jmp(caps);
-  a.bind(capsDone);
-  // arguments after them
+  registerBlock(a, rax, rdx);
+  // the arguments after the captured values
   a.mov(r8d, dword(rbx, 12));
   a.xor(edx, edx);
   const args = a.newLabel(), argsDone = a.newLabel();
@@ -394,6 +379,29 @@ export function resumeAfterCall(m: Masm): void {
   a.mov(r14, qword(rbp, FRAME.info));
   a.mov(rbx, qword(rbp, FRAME.pc));
   a.lea(r12, qword(rbp, FRAME.regs));
+}
+
+/**
+ * The callee's register block below rsp, its captured values copied in from `closure` (when it
+ * has any: only lambdas do): r11 = its FnInfo (the function `index` names), esi = the next slot.
+ * Clobbers rcx and rdi.
+ */
+export function registerBlock(a: Assembler, index: Gp64, closure: Gp64): void {
+  a.lea(rcx, qword(rip(sym(SYM.infos))));
+  a.mov(r11, qword(rcx, index, 8, 0));
+  a.mov(ecx, dword(r11, FN.frame));
+  a.sub(rsp, rcx);
+  a.mov(ecx, dword(r11, FN.ncaps));
+  a.xor(esi, esi);
+  const caps = a.newLabel(), done = a.newLabel();
+  a.bind(caps);
+  a.cmp(esi, ecx);
+  a.jae(done);
+  a.mov(rdi, qword(closure, rsi, 8, STRUCT.fields + 8 * CLOSURE_CAPS));
+  a.mov(qword(rsp, rsi, 8, 0), rdi);
+  a.add(esi, 1);
+  a.jmp(caps);
+  a.bind(done);
 }
 
 /**
