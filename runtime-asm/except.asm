@@ -27,17 +27,17 @@ FUNC bp_rt_throw
 .entry:
     test rdx, rdx
     jz .caller
-    cmp r10, [rcx]
+    cmp r10, [rcx + HR_START]
     jb .skip
-    cmp r10, [rcx + 8]
+    cmp r10, [rcx + HR_END]
     jae .skip
     mov rbp, r9                          ; found: resume in that frame
     lea rsp, [r9]
-    add rsp, [rcx + 24]
+    add rsp, [rcx + HR_RSP_OFFSET]
     mov rax, r12
-    jmp [rcx + 16]
+    jmp [rcx + HR_ENTRY]
 .skip:
-    add rcx, 32
+    add rcx, HR_SIZE
     dec rdx
     jmp .entry
 .caller:

@@ -19,7 +19,6 @@
 ;
 ; Every object starts with its header word: bits 0-7 the tag (0 = free slot), bit 8 the mark.
 
-%define BLOCK_SHIFT 16
 %define BLOCK_SIZE (1 << BLOCK_SHIFT)
 %define MAX_BLOCKS (1 << 20)            ; 64 GiB of address space at most
 %define SMALL_MAX 2048                  ; classes of 16-byte steps up to here
@@ -28,7 +27,6 @@
 %define CLS_FREE 0
 %define CLS_TAIL 254
 %define CLS_HEAD 255
-%define HDR_MARK 0x100
 %define GC_MIN_TRIGGER (8 << 20)
 %define RETAIN_MAX (64 << 20)            ; freed large runs kept mapped per sweep (page faults are dear)
 %define MARK_STACK_ENTRIES (1 << 20)    ; reserved, committed as used

@@ -43,7 +43,6 @@
 %define IO_ST_INO 8
 %define IO_ST_MODE 24
 %define IO_ST_SIZE 48
-%define IO_STR_MAX 0x1FFFFFE8           ; V8's longest string: longer file contents read as ""
 %define IO_CHUNK 65536
 
 ; ---------------------------------------------------------------------------------------------
@@ -980,7 +979,7 @@ FUNC bp_rt_file_read
     test eax, eax
     jz .empty
     mov rdx, [rsp + 8]
-    cmp rdx, IO_STR_MAX
+    cmp rdx, STR_MAX                     ; longer file contents read as ""
     ja .too_long
     mov rsi, [rsp]
     call bp_rt_str_from_bytes

@@ -10,15 +10,7 @@
 ;   +8 live entries  +16 entries used  +24 entries store  +32 entry capacity
 ;   +40 index store  +48 index capacity (a power of two)
 
-%define MAP_COUNT 8
-%define MAP_USED 16
-%define MAP_ENTRIES 24
-%define MAP_ECAP 32
-%define MAP_INDEX 40
-%define MAP_ICAP 48
-%define MAP_SIZE 56
-%define KIND_FLOAT 1
-%define KIND_REF 3
+; (MAP_*, KIND_* and HDR_MAP_KEY/HDR_MAP_VALUE: layout.inc, from src/native/heap.ts)
 
 ; The last lookup: map, key, the key's length (string keys), entry, slot and hash. Programs look
 ; one key up several times in a row — `if map_has_key(m, k): m[k] = m[k] + 1` three times — and
@@ -176,11 +168,11 @@ ENDFUNC
 
 ; rax = the hash of key rsi in map rdi (never negative).
 FUNC bp_rt_map_hash
-    movzx eax, byte [rdi + 2]            ; key kind
+    movzx eax, byte [rdi + HDR_MAP_KEY]  ; key kind
     cmp eax, KIND_REF
     je .str
     mov rax, rsi
-    cmp byte [rdi + 2], KIND_FLOAT
+    cmp byte [rdi + HDR_MAP_KEY], KIND_FLOAT
     je .float
     btr rax, 63                          ; ints and bools hash to themselves (as in CPython):
     ret                                  ; consecutive keys take consecutive slots
@@ -243,7 +235,7 @@ ENDFUNC
 FUNC bp_rt_map_keyeq
     cmp rsi, rdx
     je .yes                              ; same bits (and the same string object)
-    movzx eax, byte [rdi + 2]
+    movzx eax, byte [rdi + HDR_MAP_KEY]
     cmp eax, KIND_REF
     je .str
     cmp eax, KIND_FLOAT
@@ -274,7 +266,7 @@ ENDFUNC
 ; bp_rt_map_lookup(rdi = map, rsi = key) → rax = entry number or -1; rdx = its index slot, or
 ; (when missing) the slot where it would go.
 FUNC bp_rt_map_lookup
-    movzx eax, byte [rdi + 2]
+    movzx eax, byte [rdi + HDR_MAP_KEY]
     cmp eax, KIND_FLOAT
     je .general
     cmp eax, KIND_REF
@@ -386,7 +378,7 @@ FUNC bp_rt_map_lookup
     mov [CACHE_ENTRY], rax
     mov [CACHE_SLOT], rdx
     mov [CACHE_HASH], r13
-    cmp byte [rbx + 2], KIND_REF
+    cmp byte [rbx + HDR_MAP_KEY], KIND_REF
     jne .cached
     mov rcx, [r12 + STR_LEN]
     mov [CACHE_LEN], rcx
@@ -472,7 +464,7 @@ FUNC bp_rt_map_set
     jz .out
     jmp .again
 .room:
-    cmp byte [rbx + 2], KIND_FLOAT       ; a new -0.0 key is stored as 0.0 (as the VM's maps do)
+    cmp byte [rbx + HDR_MAP_KEY], KIND_FLOAT ; a new -0.0 key is stored as 0.0 (as the VM's maps do)
     jne .hash
     mov rax, 0x8000000000000000
     cmp r12, rax
@@ -481,7 +473,7 @@ FUNC bp_rt_map_set
 .hash:
     mov rax, r12                         ; an int's or a bool's hash: itself
     btr rax, 63
-    test byte [rbx + 2], 1               ; a float's or string's: the lookup just made left it
+    test byte [rbx + HDR_MAP_KEY], 1     ; a float's or string's: the lookup just made left it
     cmovnz rax, [CACHE_HASH]             ; in the cache
     mov rcx, [rbx + MAP_USED]
     mov rdx, [rbx + MAP_ENTRIES]
@@ -543,10 +535,10 @@ FUNC bp_rt_map_items
     push r13
     mov rbx, rdi
     mov r12d, esi
-    movzx eax, byte [rbx + 2]            ; the kind of what is collected
+    movzx eax, byte [rbx + HDR_MAP_KEY]  ; the kind of what is collected
     test esi, esi
     jz .kind
-    movzx eax, byte [rbx + 3]
+    movzx eax, byte [rbx + HDR_MAP_VALUE]
 .kind:
     mov esi, TAG_ARRAY
     cmp eax, KIND_REF
@@ -611,12 +603,12 @@ FUNC bp_rt_mark_map
     jz .done
     cmp qword [r12], -1
     je .next
-    cmp byte [rbx + 2], KIND_REF
+    cmp byte [rbx + HDR_MAP_KEY], KIND_REF
     jne .value
     mov rdi, [r12 + 8]
     call bp_rt_mark_word
 .value:
-    cmp byte [rbx + 3], KIND_REF
+    cmp byte [rbx + HDR_MAP_VALUE], KIND_REF
     jne .next
     mov rdi, [r12 + 16]
     call bp_rt_mark_word

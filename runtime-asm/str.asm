@@ -7,8 +7,6 @@
 ; and keep their reference arguments in callee-saved registers across bp_rt_alloc, where the
 ; collector finds them.
 
-%define RAW_DATA 16
-
 ; bp_rt_str_new(rdi = length) → a string of that length (bytes undefined, NUL-terminated), or 0.
 FUNC bp_rt_str_new
     cmp rdi, STR_MAX

@@ -142,7 +142,7 @@ FUNC bp_rt_layout_of
     cmp byte [rsi], 'C'
     jne .record
     mov rax, [rdi]
-    shr rax, 32
+    shr rax, HDR_CLASS_SHIFT
     add rax, [rdx]                       ; classes follow the structs
 .record:
     mov rax, [rdx + rax*8 + 8]

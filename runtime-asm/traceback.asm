@@ -12,15 +12,7 @@
 
 extern bp_line_table
 
-%define LT_CODE 0
-%define LT_CODE_SIZE 4
-%define LT_RODATA 8
-%define LT_RODATA_SIZE 12
-%define LT_NAME 16
-%define LT_FILE 20
-%define LT_ROWS 24
-%define LT_NROWS 28
-%define LT_REC 32
+; (its record's fields LT_*: layout.inc, from src/driver/linetable.ts)
 
 ; a run of frames: its record, line and count
 %define TB_GROUP 24
@@ -208,7 +200,7 @@ FUNC bp_rt_traceback
     jae .bisected
     lea rax, [rcx + r9]
     shr rax, 1
-    imul r11, rax, LT_REC
+    imul r11, rax, LT_SIZE
     add r11, r8
     movsxd rsi, dword [r11 + LT_CODE]
     add rsi, r11
@@ -266,7 +258,7 @@ FUNC bp_rt_traceback
     cmp r12, rdx
     jb .owned
 .not_owner:
-    add rax, LT_REC
+    add rax, LT_SIZE
     dec rcx
     jmp .owner
 .no_owner:

@@ -1,12 +1,15 @@
 // Writes runtime-asm/errors.inc and runtime-asm/layout.inc from the TypeScript tables they
-// mirror (the runtime error table, the heap object layout), so nasm and TypeScript never disagree.
+// mirror (the runtime error table, the heap object layout of src/native/heap.ts, the stack and
+// string limits), so nasm and TypeScript never disagree.
 // `--check` compares instead of writing (exit 1 when stale).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RUNTIME_ERRORS } from '../src/bytecode/runtime-errors.js';
 import { MAX_STRING_BYTES, STACK_BYTES, STACK_GUARD, STACK_MARGIN } from '../src/bytecode/limits.js';
-import { ARRAY, PTR, STATIC_STR_HEADER, STRUCT, TAG } from '../src/native/abi.js';
+import { ARRAY, HEADER, HEAP_BLOCK_SHIFT, KIND, MAP, PTR, RAW, STR, STRUCT, TAG } from '../src/native/heap.js';
+import { HANDLER_ROW } from '../src/native/program.js';
+import { LINE_RECORD } from '../src/driver/linetable.js';
 import { TRACE_EDGE, TRACE_GROUPS, TRACE_TEXT } from '../src/bytecode/traceback.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -33,43 +36,50 @@ export function errorsInc(): string {
 }
 
 export function layoutInc(): string {
+  const defines = (prefix: string, table: Record<string, number>) =>
+    Object.entries(table).map(([k, v]) => `%define ${prefix}${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()} ${v}`);
   return banner + [
-    '; Every heap object starts with a 64-bit header: bits 0-7 the type tag, bit 63 "static".',
+    '; Every heap object starts with a 64-bit header: bits 0-7 the type tag, bit 8 the mark of the',
+    '; collector, bit 63 "static"; a map has its key and value kinds in bytes 2 and 3, a class',
+    '; instance its class index in bits 32-63.',
     '%define OBJ_HEADER 0',
-    `%define TAG_STR ${TAG.str}`,
-    `%define TAG_ARRAY ${TAG.array}`,
-    `%define TAG_ARRAY_REF ${TAG.arrayRef}`,
-    '; an array\'s elements once it outgrew its inline room: header, capacity, elements',
-    `%define TAG_RAW ${TAG.raw}`,
-    '; struct: header, field count, mask of the reference fields (the first 64), fields',
-    `%define TAG_STRUCT ${TAG.struct}`,
-    `%define STRUCT_COUNT ${STRUCT.count}`,
-    `%define STRUCT_REFS ${STRUCT.refs}`,
-    `%define STRUCT_FIELDS ${STRUCT.fields}`,
-    '; map: see runtime-asm/map.asm',
-    `%define TAG_MAP ${TAG.map}`,
-    `%define HDR_STATIC 0x${(STATIC_STR_HEADER & ~0xffn).toString(16)}`,
+    `%define HDR_MARK 0x${HEADER.mark.toString(16)}`,
+    `%define HDR_STATIC 0x${HEADER.static.toString(16)}`,
+    `%define HDR_MAP_KEY ${HEADER.mapKeyShift / 8}`,
+    `%define HDR_MAP_VALUE ${HEADER.mapValueShift / 8}`,
+    `%define HDR_CLASS_SHIFT ${HEADER.classShift}`,
+    ...defines('TAG_', TAG),
+    '; what elements, keys and values are',
+    ...defines('KIND_', KIND),
     '; str: header, length in bytes, the bytes, a NUL not counted in the length',
-    '%define STR_LEN 8',
-    '%define STR_DATA 16',
-    '; array: header, length, capacity, pointer to 8-byte elements',
-    `%define ARR_LEN ${ARRAY.len}`,
-    `%define ARR_CAP ${ARRAY.cap}`,
-    `%define ARR_DATA ${ARRAY.data}`,
-    '; arrays made by the runtime keep their elements inline, after the four header words',
-    `%define ARR_INLINE ${ARRAY.inline}`,
-    '; the program\'s stack (src/bytecode/limits.ts)',
-    `%define STACK_BYTES ${STACK_BYTES}`,
-    `%define STACK_GUARD ${STACK_GUARD}`,
-    `%define STACK_MARGIN ${STACK_MARGIN}`,
-    '; the longest string (bytes) on every tier',
-    `%define STR_MAX ${MAX_STRING_BYTES}`,
+    ...defines('STR_', STR),
+    '; array: header, length, capacity, pointer to 8-byte elements (inline after the four words',
+    '; until they outgrow them: then a raw store)',
+    ...defines('ARR_', ARRAY),
+    '; raw store: header, capacity, data',
+    ...defines('RAW_', RAW),
+    '; struct: header, field count, mask of the reference fields (the first 64), fields',
+    ...defines('STRUCT_', STRUCT),
+    '; map: see runtime-asm/map.asm',
+    ...defines('MAP_', MAP),
     '; ptr: a struct of two plain fields, the kind (C pointer, mutex, condition) and the payload',
     `%define PTR_KIND ${STRUCT.fields + PTR.kind}`,
     `%define PTR_PAYLOAD ${STRUCT.fields + PTR.payload}`,
     `%define PTR_C ${PTR.c}`,
     `%define PTR_MUTEX ${PTR.mutex}`,
     `%define PTR_COND ${PTR.cond}`,
+    '; program data the runtime reads: a row of the exception handler table (src/native/program.ts)',
+    ...defines('HR_', HANDLER_ROW),
+    '; a function\'s record in the line table of tracebacks (src/driver/linetable.ts)',
+    ...defines('LT_', LINE_RECORD),
+    '; the collector\'s blocks: 2^BLOCK_SHIFT bytes',
+    `%define BLOCK_SHIFT ${HEAP_BLOCK_SHIFT}`,
+    '; the program\'s stack (src/bytecode/limits.ts)',
+    `%define STACK_BYTES ${STACK_BYTES}`,
+    `%define STACK_GUARD ${STACK_GUARD}`,
+    `%define STACK_MARGIN ${STACK_MARGIN}`,
+    '; the longest string (bytes) on every tier',
+    `%define STR_MAX ${MAX_STRING_BYTES}`,
     '',
   ].join('\n');
 }

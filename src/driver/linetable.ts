@@ -6,8 +6,11 @@ import type { BytecodeModule } from '../bytecode/module.js';
 import type { InputSection } from '../elf/index.js';
 import type { MachineFunction } from '../native/machine.js';
 
-/** Bytes of a function's record. */
-export const LINE_RECORD = 32;
+/**
+ * A function's record: dwords, the addresses relative to the field holding them; `size` bytes
+ * (runtime-asm/traceback.asm reads it through layout.inc).
+ */
+export const LINE_RECORD = { code: 0, codeSize: 4, rodata: 8, rodataSize: 12, name: 16, file: 20, rows: 24, nrows: 28, size: 32 } as const;
 
 export interface PlacedFunction {
   mf: MachineFunction;
@@ -18,7 +21,7 @@ export interface PlacedFunction {
 /** The table for `functions`, given in the order the linker places their code. */
 export function lineTableSection(mod: BytecodeModule, functions: PlacedFunction[]): InputSection {
   const fileOf = new Map(mod.functions.map((f) => [f.name, mod.files[f.file]]));
-  const rowsStart = 8 + LINE_RECORD * functions.length;
+  const rowsStart = 8 + LINE_RECORD.size * functions.length;
   const rowsSize = functions.reduce((n, f) => n + 8 * f.mf.lines.length, 0);
   const strings = new Map<string, number>();
   let stringsSize = 0;
@@ -38,14 +41,14 @@ export function lineTableSection(mod: BytecodeModule, functions: PlacedFunction[
   v.setBigUint64(0, BigInt(functions.length), true);
   let row = rowsStart;
   functions.forEach((f, i) => {
-    const r = 8 + LINE_RECORD * i;
-    rel(r, f.text, 0);
-    v.setUint32(r + 4, f.text.size, true);
-    if (f.rodata) { rel(r + 8, f.rodata, 0); v.setUint32(r + 12, f.rodata.size, true); }
-    rel(r + 16, section, names[i][0]);
-    rel(r + 20, section, names[i][1]);
-    rel(r + 24, section, row);
-    v.setUint32(r + 28, f.mf.lines.length, true);
+    const r = 8 + LINE_RECORD.size * i;
+    rel(r + LINE_RECORD.code, f.text, 0);
+    v.setUint32(r + LINE_RECORD.codeSize, f.text.size, true);
+    if (f.rodata) { rel(r + LINE_RECORD.rodata, f.rodata, 0); v.setUint32(r + LINE_RECORD.rodataSize, f.rodata.size, true); }
+    rel(r + LINE_RECORD.name, section, names[i][0]);
+    rel(r + LINE_RECORD.file, section, names[i][1]);
+    rel(r + LINE_RECORD.rows, section, row);
+    v.setUint32(r + LINE_RECORD.nrows, f.mf.lines.length, true);
     for (const l of f.mf.lines) { v.setUint32(row, l.offset, true); v.setUint32(row + 4, l.line, true); row += 8; }
   });
   for (const [s, at] of strings) data.set(Buffer.from(s + '\0', 'latin1'), at);

@@ -9,7 +9,8 @@ import { calledExterns, type BytecodeModule, type BcFunction } from '../bytecode
 import { Kind } from '../bytecode/opcodes.js';
 import { STACK_BYTES, STACK_GUARD, STACK_MARGIN, interpFrameBytes } from '../bytecode/limits.js';
 import type { InputSection } from '../elf/index.js';
-import { ERR, STATIC_STR_HEADER, externSlot, fnSymbol } from '../native/abi.js';
+import { ERR, externSlot, fnSymbol } from '../native/abi.js';
+import { HEAP_BLOCK_SHIFT, STATIC_STR_HEADER, STR } from '../native/heap.js';
 import { CALLBACK, END, FN, FRAME, NEVER, SCALE, SITE, SYM, TRAMP_SIZE, profSymbol } from '../native/interp/layout.js';
 import { SAMPLING_STATE_BYTES } from '../native/interp/sampling.js';
 import { handlerOf } from '../native/interp/handlers.js';
@@ -101,7 +102,7 @@ export class NativeProgram {
     const plan = planStubs(mod, (op) => handlerOf(op) !== null);
     table(SYM.sites, 8 * Math.max(1, plan.sites.reduce((k, m) => k + m.size, 0)));
     this.handlerCapacity = 1 + mod.functions.reduce((k, f) => k + f.handlers.length, 0);
-    const handlers = table('bp_handlers_count', 8 + HANDLER_ROW * this.handlerCapacity);
+    const handlers = table('bp_handlers_count', 8 + HANDLER_ROW.size * this.handlerCapacity);
     s.define('bp_handlers', handlers + 8n);
     this.placeBlobs(globalsArea(mod));
     this.trampolines();
@@ -166,10 +167,10 @@ export class NativeProgram {
 
   staticString(text: string): bigint {
     const bytes = Buffer.from(text, 'latin1');
-    const at = this.space.alloc(16 + bytes.length + 1, 8);
+    const at = this.space.alloc(STR.data + bytes.length + 1, 8);
     this.space.u64(at, STATIC_STR_HEADER);
-    this.space.u64(at + 8n, BigInt(bytes.length));
-    this.space.write(at + 16n, bytes);
+    this.space.u64(at + BigInt(STR.len), BigInt(bytes.length));
+    this.space.write(at + BigInt(STR.data), bytes);
     return at;
   }
 
@@ -271,11 +272,11 @@ export class NativeProgram {
   addHandlerRow(start: bigint, end: bigint, entry: bigint, rspOffset: number): void {
     if (this.handlerRows >= this.handlerCapacity) throw new Error('handler table full');
     const s = this.space;
-    const row = s.address('bp_handlers') + BigInt(HANDLER_ROW * this.handlerRows);
-    s.u64(row, start);
-    s.u64(row + 8n, end);
-    s.u64(row + 16n, entry);
-    s.u64(row + 24n, BigInt(rspOffset));
+    const row = s.address('bp_handlers') + BigInt(HANDLER_ROW.size * this.handlerRows);
+    s.u64(row + BigInt(HANDLER_ROW.start), start);
+    s.u64(row + BigInt(HANDLER_ROW.end), end);
+    s.u64(row + BigInt(HANDLER_ROW.entry), entry);
+    s.u64(row + BigInt(HANDLER_ROW.rspOffset), BigInt(rspOffset));
     s.u64(s.address('bp_handlers_count'), BigInt(++this.handlerRows));
   }
 
@@ -421,14 +422,14 @@ export class NativeProgram {
   dispose(): void {
     const s = this.space;
     const heap = s.readU64(s.address('bp_rt_heap_base'));
-    if (heap) unmap(heap, Number(s.readU64(s.address('bp_rt_heap_blocks'))) << 16);
+    if (heap) unmap(heap, Number(s.readU64(s.address('bp_rt_heap_blocks'))) << HEAP_BLOCK_SHIFT);
     s.dispose();
   }
 
   /** The text of a string object. */
   stringAt(addr: bigint): string {
-    const len = Number(new DataView(this.space.readAny(addr + 8n, 8).buffer).getBigUint64(0, true));
-    return Buffer.from(this.space.readAny(addr + 16n, len)).toString('latin1');
+    const len = Number(new DataView(this.space.readAny(addr + BigInt(STR.len), 8).buffer).getBigUint64(0, true));
+    return Buffer.from(this.space.readAny(addr + BigInt(STR.data), len)).toString('latin1');
   }
 
   private guestState(args: string[], programName: string): void {

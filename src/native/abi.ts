@@ -1,5 +1,6 @@
 // The native ABI's names and constants shared by the lowering, the in-process loader and the
-// linker: runtime entry points, the error-entry convention and program symbols.
+// linker: runtime entry points, the error-entry convention and program symbols (the heap
+// layout is heap.ts's).
 import { ERROR_ID } from '../bytecode/runtime-errors.js';
 import { r8, r9, rcx, rdi, rdx, rsi } from '../x64/index.js';
 
@@ -47,21 +48,6 @@ export const RT = {
   ptrFromC: 'bp_rt_ptr_from_c',
 } as const;
 
-/** Where a string object's bytes start (a NUL follows them, not counted in its length). */
-export const STR_DATA = 16;
-
-/** Header tags of heap objects (runtime-asm/layout.inc is generated from these). */
-export const TAG = { str: 1, array: 2, arrayRef: 3, raw: 4, struct: 5, map: 6 } as const;
-
-/** Struct object layout: header, field count, mask of the fields that are references, fields. */
-export const STRUCT = { count: 8, refs: 16, fields: 24 } as const;
-
-/**
- * A ptr value is a struct of two plain fields: what it is (a C pointer an extern returned, a
- * mutex, a condition variable) and its payload (the address; the mutex's locked flag).
- */
-export const PTR = { kind: 0, payload: 8, c: 0, mutex: 1, cond: 2 } as const;
-
 /** The slot holding extern `index`'s address (the dynamic loader or the in-process loader fill it). */
 export const externSlot = (index: number): string => `bp_extern_${index}`;
 
@@ -80,12 +66,3 @@ export const PROGRAM_MAIN = 'bp_main';
 export { fnSymbol } from '../bytecode/module.js';
 
 export const ERR = ERROR_ID;
-
-/** Header word of a static (never collected) string object: tag 1 (str), bit 63 (static). */
-export const STATIC_STR_HEADER = (1n << 63n) | 1n;
-
-/**
- * Array object layout: header, length, capacity, pointer to the elements (8 bytes each); arrays
- * the runtime allocates keep the elements inline from `inline` on.
- */
-export const ARRAY = { len: 8, cap: 16, data: 24, inline: 32 } as const;

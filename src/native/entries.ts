@@ -2,7 +2,8 @@
 // parameter moves, the epilogue, the entry in the native interpreter's calling convention,
 // on-stack-replacement entries at loop headers, and the state a tail-call loop starts from.
 import { GP64, Label, XMM, eax, qword, rax, rbp, rcx, rdi, rip, rsp, sym, xmm0 } from '../x64/index.js';
-import { CLOSURE_CAPS, ERR, RT, STRUCT, SYSV_INT_ARGS } from './abi.js';
+import { CLOSURE_CAPS, ERR, RT, SYSV_INT_ARGS } from './abi.js';
+import { STRUCT } from './heap.js';
 import type { Masm } from './masm.js';
 
 /** Saves rbp and the callee-saved homes, makes the frame, checks the stack limit. */

@@ -5,7 +5,8 @@ import { O } from '../bytecode/opcodes.js';
 import type { BcFunction } from '../bytecode/module.js';
 import { builtinById, type InlineBuiltin, type RuntimeCall } from '../lang/builtins.js';
 import { al, cl, eax, qword, rax, rcx, rdi, rdx, rip, rsi, sym, xmm0, xmm1 } from '../x64/index.js';
-import { ARRAY, ERR, RT } from './abi.js';
+import { ERR, RT } from './abi.js';
+import { ARRAY, MAP } from './heap.js';
 import { regList, type LowerTable, type Masm } from './masm.js';
 import { nativeType } from './unsupported.js';
 import { f64Bits } from './lower-scalar.js';
@@ -134,7 +135,7 @@ const INLINE = {
     m.setGp(d, rax);
   },
   map_len: (m, d, [x]) => {
-    m.a.mov(rax, qword(m.gp(x, rcx), 8));
+    m.a.mov(rax, qword(m.gp(x, rcx), MAP.count));
     m.setGp(d, rax);
   },
   map_has_key: (m, d, args) => { m.callBits(RT.mapHas, args); if (d >= 0) m.setGp(d, rax); },

@@ -2,7 +2,8 @@
 // extern's slot (the dynamic loader or the in-process loader fill it; abi.ts externSlot).
 import { O } from '../bytecode/opcodes.js';
 import { Gp64, Mem, XMM, al, eax, qword, rax, rdi, rip, rsp, sym, xmm0 } from '../x64/index.js';
-import { PTR, RT, STR_DATA, STRUCT, SYSV_INT_ARGS, externSlot } from './abi.js';
+import { RT, SYSV_INT_ARGS, externSlot } from './abi.js';
+import { PTR, STR, STRUCT } from './heap.js';
 import { regList, type LowerTable, type Lowering } from './masm.js';
 
 /**
@@ -26,7 +27,7 @@ const externCall: Lowering = (m, pc) => {
   });
   const cValue = (i: number, into: Gp64) => {
     a.mov(into, m.rm(args[i]));
-    if (ext.params[i] === 's') a.add(into, STR_DATA);
+    if (ext.params[i] === 's') a.add(into, STR.data);
     else if (ext.params[i] === 'p') {
       const done = a.newLabel();
       a.test(into, into);

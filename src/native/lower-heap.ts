@@ -6,13 +6,14 @@ import { Kind, O } from '../bytecode/opcodes.js';
 import { kindOfDesc } from '../bytecode/module.js';
 import { mapDescs, splitDescs } from '../bytecode/tdesc.js';
 import { eax, edi, esi, qword, rax, rcx, rdi, rdx, rip, rsi, sym, xmm0, xmm1 } from '../x64/index.js';
-import { ARRAY, CLOSURE_CAPS, ERR, RT, STRUCT, TAG, fnSymbol } from './abi.js';
+import { CLOSURE_CAPS, ERR, RT, fnSymbol } from './abi.js';
+import { ARRAY, STR, STRUCT, TAG, mapHeaderWord, objectHeaderWord } from './heap.js';
 import { boundsCheck, regList, rows, type LowerTable, type Lowering, type Masm } from './masm.js';
 
 /** The header word of a new map of type t: its tag and its key and value kinds (map.asm). */
-export function mapHeader(t: string): bigint {
+function mapHeader(t: string): bigint {
   const [k, v] = mapDescs(t);
-  return BigInt(TAG.map) | (BigInt(kindOfDesc(k)) << 16n) | (BigInt(kindOfDesc(v)) << 24n);
+  return mapHeaderWord(kindOfDesc(k), kindOfDesc(v));
 }
 
 /** The bit mask of the reference-typed fields among the first 64 (the collector's map). */
@@ -104,7 +105,7 @@ const newObject: Lowering = (m, pc) => {
   a.mov(rsi, refMask(fields.map((f) => f.type)));
   a.call(sym(RT.structNew));
   m.checkAlloc();
-  a.mov(rcx, BigInt(TAG.struct) | (BigInt(cls) << 32n));
+  a.mov(rcx, objectHeaderWord(cls));
   a.mov(qword(rax, 0), rcx);
   fields.forEach((f, i) => {
     if (f.type === 's') { a.lea(rcx, qword(rip(m.strConst('')))); a.mov(qword(rax, STRUCT.fields + 8 * i), rcx); }
@@ -151,7 +152,7 @@ const newStruct: Lowering = (m, pc, op) => {
     const callee = m.mod.functions[code[pc + 2]];
     a.lea(rcx, qword(rip(sym(fnSymbol(callee.name)))));
     a.mov(qword(rax, STRUCT.fields), rcx);
-    a.lea(rcx, qword(rip(m.strConst(op === O.closure ? 'lambda' : callee.name), 16)));
+    a.lea(rcx, qword(rip(m.strConst(op === O.closure ? 'lambda' : callee.name), STR.data)));
     a.mov(qword(rax, STRUCT.fields + 8), rcx);
   }
   values.forEach((r, i) => m.store(qword(rax, STRUCT.fields + 8 * (first + i)), r, rcx));
@@ -165,7 +166,7 @@ const equality: Lowering = (m, pc, op) => {
   m.spillXmm(true);
   a.mov(rdi, m.rm(x));
   a.mov(rsi, m.rm(code[pc + 3]));
-  a.lea(rdx, qword(rip(m.strConst(m.fn.regTypes[x]), 16)));
+  a.lea(rdx, qword(rip(m.strConst(m.fn.regTypes[x]), STR.data)));
   a.call(sym(RT.equals));
   m.spillXmm(false);
   if (op === O.ne_r) a.xor(eax, 1);

@@ -6,6 +6,7 @@
 import { O } from '../bytecode/opcodes.js';
 import { eax, edi, edx, qword, rax, rcx, rdi, rdx, rip, rsi, rsp, sym, xmm0 } from '../x64/index.js';
 import { RT } from './abi.js';
+import { STR } from './heap.js';
 import { rows, type LowerTable, type Lowering, type Masm } from './masm.js';
 import type { ConcatPart } from './rewrite.js';
 
@@ -67,8 +68,8 @@ const format: Lowering = (m, pc) => {
   const spec = m.mod.consts[code[pc + 4]].value as string;
   m.spillXmm(true);
   if (m.isFloat(x)) { m.loadSpilledX(x, xmm0); a.movq(rdi, xmm0); } else a.mov(rdi, m.rm(x));
-  a.lea(rsi, qword(rip(m.strConst(spec), 16)));
-  a.lea(rdx, qword(rip(m.strConst(m.mod.consts[code[pc + 3]].value as string), 16)));
+  a.lea(rsi, qword(rip(m.strConst(spec), STR.data)));
+  a.lea(rdx, qword(rip(m.strConst(m.mod.consts[code[pc + 3]].value as string), STR.data)));
   m.location(rcx);
   a.call(sym(RT.format));
   m.spillXmm(false);
@@ -90,7 +91,7 @@ const print: Lowering = (m, pc) => {
       // Containers: the runtime walks the value by its type descriptor (a C string).
       m.spillXmm(true);
       a.mov(rdi, m.rm(r));
-      a.lea(rsi, qword(rip(m.strConst(t), 16)));
+      a.lea(rsi, qword(rip(m.strConst(t), STR.data)));
       a.call(sym(RT.printValue));
       m.spillXmm(false);
     }
@@ -101,7 +102,7 @@ const print: Lowering = (m, pc) => {
 export const LOWER_STRING: LowerTable = {
   [O.concat]: concat,
   [O.strlen]: (m, pc) => {
-    m.a.mov(rax, qword(m.gp(m.code[pc + 2], rcx), 8));
+    m.a.mov(rax, qword(m.gp(m.code[pc + 2], rcx), STR.len));
     m.setGp(m.code[pc + 1], rax);
   },
   [O.tostr]: toStr,

@@ -8,7 +8,8 @@
 import { Kind, type Rel } from '../bytecode/opcodes.js';
 import type { BcFunction, BytecodeModule } from '../bytecode/module.js';
 import { Assembler, GP64, Gp64, Label, Mem, XMM, Xmm, edi, edx, esi, qword, rax, rbp, rip, rsi, rsp, sym, xmm0 } from '../x64/index.js';
-import { ARRAY, ERR, RT, STATIC_STR_HEADER, STRUCT, SYSV_INT_ARGS, VTABLES } from './abi.js';
+import { ERR, RT, SYSV_INT_ARGS, VTABLES } from './abi.js';
+import { ARRAY, HEADER, STATIC_STR_HEADER, STR, STRUCT } from './heap.js';
 import { FrameLayout, Home, slotOffset } from './frame.js';
 import type { Rewrites, TailPlan } from './rewrite.js';
 
@@ -227,7 +228,7 @@ export class Masm {
 
   // --- constants ---------------------------------------------------------------------------
 
-  /** A static string object (its header; +16 for its NUL-terminated bytes). */
+  /** A static string object (its header; + STR.data for its NUL-terminated bytes). */
   strConst(s: string): Label {
     let l = this.strings.get(s);
     if (!l) { l = this.a.newLabel(); this.strings.set(s, l); }
@@ -318,12 +319,12 @@ export class Masm {
       a.jz(this.fail(ERR.NULL));
       a.call(qword(rax, STRUCT.fields));
     } else {
-      // A method: self (rdi) must not be null; its class (header bits 32-63) picks the vtable.
+      // A method: self (rdi) must not be null; its class (in its header) picks the vtable.
       const [self] = SYSV_INT_ARGS;
       a.test(self, self);
       a.jz(this.fail(ERR.NULL));
       a.mov(GP64[11], qword(self, 0));
-      a.shr(GP64[11], 32);
+      a.shr(GP64[11], HEADER.classShift);
       a.lea(rax, qword(rip(sym(VTABLES))));
       a.mov(GP64[11], qword(rax, GP64[11], 8, 0));
       a.call(qword(GP64[11], 8 * target.slot));
@@ -356,7 +357,7 @@ export class Masm {
       if (this.isFloat(r)) { this.loadSpilledX(r, xmm0); a.movq(SYSV_INT_ARGS[i], xmm0); } else a.mov(SYSV_INT_ARGS[i], this.rm(r));
     });
     let next = regs.length;
-    if (desc !== undefined) a.lea(SYSV_INT_ARGS[next++], qword(rip(this.strConst(desc), 16)));
+    if (desc !== undefined) a.lea(SYSV_INT_ARGS[next++], qword(rip(this.strConst(desc), STR.data)));
     if (located) this.location(SYSV_INT_ARGS[next]);
     a.call(sym(target));
     this.spillXmm(false);

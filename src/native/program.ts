@@ -5,7 +5,8 @@
 // places them in its address space (src/loader/program.ts). Both get the same bytes.
 import { calledExterns, externWhere, type BytecodeModule } from '../bytecode/module.js';
 import { Assembler, eax, edi, qword, rbp, rdx, rip, rsi, rsp, sym, type Reloc } from '../x64/index.js';
-import { ERR, PROGRAM_MAIN, RT, STATIC_STR_HEADER, VTABLES, externSlot, fnSymbol } from './abi.js';
+import { ERR, PROGRAM_MAIN, RT, VTABLES, externSlot, fnSymbol } from './abi.js';
+import { STATIC_STR_HEADER, STR } from './heap.js';
 import type { MachineFunction } from './machine.js';
 
 export interface Blob {
@@ -21,8 +22,12 @@ export interface Blob {
 const rodata = (symbol: string, bytes: Uint8Array, relocs: Reloc[] = []): Blob => ({ symbol, kind: 'rodata', bytes, size: bytes.length, relocs });
 const abs = (offset: number, symbol: string, addend: number): Reloc => ({ offset, type: 'R_X86_64_64', symbol, addend });
 
-/** Bytes of one row of bp_handlers: protected start, end, handler entry, rsp's offset from rbp. */
-export const HANDLER_ROW = 32;
+/**
+ * A row of bp_handlers: the protected code [start, end) and the handler's entry (addresses),
+ * rsp's offset from rbp in the function's body; `size` bytes (runtime-asm/except.asm reads
+ * it through layout.inc).
+ */
+export const HANDLER_ROW = { start: 0, end: 8, entry: 16, rspOffset: 24, size: 32 } as const;
 
 /** bp_globals (8 bytes per global, scanned by the collector) and bp_globals_count. */
 export function globalsArea(mod: BytecodeModule): Blob[] {
@@ -33,21 +38,21 @@ export function globalsArea(mod: BytecodeModule): Blob[] {
 }
 
 /**
- * bp_handlers_count, then bp_handlers: the exception handlers of every function, HANDLER_ROW
- * bytes each, that bp_rt_throw searches frame by frame. Within a function, innermost first.
+ * bp_handlers_count, then bp_handlers: the exception handlers of every function, a HANDLER_ROW
+ * each, that bp_rt_throw searches frame by frame. Within a function, innermost first.
  */
 export function handlerTable(functions: MachineFunction[]): Blob {
   const rows = functions.flatMap((mf) => mf.handlers.map((h) => ({ mf, h })));
-  const data = new Uint8Array(8 + HANDLER_ROW * rows.length);
+  const data = new Uint8Array(8 + HANDLER_ROW.size * rows.length);
   const view = new DataView(data.buffer);
   view.setBigUint64(0, BigInt(rows.length), true);
   const relocs: Reloc[] = [];
   rows.forEach(({ mf, h }, i) => {
-    const at = 8 + HANDLER_ROW * i;
-    [h.start, h.end, h.entry].forEach((off, k) => relocs.push(abs(at + 8 * k, mf.symbol, off)));
-    view.setBigInt64(at + 24, BigInt(h.rspOffset), true);
+    const at = 8 + HANDLER_ROW.size * i;
+    relocs.push(abs(at + HANDLER_ROW.start, mf.symbol, h.start), abs(at + HANDLER_ROW.end, mf.symbol, h.end), abs(at + HANDLER_ROW.entry, mf.symbol, h.entry));
+    view.setBigInt64(at + HANDLER_ROW.rspOffset, BigInt(h.rspOffset), true);
   });
-  return { ...rodata('bp_handlers_count', data, relocs), symbols: [{ name: 'bp_handlers_count', offset: 0, size: 8 }, { name: 'bp_handlers', offset: 8, size: HANDLER_ROW * rows.length }] };
+  return { ...rodata('bp_handlers_count', data, relocs), symbols: [{ name: 'bp_handlers_count', offset: 0, size: 8 }, { name: 'bp_handlers', offset: 8, size: HANDLER_ROW.size * rows.length }] };
 }
 
 /**
@@ -140,10 +145,10 @@ function staticStrings(texts: string[]): { bytes: Uint8Array; offsets: number[] 
   let at = 0;
   for (const t of texts) {
     const body = Buffer.from(`${t}\0`, 'latin1');
-    const obj = Buffer.alloc(16 + Math.ceil(body.length / 8) * 8);
+    const obj = Buffer.alloc(STR.data + Math.ceil(body.length / 8) * 8);
     obj.writeBigUInt64LE(STATIC_STR_HEADER, 0);
-    obj.writeBigUInt64LE(BigInt(body.length - 1), 8);
-    body.copy(obj, 16);
+    obj.writeBigUInt64LE(BigInt(body.length - 1), STR.len);
+    body.copy(obj, STR.data);
     offsets.push(at);
     parts.push(obj);
     at += obj.length;

@@ -4,7 +4,8 @@
 // builtins, printing, allocation) runs a stub that the same lowering as compiled code produces
 // for its shape (see src/loader/stubs.ts), so both tiers share one implementation of them.
 import { O, OP_DEFS } from '../../bytecode/opcodes.js';
-import { ERR, ARRAY, CLOSURE_CAPS, STRUCT, VTABLES, RT } from '../abi.js';
+import { CLOSURE_CAPS, ERR, VTABLES, RT } from '../abi.js';
+import { ARRAY, HEADER, STR, STRUCT } from '../heap.js';
 import {
   Assembler, Gp64, Label, Mem, al, cl, eax, ecx, edi, edx, esi, qword, dword, r11, r12, r13, r14, r15, r8, r8d, rax, rbp, rbx, rcx, rdi, rdx, rip, rsi, rsp, sym,
   xmm0, xmm1,
@@ -223,7 +224,7 @@ const HANDLERS: Partial<Record<number, Handler>> = {
   [O.aget_i]: arrayGet, [O.aget_f]: arrayGet, [O.aget_b]: arrayGet, [O.aget_r]: arrayGet,
   [O.aset_i]: arraySet, [O.aset_f]: arraySet, [O.aset_b]: arraySet, [O.aset_r]: arraySet,
   [O.alen]: (m) => { m.load(rax, 2); m.a.mov(rax, qword(rax, ARRAY.len)); m.store(1, rax); m.next(3); },
-  [O.strlen]: (m) => { m.load(rax, 2); m.a.mov(rax, qword(rax, 8)); m.store(1, rax); m.next(3); },
+  [O.strlen]: (m) => { m.load(rax, 2); m.a.mov(rax, qword(rax, STR.len)); m.store(1, rax); m.next(3); },
   [O.getf]: fieldGet, [O.tget]: fieldGet,
   [O.setf]: (m) => {
     m.load(rdx, 1);
@@ -323,7 +324,7 @@ function call(m: Masm, kind: 'direct' | 'closure' | 'method'): void {
       a.test(rdx, rdx);
       a.jz(m.fail(ERR.NULL));
       a.mov(rax, qword(rdx, 0));
-      a.shr(rax, 32); // the class index
+      a.shr(rax, HEADER.classShift); // the class index
       a.lea(rcx, qword(rip(sym(VTABLES))));
       a.mov(rax, qword(rcx, rax, 8, 0));
       m.word(2);
