@@ -176,10 +176,10 @@ export class VM implements BuiltinCtx {
     return (this.frames = b);
   }
 
-  /** The frames below the executing one, outermost first, each with the pc it returns to. */
-  frameStack(): { fn: FnRt; pc: number }[] {
+  /** The frames below the executing one (the innermost `limit`), outermost first, each with the pc it returns to. */
+  frameStack(limit = Infinity): { fn: FnRt; pc: number }[] {
     const out: { fn: FnRt; pc: number }[] = [];
-    for (let d = 0; d < this.depth; d++) out.push({ fn: this.fns[this.frames[4 * d]], pc: this.frames[4 * d + 1] });
+    for (let d = Math.max(0, this.depth - limit); d < this.depth; d++) out.push({ fn: this.fns[this.frames[4 * d]], pc: this.frames[4 * d + 1] });
     return out;
   }
 

@@ -1,9 +1,14 @@
 // Sampling on the TypeScript VM, which cannot take a timer signal: every `every` calls and loop
 // back-edges the VM's stack is recorded, and each record is worth an equal share of the run's
-// wall time (src/profile/data.ts turns stacks into time).
+// wall time (src/profile/data.ts turns stacks into time). A stack keeps its innermost
+// MAX_FRAMES frames, as the native sampler does: a million-deep recursion is sampled in constant
+// memory, with its outermost frames left out.
 import { lineOfPc } from '../bytecode/module.js';
+import { SAMPLE } from '../native/interp/layout.js';
 import type { Frame } from '../profile/data.js';
 import type { FnRt, VM } from './interp.js';
+
+const MAX_FRAMES = SAMPLE.maxFrames;
 
 export class VmSampler {
   private left: number;
@@ -16,7 +21,7 @@ export class VmSampler {
   tick(vm: VM, fn: FnRt, pc: number): void {
     if (--this.left > 0) return;
     this.left = this.every;
-    const frames: Frame[] = vm.frameStack().map(({ fn: f, pc: at }) => ({ name: f.name, kind: 'bp', tier: 'vm', line: lineOfPc(f, at) }));
+    const frames: Frame[] = vm.frameStack(MAX_FRAMES - 1).map(({ fn: f, pc: at }) => ({ name: f.name, kind: 'bp', tier: 'vm', line: lineOfPc(f, at) }));
     frames.push({ name: fn.name, kind: 'bp', tier: 'vm', line: lineOfPc(fn, pc) });
     const key = frames.map((f) => `${f.name}:${f.line}`).join(';');
     const s = this.counts.get(key);

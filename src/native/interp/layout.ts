@@ -108,7 +108,10 @@ export const profSymbol = (index: number): string => `bp_prof$${index}`;
  * interpreter frame).
  */
 export const SAMPLE = { frames: 0, rip: 1, rbx: 2, r14: 3, fpInfo: 4, fpPc: 5, peek: 6, maxFrames: 256 } as const;
-export const SAMPLE_PEEK = 4;
+// A frameless runtime function that calls another keeps its caller's return address under its
+// own return address and pushed registers (bp_rt_map_get: 3 pushes, then bp_rt_map_lookup): 4
+// words lost the compiled caller of most map and string samples; 16 finds it.
+export const SAMPLE_PEEK = 16;
 export const SAMPLE_HEADER = SAMPLE.peek + SAMPLE_PEEK;
 
 /** bp_native_end: 8-byte slots. */
