@@ -94,11 +94,15 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'profile', summary: 'run a program under the profiler: where time goes, what went native',
     usage: '[OPTIONS] FILE [ARGS...]',
-    about: 'Runs a program as bpjit run does (its output unchanged), counting every call, loop trip, branch and call site on every tier and sampling where time goes, and prints a profile to stderr: functions with their share of executed bytecode instructions, calls, loop trips and sampled time, the tier each ran in (with the reason a function stayed interpreted), and the hottest loops. '
-      + `Writes the profile as JSON to FILE.bpprof (or -o) for bpjit build --profile. ${STDIN} (then -o is needed). ${PROGRAM_ARGS}`,
+    about: 'Runs a program as bpjit run does (its output unchanged), counting every call, loop trip, branch and call site on every tier and sampling where time goes, and prints a profile to stderr: '
+      + 'the functions ranked by time (self: in the function itself; total: with what it calls) with calls, loop trips, executed bytecode instructions and the tier each ran in (with the reason a function stayed interpreted); the hottest lines with how often they ran; and the source of the hottest functions with time and counts per line. '
+      + `Writes the profile as JSON to FILE.bpprof in the current directory (or -o) for bpjit build --profile, and on request a flame graph, annotated source, folded stacks and a speedscope file. No output may replace an input. ${STDIN} (then -o is needed). ${PROGRAM_ARGS}`,
     operands: program,
-    options: [...RUN_OPTIONS, ...DIAGNOSTICS, output('where to write the profile (JSON; default: FILE without .bp/.bpc, plus .bpprof)'),
-      { name: 'folded', value: 'FILE', describe: 'also write folded stacks (for flamegraph.pl or speedscope) to FILE' }],
+    options: [...RUN_OPTIONS, ...DIAGNOSTICS, output('where to write the profile (JSON; default: FILE without .bp/.bpc, plus .bpprof, in the current directory)'),
+      { name: 'svg', value: 'FILE', describe: 'also write a flame graph (a self-contained SVG: time-weighted, coloured by tier, searchable) to FILE' },
+      { name: 'html', value: 'FILE', describe: 'also write the annotated source of the hottest functions (a self-contained HTML page) to FILE' },
+      { name: 'folded', value: 'FILE', describe: 'also write folded stacks (for flamegraph.pl, inferno or speedscope) to FILE' },
+      { name: 'speedscope', value: 'FILE', describe: "also write the samples in speedscope's JSON format (open it at speedscope.app) to FILE" }],
     exits: EXITS_RUN.replace('2 for a bad command line', '2 for a bad command line (also: an output that would replace one of the inputs)'),
     load: () => import('./profile.js'),
   },

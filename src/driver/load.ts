@@ -97,12 +97,13 @@ export type Output = [label: string, file: string];
 
 /**
  * The file a command writes: the one given with -o, else the input's name with its extension
- * replaced by `ext` (a program from standard input must be given one).
+ * replaced by `ext` (a program from standard input must be given one) — next to the input, or
+ * with `here`, in the current directory (a profile is a by-product of running, not of the source).
  */
-export function outputPath(given: string | boolean | undefined, input: string, ext: string, command: string): Output {
+export function outputPath(given: string | boolean | undefined, input: string, ext: string, command: string, here = false): Output {
   if (typeof given === 'string') return ['-o', given];
   if (input === STDIN) throw new UsageError(`${command} of a program from standard input needs -o FILE`, command);
-  return ['the default output', input.replace(/\.bpc?$/, '') + ext];
+  return ['the default output', (here ? path.basename(input) : input).replace(/\.bpc?$/, '') + ext];
 }
 
 /**

@@ -1,46 +1,77 @@
 // bpjit profile: runs the program as `bpjit run` would (native code with the JIT, the native
 // interpreter with --no-jit, the TypeScript VM with --vm), counting every call, loop trip, branch
-// and call site and sampling the stack for time; then prints the report (stderr) and writes the
-// profile data (JSON) and, when asked, folded stacks.
+// and call site and sampling the stack for time; then prints the report (stderr), writes the
+// profile data (JSON, in the current directory unless -o says otherwise) and the pictures and
+// exports asked for (the OUTPUTS table).
 import fs from 'node:fs';
 import type { BytecodeModule } from '../bytecode/module.js';
 import { installVmFfi } from '../loader/ffi.js';
-import { applySamples, countsProfile, formatReport, type ProfileData, type Tier } from '../profile/data.js';
+import { applySamples, countsProfile, type ProfileData, type Tier } from '../profile/data.js';
+import { foldedStacks, speedscope } from '../profile/formats.js';
+import { annotatedHtml } from '../profile/html.js';
+import type { SourceLines } from '../profile/rank.js';
+import { formatReport } from '../profile/report.js';
+import { flameGraphSvg } from '../profile/svg.js';
 import { VM } from '../vm/interp.js';
 import { OutputError } from '../vm/output.js';
 import { VmSampler } from '../vm/sampler.js';
 import type { Invocation } from './args.js';
 import { stderrColor } from './color.js';
+import { packageVersion } from './help.js';
 import { EXIT } from './exit-codes.js';
 import { loadModule, outputPath, refuseOverwrite, userError, type Output } from './load.js';
 import { jitThreshold, nativeTierAvailable } from './run.js';
 
+/** The files `bpjit profile` writes on request: option, what it is, and how it is made. */
+const OUTPUTS: { option: string; what: string; render(p: ProfileData, source: SourceLines): string }[] = [
+  { option: 'svg', what: 'flame graph', render: (p) => flameGraphSvg(p) },
+  { option: 'html', what: 'annotated source', render: (p, source) => annotatedHtml(p, source) },
+  { option: 'folded', what: 'folded stacks', render: (p) => foldedStacks(p) },
+  { option: 'speedscope', what: 'speedscope profile', render: (p) => JSON.stringify(speedscope(p, `bpjit ${packageVersion()}`)) + '\n' },
+];
+
 export default async function profile(inv: Invocation): Promise<number> {
   const file = inv.operands[0];
   const threshold = jitThreshold(inv);
-  const [label, out] = outputPath(inv.opts.output, file, '.bpprof', 'profile');
-  const folded = inv.opts.folded as string | undefined;
-  const outputs: Output[] = [[label, out], ...(folded ? [['--folded', folded] as Output] : [])];
+  const data: Output = outputPath(inv.opts.output, file, '.bpprof', 'profile', true);
+  const asked = OUTPUTS.filter((o) => typeof inv.opts[o.option] === 'string').map((o) => ({ ...o, file: inv.opts[o.option] as string }));
+  const outputs: Output[] = [data, ...asked.map((o): Output => [`--${o.option}`, o.file])];
   refuseOverwrite(outputs, [file], 'profile');
   const mod = loadModule(file);
   if (!mod) return EXIT.ERROR;
   refuseOverwrite(outputs, mod.files, 'profile');
   const t0 = process.hrtime.bigint();
-  const { status, data } = inv.opts.vm === true || !nativeTierAvailable() ? onVm(mod, file, inv.programArgs) : await native(mod, file, inv.programArgs, threshold);
-  data.wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  process.stderr.write(formatReport(data, data.wallMs, 15, stderrColor()));
+  const r = inv.opts.vm === true || !nativeTierAvailable() ? onVm(mod, file, inv.programArgs) : await native(mod, file, inv.programArgs, threshold);
+  r.data.wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const source = sourceLines();
+  process.stderr.write(formatReport(r.data, { color: stderrColor(), source }));
   try {
-    fs.writeFileSync(out, JSON.stringify(data, null, 1) + '\n');
-    process.stderr.write(`profile written to ${out}\n`);
-    if (folded) {
-      fs.writeFileSync(folded, data.stacks.map((s) => `${s.frames.map((f) => f.name).join(';')} ${s.count}`).join('\n') + '\n');
-      process.stderr.write(`folded stacks written to ${folded}\n`);
+    fs.writeFileSync(data[1], JSON.stringify(r.data, null, 1) + '\n');
+    process.stderr.write(`profile written to ${data[1]}\n`);
+    for (const o of asked) {
+      fs.writeFileSync(o.file, o.render(r.data, source));
+      process.stderr.write(`${o.what} written to ${o.file}\n`);
     }
   } catch (e) {
     userError(`cannot write the profile: ${(e as Error).message}`);
-    return status || EXIT.ERROR;
+    return r.status || EXIT.ERROR;
   }
-  return status;
+  return r.status;
+}
+
+/** The program's source files, read once each (a program from standard input has none to show). */
+function sourceLines(): SourceLines {
+  const cache = new Map<string, string[] | null>();
+  return (f) => {
+    if (!cache.has(f)) {
+      let lines: string[] | null = null;
+      if (f !== '<stdin>') {
+        try { lines = fs.readFileSync(f, 'utf8').split(/\r?\n/); } catch { /* moved or removed since: shown without source */ }
+      }
+      cache.set(f, lines);
+    }
+    return cache.get(f)!;
+  };
 }
 
 async function native(mod: BytecodeModule, file: string, args: string[], threshold: number | null): Promise<{ status: number; data: ProfileData }> {

@@ -3,8 +3,10 @@
 // sampled) and time per line, and the tier it ran in with the reason when it stayed
 // interpreted; and the distinct sampled call stacks, from which the flame graph and folded stacks
 // are drawn. Every tier counts edges only (branches, back-edges, calls); executed-instruction
-// counts are reconstructed here from those over each function's basic blocks. The same object is
-// written as the .bpprof file and read back by `bpjit build --profile`.
+// counts (per function and per source line) are reconstructed here from those over each
+// function's basic blocks. The same object is written as the .bpprof file (JSON) and read back by
+// `bpjit build --profile`; the report and the pictures (report.ts, svg.ts, html.ts, formats.ts)
+// are drawn from it alone, plus the source text.
 import type { BcFunction, BytecodeModule } from '../bytecode/module.js';
 import { O, OPS, instrLength } from '../bytecode/opcodes.js';
 
@@ -16,7 +18,11 @@ export interface FunctionProfile {
   index: number;
   file: string;
   defLine: number;
+  /** The last source line with code of the function (its body spans defLine..lastLine). */
+  lastLine: number;
+  /** Times the function was entered: its calls, plus the one entry of main and of module init. */
   calls: number;
+  /** Bytecode instructions executed in it (whatever tier ran them). */
   instructions: number;
   loops: { pc: number; line: number; trips: number }[];
   branches: { pc: number; line: number; taken: number; notTaken: number }[];
@@ -27,8 +33,19 @@ export interface FunctionProfile {
   /** Sampled time in the function itself and with its callees (ms). */
   selfMs: number;
   totalMs: number;
-  /** Sampled time per source line of the function (self time), hottest first. */
-  lines: { line: number; selfMs: number }[];
+  /**
+   * Per source line of the function that ran or was sampled, in line order: how many times it ran
+   * (exact: the most executed of its instructions, so a loop's header counts its trips), sampled
+   * time in the line itself, and with what it calls (a line on the stack twice counts once).
+   */
+  lines: LineProfile[];
+}
+
+export interface LineProfile {
+  line: number;
+  count: number;
+  selfMs: number;
+  totalMs: number;
 }
 
 /** A frame of a sampled stack: a BetterPython function (and the line executing), or native code of bpjit's. */
@@ -73,10 +90,11 @@ function targetOf(code: Int32Array, pc: number): number {
 }
 
 /**
- * Executed instructions of one function: every basic block's count is the sum of its incoming
- * edges; conditional edges and back-edges are counted by the VM, the rest follow from blocks.
+ * How many times each instruction of one function ran (by pc; 0 between instructions): every basic
+ * block's count is the sum of its incoming edges; conditional edges and back-edges are counted by
+ * every tier, the rest follow from blocks.
  */
-export function instructionCount(fn: BcFunction, prof: ArrayLike<number>, entries: number): number {
+export function executionCounts(fn: BcFunction, prof: ArrayLike<number>, entries: number): Float64Array {
   const code = fn.code;
   const leaders = new Set<number>([0]);
   for (const h of fn.handlers) leaders.add(h.target);
@@ -124,7 +142,22 @@ export function instructionCount(fn: BcFunction, prof: ArrayLike<number>, entrie
   }
   // Whatever is left (unreachable code, exception handlers) counts what is known of it.
   for (const b of blocks) if (b.count === null) b.count = b.incoming.map(edge).reduce((s: number, v) => s + (v ?? 0), 0);
-  return blocks.reduce((s, b) => s + (b.count as number) * b.n, 0);
+  const counts = new Float64Array(code.length);
+  for (const b of blocks) for (let pc = b.start, k = 0; k < b.n; pc += instrLength(code, pc), k++) counts[pc] = b.count as number;
+  return counts;
+}
+
+/** Executed instructions and the times each source line ran, from the counts per pc. */
+function countLines(fn: BcFunction, counts: Float64Array): { instructions: number; lines: LineProfile[] } {
+  const code = fn.code;
+  let instructions = 0;
+  const lines = new Map<number, number>();
+  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+    instructions += counts[pc];
+    const line = fn.lines[pc];
+    if (line && counts[pc] > (lines.get(line) ?? 0)) lines.set(line, counts[pc]);
+  }
+  return { instructions, lines: [...lines].sort((a, b) => a[0] - b[0]).map(([line, count]) => ({ line, count, selfMs: 0, totalMs: 0 })) };
 }
 
 /**
@@ -135,12 +168,16 @@ export function countsProfile(mod: BytecodeModule, counters: Counters[], program
   const functions: FunctionProfile[] = mod.functions.map((fn, index) => {
     const { calls, prof } = counters[index];
     const entries = calls + (index === mod.entry || index === mod.init ? 1 : 0);
+    const { instructions, lines } = countLines(fn, executionCounts(fn, prof, entries));
     const loops: FunctionProfile['loops'] = [], branches: FunctionProfile['branches'] = [], callSites: FunctionProfile['callSites'] = [];
     const code = fn.code;
     for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
       const op = code[pc];
       const line = fn.lines[pc];
-      if (op === O.loop || ((op === O.forlt || op === O.forgt) && targetOf(code, pc) <= pc)) loops.push({ pc: targetOf(code, pc), line, trips: prof[pc] });
+      // A loop is named by its header's line: a `for` tests at its bottom with the header's line,
+      // a `while` jumps back to its condition.
+      if (op === O.loop) loops.push({ pc: targetOf(code, pc), line: fn.lines[targetOf(code, pc)] || line, trips: prof[pc] });
+      else if ((op === O.forlt || op === O.forgt) && targetOf(code, pc) <= pc) loops.push({ pc: targetOf(code, pc), line, trips: prof[pc] });
       else if (CONDITIONAL.has(op)) branches.push({ pc, line, taken: prof[pc], notTaken: prof[pc + 1] });
       else if (op === O.call || op === O.callv || op === O.callm) {
         callSites.push({ pc, line, callee: op === O.call ? mod.functions[code[pc + 2]].name : op === O.callm ? '<method>' : '<value>', count: prof[pc] });
@@ -148,8 +185,8 @@ export function countsProfile(mod: BytecodeModule, counters: Counters[], program
     }
     const t = tiers.get(index) ?? { tier: mode };
     return {
-      name: fn.name, index, file: mod.files[fn.file] ?? '?', defLine: fn.defLine, calls, instructions: instructionCount(fn, prof, entries), loops, branches, callSites,
-      tier: t.tier, reason: t.reason, selfMs: 0, totalMs: 0, lines: [],
+      name: fn.name, index, file: mod.files[fn.file] ?? '?', defLine: fn.defLine, lastLine: fn.lines.reduce((m, l) => Math.max(m, l), fn.defLine), calls: entries, instructions, loops, branches, callSites,
+      tier: t.tier, reason: t.reason, selfMs: 0, totalMs: 0, lines,
     };
   });
   return {
@@ -161,57 +198,40 @@ export function countsProfile(mod: BytecodeModule, counters: Counters[], program
 /**
  * Fills in the time of a profile from sampled stacks (outermost frame first): a function's self
  * time is the samples whose innermost frame is its, its total time the samples with it anywhere
- * on the stack (once per sample, however deep it recurses), a line's time the samples whose
- * innermost frame executes it.
+ * on the stack (once per sample, however deep it recurses); a line's self time the samples whose
+ * innermost frame executes it, its total time the samples with a frame executing it. A frame
+ * without a line (native code outside the line table: entry and exit) counts at the `def` line.
  */
 export function applySamples(p: ProfileData, stacks: { frames: Frame[]; count: number }[], intervalMs: number): void {
   p.stacks = stacks;
   p.intervalMs = intervalMs;
   p.samples = stacks.reduce((n, s) => n + s.count, 0);
   const byName = new Map(p.functions.map((f) => [f.name, f]));
-  const lines = new Map<FunctionProfile, Map<number, number>>();
+  const lineOf = (f: FunctionProfile, line: number): LineProfile => {
+    let l = f.lines.find((x) => x.line === line);
+    if (!l) {
+      l = { line, count: 0, selfMs: 0, totalMs: 0 };
+      f.lines.push(l);
+      f.lines.sort((a, b) => a.line - b.line);
+    }
+    return l;
+  };
   for (const { frames, count } of stacks) {
     const ms = count * intervalMs;
     const leaf = frames[frames.length - 1];
     const self = leaf?.kind === 'bp' ? byName.get(leaf.name) : undefined;
     if (self) {
       self.selfMs += ms;
-      if (leaf.line) {
-        const m = lines.get(self) ?? new Map<number, number>();
-        m.set(leaf.line, (m.get(leaf.line) ?? 0) + ms);
-        lines.set(self, m);
-      }
+      lineOf(self, leaf.line || self.defLine).selfMs += ms;
     }
-    for (const name of new Set(frames.filter((f) => f.kind === 'bp').map((f) => f.name))) {
-      const f = byName.get(name);
-      if (f) f.totalMs += ms;
+    const seen = new Set<FunctionProfile | LineProfile>();
+    for (const fr of frames) {
+      const f = fr.kind === 'bp' ? byName.get(fr.name) : undefined;
+      if (!f) continue;
+      seen.add(f);
+      seen.add(lineOf(f, fr.line || f.defLine));
     }
+    for (const x of seen) x.totalMs += ms;
   }
-  for (const [f, m] of lines) f.lines = [...m].map(([line, selfMs]) => ({ line, selfMs })).sort((a, b) => b.selfMs - a.selfMs);
 }
 
-/** The human-readable report `bpjit profile` prints to stderr. */
-export function formatReport(p: ProfileData, wallMs: number, top = 15, color = false): string {
-  const sgr = (code: string) => (t: string) => (color ? `\x1b[${code}m${t}\x1b[0m` : t);
-  const bold = sgr('1'), native = sgr('32'), vm = sgr('33');
-  const total = Math.max(1, p.totalInstructions);
-  const fns = [...p.functions].filter((f) => f.calls > 0 || f.instructions > 0).sort((a, b) => b.instructions - a.instructions);
-  const rows = fns.slice(0, top).map((f) => [
-    f.name, (100 * f.instructions / total).toFixed(1) + '%', String(f.instructions), String(f.calls),
-    String(f.loops.reduce((s, l) => s + l.trips, 0)), f.selfMs.toFixed(1),
-    f.tier === 'native' ? 'native' : `${f.tier}: ${f.reason ?? 'never hot'}`,
-  ]);
-  const head = ['function', 'share', 'instructions', 'calls', 'loop trips', 'self ms', 'tier'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  // Colour goes on after padding, so escape codes do not count as width.
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  const tier = (r: string[]) => line(r.slice(0, -1).concat('')) + (r[6] === 'native' ? native : vm)(r[6]);
-  let out = `${bold(`profile of ${p.program}`)}: ${wallMs.toFixed(0)} ms, ${p.totalInstructions} bytecode instructions executed in the VM, ${fns.length} functions\n\n`;
-  out += bold(line(head)) + '\n' + rows.map(tier).join('\n') + '\n';
-  const loops = p.functions.flatMap((f) => f.loops.map((l) => ({ ...l, fn: f.name }))).filter((l) => l.trips > 0).sort((a, b) => b.trips - a.trips).slice(0, 8);
-  if (loops.length) {
-    out += `\n${bold('hottest loops:')}\n`;
-    for (const l of loops) out += `  ${l.fn} line ${l.line}: ${l.trips} trips\n`;
-  }
-  return out;
-}
