@@ -238,16 +238,17 @@ FUNC bp_rt_error
     jz .own
     jmp rax
 .own:
+    push rbp                              ; (a frame: debuggers find the caller through it)
+    mov rbp, rsp
     mov r12d, edi
     mov r13, rsi
     mov r14, rdx
-    mov r15, [rsp]                        ; a return address into the owner of rbp's frame
     and rsp, -16
     call bp_rt_flush
     mov edi, r12d                         ; the call chain first (traceback.asm), which also
     mov rsi, r13                          ; says where a prologue's stack overflow is
-    mov rdx, r15
-    mov rcx, rbp
+    mov rdx, [rbp + 8]                    ; (a return address into the owner of the caller's frame)
+    mov rcx, [rbp]
     call bp_rt_traceback
     mov r13, rax
     lea rsi, [.prefix]

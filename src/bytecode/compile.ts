@@ -14,7 +14,7 @@ import { lineOf } from '../lang/source.js';
 import type { CheckedProgram, ClassInfo, FuncInfo, LocalSym, StructInfo } from '../lang/symbols.js';
 import { Type, typeName } from '../lang/types.js';
 import { ERROR_ID } from './runtime-errors.js';
-import type { BcFunction, BytecodeModule, Const, Handler } from './module.js';
+import type { BcFunction, BytecodeModule, Const, Handler, LocalVar } from './module.js';
 import { Kind, Op } from './opcodes.js';
 import { DescContext, descOf, kindOf } from './tdesc.js';
 
@@ -116,6 +116,9 @@ class FnCompiler {
   private free = new Map<string, number[]>();
   private temps: number[] = [];
   private vars = new Map<LocalSym, number>();
+  /** Every named variable with its register and the pcs of its scope (debug information). */
+  private readonly scopes: LocalVar[] = [];
+  private readonly openScopes = new Map<LocalSym, LocalVar>();
   private loops: LoopCtx[] = [];
   private tries: TryCtx[] = [];
   private handlers: Handler[] = [];
@@ -189,7 +192,14 @@ class FnCompiler {
     const desc = this.mb.desc(sym.type);
     const r = this.freeList(desc).pop() ?? this.newReg(desc);
     this.vars.set(sym, r);
+    this.scope(sym, r);
     return r;
+  }
+
+  private scope(sym: LocalSym, reg: number): void {
+    const v = { name: sym.name, reg, start: this.pc, end: -1 };
+    this.scopes.push(v);
+    this.openScopes.set(sym, v);
   }
 
   private undeclare(syms: LocalSym[]): void {
@@ -197,6 +207,7 @@ class FnCompiler {
       const r = this.vars.get(s);
       if (r === undefined) continue;
       this.vars.delete(s);
+      this.openScopes.get(s)!.end = this.pc;
       this.freeList(this.regTypes[r]).push(r);
     }
   }
@@ -205,8 +216,10 @@ class FnCompiler {
 
   compileFunction(): BcFunction {
     const fn = this.fn!;
-    for (const c of fn.captures) this.vars.set(c, this.newReg(this.mb.desc(c.type)));
-    for (const p of fn.params) this.vars.set(p, this.newReg(this.mb.desc(p.type)));
+    for (const p of [...fn.captures, ...fn.params]) {
+      this.vars.set(p, this.newReg(this.mb.desc(p.type)));
+      this.scope(p, this.vars.get(p)!);
+    }
     this.line = lineOf(fn.span);
     const decl = fn.decl;
     if (decl && decl.kind === 'lambda') {
@@ -244,6 +257,7 @@ class FnCompiler {
       file: this.mb.file(span.file.path),
       defLine: lineOf(span),
       handlers: this.handlers,
+      vars: this.scopes.map((v) => (v.end < 0 ? { ...v, end: this.code.length } : v)),
     };
   }
 

@@ -45,6 +45,16 @@ export interface BcFunction {
   defLine: number;
   /** Innermost handlers first. */
   handlers: Handler[];
+  /** The named variables (parameters first), for debuggers; absent in a .bpc. */
+  vars?: LocalVar[];
+}
+
+/** A variable: its name, its register, and the pcs [start, end) of its scope. */
+export interface LocalVar {
+  name: string;
+  reg: number;
+  start: number;
+  end: number;
 }
 
 export interface StructLayout {

@@ -28,7 +28,7 @@ export default async function build(inv: Invocation): Promise<number> {
   }
   let r: ReturnType<typeof buildProgram>;
   try {
-    r = buildProgram(mod);
+    r = buildProgram(mod, undefined, { debug: inv.opts.debug === true });
   } catch (e) {
     // A broken runtime object or a symbol the runtime lacks: a bpjit bug, reported plainly.
     if (!(e instanceof ElfError)) throw e;

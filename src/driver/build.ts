@@ -13,6 +13,9 @@ import { RUNTIME_OBJECT } from '../native/runtime-object.js';
 import { externSlot } from '../native/abi.js';
 import { dynamicLinking } from '../elf/dynamic.js';
 import { lineTableSection, type PlacedFunction } from './linetable.js';
+import { appendSections } from '../elf/append.js';
+import { debugSections, readRuntimeCfi } from '../elf/dwarf/index.js';
+import { packageVersion } from './help.js';
 
 /** Indices of the functions a run can reach: from the initialiser and the entry, through calls. */
 export function reachableFunctions(mod: BytecodeModule): number[] {
@@ -41,12 +44,17 @@ export interface NotLowered extends Unsupported {
 
 export type ProgramResult = { ok: true; image: LinkedImage; functions: MachineFunction[] } | { ok: false; problems: NotLowered[] };
 
+export interface BuildOptions {
+  /** DWARF debugging information (bpjit build -g). */
+  debug?: boolean;
+}
+
 /** Lowers and links `mod` with the runtime object. */
-export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readFileSync(RUNTIME_OBJECT)): ProgramResult {
+export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readFileSync(RUNTIME_OBJECT), opts: BuildOptions = {}): ProgramResult {
   const functions: MachineFunction[] = [];
   const problems: NotLowered[] = [];
   for (const i of reachableFunctions(mod)) {
-    const r = lowerFunction(mod, i, { wholeProgram: true });
+    const r = lowerFunction(mod, i, { wholeProgram: true, debug: opts.debug });
     if (r.ok) functions.push(r.mf);
     else problems.push({ ...r.why, file: mod.files[mod.functions[i].file], fn: mod.functions[i].name });
   }
@@ -55,8 +63,15 @@ export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readF
   const placed = functions.map(functionSections);
   const sections = placed.flatMap((p) => (p.rodata ? [p.text, p.rodata] : [p.text]));
   const blobs = [handlerTable(functions), structLayouts(mod), vtables(mod, new Set(functions.map((f) => f.symbol))), ...mainFunction(mod), ...globalsArea(mod)];
+  const blobSections = blobs.map((b) => ({ blob: b, section: sectionOfBlob(b) }));
   const dynamic = externLinking(mod);
-  const image = link([...sectionsOfObject(readObject('runtime.o', runtime)), ...sections, ...blobs.map(sectionOfBlob), lineTableSection(mod, placed), ...dynamic.sections], '_start', dynamic.options);
+  const image = link([...sectionsOfObject(readObject('runtime.o', runtime)), ...sections, ...blobSections.map((b) => b.section), lineTableSection(mod, placed), ...dynamic.sections], '_start', dynamic.options);
+  if (opts.debug) {
+    image.bytes = appendSections(image.bytes, debugSections({
+      mod, image, functions: placed, code: blobSections.filter((b) => b.blob.cfi).map((b) => ({ section: b.section, cfi: b.blob.cfi! })),
+      runtimeCfi: readRuntimeCfi(RUNTIME_OBJECT), compDir: process.cwd(), producer: `bpjit ${packageVersion()}`,
+    }));
+  }
   return { ok: true, image, functions };
 }
 

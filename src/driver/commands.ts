@@ -112,6 +112,7 @@ export const COMMANDS: CommandSpec[] = [
     about: `Compiles the whole program and links an x86-64 Linux ELF executable: static and libc-free, or, when the program calls extern functions, dynamically linked against their libraries. A library given by a path that does not exist is reported at its extern line and nothing is written. ${STDIN} (then -o is needed). Options may come before or after FILE.`,
     operands: file,
     options: [...DIAGNOSTICS, output('the executable to write (default: FILE without .bp/.bpc)'),
+      { name: 'debug', short: 'g', describe: 'add DWARF debugging information: source lines, functions, variables and their types, call frames (gdb, perf, objdump -S)' },
       { name: 'profile', value: 'FILE', describe: 'a .bpprof written by bpjit profile (checked; not yet used by the code generator)' }],
     exits: EXITS_TOOL,
     load: () => import('./build-command.js'),

@@ -8,10 +8,14 @@ import type { Masm } from './masm.js';
 
 /** Saves rbp and the callee-saved homes, makes the frame, checks the stack limit. */
 export function prologue(m: Masm): void {
-  const { a, layout } = m;
+  const { a, layout, marks } = m;
+  marks.state('entry');
   a.push(rbp);
+  marks.state('pushed');
   a.mov(rbp, rsp);
+  marks.state('framed');
   for (const g of layout.saved) a.push(GP64[g]);
+  marks.state('saved');
   if (layout.frameBytes) a.sub(rsp, layout.frameBytes);
   a.cmp(rsp, qword(rip(sym(RT.stackLimit))));
   // (line 0: no location — the overflow is reported at the caller's call; see emitErrorStubs)
@@ -27,6 +31,7 @@ export function epilogue(m: Masm): void {
   if (layout.frameBytes) a.add(rsp, layout.frameBytes);
   for (const g of [...layout.saved].reverse()) a.pop(GP64[g]);
   a.pop(rbp);
+  m.marks.state('entry');
   a.ret();
 }
 
@@ -97,6 +102,7 @@ export function osrEntry(m: Masm, pc: number): Label {
 export function handlerEntry(m: Masm, reg: number, target: number): Label {
   const entry = m.a.newLabel();
   m.a.bind(entry);
+  m.marks.state('saved');
   if (reg >= 0) m.setGp(reg, rax);
   m.a.jmp(m.label(target));
   return entry;

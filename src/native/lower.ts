@@ -93,5 +93,6 @@ function lowerBody(m: Masm): MachineFunction {
     listing: opts.listing ? mc.listing : undefined, comments: mc.comments,
     interpEntry: interp ? mc.labelOffset(interp) : undefined,
     rodata: data ? { start: mc.labelOffset(data), refs: mc.labelRefs.filter((r) => r.target >= mc.labelOffset(data)) } : undefined,
+    frame: opts.debug ? m.marks.resolve(mc, m.layout, pcMap, mc.labelOffset(m.epilogue)) : undefined,
   };
 }

@@ -2,6 +2,7 @@
 // bytes of one function from the x64 encoder, its relocations against named symbols, and the
 // maps back to bytecode pcs and source lines.
 import type { Reloc } from '../x64/index.js';
+import type { FrameDebug } from './frame-debug.js';
 
 export interface MachineFunction {
   /** The bytecode function's name. */
@@ -35,6 +36,8 @@ export interface MachineFunction {
    * addend - field), so a linker can move it into .rodata.
    */
   readonly rodata?: { start: number; refs: { offset: number; target: number; addend: number }[] };
+  /** The frame described for debuggers (LowerOptions.debug). */
+  readonly frame?: FrameDebug;
 }
 
 /** Why a function cannot be lowered: the operation, its source line and a short reason. */

@@ -11,6 +11,7 @@ import { Assembler, GP64, Gp64, Label, Mem, XMM, Xmm, edi, edx, esi, qword, rax,
 import { ERR, RT, SYSV_INT_ARGS, VTABLES } from './abi.js';
 import { ARRAY, HEADER, STATIC_STR_HEADER, STR, STRUCT } from './heap.js';
 import { FrameLayout, Home, slotOffset } from './frame.js';
+import { FrameMarks } from './frame-debug.js';
 import type { Rewrites, TailPlan } from './rewrite.js';
 
 export interface LowerOptions {
@@ -34,6 +35,8 @@ export interface LowerOptions {
    * sites) are off, so the counts are the program's.
    */
   counters?: string;
+  /** Describe the frame for debuggers (MachineFunction.frame). */
+  debug?: boolean;
 }
 
 /** x86 condition codes of the integer relations (signed), and of their negations. */
@@ -53,6 +56,8 @@ export class Masm {
   /** Where self-calls in tail position jump to: after the prologue and the parameter moves. */
   readonly top: Label;
   readonly tail: TailPlan | null;
+  /** The frame's states and the xmm spills, for debuggers (frame-debug.ts). */
+  readonly marks: FrameMarks;
   private readonly labels = new Map<number, Label>();
   private readonly errors = new Map<string, { label: Label; err: number; line: number }>();
   private readonly strings = new Map<string, Label>();
@@ -65,6 +70,7 @@ export class Masm {
     this.tail = rw.tail;
     this.epilogue = this.a.newLabel();
     this.top = this.a.newLabel();
+    this.marks = new FrameMarks(this.a);
   }
 
   // --- VM registers in their homes ---------------------------------------------------------
@@ -212,6 +218,7 @@ export class Masm {
   emitErrorStubs(): { label: Label; line: number }[] {
     const { a } = this;
     const rows: { label: Label; line: number }[] = [];
+    if (this.errors.size) this.marks.state('saved');
     for (const e of this.errors.values()) {
       a.bind(e.label);
       rows.push({ label: e.label, line: e.line || this.fn.defLine });
@@ -272,16 +279,19 @@ export class Masm {
 
   /** Saves xmm homes (caller-saved) around a call, or restores them. */
   spillXmm(save: boolean): void {
+    if (!save) this.marks.spill(false);
     for (let r = 0; r < this.layout.homes.length; r++) {
       const h = this.home(r);
       if (h.at !== 'xmm') continue;
       if (save) this.a.movsd(this.slot(h.slot), XMM[h.reg]);
       else this.a.movsd(XMM[h.reg], this.slot(h.slot));
     }
+    if (save) this.marks.spill(true);
   }
 
   /** After a call: reload xmm homes except `dst`, which receives xmm0. */
   spillXmmExcept(dst: number): void {
+    this.marks.spill(false);
     for (let r = 0; r < this.layout.homes.length; r++) {
       const h = this.home(r);
       if (h.at === 'xmm' && r !== dst) this.a.movsd(XMM[h.reg], this.slot(h.slot));

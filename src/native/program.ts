@@ -8,6 +8,7 @@ import { Assembler, eax, edi, qword, rbp, rdx, rip, rsi, rsp, sym, type Reloc } 
 import { ERR, PROGRAM_MAIN, RT, VTABLES, externSlot, fnSymbol } from './abi.js';
 import { STATIC_STR_HEADER, STR } from './heap.js';
 import type { MachineFunction } from './machine.js';
+import { FrameMarks, type CfiState } from './frame-debug.js';
 
 export interface Blob {
   symbol: string;
@@ -17,6 +18,8 @@ export interface Blob {
   relocs: Reloc[];
   /** More symbols inside the blob (offset 0 resizes the main one). */
   symbols?: { name: string; offset: number; size: number }[];
+  /** Code: the states of its frame by offset, for debuggers (see frame-debug.ts). */
+  cfi?: { offset: number; state: CfiState }[];
 }
 
 const rodata = (symbol: string, bytes: Uint8Array, relocs: Reloc[] = []): Blob => ({ symbol, kind: 'rodata', bytes, size: bytes.length, relocs });
@@ -109,8 +112,12 @@ export function vtables(mod: BytecodeModule, lowered: Set<string>): Blob {
  */
 export function mainFunction(mod: BytecodeModule): Blob[] {
   const a = new Assembler();
+  const marks = new FrameMarks(a);
+  marks.state('entry');
   a.push(rbp);
+  marks.state('pushed');
   a.mov(rbp, rsp);
+  marks.state('framed');
   const texts: string[] = [];
   const missing = calledExterns(mod).map((i) => {
     const l = a.newLabel();
@@ -123,8 +130,10 @@ export function mainFunction(mod: BytecodeModule): Blob[] {
   if (mod.entry >= 0) a.call(sym(fnSymbol(mod.functions[mod.entry].name)));
   if (mod.entry < 0 || mod.functions[mod.entry].ret !== 'i') a.xor(eax, eax);
   a.pop(rbp);
+  marks.state('entry');
   a.ret();
   const { bytes, offsets } = staticStrings(texts);
+  if (missing.length) marks.state('framed');
   missing.forEach((l, k) => {
     a.bind(l);
     a.mov(edi, ERR.FFI);
@@ -133,7 +142,7 @@ export function mainFunction(mod: BytecodeModule): Blob[] {
     a.call(sym(RT.error));
   });
   const mc = a.finish();
-  return [{ symbol: PROGRAM_MAIN, kind: 'text', bytes: mc.bytes, size: mc.bytes.length, relocs: mc.relocs }, rodata(EXTERN_ERRORS, bytes)];
+  return [{ symbol: PROGRAM_MAIN, kind: 'text', bytes: mc.bytes, size: mc.bytes.length, relocs: mc.relocs, cfi: marks.states(mc) }, rodata(EXTERN_ERRORS, bytes)];
 }
 
 const EXTERN_ERRORS = 'bp_extern_errors';

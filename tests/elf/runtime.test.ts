@@ -18,10 +18,23 @@ import { needs } from '../helpers/tools.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-rt-'));
 
-needs(test, 'nasm')('runtime.o is reproducible: nasm on the sources gives the checked-in bytes', () => {
+needs(test, 'nasm', 'objdump')('runtime.o and its call frame table are reproducible: the sources give the checked-in files', () => {
   const out = path.join(tmp, 'runtime.o');
   execaSync('bash', [path.join(ROOT, 'scripts/build-runtime.sh'), out]);
   assert.ok(Buffer.compare(fs.readFileSync(out), fs.readFileSync(RUNTIME_OBJECT)) === 0, 'runtime-asm/runtime.o is stale: run scripts/build-runtime.sh');
+  const cfi = path.join(tmp, 'runtime.cfi.json');
+  assert.is(fs.readFileSync(cfi, 'utf8'), fs.readFileSync(RUNTIME_OBJECT.replace(/\.o$/, '.cfi.json'), 'utf8'), 'runtime-asm/runtime.cfi.json is stale');
+});
+
+needs(test, 'objdump')('the call frame table covers every runtime function, with the frame found at every instruction', () => {
+  const table = JSON.parse(fs.readFileSync(RUNTIME_OBJECT.replace(/\.o$/, '.cfi.json'), 'utf8')) as Record<string, [number, string, number, [string, number][]][]>;
+  const obj = readObject('runtime.o', fs.readFileSync(RUNTIME_OBJECT));
+  for (const s of obj.sections.filter((x) => x.name.startsWith('.text.') && x.size > 0)) assert.ok(table[s.name]?.length, `no rows for ${s.name}`);
+  // A frameless function: pushes and a stack adjustment, then back; a function with an rbp frame.
+  assert.equal(table['.text.bp_rt_print_i64'], [[0, 'rsp', 8, []], [4, 'rsp', 48, []], [27, 'rsp', 8, []]]);
+  assert.ok(table['.text.bp_rt_error'].some(([, reg, off, saved]) => reg === 'rbp' && off === 16 && saved.some(([r, k]) => r === 'rbp' && k === -16)));
+  // The generator reports no instruction it could not place (it exits 1 then).
+  execaSync(process.execPath, [path.join(ROOT, 'dist/scripts/gen-runtime-cfi.js'), RUNTIME_OBJECT, path.join(tmp, 'check.json')]);
 });
 
 test('the generated .inc tables match the TypeScript tables', () => {
