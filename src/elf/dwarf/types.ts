@@ -6,7 +6,7 @@
 // language writes them ([int], {str: int}, Point).
 import type { BytecodeModule } from '../../bytecode/module.js';
 import { elemDesc, mapDescs, tupleDescs } from '../../bytecode/tdesc.js';
-import { ARRAY, STRUCT } from '../../native/abi.js';
+import { ARRAY, STRUCT } from '../../native/heap.js';
 import type { Abbrev, DieWriter } from './die.js';
 import { DW } from './writer.js';
 
