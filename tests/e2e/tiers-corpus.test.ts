@@ -14,12 +14,16 @@ import { checkProgram } from '../../src/lang/program.js';
 import { DiagBag } from '../../src/lang/diag.js';
 import { runNode, runProcess } from '../helpers/child.js';
 import { ROOT } from '../helpers/paths.js';
-import { Expectation, PROGRAMS, RunResult, compare, corpus } from '../helpers/tiers.js';
+import { Expectation, PROGRAMS, RunResult, compare, corpus, runVM } from '../helpers/tiers.js';
 
 const programs = corpus();
 
-/** Runs the corpus in the in-process tier (child processes, see native-batch.ts); the problems. */
-function nativeCorpus(tier: string, threshold: string): string[] {
+/**
+ * Runs the corpus in the in-process tier (child processes, see native-batch.ts); the problems.
+ * Besides the expectations, the messages on stderr (runtime errors, tracebacks) must be the
+ * VM's exactly, for every program (`sameStderr`).
+ */
+function nativeCorpus(tier: string, threshold: string, sameStderr: boolean): string[] {
   const problems: string[] = [];
   const batches = [programs.slice(0, programs.length >> 1), programs.slice(programs.length >> 1)];
   for (const batch of batches) {
@@ -30,17 +34,21 @@ function nativeCorpus(tier: string, threshold: string): string[] {
       if (!g) { problems.push(`${p.name} [${tier}]: the process died (exit ${r.code}): ${r.stderr.slice(0, 300)}`); break; }
       const d = compare(tier, p, g);
       if (d) problems.push(d);
+      else if (sameStderr && p.stderr === null) {
+        const vm = runVM(p.file, { cwd: PROGRAMS, args: p.args, stdin: p.stdin });
+        if (g.stderr !== vm.stderr) problems.push(`${p.name} [${tier}]: stderr ${JSON.stringify(g.stderr.slice(0, 200))}, the VM's ${JSON.stringify(vm.stderr.slice(0, 200))}`);
+      }
     }
   }
   return problems;
 }
 
-test('native interpreter: the corpus gives the expected results', () => {
-  assert.equal(nativeCorpus('interp', 'none'), []);
+test('native interpreter: the corpus gives the expected results and the VM\'s messages', () => {
+  assert.equal(nativeCorpus('interp', 'none', true), []);
 });
 
 test('jit: the corpus with every function compiled at its first call gives the expected results', () => {
-  assert.equal(nativeCorpus('jit', '1'), []);
+  assert.equal(nativeCorpus('jit', '1', false), []);
 });
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-aot-'));
