@@ -1,0 +1,438 @@
+// The bytecode compiler's expressions: conditions compiled as branches, values into registers
+// (a destination register when the caller has one), calls of functions, methods and builtins.
+import type { Expr, ExprOf } from '../lang/ast.js';
+import { BUILTINS } from '../lang/builtins.js';
+import { bug } from '../lang/diag.js';
+import { parseFormatSpec } from '../lang/format-spec.js';
+import type { LocalSym } from '../lang/symbols.js';
+import { Type, typeName } from '../lang/types.js';
+import { Op } from './opcodes.js';
+import { kindOf } from './tdesc.js';
+import { CompilerBase, INT32_MAX, INT32_MIN } from './compile-base.js';
+
+export abstract class ExprCompiler extends CompilerBase {
+  // --- conditions -------------------------------------------------------------------------
+
+  /** Compiles a bool expression as a branch; returns the jumps taken when it is false. */
+  protected condFalse(e: Expr): number[] {
+    if (e.kind === 'unary' && e.op === 'not') return this.condTrue(e.operand);
+    if (e.kind === 'bool') return e.value ? [] : [this.emitJump(Op.jmp)];
+    if (e.kind === 'binary') {
+      if (e.op === 'and') return [...this.condFalse(e.left), ...this.condFalse(e.right)];
+      if (e.op === 'or') {
+        const t = this.condTrue(e.left);
+        const f = this.condFalse(e.right);
+        for (const j of t) this.patch(j);
+        return f;
+      }
+      const inv = this.intCompare(e, true);
+      if (inv !== null) return [inv];
+    }
+    return [this.emitJump(Op.jf, this.expr(e))];
+  }
+
+  /** Returns the jumps taken when `e` is true (falls through when false). */
+  protected condTrue(e: Expr): number[] {
+    if (e.kind === 'unary' && e.op === 'not') return this.condFalse(e.operand);
+    if (e.kind === 'bool') return e.value ? [this.emitJump(Op.jmp)] : [];
+    if (e.kind === 'binary') {
+      if (e.op === 'or') return [...this.condTrue(e.left), ...this.condTrue(e.right)];
+      if (e.op === 'and') {
+        const f = this.condFalse(e.left);
+        const t = this.condTrue(e.right);
+        for (const j of f) this.patch(j);
+        return t;
+      }
+      const j = this.intCompare(e, false);
+      if (j !== null) return [j];
+    }
+    return [this.emitJump(Op.jt, this.expr(e))];
+  }
+
+  /** Fused compare-and-branch for int/bool comparisons; `invert` jumps when false. */
+  protected intCompare(e: ExprOf<'binary'>, invert: boolean): number | null {
+    const lt = e.left.ty!;
+    if (!(lt.k === 'int' || (lt.k === 'bool' && (e.op === '==' || e.op === '!=')))) return null;
+    const ops: Record<string, [number, number]> = {
+      '<': [Op.jlt_i, Op.jge_i], '<=': [Op.jle_i, Op.jgt_i], '>': [Op.jgt_i, Op.jle_i],
+      '>=': [Op.jge_i, Op.jlt_i], '==': [Op.jeq_i, Op.jne_i], '!=': [Op.jne_i, Op.jeq_i],
+    };
+    const pair = ops[e.op];
+    if (!pair) return null;
+    const k = lt.k === 'int' ? this.intConst(e.right) : null;
+    if (k !== null && k >= INT32_MIN && k <= INT32_MAX) {
+      const a = this.expr(e.left);
+      this.at(e);
+      const op = pair[invert ? 1 : 0];
+      return this.emitJump(op + (Op.jlt_ik - Op.jlt_i), a, k);
+    }
+    const a = this.expr(e.left);
+    const b = this.expr(e.right);
+    this.at(e);
+    return this.emitJump(pair[invert ? 1 : 0], a, b);
+  }
+
+  protected arrayOp(base: 'aget' | 'aset', arr: Type): number {
+    const elem = arr.k === 'array' ? arr.elem : bug(`array op on ${typeName(arr)}`);
+    const suffix = elem.k === 'int' ? 'i' : elem.k === 'float' ? 'f' : elem.k === 'bool' ? 'b' : 'r';
+    return Op[`${base}_${suffix}` as 'aget_i'];
+  }
+
+  protected fieldIndex(e: ExprOf<'field'>): number {
+    const t = e.target.ty!;
+    if (t.k !== 'struct' && t.k !== 'class') bug('field of non-object');
+    return t.info.fields.findIndex((f) => f.name === e.name);
+  }
+
+  /** A literal's value (callers compare it with int32 bounds; see bigConst for exact values). */
+  protected intConst(e: Expr): number | null {
+    const v = this.bigConst(e);
+    return v === null ? null : Number(v);
+  }
+
+  protected bigConst(e: Expr): bigint | null {
+    if (e.kind === 'int') return BigInt.asIntN(64, e.value);
+    if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'int') return BigInt.asIntN(64, -e.operand.value);
+    return null;
+  }
+
+  // --- expressions ------------------------------------------------------------------------
+
+  protected varReg(sym: LocalSym): number {
+    const r = this.vars.get(sym);
+    if (r === undefined) bug(`no register for '${sym.name}'`, sym.span);
+    return r;
+  }
+
+  /** Compiles `e` into register `dst`. */
+  protected exprInto(e: Expr, dst: number): void {
+    const r = this.expr(e, dst);
+    if (r !== dst) this.emit(Op.mov, dst, r);
+  }
+
+  /**
+   * Compiles `e`; returns the register holding its value. With `dst`, the final instruction
+   * writes there when it can (operands are always read before the result is written).
+   */
+  protected expr(e: Expr, dst?: number): number {
+    const out = () => dst ?? this.tmp(e.ty!);
+    switch (e.kind) {
+      case 'int': return this.loadInt(BigInt.asIntN(64, e.value), out());
+      case 'float': { const d = out(); this.emit(Op.loadk, d, this.mb.constant({ tag: 'float', value: e.value })); return d; }
+      case 'str': { const d = out(); this.emit(Op.loadk, d, this.mb.constant({ tag: 'str', value: e.value })); return d; }
+      case 'bool': { const d = out(); this.emit(Op.loadb, d, e.value ? 1 : 0); return d; }
+      case 'name': case 'self': return this.nameExpr(e, dst);
+      case 'field': {
+        if (e.enumValue !== undefined) return this.loadInt(e.enumValue, out());
+        const o = this.expr(e.target);
+        const d = out();
+        this.at(e);
+        this.emit(Op.getf, d, o, this.fieldIndex(e));
+        return d;
+      }
+      case 'unary': return this.unary(e, dst);
+      case 'binary': return this.binary(e, dst);
+      case 'index': {
+        const t = e.target.ty!;
+        const c = this.expr(e.target);
+        if (t.k === 'tuple') {
+          const n = t.elems.length;
+          let k = Number(this.intConst(e.index));
+          if (k < 0) k += n;
+          const d = out();
+          this.emit(Op.tget, d, c, k);
+          return d;
+        }
+        const i = this.expr(e.index);
+        const d = out();
+        this.at(e);
+        this.emit(t.k === 'map' ? Op.mget : this.arrayOp('aget', t), d, c, i);
+        return d;
+      }
+      case 'call': return this.call(e, dst);
+      case 'method': return this.method(e, dst);
+      case 'array': case 'tuple': {
+        const regs = e.elems.map((x) => this.expr(x));
+        const d = out();
+        const t = e.ty!;
+        if (t.k === 'array') this.emit(Op.newarr, d, kindOf(this.mb.desc(t.elem)), regs.length, ...regs);
+        else this.emit(Op.newtuple, d, this.mb.constant({ tag: 'type', value: this.mb.desc(t) }), regs.length, ...regs);
+        return d;
+      }
+      case 'map': {
+        const regs: number[] = [];
+        for (const en of e.entries) regs.push(this.expr(en.key), this.expr(en.value));
+        const d = out();
+        this.emit(Op.newmap, d, this.mb.constant({ tag: 'type', value: this.mb.desc(e.ty!) }), regs.length, ...regs);
+        return d;
+      }
+      case 'structlit': {
+        const info = e.info!;
+        const byName = new Map(e.fields.map((f) => [f.name, this.expr(f.value)]));
+        const d = out();
+        this.emit(Op.newstruct, d, this.mb.structIndex(info), info.fields.length, ...info.fields.map((f) => byName.get(f.name)!));
+        return d;
+      }
+      case 'fstr': return this.fstring(e, dst);
+      case 'lambda': {
+        const fn = e.fn!;
+        const caps = fn.captures.map((c) => this.varReg(c));
+        const d = out();
+        this.emit(Op.closure, d, this.mb.fnIndex.get(fn)!, caps.length, ...caps);
+        return d;
+      }
+      case 'new': {
+        const info = e.info!;
+        const args = e.args.map((a) => this.expr(a));
+        // The constructor's self is of exactly this class: not a base-class variable's register.
+        const exact = dst !== undefined && !args.includes(dst) && this.regTypes[dst] === this.mb.desc(e.ty!);
+        const obj = exact ? dst : this.tmp(e.ty!);
+        this.at(e);
+        this.emit(Op.newobj, obj, this.mb.classIndex(info));
+        const slot = info.slots.get('__init__');
+        if (slot !== undefined) {
+          const init = info.vtable[slot];
+          this.emit(Op.call, this.tmp('v'), this.mb.fnIndex.get(init)!, args.length + 1, obj, ...args);
+        }
+        return obj;
+      }
+      case 'super': {
+        const self = this.varReg(e.selfSym as LocalSym);
+        const args = e.args.map((a) => this.expr(a));
+        const d = out();
+        this.at(e);
+        this.emit(Op.call, d, this.mb.fnIndex.get(e.fn!)!, args.length + 1, self, ...args);
+        return d;
+      }
+    }
+  }
+
+  protected loadInt(v: bigint, d: number): number {
+    if (v >= BigInt(INT32_MIN) && v <= BigInt(INT32_MAX)) this.emit(Op.loadi, d, Number(v));
+    else this.emit(Op.loadk, d, this.mb.constant({ tag: 'int', value: v }));
+    return d;
+  }
+
+  protected nameExpr(e: ExprOf<'name'> | ExprOf<'self'>, dst?: number): number {
+    const sym = e.sym!;
+    if (sym.kind === 'local') {
+      const r = this.varReg(sym);
+      if (dst !== undefined && dst !== r) { this.emit(Op.mov, dst, r); return dst; }
+      return r;
+    }
+    const d = dst ?? this.tmp(e.ty!);
+    if (sym.kind === 'global') this.emit(Op.loadg, d, sym.index);
+    else this.emit(Op.funcref, d, this.mb.fnIndex.get(sym.fn)!);
+    return d;
+  }
+
+  protected unary(e: ExprOf<'unary'>, dst?: number): number {
+    if (e.op === '-' && e.operand.kind === 'int') return this.loadInt(BigInt.asIntN(64, -e.operand.value), dst ?? this.tmp(e.ty!));
+    if (e.op === '-' && e.operand.kind === 'float') {
+      const d = dst ?? this.tmp(e.ty!);
+      this.emit(Op.loadk, d, this.mb.constant({ tag: 'float', value: -e.operand.value }));
+      return d;
+    }
+    const a = this.expr(e.operand);
+    const d = dst ?? this.tmp(e.ty!);
+    const t = e.operand.ty!;
+    this.emit(e.op === 'not' ? Op.not : e.op === '~' ? Op.not_i : t.k === 'float' ? Op.neg_f : Op.neg_i, d, a);
+    return d;
+  }
+
+  protected binary(e: ExprOf<'binary'>, dst?: number): number {
+    if (e.op === 'and' || e.op === 'or') {
+      // Short-circuit (bpjit): compute into a temporary so `b = x and b` reads b before writing.
+      const r = this.tmp('b');
+      const skip = this.condFalseOrTrue(e);
+      this.emit(Op.loadb, r, e.op === 'and' ? 1 : 0);
+      const end = this.emitJump(Op.jmp);
+      for (const j of skip) this.patch(j);
+      this.emit(Op.loadb, r, e.op === 'and' ? 0 : 1);
+      this.patch(end);
+      if (dst !== undefined) { this.emit(Op.mov, dst, r); return dst; }
+      return r;
+    }
+    const lt = e.left.ty!;
+    if ((e.op === '+' || e.op === '-') && lt.k === 'int') {
+      const c = this.intConst(e.right);
+      if (c !== null && c >= INT32_MIN + 1 && c <= INT32_MAX) {
+        const a = this.expr(e.left);
+        const d = dst ?? this.tmp(e.ty!);
+        this.emit(Op.addk_i, d, a, e.op === '+' ? c : -c);
+        return d;
+      }
+    }
+    const a = this.expr(e.left);
+    const b = this.expr(e.right);
+    const d = dst ?? this.tmp(e.ty!);
+    this.at(e);
+    this.emit(this.binaryOp(e.op, lt), d, a, b);
+    return d;
+  }
+
+  /** For `a and b` returns the jumps taken when false; for `a or b` those taken when true. */
+  protected condFalseOrTrue(e: ExprOf<'binary'>): number[] {
+    return e.op === 'and' ? this.condFalse(e) : this.condTrue(e);
+  }
+
+  protected binaryOp(op: string, t: Type): number {
+    const k = t.k;
+    const I: Record<string, number> = {
+      '+': Op.add_i, '-': Op.sub_i, '*': Op.mul_i, '/': Op.div_i, '%': Op.mod_i, '&': Op.and_i, '|': Op.or_i,
+      '^': Op.xor_i, '<<': Op.shl_i, '>>': Op.shr_i, '==': Op.eq_i, '!=': Op.ne_i, '<': Op.lt_i, '<=': Op.le_i,
+      '>': Op.gt_i, '>=': Op.ge_i,
+    };
+    const F: Record<string, number> = {
+      '+': Op.add_f, '-': Op.sub_f, '*': Op.mul_f, '/': Op.div_f, '%': Op.mod_f, '==': Op.eq_f, '!=': Op.ne_f,
+      '<': Op.lt_f, '<=': Op.le_f, '>': Op.gt_f, '>=': Op.ge_f,
+    };
+    if (k === 'int' || k === 'bool') return I[op] ?? bug(`int op ${op}`);
+    if (k === 'float') return F[op] ?? bug(`float op ${op}`);
+    if (k === 'str') return op === '+' ? Op.concat : op === '==' ? Op.eq_s : op === '!=' ? Op.ne_s : bug(`str op ${op}`);
+    return op === '==' ? Op.eq_r : op === '!=' ? Op.ne_r : bug(`ref op ${op} on ${typeName(t)}`);
+  }
+
+  protected fstring(e: ExprOf<'fstr'>, dst?: number): number {
+    const pieces: number[] = [];
+    for (const p of e.parts) {
+      if (typeof p === 'string') {
+        if (p === '') continue;
+        const r = this.tmp('s');
+        this.emit(Op.loadk, r, this.mb.constant({ tag: 'str', value: p }));
+        pieces.push(r);
+        continue;
+      }
+      const v = this.expr(p.expr);
+      const t = p.expr.ty!;
+      if (p.spec !== null) {
+        const spec = parseFormatSpec(p.spec, t.k);
+        if (typeof spec === 'string') bug(spec);
+        const r = this.tmp('s');
+        this.emit(Op.fmt, r, v, this.typeConst(t), this.mb.constant({ tag: 'spec', value: p.spec }));
+        pieces.push(r);
+      } else if (t.k === 'str') pieces.push(v);
+      else {
+        const r = this.tmp('s');
+        this.emit(Op.tostr, r, v, this.typeConst(t));
+        pieces.push(r);
+      }
+    }
+    if (pieces.length === 0) {
+      const d = dst ?? this.tmp('s');
+      this.emit(Op.loadk, d, this.mb.constant({ tag: 'str', value: '' }));
+      return d;
+    }
+    let acc = pieces[0];
+    for (let i = 1; i < pieces.length; i++) {
+      const d = i === pieces.length - 1 && dst !== undefined ? dst : this.tmp('s');
+      this.emit(Op.concat, d, acc, pieces[i]);
+      acc = d;
+    }
+    if (dst !== undefined && acc !== dst) { this.emit(Op.mov, dst, acc); return dst; }
+    return acc;
+  }
+
+  protected typeConst(t: Type): number {
+    return this.mb.constant({ tag: 'type', value: this.mb.desc(t) });
+  }
+
+  /** A constant describing a builtin call: argument types and result type. */
+  protected callDesc(args: Type[], ret: Type): number {
+    return this.mb.constant({ tag: 'type', value: `${args.map((a) => this.mb.desc(a)).join(',')}->${this.mb.desc(ret)}` });
+  }
+
+  protected call(e: ExprOf<'call'>, dst?: number): number {
+    const target = e.target!;
+    if (target.kind === 'builtin') return this.builtin(e, target.name, dst);
+    const args = e.args.map((a) => this.expr(a));
+    if (target.kind === 'value') {
+      const f = this.expr(e.callee);
+      const d = dst ?? this.tmp(e.ty!);
+      this.at(e);
+      this.emit(Op.callv, d, f, args.length, ...args);
+      return d;
+    }
+    const d = dst ?? this.tmp(e.ty!);
+    this.at(e);
+    if (target.kind === 'extern') this.emit(Op.callx, d, this.mb.externIndex.get(target.fn)!, args.length, ...args);
+    else this.emit(Op.call, d, this.mb.fnIndex.get(target.fn)!, args.length, ...args);
+    return d;
+  }
+
+  protected method(e: ExprOf<'method'>, dst?: number): number {
+    const r = e.resolved!;
+    if (r.kind === 'module') {
+      const args = e.args.map((a) => this.expr(a));
+      const d = dst ?? this.tmp(e.ty!);
+      this.at(e);
+      this.emit(Op.call, d, this.mb.fnIndex.get(r.fn)!, args.length, ...args);
+      return d;
+    }
+    const self = this.expr(e.target);
+    if (r.kind === 'fieldcall') {
+      const t = e.target.ty!;
+      if (t.k !== 'struct' && t.k !== 'class') bug('fieldcall');
+      const field = t.info.fields.findIndex((x) => x.name === e.name);
+      const f = this.tmp(t.info.fields[field].type);
+      this.at(e);
+      this.emit(Op.getf, f, self, field);
+      const args = e.args.map((a) => this.expr(a));
+      const d = dst ?? this.tmp(e.ty!);
+      this.emit(Op.callv, d, f, args.length, ...args);
+      return d;
+    }
+    const args = e.args.map((a) => this.expr(a));
+    const d = dst ?? this.tmp(e.ty!);
+    this.at(e);
+    const owner = r.fn.owner!;
+    if (r.virtual && owner.kind === 'class') {
+      const t = e.target.ty!;
+      const cls = t.k === 'class' ? t.info : owner;
+      this.emit(Op.callm, d, cls.slots.get(e.name)!, args.length + 1, self, ...args);
+    } else this.emit(Op.call, d, this.mb.fnIndex.get(r.fn)!, args.length + 1, self, ...args);
+    return d;
+  }
+
+  protected builtin(e: ExprOf<'call'>, name: string, dst?: number): number {
+    const args = e.args.map((a) => this.expr(a));
+    const d = dst ?? this.tmp(e.ty!);
+    this.at(e);
+    const t0 = e.args[0]?.ty;
+    switch (name) {
+      case 'print':
+        this.emit(Op.print, args.length, ...args.flatMap((r, i) => [r, this.typeConst(e.args[i].ty!)]));
+        return d;
+      case 'len': this.emit(Op.strlen, d, args[0]); return d;
+      case 'array_len': this.emit(Op.alen, d, args[0]); return d;
+      case 'int_to_float': this.emit(Op.i2f, d, args[0]); return d;
+      case 'float_to_int': this.emit(Op.f2i, d, args[0]); return d;
+      case 'to_str': this.emit(Op.tostr, d, args[0], this.typeConst(t0!)); return d;
+      case 'bit_and': this.emit(Op.and_i, d, args[0], args[1]); return d;
+      case 'bit_or': this.emit(Op.or_i, d, args[0], args[1]); return d;
+      case 'bit_xor': this.emit(Op.xor_i, d, args[0], args[1]); return d;
+      case 'bit_not': this.emit(Op.not_i, d, args[0]); return d;
+      case 'bit_shl': this.emit(Op.shl_i, d, args[0], args[1]); return d;
+      case 'bit_shr': this.emit(Op.shr_i, d, args[0], args[1]); return d;
+      case 'typeof': {
+        const s = staticTypeof(t0!);
+        if (s !== null) { this.emit(Op.loadk, d, this.mb.constant({ tag: 'str', value: s })); return d; }
+        break;
+      }
+    }
+    const b = BUILTINS.get(name)!;
+    this.emit(Op.callb, d, b.id, this.callDesc(e.args.map((a) => a.ty!), e.ty!), args.length, ...args);
+    return d;
+  }
+}
+
+/** typeof's answer when the static type decides it (references may be null at run time). */
+function staticTypeof(t: Type): string | null {
+  switch (t.k) {
+    case 'int': case 'float': case 'bool': case 'str': return t.k;
+    case 'array': return 'array';
+    case 'map': return 'map';
+    case 'void': return 'null';
+    default: return null;
+  }
+}
