@@ -68,6 +68,9 @@ const RUN_OPTIONS: OptionSpec[] = [
     describe: 'calls that make a function hot; loops: 10×N back-edge trips; 1 compiles every function at its first call (default 100, or BPJIT_JIT_THRESHOLD)' },
   { name: 'vm', describe: 'run on the portable TypeScript VM instead of native code (also BPJIT_VM=1)' },
 ];
+const PERF_MAP: OptionSpec = {
+  name: 'perf-map', describe: 'name the native code for perf: /tmp/perf-PID.map, and the jitdump /tmp/jit-PID.dump for perf inject --jit (also BPJIT_PERF=1)',
+};
 const output = (what: string): OptionSpec => ({ name: 'output', short: 'o', value: 'FILE', describe: what });
 /** The diagnostic options of every command that compiles a program (applied in cli.ts). */
 const DIAGNOSTICS: OptionSpec[] = [
@@ -88,7 +91,7 @@ export const COMMANDS: CommandSpec[] = [
     name: 'run', summary: 'run a program; hot functions are compiled to x86-64 and run in-process',
     usage: '[OPTIONS] FILE [ARGS...]',
     about: `Runs a program: a .bp source or a .bpc bytecode file (from bpjit compile). ${STDIN}. ${PROGRAM_ARGS}`,
-    operands: program, options: [...RUN_OPTIONS, ...DIAGNOSTICS], exits: EXITS_RUN,
+    operands: program, options: [...RUN_OPTIONS, PERF_MAP, ...DIAGNOSTICS], exits: EXITS_RUN,
     load: () => import('./run.js'),
   },
   {

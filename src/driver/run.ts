@@ -46,7 +46,7 @@ export default async function run(inv: Invocation): Promise<number> {
   if (inv.opts.vm === true || !nativeTierAvailable()) return new VM(mod, { args }).run();
   const { runNative, NotNative } = await import('../jit/run.js');
   try {
-    const r = runNative(mod, { args, threshold, programName: file });
+    const r = runNative(mod, { args, threshold, programName: file, perf: inv.opts['perf-map'] === true || undefined });
     if (r.outputErrno) throw OutputError.ofErrno(r.outputErrno);
     return r.status;
   } catch (e) {

@@ -18,6 +18,8 @@ export interface NativeRunOptions {
   stderr?: (text: string) => void;
   /** Count every call, loop trip, branch and call site, and sample the stack (bpjit profile). */
   profile?: boolean;
+  /** Name the code for perf (default: BPJIT_PERF). */
+  perf?: boolean;
 }
 
 export interface NativeRunResult {
@@ -31,7 +33,7 @@ export interface NativeRunResult {
 export function runNative(mod: BytecodeModule, opts: NativeRunOptions): NativeRunResult {
   const loops = opts.threshold === null ? 0 : opts.threshold <= 1 ? 1 : 10 * opts.threshold;
   const tier = opts.threshold === null ? null : new JitTier(mod, loops, opts.profile ?? false);
-  const prog: NativeProgram = new NativeProgram(mod, opts.threshold, (reason, index, pc) => tier!.onHot(prog, reason, index, pc), opts.profile ?? false);
+  const prog: NativeProgram = new NativeProgram(mod, opts.threshold, (reason, index, pc) => tier!.onHot(prog, reason, index, pc), opts.profile ?? false, opts.perf);
   const end = prog.run(opts.args, opts.programName);
   const status = statusOf(mod, prog, end, opts.stderr);
   if (process.env.BPJIT_STATS) stats(prog, tier);

@@ -88,6 +88,14 @@ export class Region {
   }
 }
 
+/**
+ * Maps the start of the file `fd` read+execute (perf's jitdump protocol: perf record notes an
+ * executable mapping of the dump, which is how perf inject finds it). The mapping is never used.
+ */
+export function mapExecutable(fd: number, length: number): void {
+  lib().mmap(null, length, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+}
+
 export function unmap(addr: bigint, length: number): void {
   lib().munmap(addr, length);
 }

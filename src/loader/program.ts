@@ -4,6 +4,7 @@
 // globals and the data the runtime reads (handlers, layouts, vtables) — and the state that
 // makes the runtime a guest of this process (its stack, argv, environment, and the exit and
 // error hooks that bring control back here). Everything runs on one heap: the runtime's.
+import path from 'node:path';
 import { OPS, instrLength } from '../bytecode/opcodes.js';
 import { calledExterns, type BytecodeModule, type BcFunction } from '../bytecode/module.js';
 import { Kind } from '../bytecode/opcodes.js';
@@ -26,6 +27,7 @@ import type { ProfileData, Tier } from '../profile/data.js';
 import { nativeImage, type NativeImage } from './image.js';
 import { unmap, type Region } from './memory.js';
 import { nativeTraceback, type NativeError, type PlacedCode } from './traceback.js';
+import { PerfWriter, perfFromEnv } from './perf.js';
 
 
 export interface Ending {
@@ -61,6 +63,8 @@ export class NativeProgram {
   private readonly interp: NativeImage['interp'];
   private stack: Region | null = null;
   private stackTop = 0n;
+  /** Where code is named for perf (BPJIT_PERF=1, --perf-map). */
+  private readonly perf: PerfWriter | null;
   /** Compiled functions and stubs placed so far, by address (for tracebacks). */
   private readonly placed = new PlacedCodeMap();
   private callbackKeep: unknown = null;
@@ -77,10 +81,12 @@ export class NativeProgram {
    * `threshold`: calls before a function is hot (loops: 10x; null: never, the interpreter alone).
    * `hot` is the compiler's entry (see src/jit/tier.ts); it answers a loop with an OSR address.
    * `counting`: count every call, branch, loop trip and call site and sample the stack (profile).
+   * `perf`: name the code for perf (perf.ts; also BPJIT_PERF=1).
    */
   constructor(readonly mod: BytecodeModule, readonly threshold: number | null, private readonly hot: (reason: number, index: number, pc: number) => bigint,
-    readonly counting = false) {
+    readonly counting = false, perf = perfFromEnv()) {
     const s = this.space;
+    this.perf = perf ? new PerfWriter((addr, size) => s.readAny(addr, size)) : null;
     const image = nativeImage();
     this.interp = image.interp;
     s.reserveImage(image);
@@ -108,6 +114,7 @@ export class NativeProgram {
     this.trampolines();
     this.placeBlobs([...mainFunction(mod), structLayouts(mod), vtables(mod, new Set(mod.functions.map((f) => fnSymbol(f.name))))]);
     s.fillImage(image);
+    this.perf?.image(image, s.base);
     this.constants();
     const code = s.address('bp_interp_code');
     for (const [name, offsets] of [[SYM.dispatch, this.interp.handlers], [SYM.dispatchCounting, this.interp.countingHandlers]] as const) {
@@ -130,7 +137,9 @@ export class NativeProgram {
   // --- set-up -------------------------------------------------------------------------------
 
   private placeBlobs(blobs: Blob[]): void {
-    this.space.place(blobs.map(sectionOf));
+    const sections = blobs.map(sectionOf);
+    const at = this.space.place(sections);
+    this.perf?.code(sections.filter((s) => s.kind === 'text').map((s) => ({ name: s.symbols[0].name, addr: at.get(s)!, size: s.size })));
   }
 
   /** Per function: `mov r11d, index; jmp [sysv table + 8*index]` (closures, vtables, calls). */
@@ -149,7 +158,9 @@ export class NativeProgram {
       symbols.push({ name: fnSymbol(this.mod.functions[i].name), offset: at, size: TRAMP_SIZE, type: 'func', global: true });
     }
     symbols.push({ name: SYM.tramps, offset: 0, size: 0, type: 'func', global: true });
-    this.space.place([{ name: '.text.tramps', kind: 'text', align: 16, data: bytes, size: bytes.length, relocs, symbols, origin: 'bpjit' }]);
+    const section: InputSection = { name: '.text.tramps', kind: 'text', align: 16, data: bytes, size: bytes.length, relocs, symbols, origin: 'bpjit' };
+    const at = this.space.place([section]).get(section)!;
+    this.perf?.code(this.mod.functions.map((f, i) => ({ name: `trampoline.${f.name}`, addr: at + BigInt(TRAMP_SIZE * i), size: TRAMP_SIZE })));
   }
 
   /** The constant table: ints and floats as their bits, strings as static string objects. */
@@ -219,6 +230,7 @@ export class NativeProgram {
     if (!r.ok) throw new Error(`stub ${k}: ${r.why.reason}`);
     const start = s.placeCode(r.mf.symbol, r.mf.code, r.mf.relocs);
     this.placed.add({ kind: 'stub', index: k, at: Number(start), mf: r.mf });
+    this.perf?.code([{ name: `stub.${OPS[ext.functions[this.mod.functions.length + k].code[0]].name}`, addr: start, size: r.mf.code.length }]);
     const entry = start + BigInt(r.mf.interpEntry!);
     for (const at of sitesOf[k]) s.u64(at + BigInt(SITE.entry), entry);
     return entry;
@@ -302,6 +314,8 @@ export class NativeProgram {
     const relocs = mf.relocs.map((r) => ({ ...r, symbol: this.compiledSymbols.get(r.symbol) ?? r.symbol }));
     const at = s.placeCode(own, mf.code, relocs);
     this.placed.add({ kind: 'compiled', index, at: Number(at), mf });
+    const fn = this.mod.functions[index];
+    this.perf?.code([{ name: fn.name, addr: at, size: mf.code.length, lines: mf.lines, file: path.resolve(this.mod.files[fn.file]) }]);
     for (const h of mf.handlers) this.addHandlerRow(at + BigInt(h.start), at + BigInt(h.end), at + BigInt(h.entry), h.rspOffset);
     s.u64(s.address(SYM.sysvTable) + BigInt(8 * index), at);
     s.u64(s.address(SYM.ieTable) + BigInt(8 * index), at + BigInt(mf.interpEntry!));

@@ -12,10 +12,8 @@
 //
 // Input arrives as linker input sections (src/elf/link.ts) with relocations against symbols,
 // so the runtime object, the lowering's output and generated data all load the same way.
-import fs from 'node:fs';
 import type { InputSection } from '../elf/index.js';
 import type { NativeImage } from './image.js';
-import { OPS } from '../bytecode/opcodes.js';
 import type { Reloc } from '../x64/index.js';
 import { PAGE, Region, copyFrom } from './memory.js';
 
@@ -24,16 +22,6 @@ export const CODE_BYTES = 256 << 20;
 const DATA_BYTES = 512 << 20;
 
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
-
-/**
- * BPJIT_PERF=1: every function placed is named in /tmp/perf-PID.map, the file `perf report`
- * reads to name code it did not load from an ELF file.
- */
-const PERF_MAP = !!process.env.BPJIT_PERF;
-function perfMap(rows: { addr: bigint; size: number; name: string }[]): void {
-  const text = rows.filter((r) => r.size > 0).map((r) => `${r.addr.toString(16)} ${r.size.toString(16)} ${r.name}\n`).join('');
-  fs.appendFileSync(`/tmp/perf-${process.pid}.map`, text);
-}
 
 export class NativeSpace {
   readonly region: Region;
@@ -145,7 +133,6 @@ export class NativeSpace {
     }
     if (code > CODE_BYTES) throw new Error('code cache full');
     for (const [s, addr] of at) for (const sym of s.symbols) if (sym.global) this.symbols.set(sym.name, addr + BigInt(sym.offset));
-    if (PERF_MAP) perfMap(sections.filter((s) => s.kind === 'text').flatMap((s) => s.symbols.filter((y) => y.type === 'func').map((y) => ({ addr: at.get(s)! + BigInt(y.offset), size: y.size || s.size - y.offset, name: y.name }))));
     // Code: one writable buffer for the page run, relocated, then copied in and sealed.
     const codeEnd = alignUp(code, PAGE);
     const buf = new Uint8Array(codeEnd - codeStart);
@@ -192,13 +179,6 @@ export class NativeSpace {
     this.region.protect(0, code.length, 'rx');
     this.bytes(0, data.length).set(data);
     if (img.rodataSize) this.dataArea.protect(0, img.rodataSize, 'r');
-    if (PERF_MAP) {
-      // The image keeps offsets only: each function runs to the next (handlers are named op_*).
-      const interp = img.symbols.bp_interp_code[1];
-      const named = [...Object.entries(img.symbols).filter(([, [area]]) => area === 'code').map(([name, [, off]]) => ({ name, off })),
-        ...img.interp.handlers.map((off, op) => ({ name: `op_${OPS[op].name}`, off: interp + off }))].sort((x, y) => x.off - y.off);
-      perfMap(named.map((r, i) => ({ addr: this.region.base + BigInt(r.off), size: (named[i + 1]?.off ?? code.length) - r.off, name: r.name })));
-    }
   }
 
   private areaBase(area: 'code' | 'data'): bigint {
