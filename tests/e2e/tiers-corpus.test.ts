@@ -51,6 +51,12 @@ test('jit: the corpus with every function compiled at its first call gives the e
   assert.equal(nativeCorpus('jit', '1', false), []);
 });
 
+// Functions compiled after 3 calls and loops after 30 trips: interpreted and compiled frames call
+// each other, and loops go on in compiled code from the middle of an interpreted frame.
+test('jit: the corpus with the interpreter and compiled code mixed gives the expected results', () => {
+  assert.equal(nativeCorpus('mixed', '3', false), []);
+});
+
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-aot-'));
 const manifest = fs.readFileSync(path.join(PROGRAMS, 'NATIVE'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 
