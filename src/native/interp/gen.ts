@@ -170,7 +170,10 @@ export function generateInterpreter(): InterpCode {
     for (let i = 0; i < 8; i++) a.movsd(qword(rbp, FLOAT_SAVE + 8 * i), XMM[i]);
     a.mov(r13, qword(rip(sym(SYM.dispatchActive))));
     a.lea(r15, qword(rip(sym(SYM.consts))));
-    registerBlock(a, r11, rax);
+    // (a block too big for the stack left: the overflow is reported without a frame of its own,
+    // as the interpreter's entry would report it)
+    const overflow = a.newLabel();
+    registerBlock(a, r11, rax, overflow);
     // then each parameter from the next integer or xmm register, or from the caller's stack
     const ints = r8, floats = r9, stack = r10;
     a.xor(r8d, r8d);
@@ -208,6 +211,11 @@ export function generateInterpreter(): InterpCode {
     for (const g of [r15, r14, r13, r12, rbx]) a.pop(g);
     a.pop(rbp);
     a.ret();
+    a.bind(overflow);
+    a.mov(edi, ERR.STACK_OVERFLOW);
+    a.xor(esi, esi);
+    a.xor(edx, edx);
+    a.call(sym(RT.error));
   }
 
   // --- bp_native_enter(rdi = System V function, rsi = top of the program's stack): runs it on

@@ -349,7 +349,7 @@ function call(m: Masm, kind: 'direct' | 'closure' | 'method'): void {
 export function emitCallInterp(m: Masm): void {
   const { a } = m;
   a.bind(m.callInterp);
-  registerBlock(a, rax, rdx);
+  registerBlock(a, rax, rdx, m.fail(ERR.STACK_OVERFLOW));
   // the arguments after the captured values
   a.mov(r8d, dword(rbx, 12));
   a.xor(edx, edx);
@@ -385,13 +385,15 @@ export function resumeAfterCall(m: Masm): void {
 /**
  * The callee's register block below rsp, its captured values copied in from `closure` (when it
  * has any: only lambdas do): r11 = its FnInfo (the function `index` names), esi = the next slot.
- * Clobbers rcx and rdi.
+ * A block that would reach below the stack's limit goes to `overflow` with rsp unchanged: a
+ * function of many registers takes more than the limit's margin, and nothing may be written
+ * below it. Clobbers rcx and rdi.
  */
-export function registerBlock(a: Assembler, index: Gp64, closure: Gp64): void {
+export function registerBlock(a: Assembler, index: Gp64, closure: Gp64, overflow: Label): void {
   a.lea(rcx, qword(rip(sym(SYM.infos))));
   a.mov(r11, qword(rcx, index, 8, 0));
   a.mov(ecx, dword(r11, FN.frame));
-  a.sub(rsp, rcx);
+  belowLimit(a, rcx, overflow);
   a.mov(ecx, dword(r11, FN.ncaps));
   a.xor(esi, esi);
   const caps = a.newLabel(), done = a.newLabel();
@@ -403,6 +405,15 @@ export function registerBlock(a: Assembler, index: Gp64, closure: Gp64): void {
   a.add(esi, 1);
   a.jmp(caps);
   a.bind(done);
+}
+
+/** rsp -= bytes, unless that goes below the stack's limit (then to `overflow`, rsp unchanged). Clobbers rdi. */
+function belowLimit(a: Assembler, bytes: Gp64, overflow: Label): void {
+  a.mov(rdi, rsp);
+  a.sub(rdi, bytes);
+  a.cmp(rdi, qword(rip(sym(RT.stackLimit))));
+  a.jb(overflow);
+  a.mov(rsp, rdi);
 }
 
 /**
@@ -424,7 +435,7 @@ export function emitStubbed(m: Masm): void {
   a.mov(ecx, dword(rsi, SITE.nargs));
   a.lea(rdx, qword(null, rcx, 8, 15));
   a.and(rdx, -16);
-  a.sub(rsp, rdx);
+  belowLimit(a, rdx, m.fail(ERR.STACK_OVERFLOW));
   a.xor(edx, edx);
   const copy = a.newLabel(), done = a.newLabel();
   a.bind(copy);
