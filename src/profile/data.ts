@@ -51,7 +51,7 @@ export interface LineProfile {
 /** A frame of a sampled stack: a BetterPython function (and the line executing), or native code of bpjit's. */
 export interface Frame {
   name: string;
-  /** 'bp': a function of the program; 'runtime': the runtime's (builtins, collector); 'bpjit': bpjit itself (compiling). */
+  /** 'bp': a function of the program; 'runtime': the runtime's (builtins, collector); 'bpjit': bpjit itself (the JIT compiling, the loader: code outside the program's). */
   kind: 'bp' | 'runtime' | 'bpjit';
   tier?: Tier;
   line?: number;

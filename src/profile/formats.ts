@@ -52,7 +52,7 @@ export function speedscope(p: ProfileData, exporter: string): SpeedscopeFile {
     if (i === undefined) {
       const fn = f?.kind === 'bp' ? byName.get(f.name) : undefined;
       index.set(key, (i = frames.length));
-      frames.push(fn ? { name: fn.name, file: fn.file, line: fn.defLine } : { name: f ? (f.kind === 'bpjit' ? 'bpjit (compiling)' : f.name) : UNKNOWN });
+      frames.push(fn ? { name: fn.name, file: fn.file, line: fn.defLine } : { name: f ? (f.kind === 'bpjit' ? 'bpjit itself' : f.name) : UNKNOWN });
     }
     return i;
   };

@@ -14,7 +14,7 @@ export const CLASSES: Record<FrameClass, { label: string; sgr: string; hue: numb
   interpreter: { label: 'native interpreter', sgr: '33', hue: 40, sat: 85 },
   vm: { label: 'TypeScript VM', sgr: '35', hue: 275, sat: 55 },
   runtime: { label: 'runtime (builtins, collector)', sgr: '36', hue: 190, sat: 60 },
-  bpjit: { label: 'bpjit (compiling)', sgr: '2', hue: 0, sat: 0 },
+  bpjit: { label: 'bpjit itself (the JIT, the loader)', sgr: '2', hue: 0, sat: 0 },
 };
 
 /** How the run was made, in words, by ProfileData.mode. */
