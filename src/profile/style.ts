@@ -29,7 +29,7 @@ export function fillOf(cls: FrameClass, name: string): string {
   let h = 0;
   for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
   const c = CLASSES[cls];
-  return `hsl(${c.hue + (h % 13) - 6},${c.sat}%,${55 + (h % 17)}%)`;
+  return `hsl(${(c.hue + (h % 13) + 354) % 360},${c.sat}%,${55 + (h % 17)}%)`;
 }
 
 /** Where a function's tier is said: 'native', or where it stayed and why. */
