@@ -1,5 +1,6 @@
 // bpjit build: the whole program compiled ahead of time (build.ts) and linked into a static
-// x86-64 ELF executable. What the native back end cannot compile yet is reported at its line.
+// x86-64 ELF executable — or, with -S, its machine code as nasm source. What the native back
+// end cannot compile yet is reported at its line.
 import fs from 'node:fs';
 import { DiagBag } from '../lang/diag.js';
 import { SourceFile, lineText, readSource, sourceFromText, span } from '../lang/source.js';
@@ -7,17 +8,21 @@ import type { Invocation } from './args.js';
 import { printDiagnostics } from './diagnostics.js';
 import { EXIT } from './exit-codes.js';
 import { fileOk, loadModule, outputPath, refuseOverwrite, userError } from './load.js';
+import type { BytecodeModule } from '../bytecode/module.js';
+import { nasmListing } from '../native/listing.js';
+import { writeAll } from '../vm/output.js';
+import type { NotLowered, lowerProgram } from './build.js';
 
 export default async function build(inv: Invocation): Promise<number> {
   const file = inv.operands[0];
   const profile = inv.opts.profile as string | undefined;
-  const output = outputPath(inv.opts.output, file, '', 'build');
+  const output = outputPath(inv.opts.output, file, inv.opts.asm === true ? '.asm' : '', 'build');
   const target = output[1];
   refuseOverwrite([output], [file, ...(profile ? [profile] : [])], 'build');
   const mod = loadModule(file);
   if (!mod) return EXIT.ERROR;
   refuseOverwrite([output], mod.files, 'build');
-  const [{ buildProgram }, { ElfError }] = await Promise.all([import('./build.js'), import('../elf/index.js')]);
+  const [{ buildProgram, lowerProgram }, { ElfError }] = await Promise.all([import('./build.js'), import('../elf/index.js')]);
   if (profile) {
     // The profile is checked now; the code generator does not use it yet (see README).
     if (!fileOk(profile)) return EXIT.ERROR;
@@ -26,6 +31,7 @@ export default async function build(inv: Invocation): Promise<number> {
       return EXIT.ERROR;
     }
   }
+  if (inv.opts.asm === true) return write(target, listingOf(mod, lowerProgram(mod, { listing: true }), file), 0o644);
   let r: ReturnType<typeof buildProgram>;
   try {
     r = buildProgram(mod, undefined, { debug: inv.opts.debug === true });
@@ -35,23 +41,48 @@ export default async function build(inv: Invocation): Promise<number> {
     userError(`cannot link '${file}': ${e.message}`);
     return EXIT.INTERNAL;
   }
-  if (!r.ok) {
-    // Each construct the native back end cannot compile yet, at its source line.
-    const diags = new DiagBag(100);
-    for (const p of r.problems) {
-      let src: SourceFile;
-      try { src = readSource(p.file); } catch { src = sourceFromText(p.file, ''); }
-      const start = src.lineStarts[p.line - 1] ?? 0;
-      const text = lineText(src, p.line);
-      const indent = text.length - text.trimStart().length;
-      diags.error(span(src, start + indent, start + text.length), p.message ?? `bpjit build cannot compile ${p.reason} yet (in function '${p.fn}'); run it with 'bpjit run'`);
-    }
-    printDiagnostics(diags);
-    return EXIT.ERROR;
+  if (!r.ok) return notLowered(r.problems);
+  return write(target, r.image.bytes, 0o755);
+}
+
+/** Each construct the native back end cannot compile yet, at its source line. */
+export function notLowered(problems: NotLowered[]): number {
+  const diags = new DiagBag(100);
+  for (const p of problems) {
+    let src: SourceFile;
+    try { src = readSource(p.file); } catch { src = sourceFromText(p.file, ''); }
+    const start = src.lineStarts[p.line - 1] ?? 0;
+    const text = lineText(src, p.line);
+    const indent = text.length - text.trimStart().length;
+    diags.error(span(src, start + indent, start + text.length), p.message ?? `bpjit build cannot compile ${p.reason} yet (in function '${p.fn}'); run it with 'bpjit run'`);
   }
+  printDiagnostics(diags);
+  return EXIT.ERROR;
+}
+
+/** The assembly listing of lowered functions (or the problems, reported), with source lines from `read`. */
+export function listingOf(mod: BytecodeModule, lowered: ReturnType<typeof lowerProgram>, title: string,
+  read: (file: string) => SourceFile = readSource): string | number {
+  if (lowered.problems.length) return notLowered(lowered.problems);
+  const sources = new Map<string, SourceFile | null>();
+  const byName = new Map(mod.functions.map((f) => [f.name, f]));
+  return nasmListing(lowered.functions.map((mf) => {
+    const file = mod.files[byName.get(mf.name)!.file];
+    if (!sources.has(file)) { try { sources.set(file, read(file)); } catch { sources.set(file, null); } }
+    const src = sources.get(file);
+    return { mf, file, source: (line: number) => (src ? lineText(src, line) : '') };
+  }), title);
+}
+
+/** Writes an output (`-` is stdout); a listing that is a number is the exit status of its failure. */
+function write(target: string, bytes: Uint8Array | string | number, mode: number): number {
+  if (typeof bytes === 'number') return bytes;
   try {
-    fs.writeFileSync(target, r.image.bytes, { mode: 0o755 });
-    fs.chmodSync(target, 0o755);
+    if (target === '-') writeAll(1, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes);
+    else {
+      fs.writeFileSync(target, bytes, { mode });
+      fs.chmodSync(target, mode);
+    }
   } catch (e) {
     userError(`cannot write '${target}': ${(e as Error).message}`);
     return EXIT.ERROR;

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { O, instrLength } from '../bytecode/opcodes.js';
 import { calledExterns, type BytecodeModule } from '../bytecode/module.js';
-import { lowerFunction } from '../native/lower.js';
+import { lowerFunction, type LowerOptions } from '../native/lower.js';
 import type { MachineFunction, Unsupported } from '../native/machine.js';
 import { Blob, globalsArea, handlerTable, mainFunction, structLayouts, vtables } from '../native/program.js';
 import { InputSection, LinkedImage, codeSection, dataSection, link, readObject, sectionsOfObject } from '../elf/index.js';
@@ -49,15 +49,21 @@ export interface BuildOptions {
   debug?: boolean;
 }
 
-/** Lowers and links `mod` with the runtime object. */
-export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readFileSync(RUNTIME_OBJECT), opts: BuildOptions = {}): ProgramResult {
+/** Every function a run of `mod` can reach, lowered with `opts` (whole-program), or why not. */
+export function lowerProgram(mod: BytecodeModule, opts: LowerOptions = {}): { functions: MachineFunction[]; problems: NotLowered[] } {
   const functions: MachineFunction[] = [];
   const problems: NotLowered[] = [];
   for (const i of reachableFunctions(mod)) {
-    const r = lowerFunction(mod, i, { wholeProgram: true, debug: opts.debug });
+    const r = lowerFunction(mod, i, { wholeProgram: true, ...opts });
     if (r.ok) functions.push(r.mf);
     else problems.push({ ...r.why, file: mod.files[mod.functions[i].file], fn: mod.functions[i].name });
   }
+  return { functions, problems };
+}
+
+/** Lowers and links `mod` with the runtime object. */
+export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readFileSync(RUNTIME_OBJECT), opts: BuildOptions = {}): ProgramResult {
+  const { functions, problems } = lowerProgram(mod, { debug: opts.debug });
   problems.push(...missingLibraries(mod));
   if (problems.length) return { ok: false, problems };
   const placed = functions.map(functionSections);

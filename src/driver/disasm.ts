@@ -7,8 +7,9 @@ import { writeAll } from '../vm/output.js';
 import type { Invocation } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { loadModule, userError } from './load.js';
+import type { BytecodeModule } from '../bytecode/module.js';
 
-export default function disasm(inv: Invocation): number {
+export default function disasm(inv: Invocation): number | Promise<number> {
   const fn = inv.opts.fn as string | undefined;
   const file = inv.operands[0];
   const mod = loadModule(file);
@@ -25,7 +26,19 @@ export default function disasm(inv: Invocation): number {
     const s = sources.get(fi);
     return s ? lineText(s, line) : '';
   };
+  if (inv.opts.native === true) return native(inv, mod, fn);
   writeAll(1, Buffer.from(printModule(mod, source, fn), 'latin1'));
+  return EXIT.OK;
+}
+
+/** --native: the listing bpjit build -S writes (of one function with --fn). */
+async function native(inv: Invocation, mod: BytecodeModule, fn: string | undefined): Promise<number> {
+  const [{ lowerProgram }, { listingOf }] = await Promise.all([import('./build.js'), import('./build-command.js')]);
+  const lowered = lowerProgram(mod, { listing: true });
+  if (fn) lowered.functions = lowered.functions.filter((f) => f.name === fn);
+  const text = listingOf(mod, lowered, inv.operands[0], (name) => readSource(sourcePath(inv.operands[0], name)));
+  if (typeof text === 'number') return text;
+  writeAll(1, Buffer.from(text, 'utf8'));
   return EXIT.OK;
 }
 

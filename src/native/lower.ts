@@ -90,7 +90,7 @@ function lowerBody(m: Masm): MachineFunction {
     name: fn.name, symbol: fnSymbol(fn.name), code: mc.bytes, relocs: mc.relocs, pcMap,
     lines: [{ offset: 0, line: fn.defLine }, ...lineLabels.map(({ label, line }) => ({ offset: mc.labelOffset(label), line }))],
     osr: new Map(osrLabels.map(([pc, l]) => [pc, mc.labelOffset(l)])),
-    listing: opts.listing ? mc.listing : undefined, comments: mc.comments,
+    listing: opts.listing ? mc.listing : undefined, comments: mc.comments, labels: opts.listing ? mc.labels : undefined,
     interpEntry: interp ? mc.labelOffset(interp) : undefined,
     rodata: data ? { start: mc.labelOffset(data), refs: mc.labelRefs.filter((r) => r.target >= mc.labelOffset(data)) } : undefined,
     frame: opts.debug ? m.marks.resolve(mc, m.layout, pcMap, mc.labelOffset(m.epilogue)) : undefined,

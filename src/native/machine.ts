@@ -30,6 +30,8 @@ export interface MachineFunction {
   /** Instruction listing (nasm syntax) when requested, for `disasm --native`. */
   readonly listing?: { offset: number; length: number; text: string }[];
   readonly comments?: { offset: number; text: string }[];
+  /** With a listing: where each label the listing names (L<id>) is. */
+  readonly labels?: { id: number; offset: number }[];
   /**
    * Read-only data (float constants, static strings) from `start` to the end of `code`, and the
    * references to it from the code before (field offset, target offset, addend: value = target +

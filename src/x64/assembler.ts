@@ -32,6 +32,8 @@ export interface MachineCode {
    * the addend, value = target + addend - offset — what it takes to move a label's bytes away.
    */
   labelRefs: { offset: number; target: number; addend: number }[];
+  /** With a listing: the offset of every label bound (by id; the listing names them L<id>). */
+  labels: { id: number; offset: number }[];
 }
 
 type Imm_ = number | bigint | Imm;
@@ -401,6 +403,7 @@ export class Assembler {
         bytes.set(nop, end);
       }
     });
-    return { bytes, relocs, labelOffset: labelAddr, comments, listing: this.listingOn ? listing : [], labelRefs };
+    const labels = this.listingOn ? [...labelChunk].map(([l, t]) => ({ id: l.id, offset: starts[t.chunk] + t.at })) : [];
+    return { bytes, relocs, labelOffset: labelAddr, comments, listing: this.listingOn ? listing : [], labelRefs, labels };
   }
 }
