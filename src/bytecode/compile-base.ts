@@ -69,6 +69,13 @@ export interface TryCtx {
 
 export const INT32_MIN = -2147483648, INT32_MAX = 2147483647;
 
+/**
+ * A string concatenation chain keeps its parts' registers for this many parts before they are
+ * released: the native back end joins a chain whose parts are untouched into one allocation
+ * (rewrite.ts), and a register reused while the chain is pending ends it there.
+ */
+export const CHAIN_PARTS = 64;
+
 export abstract class CompilerBase {
   protected code: number[] = [];
   protected lines: number[] = [];
@@ -90,11 +97,14 @@ export abstract class CompilerBase {
 
   // --- emission ---------------------------------------------------------------------------
 
-  protected emit(op: number, ...operands: number[]): number {
+  /** Emits an instruction; an array operand is a register list (not spread: it may be huge). */
+  protected emit(op: number, ...operands: (number | readonly number[])[]): number {
     const pc = this.code.length;
-    this.code.push(op, ...operands);
+    this.code.push(op);
     this.lines.push(this.line);
-    for (let i = 0; i < operands.length; i++) this.lines.push(0);
+    for (const o of operands) {
+      for (const v of typeof o === 'number' ? [o] : o) { this.code.push(v); this.lines.push(0); }
+    }
     return pc;
   }
 
@@ -148,6 +158,14 @@ export abstract class CompilerBase {
       const r = this.temps.pop()!;
       this.freeList(this.regTypes[r]).push(r);
     }
+  }
+
+  /** Releases the temporaries made since `mark`, except `keep` (a result still to be used). */
+  protected releaseKeeping(mark: number, keep: number): void {
+    const i = this.temps.lastIndexOf(keep);
+    if (i >= mark) this.temps.splice(i, 1);
+    this.release(mark);
+    if (i >= mark) this.temps.push(keep);
   }
 
   /** A register for a local variable, held until its scope ends. */

@@ -8,45 +8,47 @@ import type { LocalSym } from '../lang/symbols.js';
 import { Type, typeName } from '../lang/types.js';
 import { Op } from './opcodes.js';
 import { kindOf } from './tdesc.js';
-import { CompilerBase, INT32_MAX, INT32_MIN } from './compile-base.js';
+import { CHAIN_PARTS, CompilerBase, INT32_MAX, INT32_MIN } from './compile-base.js';
 
 export abstract class ExprCompiler extends CompilerBase {
   // --- conditions -------------------------------------------------------------------------
 
   /** Compiles a bool expression as a branch; returns the jumps taken when it is false. */
   protected condFalse(e: Expr): number[] {
-    if (e.kind === 'unary' && e.op === 'not') return this.condTrue(e.operand);
-    if (e.kind === 'bool') return e.value ? [] : [this.emitJump(Op.jmp)];
-    if (e.kind === 'binary') {
-      if (e.op === 'and') return [...this.condFalse(e.left), ...this.condFalse(e.right)];
-      if (e.op === 'or') {
-        const t = this.condTrue(e.left);
-        const f = this.condFalse(e.right);
-        for (const j of t) this.patch(j);
-        return f;
-      }
-      const inv = this.intCompare(e, true);
-      if (inv !== null) return [inv];
-    }
-    return [this.emitJump(Op.jf, this.expr(e))];
+    return this.cond(e, false);
   }
 
   /** Returns the jumps taken when `e` is true (falls through when false). */
   protected condTrue(e: Expr): number[] {
-    if (e.kind === 'unary' && e.op === 'not') return this.condFalse(e.operand);
-    if (e.kind === 'bool') return e.value ? [this.emitJump(Op.jmp)] : [];
+    return this.cond(e, true);
+  }
+
+  /** The jumps taken when `e` is `when` (falling through otherwise). */
+  private cond(e: Expr, when: boolean): number[] {
+    if (e.kind === 'unary' && e.op === 'not') return this.cond(e.operand, !when);
+    if (e.kind === 'bool') return e.value === when ? [this.emitJump(Op.jmp)] : [];
     if (e.kind === 'binary') {
-      if (e.op === 'or') return [...this.condTrue(e.left), ...this.condTrue(e.right)];
-      if (e.op === 'and') {
-        const f = this.condFalse(e.left);
-        const t = this.condTrue(e.right);
-        for (const j of f) this.patch(j);
-        return t;
+      // `a or b or …` is true as soon as one operand is (`and` false as soon as one is) ...
+      if (e.op === (when ? 'or' : 'and')) return this.chainJumps(operands(e, e.op), when);
+      if (e.op === (when ? 'and' : 'or')) {
+        // ... else every operand but the last skips the test when it decides, and the last decides.
+        const ops = operands(e, e.op);
+        const skip = this.chainJumps(ops.slice(0, -1), !when);
+        const jumps = this.cond(ops[ops.length - 1], when);
+        for (const j of skip) this.patch(j);
+        return jumps;
       }
-      const j = this.intCompare(e, false);
+      const j = this.intCompare(e, !when);
       if (j !== null) return [j];
     }
-    return [this.emitJump(Op.jt, this.expr(e))];
+    return [this.emitJump(when ? Op.jt : Op.jf, this.expr(e))];
+  }
+
+  /** The jumps of each operand of a chain in turn (a loop: chains can be long), taken when it is `when`. */
+  private chainJumps(ops: Expr[], when: boolean): number[] {
+    const jumps: number[] = [];
+    for (const x of ops) for (const j of this.cond(x, when)) jumps.push(j);
+    return jumps;
   }
 
   /** Fused compare-and-branch for int/bool comparisons; `invert` jumps when false. */
@@ -155,22 +157,22 @@ export abstract class ExprCompiler extends CompilerBase {
         const regs = e.elems.map((x) => this.expr(x));
         const d = out();
         const t = e.ty!;
-        if (t.k === 'array') this.emit(Op.newarr, d, kindOf(this.mb.desc(t.elem)), regs.length, ...regs);
-        else this.emit(Op.newtuple, d, this.mb.constant({ tag: 'type', value: this.mb.desc(t) }), regs.length, ...regs);
+        if (t.k === 'array') this.emit(Op.newarr, d, kindOf(this.mb.desc(t.elem)), regs.length, regs);
+        else this.emit(Op.newtuple, d, this.mb.constant({ tag: 'type', value: this.mb.desc(t) }), regs.length, regs);
         return d;
       }
       case 'map': {
         const regs: number[] = [];
         for (const en of e.entries) regs.push(this.expr(en.key), this.expr(en.value));
         const d = out();
-        this.emit(Op.newmap, d, this.mb.constant({ tag: 'type', value: this.mb.desc(e.ty!) }), regs.length, ...regs);
+        this.emit(Op.newmap, d, this.mb.constant({ tag: 'type', value: this.mb.desc(e.ty!) }), regs.length, regs);
         return d;
       }
       case 'structlit': {
         const info = e.info!;
         const byName = new Map(e.fields.map((f) => [f.name, this.expr(f.value)]));
         const d = out();
-        this.emit(Op.newstruct, d, this.mb.structIndex(info), info.fields.length, ...info.fields.map((f) => byName.get(f.name)!));
+        this.emit(Op.newstruct, d, this.mb.structIndex(info), info.fields.length, info.fields.map((f) => byName.get(f.name)!));
         return d;
       }
       case 'fstr': return this.fstring(e, dst);
@@ -178,7 +180,7 @@ export abstract class ExprCompiler extends CompilerBase {
         const fn = e.fn!;
         const caps = fn.captures.map((c) => this.varReg(c));
         const d = out();
-        this.emit(Op.closure, d, this.mb.fnIndex.get(fn)!, caps.length, ...caps);
+        this.emit(Op.closure, d, this.mb.fnIndex.get(fn)!, caps.length, caps);
         return d;
       }
       case 'new': {
@@ -192,7 +194,7 @@ export abstract class ExprCompiler extends CompilerBase {
         const slot = info.slots.get('__init__');
         if (slot !== undefined) {
           const init = info.vtable[slot];
-          this.emit(Op.call, this.tmp('v'), this.mb.fnIndex.get(init)!, args.length + 1, obj, ...args);
+          this.emit(Op.call, this.tmp('v'), this.mb.fnIndex.get(init)!, args.length + 1, obj, args);
         }
         return obj;
       }
@@ -201,7 +203,7 @@ export abstract class ExprCompiler extends CompilerBase {
         const args = e.args.map((a) => this.expr(a));
         const d = out();
         this.at(e);
-        this.emit(Op.call, d, this.mb.fnIndex.get(e.fn!)!, args.length + 1, self, ...args);
+        this.emit(Op.call, d, this.mb.fnIndex.get(e.fn!)!, args.length + 1, self, args);
         return d;
       }
     }
@@ -253,17 +255,34 @@ export abstract class ExprCompiler extends CompilerBase {
       if (dst !== undefined) { this.emit(Op.mov, dst, r); return dst; }
       return r;
     }
+    // A chain `a + b + c + …` (a left-deep tree) is compiled bottom up with a loop; each step's
+    // temporaries are released once its result is computed (a string chain's every CHAIN_PARTS
+    // steps), so a chain of any length needs neither the JavaScript stack nor more than a few
+    // registers.
+    const spine: ExprOf<'binary'>[] = [];
+    let x: Expr = e;
+    for (; x.kind === 'binary' && x.op !== 'and' && x.op !== 'or'; x = x.left) spine.push(x);
+    const m = this.mark();
+    let acc = this.expr(x);
+    const strings = e.ty!.k === 'str';
+    for (let i = spine.length - 1; i >= 0; i--) {
+      acc = this.binaryStep(spine[i], acc, i === 0 ? dst : undefined);
+      if (i > 0 && (!strings || i % CHAIN_PARTS === 0)) this.releaseKeeping(m, acc);
+    }
+    return acc;
+  }
+
+  /** One operation of a chain: `a` holds the left operand's value. */
+  private binaryStep(e: ExprOf<'binary'>, a: number, dst?: number): number {
     const lt = e.left.ty!;
     if ((e.op === '+' || e.op === '-') && lt.k === 'int') {
       const c = this.intConst(e.right);
       if (c !== null && c >= INT32_MIN + 1 && c <= INT32_MAX) {
-        const a = this.expr(e.left);
         const d = dst ?? this.tmp(e.ty!);
         this.emit(Op.addk_i, d, a, e.op === '+' ? c : -c);
         return d;
       }
     }
-    const a = this.expr(e.left);
     const b = this.expr(e.right);
     const d = dst ?? this.tmp(e.ty!);
     this.at(e);
@@ -293,44 +312,48 @@ export abstract class ExprCompiler extends CompilerBase {
     return op === '==' ? Op.eq_r : op === '!=' ? Op.ne_r : bug(`ref op ${op} on ${typeName(t)}`);
   }
 
+  /**
+   * Each part is computed and appended in turn (the temporaries released every CHAIN_PARTS
+   * parts), so an f-string of thousands of parts needs a few registers, not one per part.
+   */
   protected fstring(e: ExprOf<'fstr'>, dst?: number): number {
-    const pieces: number[] = [];
-    for (const p of e.parts) {
-      if (typeof p === 'string') {
-        if (p === '') continue;
-        const r = this.tmp('s');
-        this.emit(Op.loadk, r, this.mb.constant({ tag: 'str', value: p }));
-        pieces.push(r);
-        continue;
-      }
-      const v = this.expr(p.expr);
-      const t = p.expr.ty!;
-      if (p.spec !== null) {
-        const spec = parseFormatSpec(p.spec, t.k);
-        if (typeof spec === 'string') bug(spec);
-        const r = this.tmp('s');
-        this.emit(Op.fmt, r, v, this.typeConst(t), this.mb.constant({ tag: 'spec', value: p.spec }));
-        pieces.push(r);
-      } else if (t.k === 'str') pieces.push(v);
-      else {
-        const r = this.tmp('s');
-        this.emit(Op.tostr, r, v, this.typeConst(t));
-        pieces.push(r);
-      }
-    }
-    if (pieces.length === 0) {
+    const parts = e.parts.filter((p) => p !== '');
+    if (parts.length === 0) {
       const d = dst ?? this.tmp('s');
       this.emit(Op.loadk, d, this.mb.constant({ tag: 'str', value: '' }));
       return d;
     }
-    let acc = pieces[0];
-    for (let i = 1; i < pieces.length; i++) {
-      const d = i === pieces.length - 1 && dst !== undefined ? dst : this.tmp('s');
-      this.emit(Op.concat, d, acc, pieces[i]);
+    const m = this.mark();
+    let acc = -1;
+    parts.forEach((p, i) => {
+      const piece = this.fstringPart(p);
+      if (i === 0) { acc = piece; return; }
+      const d = i === parts.length - 1 && dst !== undefined ? dst : this.tmp('s');
+      this.emit(Op.concat, d, acc, piece);
       acc = d;
-    }
+      if (i < parts.length - 1 && i % CHAIN_PARTS === 0) this.releaseKeeping(m, acc);
+    });
     if (dst !== undefined && acc !== dst) { this.emit(Op.mov, dst, acc); return dst; }
     return acc;
+  }
+
+  /** The string of one f-string part. */
+  private fstringPart(p: ExprOf<'fstr'>['parts'][number]): number {
+    if (typeof p === 'string') {
+      const r = this.tmp('s');
+      this.emit(Op.loadk, r, this.mb.constant({ tag: 'str', value: p }));
+      return r;
+    }
+    const v = this.expr(p.expr);
+    const t = p.expr.ty!;
+    if (t.k === 'str' && p.spec === null) return v;
+    const r = this.tmp('s');
+    if (p.spec === null) this.emit(Op.tostr, r, v, this.typeConst(t));
+    else {
+      if (typeof parseFormatSpec(p.spec, t.k) === 'string') bug(`format spec ${p.spec}`);
+      this.emit(Op.fmt, r, v, this.typeConst(t), this.mb.constant({ tag: 'spec', value: p.spec }));
+    }
+    return r;
   }
 
   protected typeConst(t: Type): number {
@@ -350,13 +373,13 @@ export abstract class ExprCompiler extends CompilerBase {
       const f = this.expr(e.callee);
       const d = dst ?? this.tmp(e.ty!);
       this.at(e);
-      this.emit(Op.callv, d, f, args.length, ...args);
+      this.emit(Op.callv, d, f, args.length, args);
       return d;
     }
     const d = dst ?? this.tmp(e.ty!);
     this.at(e);
-    if (target.kind === 'extern') this.emit(Op.callx, d, this.mb.externIndex.get(target.fn)!, args.length, ...args);
-    else this.emit(Op.call, d, this.mb.fnIndex.get(target.fn)!, args.length, ...args);
+    if (target.kind === 'extern') this.emit(Op.callx, d, this.mb.externIndex.get(target.fn)!, args.length, args);
+    else this.emit(Op.call, d, this.mb.fnIndex.get(target.fn)!, args.length, args);
     return d;
   }
 
@@ -366,7 +389,7 @@ export abstract class ExprCompiler extends CompilerBase {
       const args = e.args.map((a) => this.expr(a));
       const d = dst ?? this.tmp(e.ty!);
       this.at(e);
-      this.emit(Op.call, d, this.mb.fnIndex.get(r.fn)!, args.length, ...args);
+      this.emit(Op.call, d, this.mb.fnIndex.get(r.fn)!, args.length, args);
       return d;
     }
     const self = this.expr(e.target);
@@ -379,7 +402,7 @@ export abstract class ExprCompiler extends CompilerBase {
       this.emit(Op.getf, f, self, field);
       const args = e.args.map((a) => this.expr(a));
       const d = dst ?? this.tmp(e.ty!);
-      this.emit(Op.callv, d, f, args.length, ...args);
+      this.emit(Op.callv, d, f, args.length, args);
       return d;
     }
     const args = e.args.map((a) => this.expr(a));
@@ -389,8 +412,8 @@ export abstract class ExprCompiler extends CompilerBase {
     if (r.virtual && owner.kind === 'class') {
       const t = e.target.ty!;
       const cls = t.k === 'class' ? t.info : owner;
-      this.emit(Op.callm, d, cls.slots.get(e.name)!, args.length + 1, self, ...args);
-    } else this.emit(Op.call, d, this.mb.fnIndex.get(r.fn)!, args.length + 1, self, ...args);
+      this.emit(Op.callm, d, cls.slots.get(e.name)!, args.length + 1, self, args);
+    } else this.emit(Op.call, d, this.mb.fnIndex.get(r.fn)!, args.length + 1, self, args);
     return d;
   }
 
@@ -401,7 +424,7 @@ export abstract class ExprCompiler extends CompilerBase {
     const t0 = e.args[0]?.ty;
     switch (name) {
       case 'print':
-        this.emit(Op.print, args.length, ...args.flatMap((r, i) => [r, this.typeConst(e.args[i].ty!)]));
+        this.emit(Op.print, args.length, args.flatMap((r, i) => [r, this.typeConst(e.args[i].ty!)]));
         return d;
       case 'len': this.emit(Op.strlen, d, args[0]); return d;
       case 'array_len': this.emit(Op.alen, d, args[0]); return d;
@@ -421,7 +444,7 @@ export abstract class ExprCompiler extends CompilerBase {
       }
     }
     const b = BUILTINS.get(name)!;
-    this.emit(Op.callb, d, b.id, this.callDesc(e.args.map((a) => a.ty!), e.ty!), args.length, ...args);
+    this.emit(Op.callb, d, b.id, this.callDesc(e.args.map((a) => a.ty!), e.ty!), args.length, args);
     return d;
   }
 }
@@ -435,4 +458,12 @@ function staticTypeof(t: Type): string | null {
     case 'void': return 'null';
     default: return null;
   }
+}
+
+/** The operands of a chain `a op b op c …` (left-deep), in order, collected with a loop. */
+function operands(e: Expr, op: string): Expr[] {
+  const rights: Expr[] = [];
+  let x = e;
+  for (; x.kind === 'binary' && x.op === op; x = x.left) rights.push(x.right);
+  return [x, ...rights.reverse()];
 }

@@ -113,11 +113,14 @@ export abstract class CheckerBase {
   }
 
   protected addParams(fn: FuncInfo, params: Param[], selfType: Type | null, allowFixed = false): void {
+    // A set of the names seen (not a search of the list): a function may have 100,000 parameters.
+    const seen = new Set(fn.params.map((q) => q.name));
     for (const p of params) {
       const type = p.type ? this.nonVoid(p.type, allowFixed) : selfType ?? ERROR;
       const sym: LocalSym = { kind: 'local', name: p.name, type, span: p.span, fn, isParam: true, captured: false };
-      if (fn.params.some((q) => q.name === p.name)) this.err('duplicate-parameter', p.span, [p.name]);
+      if (seen.has(p.name)) this.err('duplicate-parameter', p.span, [p.name]);
       else if (this.isGlobalName(p.name)) this.err('parameter-shadows-global', p.span, [p.name]);
+      seen.add(p.name);
       p.sym = sym;
       fn.params.push(sym);
       fn.paramTypes.push(type);

@@ -84,9 +84,23 @@ export abstract class ExprChecker extends CallChecker {
     return ERROR;
   }
 
+  /**
+   * A chain `a + b + c + …` is a left-deep tree as long as the chain: its spine is walked with a
+   * loop (bottom up), so no chain is limited by the JavaScript stack.
+   */
   private binaryType(e: ExprOf<'binary'>): Type {
-    const l = this.checkExpr(e.left);
-    const r = this.checkExpr(e.right, l);
+    const spine: ExprOf<'binary'>[] = [];
+    let x: Expr = e;
+    for (; x.kind === 'binary'; x = x.left) spine.push(x);
+    let t = this.checkExpr(x);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      t = this.binaryStep(spine[i], t, this.checkExpr(spine[i].right, t));
+      if (i > 0) spine[i].ty = t;
+    }
+    return t;
+  }
+
+  private binaryStep(e: ExprOf<'binary'>, l: Type, r: Type): Type {
     if (l.k === 'error' || r.k === 'error') return COMPARISONS.has(e.op) ? BOOL : ERROR;
     const both = (k: Type['k']) => l.k === k && r.k === k;
     const numeric = both('int') || both('float');

@@ -150,4 +150,9 @@ export const SYNTAX_MESSAGES = [
     explain: 'An interpolation `{}` must contain an expression. For literal braces write `{{}}`.',
     example: 'def main() -> int:\n    print(f"value: {}")\n    return 0\n',
   },
+  {
+    code: 'E0030', name: 'nesting-too-deep', text: 'nesting too deep (more than {0} levels of nested expressions, blocks or types)',
+    explain: 'Expressions, blocks and types may nest up to 500 levels deep (parentheses, operands of `-` and `not`, arguments, literals inside literals, indented blocks, array types of array types). The compiler handles each level with a few frames of its own stack, and the limit keeps every pass well within it. Long chains are not nesting: `a + b + c + …` with any number of terms, any number of `elif` branches or statements in a block are fine. Split a deeply nested expression with local variables.',
+    example: `def main() -> int:\n    return ${'('.repeat(501)}0${')'.repeat(501)}\n`,
+  },
 ] as const satisfies readonly MessageRow[];

@@ -20,15 +20,23 @@ const PREC: Partial<Record<TokenKind, number>> = {
 
 const STMT_END: ReadonlySet<TokenKind> = new Set<TokenKind>(['newline', 'dedent', 'eof']);
 
+/**
+ * How deeply expressions, blocks and types may nest (parentheses, operands of unary operators,
+ * arguments, literals, f-strings, indented blocks). Every pass after the parser recurses once per
+ * level, so the limit keeps them all within the JavaScript stack; long chains (`a + b + …`,
+ * elif, statement lists) are not nesting and have no limit.
+ */
+export const MAX_NESTING = 500;
+
 export function parseModule(file: SourceFile, name: string, diags: DiagBag): Module {
   const p = new Parser(file, lex(file, diags), diags);
   return { file, name, decls: p.module() };
 }
 
 /** Parses the text file.text[start, end) as one expression (f-string interpolations). */
-function parseSubExpr(file: SourceFile, start: number, end: number, diags: DiagBag): Expr | null {
+function parseSubExpr(file: SourceFile, start: number, end: number, diags: DiagBag, depth: number): Expr | null {
   const toks = lex(file, diags, start, end, true);
-  const p = new Parser(file, toks, diags);
+  const p = new Parser(file, toks, diags, depth);
   try {
     const e = p.expression();
     if (p.peek().kind !== 'eof') p.fail(p.peek(), 'fstring-trailing-text');
@@ -41,7 +49,18 @@ function parseSubExpr(file: SourceFile, start: number, end: number, diags: DiagB
 
 class Parser {
   private i = 0;
-  constructor(private readonly file: SourceFile, private readonly toks: Token[], private readonly diags: DiagBag) {}
+  constructor(private readonly file: SourceFile, private readonly toks: Token[], private readonly diags: DiagBag, private depth = 0) {}
+
+  /** Parses one level of nesting (see MAX_NESTING). */
+  private nested<T>(parse: () => T): T {
+    if (this.depth >= MAX_NESTING) this.fail(this.peek(), 'nesting-too-deep', MAX_NESTING);
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
 
   // --- token helpers ----------------------------------------------------------------------
 
@@ -302,6 +321,10 @@ class Parser {
 
   // type = NAME | "ptr" | "[" type "]" | "{" type ":" type "}" | "(" [types] ")" | "fn" "(" [types] ")" "->" type
   type(): TypeExpr {
+    return this.nested(() => this.typeAt());
+  }
+
+  private typeAt(): TypeExpr {
     const t = this.peek();
     if (t.kind === 'ident' || t.kind === 'ptr') {
       this.next();
@@ -348,6 +371,10 @@ class Parser {
 
   // block = NEWLINE INDENT { statement } DEDENT   (bpjit: or one simple statement on the same line)
   private block(): Block {
+    return this.nested(() => this.blockAt());
+  }
+
+  private blockAt(): Block {
     this.expect(':', "':' before the block");
     if (!this.at('newline')) {
       const s = this.simpleStatement();
@@ -555,6 +582,10 @@ class Parser {
 
   // unary = ( "-" | "not" | "~" ) unary | postfix_expr
   private unary(): Expr {
+    return this.nested(() => this.unaryAt());
+  }
+
+  private unaryAt(): Expr {
     const t = this.peek();
     if (t.kind === '-' || t.kind === 'not' || t.kind === '~') {
       this.next();
@@ -744,7 +775,7 @@ class Parser {
       if (raw.slice(i + 1, exprEnd).trim() === '') {
         this.diags.report('fstring-empty', mkSpan(this.file, base + i, base + j + 1));
       } else {
-        const expr = parseSubExpr(this.file, base + i + 1, base + exprEnd, this.diags);
+        const expr = parseSubExpr(this.file, base + i + 1, base + exprEnd, this.diags, this.depth);
         if (expr) {
           const spec = colon >= 0 ? raw.slice(colon + 1, j) : null;
           parts.push({ expr, spec, specSpan: colon >= 0 ? mkSpan(this.file, base + colon + 1, base + j) : null });

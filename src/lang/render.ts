@@ -8,7 +8,7 @@
 // Asian wide characters 2 columns, combining marks 0, tabs to the next multiple of 4), so it sits
 // under the span whatever the line holds. Output is a JS string; callers encode it as UTF-8.
 import type { Diagnostic, Note } from './diag.js';
-import { Span, bytesToUtf8, lineCol, lineText } from './source.js';
+import { SourceFile, Span, bytesToUtf8, lineCol, lineText } from './source.js';
 
 const TAB = 4;
 
@@ -60,16 +60,70 @@ export interface Snippet {
   caretWidth: number;
 }
 
-/** The source line of a span, displayed, with where its caret goes. */
+/** Longest source line shown whole; a longer one is cut to a window around the caret. */
+const MAX_SHOWN = 160;
+/** Bytes of a long line decoded around a span: as many as MAX_SHOWN columns of ASCII need. */
+const WINDOW = 2 * MAX_SHOWN;
+
+/**
+ * The source line of a span, displayed, with where its caret goes. A long line is shown as a
+ * window of MAX_SHOWN columns around the caret, `...` marking the cuts: a diagnostic never
+ * repeats a megabyte-long line, and n diagnostics on one line cost n windows, not n lines.
+ */
 export function snippet(span: Span): Snippet {
   const { line, col: byteCol } = lineCol(span.file, span.start);
   const raw = lineText(span.file, line);
   const lineStart = span.file.lineStarts[line - 1];
-  const before = bytesToUtf8(raw.slice(0, byteCol - 1));
-  const inside = bytesToUtf8(raw.slice(byteCol - 1, Math.max(byteCol - 1, Math.min(span.end - lineStart, raw.length))));
-  const { cols } = layout(before + inside);
+  const long = raw.length > WINDOW;
+  const start = byteCol - 1;
+  const from = long ? charStart(raw, Math.max(0, start - WINDOW / 4)) : 0;
+  const to = long ? charStart(raw, Math.min(raw.length, start + WINDOW)) : raw.length;
+  const end = Math.max(start, Math.min(span.end - lineStart, to));
+  const before = bytesToUtf8(raw.slice(from, start));
+  const { cols } = layout(before + bytesToUtf8(raw.slice(start, end)));
   const at = cols[before.length];
-  return { line, col: [...before].length + 1, text: layout(bytesToUtf8(raw)).shown, caretAt: at, caretWidth: Math.max(1, cols[cols.length - 1] - at) };
+  const text = layout(bytesToUtf8(raw.slice(from, to))).shown;
+  return window({ line, col: charsBefore(span.file, line, raw, start) + 1, text, caretAt: at, caretWidth: Math.max(1, cols[cols.length - 1] - at) }, from > 0, to < raw.length);
+}
+
+/** The first UTF-8 character boundary at or after byte i of a line held as a byte string. */
+function charStart(raw: string, i: number): number {
+  while (i < raw.length && (raw.charCodeAt(i) & 0xc0) === 0x80) i++;
+  return i;
+}
+
+/** Characters in raw[0, i): the bytes that start one. Counted once per long line. */
+let counted: { file: SourceFile; line: number; chars: Int32Array } | null = null;
+function charsBefore(file: SourceFile, line: number, raw: string, i: number): number {
+  if (raw.length <= WINDOW) return [...bytesToUtf8(raw.slice(0, i))].length;
+  if (counted?.file !== file || counted.line !== line) {
+    const chars = new Int32Array(raw.length + 1);
+    for (let k = 0; k < raw.length; k++) chars[k + 1] = chars[k] + ((raw.charCodeAt(k) & 0xc0) === 0x80 ? 0 : 1);
+    counted = { file, line, chars };
+  }
+  return counted.chars[i];
+}
+
+/** At most MAX_SHOWN display columns of s around its caret; `cutLeft`/`cutRight`: s is already a part. */
+function window(s: Snippet, cutLeft: boolean, cutRight: boolean): Snippet {
+  let width = 0;
+  for (const ch of s.text) width += charWidth(ch.codePointAt(0)!);
+  const from = width <= MAX_SHOWN ? 0 : Math.max(0, Math.min(s.caretAt - 40, width - MAX_SHOWN));
+  const to = width <= MAX_SHOWN ? width : from + MAX_SHOWN;
+  let text = '', col = 0;
+  for (const ch of s.text) {
+    const w = charWidth(ch.codePointAt(0)!);
+    if (col >= from && col + w <= to) text += ch;
+    col += w;
+    if (col >= to) break;
+  }
+  const lead = cutLeft || from > 0 ? '...' : '';
+  return {
+    ...s,
+    text: lead + text + (cutRight || to < width ? '...' : ''),
+    caretAt: s.caretAt - from + lead.length,
+    caretWidth: Math.max(1, Math.min(s.caretWidth, to - s.caretAt)),
+  };
 }
 
 export interface RenderOptions {

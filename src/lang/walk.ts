@@ -55,7 +55,15 @@ export function walkExpr(x: Expr, v: Visitor, write = false): void {
   switch (x.kind) {
     case 'fstr': for (const p of x.parts) if (typeof p !== 'string') e(p.expr); break;
     case 'unary': e(x.operand); break;
-    case 'binary': e(x.left); e(x.right); break;
+    case 'binary': {
+      // A chain `a + b + …` is a left-deep tree: down its spine with a loop, not recursion.
+      const spine = [x];
+      let y = x.left;
+      for (; y.kind === 'binary'; y = y.left) { v.expr?.(y, false); spine.push(y); }
+      e(y);
+      for (let i = spine.length - 1; i >= 0; i--) e(spine[i].right);
+      break;
+    }
     case 'call': e(x.callee); x.args.forEach(e); break;
     case 'index': e(x.target); e(x.index); break;
     case 'field': e(x.target); break;

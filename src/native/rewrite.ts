@@ -208,7 +208,7 @@ function planTailCalls(fn: BcFunction, self: number, targets: Set<number>, rw: R
 function planConcats(mod: BytecodeModule, fn: BcFunction, targets: Set<number>, rw: Rewrites): void {
   const code = fn.code;
   // (a handler can be entered from anywhere in its range: not modelled, so not rewritten)
-  if (fn.handlers.length > 0 || !code.includes(O.concat)) return;
+  if (fn.handlers.length > 0 || !hasOp(code, O.concat)) return;
   const live = liveOut(fn);
   // Concatenations not yet emitted: their result register → their parts and pc; and ints
   // converted to strings only to be concatenated: the string's register → the int's.
@@ -220,12 +220,18 @@ function planConcats(mod: BytecodeModule, fn: BcFunction, targets: Set<number>, 
     const op = code[pc];
     if (op === O.concat) {
       const [d, x, y] = [code[pc + 1], code[pc + 2], code[pc + 3]];
-      const parts: ConcatPart[] = [];
+      let parts: ConcatPart[] = [];
       for (const r of [x, y]) {
-        // A value consumed here must die here: it is never computed.
+        // A value consumed here must die here: it is never computed. (Its parts array changes
+        // hands rather than being copied: a chain of n parts is built in O(n).)
         const link = pending.get(r), text = texts.get(r);
         const last = x !== y && !live(pc, r);
-        if (link && last) { parts.push(...link.parts); rw.skip.add(link.pc); chains.delete(link.pc); }
+        if (link && last) {
+          if (parts.length === 0) parts = link.parts;
+          else for (const p of link.parts) parts.push(p);
+          rw.skip.add(link.pc);
+          chains.delete(link.pc);
+        }
         else if (text && last) { parts.push({ reg: text.int, int: true }); rw.skip.add(text.pc); }
         else parts.push({ reg: r, int: false });
         pending.delete(r);
@@ -385,19 +391,30 @@ function eachUse(code: Int32Array, pc: number, f: (r: number) => void): void {
   }
 }
 
+/** Whether an instruction `op` occurs in code (scanning instructions, not operands). */
+function hasOp(code: Int32Array, op: number): boolean {
+  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) if (code[pc] === op) return true;
+  return false;
+}
+
 /**
- * Whether register r is live after the instruction at pc: the usual backward fixpoint, over
- * bitsets (a 9,000-line function has 27,000 instructions).
+ * Whether string register r is live after the instruction at pc: the usual backward fixpoint,
+ * over bitsets (a 9,000-line function has 27,000 instructions) of the string registers only —
+ * the only ones asked about — so a function with 100,000 int temporaries costs nothing here.
+ * Any other register counts as live.
  */
 function liveOut(fn: BcFunction): (pc: number, r: number) => boolean {
   const code = fn.code;
-  const W = (fn.regKinds.length + 31) >>> 5;
+  const dense = new Int32Array(fn.regKinds.length).fill(-1);
+  let n = 0;
+  fn.regTypes.forEach((t, r) => { if (t === 's') dense[r] = n++; });
+  const W = (n + 31) >>> 5;
   const pcs: number[] = [];
   const index = new Int32Array(code.length);
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) { index[pc] = pcs.length; pcs.push(pc); }
   const bits = (list: (f: (r: number) => void) => void) => {
     const b = new Uint32Array(W);
-    list((r) => { b[r >>> 5] |= 1 << (r & 31); });
+    list((r) => { const k = dense[r]; if (k >= 0) b[k >>> 5] |= 1 << (k & 31); });
     return b;
   };
   const defs = pcs.map((pc) => bits((f) => eachDef(code, pc, f)));
@@ -416,7 +433,10 @@ function liveOut(fn: BcFunction): (pc: number, r: number) => boolean {
       }
     }
   }
-  return (pc, r) => (out[index[pc] * W + (r >>> 5)] & (1 << (r & 31))) !== 0;
+  return (pc, r) => {
+    const k = dense[r];
+    return k < 0 || (out[index[pc] * W + (k >>> 5)] & (1 << (k & 31))) !== 0;
+  };
 }
 
 /** Drops the pending chains and conversions that read register r (it is about to change). */
