@@ -1,7 +1,8 @@
 ; The heap: allocation and a non-moving mark-sweep garbage collector.
 ;
-; One address range is reserved at the first allocation (at most 3/4 of physical memory and
-; 64 GiB, halved until the kernel grants it) and handed out in 64 KiB blocks. A block serves one
+; One address range of the heap limit's size is reserved at the first allocation (heapinit.asm:
+; BPJIT_HEAP_LIMIT, or an eighth of physical memory, at most 3 GiB) and handed out in 64 KiB
+; blocks; a collection that cannot free room below the limit is out of memory. A block serves one
 ; size class (classes 1-128: 16..2048 bytes in steps of 16; 129-252: up to 33,792 bytes in
 ; steps of 256), carved into a free list, or is part of a large object (a run of whole blocks: a
 ; head, then tails). A byte per block records which.
@@ -29,7 +30,7 @@
 %define CLS_HEAD 255
 %define GC_MIN_TRIGGER (8 << 20)
 %define RETAIN_MAX (64 << 20)            ; freed large runs kept mapped per sweep (page faults are dear)
-%define MARK_STACK_ENTRIES (1 << 20)    ; reserved, committed as used
+%define MARK_STACK_ENTRIES (1 << 20)    ; at first (reserved, committed as used); it grows
 %define SYS_MADVISE 28
 %define SYS_SYSINFO 99
 %define MADV_DONTNEED 4
@@ -67,82 +68,9 @@ BSS bp_rt_gc_count, 8, 8
 BSS bp_rt_gc_retained, 8, 8              ; freed large-run bytes this sweep kept resident
 BSS bp_rt_mark_stack, 8, 8
 BSS bp_rt_mark_sp, 8, 8
+BSS bp_rt_mark_cap, 8, 8                 ; entries the mark stack has room for
 
-; Reserves the heap; eax = 1 on success.
-FUNC bp_rt_heap_init
-    push rbx
-    sub rsp, 112
-    mov rdi, rsp
-    mov eax, SYS_SYSINFO
-    syscall
-    mov rbx, 1 << 36                     ; 64 GiB unless memory is smaller
-    test rax, rax
-    jnz .size
-    mov rax, [rsp + 32]                  ; totalram
-    mov ecx, [rsp + 104]                 ; mem_unit
-    imul rax, rcx
-    shr rax, 2
-    lea rax, [rax + rax*2]               ; 3/4 of it
-    cmp rax, rbx
-    cmovb rbx, rax
-.size:
-    and rbx, -BLOCK_SIZE
-.try:
-    cmp rbx, 4 * BLOCK_SIZE
-    jb .fail
-    mov eax, SYS_MMAP
-    xor edi, edi
-    mov rsi, rbx
-    mov edx, 3
-    mov r10d, 0x4022                     ; MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
-    mov r8, -1
-    xor r9d, r9d
-    syscall
-    cmp rax, -4096
-    jb .got
-    shr rbx, 1                           ; refused (an address-space limit): try half
-    and rbx, -BLOCK_SIZE
-    jmp .try
-.got:
-    ; Transparent huge pages where the kernel offers them on request: a fresh page costs a
-    ; fault (and on a virtual machine an exit), and large arrays touch thousands of them. The
-    ; base is rounded up to 2 MiB so that whole huge pages line up with the blocks.
-    lea rcx, [rax + HUGE_PAGE - 1]
-    and rcx, -HUGE_PAGE
-    sub rbx, rcx
-    add rbx, rax
-    and rbx, -BLOCK_SIZE
-    mov [bp_rt_heap_base], rcx
-    mov rdi, rcx
-    mov rsi, rbx
-    mov edx, MADV_HUGEPAGE
-    mov eax, SYS_MADVISE
-    syscall                              ; (refused: ordinary pages)
-    shr rbx, BLOCK_SHIFT
-    mov [bp_rt_heap_blocks], rbx
-    mov qword [bp_rt_gc_trigger], GC_MIN_TRIGGER
-    ; the mark stack
-    mov eax, SYS_MMAP
-    xor edi, edi
-    mov rsi, MARK_STACK_ENTRIES * 8
-    mov edx, 3
-    mov r10d, 0x4022
-    mov r8, -1
-    xor r9d, r9d
-    syscall
-    cmp rax, -4096
-    jae .fail
-    mov [bp_rt_mark_stack], rax
-    mov eax, 1
-    add rsp, 112
-    pop rbx
-    ret
-.fail:
-    xor eax, eax
-    add rsp, 112
-    pop rbx
-    ret
-ENDFUNC
+; (bp_rt_heap_init, the limit and the mark stack's growth: heapinit.asm)
 
 ; bp_rt_alloc(rdi = bytes) → rax = 16-byte aligned memory, or 0 when memory is exhausted. Its
 ; contents are undefined: the caller writes the header and every field before anything else can
@@ -483,17 +411,26 @@ FUNC bp_rt_mark_word
     jne .no
 .push:
     mov rcx, [bp_rt_mark_sp]
-    cmp rcx, MARK_STACK_ENTRIES
-    jae bp_rt_mark_overflow
+    cmp rcx, [bp_rt_mark_cap]
+    jae .grow
+.store:
     mov rdx, [bp_rt_mark_stack]
     mov [rdx + rcx*8], rax
     inc rcx
     mov [bp_rt_mark_sp], rcx
 .no:
     ret
+.grow:                                   ; a bigger stack (heapinit.asm), or truly out of memory
+    push rax
+    call bp_rt_mark_grow
+    test eax, eax
+    pop rax
+    jz bp_rt_mark_overflow
+    mov rcx, [bp_rt_mark_sp]
+    jmp .store
 ENDFUNC
 
-; More than 2^20 reference arrays waiting to be scanned at once: reported as running out of memory.
+; No memory for a bigger mark stack: reported as running out of memory.
 FUNC bp_rt_mark_overflow
     mov edi, ERR_OUT_OF_MEMORY
     lea rsi, [bp_rt_heap_where]

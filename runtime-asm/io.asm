@@ -4,11 +4,9 @@
 
 BSS bp_rt_outbuf, OUTBUF_SIZE, 16
 BSS bp_rt_outlen, 8, 8
-; The errno of the first failed write to stdout other than EPIPE (a full disk, /dev/full), for
-; bpjit run to report; a reader that went away just ends the output.
-BSS bp_rt_out_errno, 8, 8
 
-; write_all(edi = fd, rsi = ptr, rdx = len): retries partial writes and EINTR, gives up on errors.
+; write_all(edi = fd, rsi = ptr, rdx = len) → rax = 0, or -errno of the write that failed.
+; Retries partial writes and EINTR, and waits (poll) while a non-blocking descriptor is full.
 FUNC bp_rt_write_all
 .again:
     test rdx, rdx
@@ -24,23 +22,33 @@ FUNC bp_rt_write_all
     cmp rax, -EINTR
     je .again
     cmp rax, -EAGAIN
-    je .again
+    je .wait
     test rax, rax
     jle .failed
     add rsi, rax
     sub rdx, rax
     jmp .again
+.wait:                                    ; poll(&{fd, POLLOUT}, 1, -1)
+    push rdi
+    push rsi
+    push rdx
+    push rdi
+    mov dword [rsp + 4], 4
+    mov rdi, rsp
+    mov esi, 1
+    mov rdx, -1
+    mov eax, SYS_POLL
+    syscall
+    pop rdi
+    pop rdx
+    pop rsi
+    pop rdi
+    jmp .again
 .failed:
-    jz .done
-    cmp edi, 1
-    jne .done
-    cmp rax, -EPIPE
-    je .done
-    cmp qword [bp_rt_out_errno], 0
-    jne .done
-    neg rax
-    mov [bp_rt_out_errno], rax
+    jnz .out                              ; (0 bytes written: nothing more will go)
 .done:
+    xor eax, eax
+.out:
     ret
 ENDFUNC
 
@@ -51,10 +59,52 @@ FUNC bp_rt_flush
     mov qword [bp_rt_outlen], 0
     mov edi, 1
     lea rsi, [bp_rt_outbuf]
-    jmp bp_rt_write_all
+    call bp_rt_write_all
+    test rax, rax
+    jnz bp_rt_output_failed
 .done:
     ret
 ENDFUNC
+
+; A write to stdout failed (rax = -errno): the program ends there, on every tier alike. A reader
+; that went away (EPIPE) ends it quietly with status 141, what a shell shows for a program
+; SIGPIPE killed; anything else (a full disk, /dev/full) is the runtime error
+; "cannot write to standard output: <why>", without a traceback or location (rbp 0: no frames).
+FUNC bp_rt_output_failed
+    and rsp, -16
+    mov qword [bp_rt_outlen], 0           ; what could not be written is dropped
+    neg rax
+    cmp rax, EPIPE
+    jne .error
+    mov edi, BROKEN_PIPE_STATUS
+    call bp_rt_exit
+.error:
+    lea rcx, [bp_rt_write_errnos]         ; pairs (errno, text), 0 at the end
+.find:
+    mov rdx, [rcx]
+    test rdx, rdx
+    jz .unknown
+    cmp rdx, rax
+    je .found
+    add rcx, 16
+    jmp .find
+.found:
+    mov rdx, [rcx + 8]
+    jmp .report
+.unknown:
+    lea rdx, [bp_rt_write_unknown]
+.report:
+    mov edi, ERR_WRITE
+    xor esi, esi
+    xor ebp, ebp
+    call bp_rt_error
+ENDFUNC
+
+section .rodata.bp_rt_write_errnos progbits alloc noexec nowrite align=8
+WRITE_ERRNO_TEXTS
+align 8
+bp_rt_write_errnos:
+WRITE_ERRNO_TABLE
 
 ; write(rdi = ptr, rsi = len): appends to the stdout buffer.
 FUNC bp_rt_write
@@ -74,7 +124,10 @@ FUNC bp_rt_write
     mov rdx, rsi                          ; too big for the buffer: write it through
     mov rsi, rdi
     mov edi, 1
-    jmp bp_rt_write_all
+    call bp_rt_write_all
+    test rax, rax
+    jnz bp_rt_output_failed
+    ret
 .copy0:
     xor eax, eax
 .copy:

@@ -1,8 +1,8 @@
 ; I/O and conversion builtins of built executables, with the VM's semantics (src/vm/builtins.ts,
 ; builtins-ext.ts, output.ts): bp_rt_repr_str (the printed text of any value, as a string),
 ; read_line, argc/argv/getenv, the file builtins, str_to_float. Where the VM goes through Node,
-; these do what Node does: file paths are the UTF-8 encoding of the string's bytes taken as
-; Latin-1 (a NUL byte fails the call), argv and environment values are decoded as UTF-8 and
+; these do what Node does: file paths are the string's bytes (a NUL byte fails the call; the VM
+; hands Node the bytes as a Buffer), argv and environment values are decoded as UTF-8 and
 ; re-encoded (invalid sequences become U+FFFD), readFileSync/copyFileSync read and copy as libuv.
 ; Buffers of the runtime's own (stdin, file contents) are mapped memory, never the collected heap.
 
@@ -85,40 +85,23 @@ FUNC bp_io_free
 ENDFUNC
 
 ; bp_io_path(rdi = string, rsi = buffer of IO_PATH_MAX bytes) → eax = 1 with the NUL-terminated
-; path in the buffer: the string's bytes, 0x80-0xFF as their two-byte UTF-8 encodings (Node
-; encodes the VM's Latin-1 strings so). eax = 0 when Node would fail the call (a NUL byte) or the
-; kernel would (ENAMETOOLONG).
+; path in the buffer: the string's bytes as they are (paths are byte strings: a name in UTF-8 is
+; its UTF-8 bytes). eax = 0 when the call must fail: a NUL byte, or a path the kernel would
+; refuse as too long (ENAMETOOLONG).
 FUNC bp_io_path
     mov rcx, [rdi + STR_LEN]
+    cmp rcx, IO_PATH_MAX - 1
+    jae .fail
     lea rdi, [rdi + STR_DATA]
     xor edx, edx
 .byte:
-    test rcx, rcx
-    jz .finish
-    movzx eax, byte [rdi]
+    cmp rdx, rcx
+    jae .finish
+    movzx eax, byte [rdi + rdx]
     test eax, eax
     jz .fail
-    cmp eax, 0x80
-    jae .two
-    cmp rdx, IO_PATH_MAX - 1
-    jae .fail
     mov [rsi + rdx], al
     inc rdx
-    jmp .next
-.two:
-    cmp rdx, IO_PATH_MAX - 2
-    jae .fail
-    mov r8d, eax
-    shr r8d, 6
-    or r8d, 0xC0
-    mov [rsi + rdx], r8b
-    and eax, 0x3F
-    or eax, 0x80
-    mov [rsi + rdx + 1], al
-    add rdx, 2
-.next:
-    inc rdi
-    dec rcx
     jmp .byte
 .finish:
     mov byte [rsi + rdx], 0

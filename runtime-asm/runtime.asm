@@ -17,6 +17,7 @@ extern bp_main
 %include "math.asm"
 %include "time.asm"
 %include "heap.asm"
+%include "heapinit.asm"
 %include "str.asm"
 %include "strlib.asm"
 %include "except.asm"

@@ -57,6 +57,7 @@ FUNC _start
     mov [bp_rt_stack_top], rsp
 .stackdone:
     call bp_rt_install_signals
+    call bp_rt_heap_config
     call bp_main
     mov edi, eax
     call bp_rt_exit
@@ -68,6 +69,14 @@ section .data.bp_rt_sigact progbits alloc noexec write align=8
 bp_rt_sigact:
     dq bp_rt_on_signal
     dq 0x0C000004                        ; SA_SIGINFO | SA_ONSTACK | SA_RESTORER
+    dq bp_rt_sigreturn
+    dq 0
+; SIGPIPE is ignored: a write to a pipe whose reader went away fails with EPIPE instead, and the
+; program ends quietly with status 141 (bp_rt_output_failed) — as a shell reports a program the
+; signal killed, without dying of it.
+bp_rt_sigign:
+    dq 1                                 ; SIG_IGN
+    dq 0x04000000                        ; SA_RESTORER
     dq bp_rt_sigreturn
     dq 0
 
@@ -97,6 +106,12 @@ FUNC bp_rt_install_signals
     inc rbx
     jmp .next
 .done:
+    mov edi, 13                          ; SIGPIPE
+    lea rsi, [bp_rt_sigign]
+    xor edx, edx
+    mov r10d, 8
+    mov eax, SYS_RT_SIGACTION
+    syscall
     pop rbx
     ret
 ENDFUNC

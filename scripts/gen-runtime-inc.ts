@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RUNTIME_ERRORS } from '../src/bytecode/runtime-errors.js';
-import { MAX_STRING_BYTES, STACK_BYTES, STACK_GUARD, STACK_MARGIN } from '../src/bytecode/limits.js';
+import { RUNTIME_ERRORS, WRITE_ERRNOS, writeErrorText } from '../src/bytecode/runtime-errors.js';
+import { BROKEN_PIPE_STATUS, HEAP_DEFAULT_MAX, HEAP_LIMIT_VAR, HEAP_MAX, HEAP_MIN, MAX_STRING_BYTES, STACK_BYTES, STACK_GUARD, STACK_MARGIN } from '../src/bytecode/limits.js';
 import { ARRAY, HEADER, HEAP_BLOCK_SHIFT, KIND, MAP, PTR, RAW, STR, STRUCT, TAG } from '../src/native/heap.js';
 import { HANDLER_ROW } from '../src/native/program.js';
 import { LINE_RECORD } from '../src/driver/linetable.js';
@@ -31,7 +31,12 @@ export function errorsInc(): string {
   for (const [k, text] of Object.entries(TRACE_TEXT)) {
     out += `bp_rt_tb_${k}: db ${[...Buffer.from(text, 'utf8')].join(', ')}\n.len equ $ - bp_rt_tb_${k}\n`;
   }
-  out += `%endmacro\n`;
+  out += `%endmacro\n\n; Why a write to stdout failed: string objects, and (errno, text) pairs ending in 0.\n%macro WRITE_ERRNO_TEXTS 0\n`;
+  const errnos = Object.entries(WRITE_ERRNOS);
+  for (const [errno, text] of errnos) out += `STATIC_STR bp_rt_write_errno_${errno}, '${text}'\n`;
+  out += `STATIC_STR bp_rt_write_unknown, '${writeErrorText(-1)}'\n%endmacro\n%macro WRITE_ERRNO_TABLE 0\n`;
+  for (const [errno] of errnos) out += `  dq ${errno}, bp_rt_write_errno_${errno}\n`;
+  out += `  dq 0, 0\n%endmacro\n`;
   return out;
 }
 
@@ -78,6 +83,13 @@ export function layoutInc(): string {
     `%define STACK_BYTES ${STACK_BYTES}`,
     `%define STACK_GUARD ${STACK_GUARD}`,
     `%define STACK_MARGIN ${STACK_MARGIN}`,
+    '; the heap limit (heapinit.asm)',
+    `%define HEAP_LIMIT_VAR '${HEAP_LIMIT_VAR}'`,
+    `%define HEAP_MIN ${HEAP_MIN}`,
+    `%define HEAP_MAX ${HEAP_MAX}`,
+    `%define HEAP_DEFAULT_MAX ${HEAP_DEFAULT_MAX}`,
+    '; the exit status after a broken pipe',
+    `%define BROKEN_PIPE_STATUS ${BROKEN_PIPE_STATUS}`,
     '; the longest string (bytes) on every tier',
     `%define STR_MAX ${MAX_STRING_BYTES}`,
     '',

@@ -26,3 +26,31 @@ export const ENTRY_BYTES = 16 + 176;
 
 /** The longest string, in bytes, on every tier (V8's limit, which the VM lives with); longer is out of memory. */
 export const MAX_STRING_BYTES = (1 << 29) - 24;
+
+/**
+ * The exit status of a program whose standard output's reader went away (EPIPE): it ends there,
+ * quietly, with the status a shell shows for a program SIGPIPE killed (128 + 13) — `yes | head`
+ * gives it, `set -o pipefail` sees it — without dying of the signal (every tier ignores it).
+ */
+export const BROKEN_PIPE_STATUS = 141;
+
+/**
+ * The heap limit, the same on every tier: BPJIT_HEAP_LIMIT — bytes, or with a K, M, G or T
+ * suffix (powers of 1024) — within [HEAP_MIN, HEAP_MAX], else an eighth of physical memory, at
+ * most HEAP_DEFAULT_MAX (which keeps the TypeScript VM within V8's own heap limit, about 4 GiB).
+ * Executables read the variable as they start (runtime-asm/heapinit.asm does the same sums).
+ */
+export const HEAP_LIMIT_VAR = 'BPJIT_HEAP_LIMIT';
+export const HEAP_MIN = 1 << 20;
+/** What the runtime's block table can address. */
+export const HEAP_MAX = 2 ** 36;
+export const HEAP_DEFAULT_MAX = 3 * 2 ** 30;
+
+/** The heap limit in bytes for a BPJIT_HEAP_LIMIT value and the machine's memory; null when the value is not a size. */
+export function heapLimit(value: string | undefined, physical: number): number | null {
+  const clamp = (n: number) => Math.min(HEAP_MAX, Math.max(HEAP_MIN, n));
+  if (value === undefined) return clamp(Math.min(Math.floor(physical / 8), HEAP_DEFAULT_MAX));
+  const m = /^(\d+)([kmgt]?)$/i.exec(value);
+  if (!m) return null;
+  return clamp(Number(m[1]) * 2 ** (10 * ' kmgt'.indexOf(m[2].toLowerCase() || ' ')));
+}

@@ -39,7 +39,22 @@ export const RUNTIME_ERRORS = [
   { name: 'DEADLOCK', text: 'deadlock: %s' },
   { name: 'FFI', text: 'FFI: %s' },
   { name: 'IO', text: '%s' },
+  { name: 'WRITE', text: 'cannot write to standard output: %s' },
 ] as const satisfies readonly RuntimeErrorDef[];
+
+/**
+ * Why a write to standard output failed, by errno, in Node's words (its system error map), so
+ * that the runtime (scripts/gen-runtime-inc.ts puts the table in errors.inc) and the VM say the
+ * same; EPIPE is not an error (the program ends quietly: limits.ts, BROKEN_PIPE_STATUS).
+ */
+export const WRITE_ERRNOS: Readonly<Record<number, string>> = {
+  1: 'operation not permitted', 5: 'i/o error', 9: 'bad file descriptor', 13: 'permission denied', 14: 'bad address in system call argument',
+  22: 'invalid argument', 27: 'file too large', 28: 'no space left on device', 122: 'disk quota exceeded',
+};
+
+export function writeErrorText(errno: number): string {
+  return WRITE_ERRNOS[errno] ?? 'unknown error';
+}
 
 export type RuntimeErrorName = (typeof RUNTIME_ERRORS)[number]['name'];
 

@@ -36,8 +36,9 @@ function failure(e: unknown): number {
     return EXIT.USAGE;
   }
   if (e instanceof OutputError) {
-    userError(e.message);
-    return EXIT.ERROR;
+    // (bpjit's own output: a reader that went away ends it quietly, as for programs)
+    if (e.message) userError(e.message);
+    return e.status;
   }
   const what = e instanceof InternalError ? e.message : String((e as Error)?.message ?? e);
   process.stderr.write(`bpjit: internal error: ${what}\n`);

@@ -13,14 +13,13 @@ import type { SourceLines } from '../profile/rank.js';
 import { formatReport } from '../profile/report.js';
 import { flameGraphSvg } from '../profile/svg.js';
 import { VM } from '../vm/interp.js';
-import { OutputError } from '../vm/output.js';
 import { VmSampler } from '../vm/sampler.js';
 import type { Invocation } from './args.js';
 import { stderrColor } from './color.js';
 import { packageVersion } from './help.js';
 import { EXIT } from './exit-codes.js';
 import { loadModule, outputPath, refuseOverwrite, userError, type Output } from './load.js';
-import { jitThreshold, nativeTierAvailable } from './run.js';
+import { checkHeapLimit, jitThreshold, nativeTierAvailable } from './run.js';
 
 /** The files `bpjit profile` writes on request: option, what it is, and how it is made. */
 const OUTPUTS: { option: string; what: string; render(p: ProfileData, source: SourceLines): string }[] = [
@@ -33,6 +32,7 @@ const OUTPUTS: { option: string; what: string; render(p: ProfileData, source: So
 export default async function profile(inv: Invocation): Promise<number> {
   const file = inv.operands[0];
   const threshold = jitThreshold(inv);
+  checkHeapLimit(inv);
   const data: Output = outputPath(inv.opts.output, file, '.bpprof', 'profile', true);
   const asked = OUTPUTS.filter((o) => typeof inv.opts[o.option] === 'string').map((o) => ({ ...o, file: inv.opts[o.option] as string }));
   const outputs: Output[] = [data, ...asked.map((o): Output => [`--${o.option}`, o.file])];
@@ -78,7 +78,6 @@ async function native(mod: BytecodeModule, file: string, args: string[], thresho
   const { profileNative, NotNative } = await import('../jit/run.js');
   try {
     const r = profileNative(mod, { args, threshold, programName: file });
-    if (r.outputErrno) throw OutputError.ofErrno(r.outputErrno);
     return r;
   } catch (e) {
     // Something native code cannot do yet: the program is profiled on the VM, where it runs.

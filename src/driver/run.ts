@@ -2,9 +2,12 @@
 // with hot functions compiled behind it), or on the TypeScript VM with --vm, off x86-64 Linux,
 // or for a .bpc holding an instruction native code cannot run (null references: the compiler
 // never emits them).
+import { spawnSync } from 'node:child_process';
+import { HEAP_LIMIT_VAR, heapLimit } from '../bytecode/limits.js';
+import type { BytecodeModule } from '../bytecode/module.js';
 import { installVmFfi } from '../loader/ffi.js';
+import { nodeRequire } from '../vm/memory.js';
 import { VM } from '../vm/interp.js';
-import { OutputError } from '../vm/output.js';
 import type { Invocation } from './args.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { loadModule } from './load.js';
@@ -36,18 +39,42 @@ export function nativeTierAvailable(): boolean {
   }
 }
 
+/**
+ * The heap limit every tier uses (BPJIT_HEAP_LIMIT, see bytecode/limits.ts): a value that is not
+ * a size is refused before anything runs, as a bad --jit-threshold is.
+ */
+export function checkHeapLimit(inv: Invocation): void {
+  const value = process.env[HEAP_LIMIT_VAR];
+  if (heapLimit(value, 0) === null) throw new UsageError(`${HEAP_LIMIT_VAR} must be a size such as 512M or 4G, not '${value}'`, inv.command.name);
+}
+
+/**
+ * The TypeScript VM's objects live in V8's heap, whose own limit (about 4 GiB) is fixed when the
+ * process starts: for a larger BPJIT_HEAP_LIMIT, the VM runs in a Node started with room for it.
+ */
+function vmWithRoom(mod: BytecodeModule, args: string[]): number {
+  const os = nodeRequire('node:os') as typeof import('node:os');
+  const v8 = nodeRequire('node:v8') as typeof import('node:v8');
+  const want = heapLimit(process.env[HEAP_LIMIT_VAR], os.totalmem())!;
+  if (want <= 0.75 * v8.getHeapStatistics().heap_size_limit || process.env.BPJIT_VM_HEAP) return new VM(mod, { args }).run();
+  const r = spawnSync(process.execPath, [`--max-old-space-size=${Math.ceil(want / 0.75 / 2 ** 20)}`, ...process.argv.slice(1)], {
+    stdio: 'inherit', env: { ...process.env, BPJIT_VM_HEAP: '1' },
+  });
+  return r.status ?? 128 + (r.signal ? os.constants.signals[r.signal] : 0);
+}
+
 export default async function run(inv: Invocation): Promise<number> {
   const threshold = jitThreshold(inv);
+  checkHeapLimit(inv);
   const file = inv.operands[0];
   const mod = loadModule(file);
   if (!mod) return EXIT.ERROR;
   const args = inv.programArgs;
   installVmFfi();
-  if (inv.opts.vm === true || !nativeTierAvailable()) return new VM(mod, { args }).run();
+  if (inv.opts.vm === true || !nativeTierAvailable()) return vmWithRoom(mod, args);
   const { runNative, NotNative } = await import('../jit/run.js');
   try {
     const r = runNative(mod, { args, threshold, programName: file, perf: inv.opts['perf-map'] === true || undefined });
-    if (r.outputErrno) throw OutputError.ofErrno(r.outputErrno);
     return r.status;
   } catch (e) {
     // Something native code cannot run: the whole program runs on the VM.

@@ -3,7 +3,7 @@
 // the exit status and message every tier gives.
 import fs from 'node:fs';
 import type { BytecodeModule } from '../bytecode/module.js';
-import { RUNTIME_ERRORS } from '../bytecode/runtime-errors.js';
+import { ERROR_ID, RUNTIME_ERRORS } from '../bytecode/runtime-errors.js';
 import { NativeProgram, NotNative, type Ending } from '../loader/program.js';
 import { JitTier } from './tier.js';
 import type { ProfileData, Tier } from '../profile/data.js';
@@ -24,8 +24,6 @@ export interface NativeRunOptions {
 
 export interface NativeRunResult {
   status: number;
-  /** The errno of a failed write to stdout (0: none); the driver reports it. */
-  outputErrno: number;
   tier: JitTier | null;
   program: NativeProgram;
 }
@@ -37,7 +35,7 @@ export function runNative(mod: BytecodeModule, opts: NativeRunOptions): NativeRu
   const end = prog.run(opts.args, opts.programName);
   const status = statusOf(mod, prog, end, opts.stderr);
   if (process.env.BPJIT_STATS) stats(prog, tier);
-  return { status, outputErrno: end.outputErrno, tier, program: prog };
+  return { status, tier, program: prog };
 }
 
 /** BPJIT_STATS=1: what the run took, on stderr (peak memory from the kernel's own count). */
@@ -57,6 +55,8 @@ function statusOf(mod: BytecodeModule, prog: NativeProgram, end: Ending, stderr?
   }
   const e = end.error!;
   const def = RUNTIME_ERRORS[e.id];
+  // A failed write to stdout has no traceback or location (see OutputError).
+  if (e.id === ERROR_ID.WRITE) e.location = null;
   const text = def ? def.text.replace('%s', e.arg ?? '') : `runtime error ${e.id}`;
   const { text: trace, location } = e.location !== undefined ? { text: '', location: e.location } : prog.traceback(e);
   const msg = `${trace}error: ${text}${location ? ` (at ${location})` : ''}\n`;

@@ -36,8 +36,6 @@ export interface Ending {
   status: bigint;
   /** `location`: where an error found before the program started is (no traceback then). */
   error?: NativeError & { arg: string | null; location?: string | null };
-  /** The errno of the first failed write to stdout (EPIPE aside), 0 if none (the runtime goes on). */
-  outputErrno: number;
 }
 
 /** Why a program cannot run in the in-process tier (it runs on the TypeScript VM instead). */
@@ -336,7 +334,7 @@ export class NativeProgram {
     const externs = resolveExterns(this.mod);
     if ('failure' in externs) {
       const { where, message } = externs.failure;
-      return { kind: 'error', status: 1n, outputErrno: 0, error: { id: ERR.FFI, location: where, arg: message, loc: 0n, rbp: 0n, ret: 0n } };
+      return { kind: 'error', status: 1n, error: { id: ERR.FFI, location: where, arg: message, loc: 0n, rbp: 0n, ret: 0n } };
     }
     for (const [i, addr] of externs.addresses) s.u64(s.address(externSlot(i)), addr);
     this.guestState(args, programName);
@@ -354,16 +352,16 @@ export class NativeProgram {
     sampling?.(0);
     this.runMs = performance.now() - t0;
     const end = (slot: number) => s.readU64(s.address(SYM.end) + BigInt(8 * slot));
+    // (the exit and error hooks flush; a return from main leaves the output buffered, and a
+    // failed write there ends the program through a hook too)
+    if (Number(end(END.kind)) === 0) enter(s.address('bp_rt_flush'), this.stackTop);
     const kind = Number(end(END.kind));
-    // (the exit and error hooks flush; a return from main leaves the output buffered)
-    if (kind === 0) enter(s.address('bp_rt_flush'), this.stackTop);
     k.unregister(this.callbackKeep as never);
-    const outputErrno = Number(this.runtimeCounter('bp_rt_out_errno'));
-    if (kind === 0) return { kind: 'returned', status: rax, outputErrno };
-    if (kind === 1) return { kind: 'exit', status: end(END.status), outputErrno };
+    if (kind === 0) return { kind: 'returned', status: rax };
+    if (kind === 1) return { kind: 'exit', status: end(END.status) };
     const arg = end(END.arg);
     return {
-      kind: 'error', status: 1n, outputErrno,
+      kind: 'error', status: 1n,
       error: { id: Number(end(END.id)), loc: end(END.loc), arg: arg ? this.stringAt(arg) : null, rbp: end(END.rbp), ret: end(END.ret) },
     };
   }

@@ -27,6 +27,9 @@ const cstr = (s: string) => {
   return i < 0 ? s : s.slice(0, i);
 };
 
+/** A path: the string's bytes as they are (a UTF-8 name is its UTF-8 bytes), not re-encoded. */
+const P = (v: unknown): Buffer => Buffer.from(v as string, 'latin1');
+
 function tryFs<T>(f: () => T, fallback: T): T {
   try {
     return f();
@@ -146,15 +149,15 @@ function mutex(v: unknown, name: string): Handle {
 }
 
 export const EXT_BUILTINS = {
-  file_read: (_, a) => tryFs(() => fs.readFileSync(S(a[0])).toString('latin1'), ''),
-  file_write: (_, a) => tryFs(() => { fs.writeFileSync(S(a[0]), bytes(S(a[1]))); return true; }, false),
-  file_append: (_, a) => tryFs(() => { fs.appendFileSync(S(a[0]), bytes(S(a[1]))); return true; }, false),
-  file_exists: (_, a) => fs.existsSync(S(a[0])),
-  file_delete: (_, a) => tryFs(() => { fs.unlinkSync(S(a[0])); return true; }, false),
-  file_size: (_, a) => tryFs(() => fs.statSync(S(a[0])).size, -1),
-  file_copy: (_, a) => tryFs(() => { fs.copyFileSync(S(a[0]), S(a[1])); return true; }, false),
-  file_read_bytes: (_, a) => intArrayFromBytes(tryFs(() => fs.readFileSync(S(a[0])), Buffer.alloc(0))),
-  file_write_bytes: (_, a) => tryFs(() => { fs.writeFileSync(S(a[0]), byteValues(a[1] as BPArray)); return true; }, false),
+  file_read: (_, a) => tryFs(() => fs.readFileSync(P(a[0])).toString('latin1'), ''),
+  file_write: (_, a) => tryFs(() => { fs.writeFileSync(P(a[0]), bytes(S(a[1]))); return true; }, false),
+  file_append: (_, a) => tryFs(() => { fs.appendFileSync(P(a[0]), bytes(S(a[1]))); return true; }, false),
+  file_exists: (_, a) => fs.existsSync(P(a[0])),
+  file_delete: (_, a) => tryFs(() => { fs.unlinkSync(P(a[0])); return true; }, false),
+  file_size: (_, a) => tryFs(() => fs.statSync(P(a[0])).size, -1),
+  file_copy: (_, a) => tryFs(() => { fs.copyFileSync(P(a[0]), P(a[1])); return true; }, false),
+  file_read_bytes: (_, a) => intArrayFromBytes(tryFs(() => fs.readFileSync(P(a[0])), Buffer.alloc(0))),
+  file_write_bytes: (_, a) => tryFs(() => { fs.writeFileSync(P(a[0]), byteValues(a[1] as BPArray)); return true; }, false),
   bytes_new: (_, a) => IntArray.filled(Math.max(0, num(a[0])), 0),
   bytes_get: (_, a) => {
     const arr = a[0] as BPArray, i = N(a[1]);

@@ -15,9 +15,10 @@ import * as I from './int64.js';
 import { BUILTIN_IMPLS, BuiltinCtx, callDescOf } from './builtins.js';
 import { RtError, ExitSignal } from './errors.js';
 import { TraceBuilder } from '../bytecode/traceback.js';
-import { LineReader, Output } from './output.js';
+import { LineReader, Output, OutputError } from './output.js';
+import { charge, startHeap } from './memory.js';
 import { formatValue } from './format.js';
-import { mapFromPairs } from './maps.js';
+import { emptyMap, mapFromPairs } from './maps.js';
 import {
   BPArray, BPMap, BoolArray, ClassRt, Closure, FloatArray, IntArray, Layout, Obj, RefArray, Struct, Tuple, arrayOf, display, equals,
   newArray,
@@ -61,6 +62,8 @@ export interface VmOptions {
 }
 
 const MAX_STRING = MAX_STRING_BYTES;
+/** What an object (struct, tuple, closure, map) costs beyond its fields, for the heap limit. */
+const OBJECT_BYTES = 32;
 
 export class VM implements BuiltinCtx {
   readonly fns: FnRt[];
@@ -85,6 +88,7 @@ export class VM implements BuiltinCtx {
   private externs: ExternCaller | null = null;
 
   constructor(readonly mod: BytecodeModule, readonly opts: VmOptions = {}) {
+    startHeap();
     this.out = opts.output ?? new Output(1);
     this.input = new LineReader(opts.stdin);
     this.stackBudget = opts.stackBytes ?? STACK_BUDGET;
@@ -109,13 +113,30 @@ export class VM implements BuiltinCtx {
       case 'b': return false;
       case 's': return '';
       case '[': return newArray(kindOf(desc.slice(1, -1)));
-      case '{': return new BPMap(new Map(), kindOf(desc[1]), kindOf(desc.slice(3, -1)));
+      case '{': return emptyMap(desc);
       default: return null;
     }
   }
 
   /** Runs the program: global initialisers, then the entry function. Returns the exit status. */
   run(): number {
+    try {
+      return this.runProgram();
+    } catch (e) {
+      // Standard output failed: the program ends there (see OutputError).
+      if (!(e instanceof OutputError)) throw e;
+      this.out.discard();
+      if (e.message) this.report(`error: ${e.message}\n`);
+      return e.status;
+    }
+  }
+
+  private report(msg: string): void {
+    if (this.opts.stderr) this.opts.stderr(msg);
+    else process.stderr.write(Buffer.from(msg, 'latin1'));
+  }
+
+  private runProgram(): number {
     try {
       if (this.mod.entry < 0) throw new RtError('NO_ENTRY');
       if (calledExterns(this.mod).length) this.externs = openExterns(this.mod);
@@ -134,9 +155,7 @@ export class VM implements BuiltinCtx {
       if (e instanceof RtError) {
         this.out.flush();
         const where = e.where ? ` (at ${e.where})` : '';
-        const msg = `${e.trace?.text() ?? ''}error: ${e.text}${where}\n`;
-        if (this.opts.stderr) this.opts.stderr(msg);
-        else process.stderr.write(Buffer.from(msg, 'latin1'));
+        this.report(`${e.trace?.text() ?? ''}error: ${e.text}${where}\n`);
         return 1;
       }
       this.out.flush();
@@ -269,6 +288,7 @@ export class VM implements BuiltinCtx {
             const a = R[bp + code[pc + 2]] as string, b = R[bp + code[pc + 3]] as string;
             // V8's longest string: longer is the out-of-memory runtime error, not a RangeError.
             if (a.length + b.length > MAX_STRING) throw new RtError('OUT_OF_MEMORY');
+            charge(a.length + b.length);
             R[bp + code[pc + 1]] = a + b;
             pc += 4; break;
           }
@@ -467,6 +487,7 @@ export class VM implements BuiltinCtx {
           case O.alen: R[bp + code[pc + 1]] = (R[bp + code[pc + 2]] as BPArray).len; pc += 3; break;
           case O.newmap: {
             const n = code[pc + 3];
+            charge(OBJECT_BYTES + 16 * n);
             const regs = new Array(n);
             for (let i = 0; i < n; i++) regs[i] = R[bp + code[pc + 4 + i]];
             R[bp + code[pc + 1]] = mapFromPairs(consts[code[pc + 2]] as string, regs);
@@ -481,9 +502,10 @@ export class VM implements BuiltinCtx {
             R[bp + code[pc + 1]] = v;
             pc += 4; break;
           }
-          case O.mset: (R[bp + code[pc + 1]] as BPMap).m.set(R[bp + code[pc + 2]], R[bp + code[pc + 3]]); pc += 4; break;
+          case O.mset: charge(32); (R[bp + code[pc + 1]] as BPMap).m.set(R[bp + code[pc + 2]], R[bp + code[pc + 3]]); pc += 4; break;
           case O.newstruct: {
             const n = code[pc + 3];
+            charge(OBJECT_BYTES + 8 * n);
             const f = new Array(n);
             for (let i = 0; i < n; i++) f[i] = R[bp + code[pc + 4 + i]];
             R[bp + code[pc + 1]] = new Struct(this.structs[code[pc + 2]], f);
@@ -492,6 +514,7 @@ export class VM implements BuiltinCtx {
           }
           case O.newobj: {
             const c = this.classes[code[pc + 2]];
+            charge(OBJECT_BYTES + 8 * c.fieldTypes.length);
             R[bp + code[pc + 1]] = new Obj(c, c.fieldTypes.map((t) => this.zeroValue(t)));
             pc += 3; break;
           }
@@ -509,6 +532,7 @@ export class VM implements BuiltinCtx {
           }
           case O.newtuple: {
             const n = code[pc + 3];
+            charge(OBJECT_BYTES + 8 * n);
             const e = new Array(n);
             for (let i = 0; i < n; i++) e[i] = R[bp + code[pc + 4 + i]];
             R[bp + code[pc + 1]] = new Tuple(e, this.tupleKinds(code[pc + 2]));
@@ -523,6 +547,7 @@ export class VM implements BuiltinCtx {
           }
           case O.closure: {
             const n = code[pc + 3];
+            charge(OBJECT_BYTES + 8 * n);
             const caps = new Array(n);
             for (let i = 0; i < n; i++) caps[i] = R[bp + code[pc + 4 + i]];
             R[bp + code[pc + 1]] = new Closure(code[pc + 2], caps, 'lambda');

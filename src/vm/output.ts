@@ -2,30 +2,37 @@
 // as raw bytes. Flushed when large, at exit, before runtime errors, and before native code that
 // prints through its own path — so VM and native output stay in program order.
 import fs from 'node:fs';
-import { nodeRequire } from './memory.js';
+import { BROKEN_PIPE_STATUS } from '../bytecode/limits.js';
+import { errorText, writeErrorText } from '../bytecode/runtime-errors.js';
 
-/** A write to standard output failed (a full disk, /dev/full): reported plainly, exit 1. */
+/**
+ * A write to standard output failed. A reader that went away (EPIPE) ends the program quietly
+ * with BROKEN_PIPE_STATUS; anything else (a full disk, /dev/full) is reported — "cannot write to
+ * standard output: no space left on device" — with status 1. The runtime does the same
+ * (bp_rt_output_failed), so every tier ends alike.
+ */
 export class OutputError extends Error {
-  /** For an errno the native runtime recorded: "cannot write to standard output: no space left on device". */
-  static ofErrno(errno: number): OutputError {
-    const why = (nodeRequire('node:util') as typeof import('node:util')).getSystemErrorMap().get(-errno)?.[1] ?? `error ${errno}`;
-    return new OutputError(`cannot write to standard output: ${why}`);
+  readonly status: number;
+  constructor(readonly errno: number) {
+    super(errno === EPIPE ? '' : errorText('WRITE', writeErrorText(errno)));
+    this.status = errno === EPIPE ? BROKEN_PIPE_STATUS : 1;
   }
 }
 
-/** Writes all of `buf` to `fd`. A reader that went away (EPIPE) ends the output quietly. */
+const EPIPE = 32;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes all of `buf` to `fd`; a failure is an OutputError. */
 export function writeAll(fd: number, buf: Uint8Array): void {
   let off = 0;
   while (off < buf.length) {
     try {
       off += fs.writeSync(fd, buf, off, buf.length - off);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue;
-      if (code === 'EPIPE') return;
-      // "ENOSPC: no space left on device, write" → "no space left on device"
-      const why = /^\w+: (.*), \w+$/.exec((e as Error).message)?.[1] ?? (e as Error).message;
-      throw new OutputError(`cannot write to ${fd === 1 ? 'standard output' : `file descriptor ${fd}`}: ${why}`);
+      const err = e as NodeJS.ErrnoException;
+      // A non-blocking pipe that is full: wait a little for the reader.
+      if (err.code === 'EAGAIN') { Atomics.wait(pause, 0, 0, 1); continue; }
+      throw new OutputError(Math.abs(err.errno ?? 5));
     }
   }
 }
@@ -53,6 +60,12 @@ export class Output {
     this.size = 0;
     if (this.captured) { this.captured.push(text); return; }
     writeAll(this.fd, Buffer.from(text, 'latin1'));
+  }
+
+  /** Drops what is buffered (after a failed write: nothing more goes out). */
+  discard(): void {
+    this.parts = [];
+    this.size = 0;
   }
 
   text(): string {

@@ -7,6 +7,7 @@ import { Kind } from '../bytecode/opcodes.js';
 import { formatG } from './fmt-float.js';
 import { Int, join, split } from './int64.js';
 import { charge } from './memory.js';
+import type { BigMap } from './maps.js';
 import { quote } from '../lang/quote.js';
 
 const int32s = (n: number) => new Int32Array(n);
@@ -199,7 +200,7 @@ export function arrayOf(kind: Kind, items: unknown[]): BPArray {
 
 /** A map keeps insertion order (a JS Map does); kk/vk tell how to print keys and values. */
 export class BPMap {
-  constructor(readonly m: Map<unknown, unknown>, readonly kk: Kind, readonly vk: Kind) {}
+  constructor(readonly m: BigMap<unknown, unknown>, readonly kk: Kind, readonly vk: Kind) {}
 }
 
 /** Layout of a struct or class as the VM sees it. */
