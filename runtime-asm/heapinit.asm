@@ -146,8 +146,10 @@ FUNC bp_rt_heap_init
     jne .configured
     call bp_rt_heap_config
 .configured:
-    mov edi, MARK_STACK_ENTRIES          ; the mark stack first: the heap may take what is left
-    call bp_rt_mark_stack_map
+    xor edi, edi                         ; the mark stack first: the heap may take what is left
+    xor esi, esi
+    mov edx, MARK_STACK_ENTRIES * 8
+    call bp_io_grow
     test rax, rax
     jz .fail
     mov [bp_rt_mark_stack], rax
@@ -203,50 +205,21 @@ FUNC bp_rt_heap_init
     ret
 ENDFUNC
 
-; bp_rt_mark_stack_map(rdi = entries) → rax = a fresh mark stack of that many entries, or 0.
-FUNC bp_rt_mark_stack_map
-    lea rsi, [rdi*8]
-    mov eax, SYS_MMAP
-    xor edi, edi
-    mov edx, 3
-    mov r10d, 0x4022
-    mov r8, -1
-    xor r9d, r9d
-    syscall
-    cmp rax, -4096
-    jb .out
-    xor eax, eax
-.out:
-    ret
-ENDFUNC
-
 ; The mark stack is full: one twice as large takes its entries (an array of millions of
 ; objects pushes them all at once); eax = 0 when there is no memory for it.
 FUNC bp_rt_mark_grow
-    push rbx
-    push r12
     sub rsp, 8
-    mov rdi, [bp_rt_mark_cap]
-    add rdi, rdi
-    call bp_rt_mark_stack_map
-    test rax, rax
-    jz .out
-    mov rbx, rax
-    mov rdi, rax
-    mov rsi, [bp_rt_mark_stack]
-    mov rcx, [bp_rt_mark_sp]
-    rep movsq
-    mov rdi, [bp_rt_mark_stack]          ; munmap(old, cap * 8)
+    mov rdi, [bp_rt_mark_stack]
     mov rsi, [bp_rt_mark_cap]
     shl rsi, 3
-    mov eax, SYS_MUNMAP
-    syscall
-    mov [bp_rt_mark_stack], rbx
+    lea rdx, [rsi + rsi]
+    call bp_io_grow                      ; (mremap: the entries move with it)
+    test rax, rax
+    jz .out
+    mov [bp_rt_mark_stack], rax
     shl qword [bp_rt_mark_cap], 1
     mov eax, 1
 .out:
     add rsp, 8
-    pop r12
-    pop rbx
     ret
 ENDFUNC
