@@ -91,13 +91,14 @@ export function annotate(fn: FunctionProfile, source: SourceLines): AnnotatedLin
 }
 
 /**
- * The lines worth showing of a long function: those with time (or, unsampled, the most run), with
- * `context` lines around each; null marks an elided stretch.
+ * The lines worth showing of a long function: those with the most time (or, unsampled, the most
+ * run), with `context` lines around each; null marks an elided stretch.
  */
 export function hotStretches(lines: AnnotatedLine[], keep: number, context = 1): (AnnotatedLine | null)[] {
   if (lines.length <= keep) return lines;
-  const weight = (l: AnnotatedLine) => (l.profile ? l.profile.totalMs * 1e12 + l.profile.count : 0);
-  const hot = new Set([...lines].sort((a, b) => weight(b) - weight(a)).slice(0, Math.max(1, Math.floor(keep / (2 * context + 1)))).filter((l) => weight(l) > 0).map((l) => l.line));
+  const timed = lines.some((l) => l.profile?.totalMs);
+  const weight = (l: AnnotatedLine) => (timed ? l.profile?.totalMs : l.profile?.count) ?? 0;
+  const hot = new Set(lines.filter((l) => weight(l) > 0).sort((a, b) => weight(b) - weight(a)).slice(0, Math.max(1, Math.floor(keep / (2 * context + 1)))).map((l) => l.line));
   hot.add(lines[0].line);
   const shown = lines.filter((l) => [...hot].some((h) => Math.abs(h - l.line) <= context));
   const out: (AnnotatedLine | null)[] = [];

@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { applySamples, type Frame, type FunctionProfile, type ProfileData, type Tier } from '../../src/profile/data.js';
 import { foldedStacks, speedscope, UNKNOWN } from '../../src/profile/formats.js';
 import { annotatedHtml } from '../../src/profile/html.js';
+import { hotStretches, type AnnotatedLine } from '../../src/profile/rank.js';
 import { formatReport } from '../../src/profile/report.js';
 import { CLASSES } from '../../src/profile/style.js';
 import { flameGraphSvg } from '../../src/profile/svg.js';
@@ -111,6 +112,16 @@ test('a run too short to be sampled ranks by work and says why it shows no times
   assert.match(out, /no samples/);
   assert.match(out, /^helper\s/m);
   assert.match(out, /source of demo\.bp not available/);
+});
+
+test('a long function is shown by its hot stretches: the def line, the lines with time and their neighbours', () => {
+  const lines: AnnotatedLine[] = Array.from({ length: 100 }, (_, i) => ({ line: i + 1, text: `line ${i + 1}`,
+    profile: { line: i + 1, count: 1, selfMs: i === 49 || i === 79 ? 5 : 0, totalMs: i === 49 || i === 79 ? 5 : 0 } }));
+  const shown = hotStretches(lines, 40).map((l) => (l ? l.line : null));
+  assert.equal(shown.slice(0, 3), [1, 2, null]);
+  for (const hot of [50, 80]) assert.equal(shown.slice(shown.indexOf(hot - 1), shown.indexOf(hot - 1) + 3), [hot - 1, hot, hot + 1]);
+  assert.ok(shown.length < 40 && shown[shown.length - 1] === null, shown.join(' '));
+  assert.equal(hotStretches(lines.slice(0, 30), 40), lines.slice(0, 30));
 });
 
 /** The flame graph's frames: name, box, tooltip. */
