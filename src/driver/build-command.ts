@@ -34,7 +34,7 @@ export default async function build(inv: Invocation): Promise<number> {
   if (inv.opts.asm === true) return write(target, listingOf(mod, lowerProgram(mod, { listing: true }), file), 0o644);
   let r: ReturnType<typeof buildProgram>;
   try {
-    r = buildProgram(mod, undefined, { debug: inv.opts.debug === true });
+    r = buildProgram(mod, undefined, { debug: inv.opts.debug === true, pie: inv.opts.pie === true });
   } catch (e) {
     // A broken runtime object or a symbol the runtime lacks: a bpjit bug, reported plainly.
     if (!(e instanceof ElfError)) throw e;

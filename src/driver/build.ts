@@ -16,6 +16,7 @@ import { lineTableSection, type PlacedFunction } from './linetable.js';
 import { appendSections } from '../elf/append.js';
 import { debugSections, readRuntimeCfi } from '../elf/dwarf/index.js';
 import { packageVersion } from './help.js';
+import { PIE_START, pieStart } from './pie.js';
 
 /** Indices of the functions a run can reach: from the initialiser and the entry, through calls. */
 export function reachableFunctions(mod: BytecodeModule): number[] {
@@ -47,6 +48,8 @@ export type ProgramResult = { ok: true; image: LinkedImage; functions: MachineFu
 export interface BuildOptions {
   /** DWARF debugging information (bpjit build -g). */
   debug?: boolean;
+  /** A position-independent executable (bpjit build --pie). */
+  pie?: boolean;
 }
 
 /** Every function a run of `mod` can reach, lowered with `opts` (whole-program), or why not. */
@@ -65,13 +68,20 @@ export function lowerProgram(mod: BytecodeModule, opts: LowerOptions = {}): { fu
 export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readFileSync(RUNTIME_OBJECT), opts: BuildOptions = {}): ProgramResult {
   const { functions, problems } = lowerProgram(mod, { debug: opts.debug });
   problems.push(...missingLibraries(mod));
+  if (opts.pie && calledExterns(mod).length) {
+    // (the dynamic loader would relocate it too; not yet)
+    const e = mod.externs[calledExterns(mod)[0]];
+    problems.push({ op: 'callx', line: e.line, reason: 'extern', file: mod.files[e.file], fn: e.name, message: `--pie: a program that calls extern functions cannot be built position-independent yet (extern '${e.name}')` });
+  }
   if (problems.length) return { ok: false, problems };
   const placed = functions.map(functionSections);
   const sections = placed.flatMap((p) => (p.rodata ? [p.text, p.rodata] : [p.text]));
-  const blobs = [handlerTable(functions), structLayouts(mod), vtables(mod, new Set(functions.map((f) => f.symbol))), ...mainFunction(mod), ...globalsArea(mod)];
+  const blobs = [handlerTable(functions), structLayouts(mod), vtables(mod, new Set(functions.map((f) => f.symbol))), ...mainFunction(mod), ...globalsArea(mod),
+    ...(opts.pie ? [pieStart()] : [])];
   const blobSections = blobs.map((b) => ({ blob: b, section: sectionOfBlob(b) }));
   const dynamic = externLinking(mod);
-  const image = link([...sectionsOfObject(readObject('runtime.o', runtime)), ...sections, ...blobSections.map((b) => b.section), lineTableSection(mod, placed), ...dynamic.sections], '_start', dynamic.options);
+  const image = link([...sectionsOfObject(readObject('runtime.o', runtime)), ...sections, ...blobSections.map((b) => b.section), lineTableSection(mod, placed), ...dynamic.sections],
+    opts.pie ? PIE_START : '_start', { ...dynamic.options, pie: opts.pie });
   if (opts.debug) {
     image.bytes = appendSections(image.bytes, debugSections({
       mod, image, functions: placed, code: blobSections.filter((b) => b.blob.cfi).map((b) => ({ section: b.section, cfi: b.blob.cfi! })),

@@ -116,6 +116,7 @@ export const COMMANDS: CommandSpec[] = [
     operands: file,
     options: [...DIAGNOSTICS, output('the executable to write (default: FILE without .bp/.bpc)'),
       { name: 'debug', short: 'g', describe: 'add DWARF debugging information: source lines, functions, variables and their types, call frames (gdb, perf, objdump -S)' },
+      { name: 'pie', describe: 'a position-independent executable (ET_DYN), which the kernel loads at a random address' },
       { name: 'asm', short: 'S', describe: 'write the machine code as nasm source with the source lines (to FILE without .bp, plus .asm, or -o FILE; -o - for stdout) instead of an executable' },
       { name: 'profile', value: 'FILE', describe: 'a .bpprof written by bpjit profile (checked; not yet used by the code generator)' }],
     exits: EXITS_TOOL,

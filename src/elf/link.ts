@@ -5,9 +5,11 @@
 // (data, then bss) — packed in the file without padding: each segment starts on a fresh page in
 // memory at the address congruent to its file offset, as lld does without -z separate-code. Then
 // PT_GNU_STACK (non-executable stack), a symbol table naming every function, and section headers.
-// A dynamically linked executable adds sections and program headers (see dynamic.ts).
+// A dynamically linked executable adds sections and program headers (see dynamic.ts); a
+// position-independent one (ET_DYN) is linked at 0 and relocates itself (see pie.ts).
 import type { Reloc } from '../x64/index.js';
 import { ElfError, ObjectFile, R_X86_64, SHF, SHN_ABS, SHN_UNDEF, SHT, STB, STT } from './elf.js';
+import { IMAGE_BASE, needsRelocating, pieTables } from './pie.js';
 
 export type SectionKind = 'text' | 'rodata' | 'data' | 'bss';
 
@@ -45,6 +47,8 @@ export interface LinkOptions {
   roots?: InputSection[];
   /** Program headers naming sections: PT_INTERP goes before the loads (the ELF rule), others after. */
   segments?: SectionSegment[];
+  /** A position-independent executable (ET_DYN at address 0, relocating itself: see pie.ts). */
+  pie?: boolean;
 }
 
 export interface LinkedImage {
@@ -121,7 +125,10 @@ const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 interface Phdr { type: number; flags: number; offset: number; vaddr: number; filesz: number; memsz: number; align: number }
 
 /** Links `inputs` into an executable whose entry point is `entry`. */
-export function link(inputs: InputSection[], entry = '_start', opts: LinkOptions = {}): LinkedImage {
+export function link(inputs0: InputSection[], entry = '_start', opts: LinkOptions = {}): LinkedImage {
+  const pie = opts.pie ? pieTables() : null;
+  const base = pie ? 0 : BASE;
+  const inputs = pie ? [...inputs0, ...pie.sections] : inputs0;
   const defs = new Map<string, { section: InputSection; offset: number }>();
   for (const s of inputs) {
     for (const sym of s.symbols) {
@@ -144,7 +151,7 @@ export function link(inputs: InputSection[], entry = '_start', opts: LinkOptions
       let t: InputSection | undefined;
       if ('symbol' in r.target) {
         t = defs.get(r.target.symbol)?.section;
-        if (!t) undefinedRefs.set(r.target.symbol, s.name);
+        if (!t && !(pie && r.target.symbol === IMAGE_BASE)) undefinedRefs.set(r.target.symbol, s.name);
       } else t = r.target.section;
       if (t && !kept.has(t)) { kept.add(t); work.push(t); }
     }
@@ -153,16 +160,22 @@ export function link(inputs: InputSection[], entry = '_start', opts: LinkOptions
     throw new ElfError(`undefined symbol${undefinedRefs.size > 1 ? 's' : ''}: ${[...undefinedRefs].map(([n, from]) => `${n} (referenced from ${from})`).join(', ')}`);
   }
   // Sections with a header of their own first in their kind, so the shared headers do not overlap them.
+  if (pie) {
+    for (const t of pie.sections) kept.add(t);
+    pie.room([...kept].reduce((n, s) => n + s.relocs.filter((r) => r.type === 'R_X86_64_64').length, 0));
+    for (const t of pie.sections) for (const y of t.symbols) defs.set(y.name, { section: t, offset: y.offset });
+  }
   const order = [...inputs.filter((s) => kept.has(s) && s.header), ...inputs.filter((s) => kept.has(s) && !s.header)];
   const groups: Record<SectionKind, InputSection[]> = { rodata: [], text: [], data: [], bss: [] };
-  for (const s of order) groups[s.kind].push(s);
-  const segments = opts.segments ?? [];
+  // (in a PIE, read-only data holding absolute addresses is relocated at start: it must be writable)
+  for (const s of order) groups[pie && needsRelocating(s) ? 'data' : s.kind].push(s);
+  const segments = [...(opts.segments ?? []), ...(pie ? [pie.segment] : [])];
 
   // Layout.
   const addr = new Map<InputSection, number>();
   const fileOff = new Map<InputSection, number>();
   let off = EHDR + (4 + segments.length) * PHDR;
-  let vaddr = BASE + off;
+  let vaddr = base + off;
   const place = (list: InputSection[], inFile: boolean) => {
     for (const s of list) {
       const a = Math.max(1, s.align);
@@ -175,7 +188,7 @@ export function link(inputs: InputSection[], entry = '_start', opts: LinkOptions
   };
   const seg = (flags: number): Phdr => ({ type: PT.LOAD, flags, offset: 0, vaddr: 0, filesz: 0, memsz: 0, align: PAGE });
   const rSeg = seg(4), xSeg = seg(5), wSeg = seg(6);
-  rSeg.vaddr = BASE;
+  rSeg.vaddr = base;
   place(groups.rodata, true);
   rSeg.filesz = rSeg.memsz = off;
   const startSegment = (s: ReturnType<typeof seg>) => {
@@ -197,21 +210,26 @@ export function link(inputs: InputSection[], entry = '_start', opts: LinkOptions
   // Symbols and relocations.
   const symAddr = new Map<string, number>();
   for (const [name, d] of defs) if (kept.has(d.section)) symAddr.set(name, addr.get(d.section)! + d.offset);
+  if (pie) symAddr.set(IMAGE_BASE, base);
+  const relative: { place: number; value: number }[] = [];
   const out = new Uint8Array(imageEnd);
   const view = new DataView(out.buffer);
   for (const s of order) {
     if (s.kind === 'bss') continue;
-    const base = fileOff.get(s)!;
-    out.set(s.data, base);
+    const fileAt = fileOff.get(s)!;
+    out.set(s.data, fileAt);
     for (const r of s.relocs) {
       const S = 'symbol' in r.target ? symAddr.get(r.target.symbol)! : addr.get(r.target.section)! + r.target.offset;
       const P = addr.get(s)! + r.offset;
-      const at = base + r.offset;
+      const at = fileAt + r.offset;
       const value = r.type === 'R_X86_64_PC32' || r.type === 'R_X86_64_PLT32' ? S + r.addend - P : S + r.addend;
       const what = () => `${r.type} at ${s.name}+0x${r.offset.toString(16)}`;
       if (r.offset < 0 || r.offset + (r.type === 'R_X86_64_64' ? 8 : 4) > s.size) throw new ElfError(`${what()} is outside the section`);
       switch (r.type) {
-        case 'R_X86_64_64': view.setBigUint64(at, BigInt(value), true); break;
+        case 'R_X86_64_64':
+          view.setBigUint64(at, BigInt(value), true);
+          if (pie) relative.push({ place: P, value });
+          break;
         case 'R_X86_64_32':
           if (value < 0 || value > 0xffffffff) throw new ElfError(`${what()} overflows`);
           view.setUint32(at, value, true); break;
@@ -221,6 +239,7 @@ export function link(inputs: InputSection[], entry = '_start', opts: LinkOptions
       }
     }
   }
+  pie?.fill(relative, (x) => addr.get(x)!, (x) => new DataView(out.buffer, fileOff.get(x)!, x.size));
   const entryAddr = symAddr.get(entry)!;
   const tables = writeTables(order, groups, addr, fileOff, imageEnd);
   const bytes = new Uint8Array(imageEnd + tables.bytes.length);
@@ -233,13 +252,14 @@ export function link(inputs: InputSection[], entry = '_start', opts: LinkOptions
     ...segments.filter((x) => x.type === PT.INTERP).map(ofSection), rSeg, xSeg, wSeg, ...segments.filter((x) => x.type !== PT.INTERP).map(ofSection),
     { type: PT.GNU_STACK, flags: 6, offset: 0, vaddr: 0, filesz: 0, memsz: 0, align: 16 }, // RW, not executable
   ];
-  writeHeaders(new DataView(bytes.buffer), entryAddr, phdrs, imageEnd + tables.shoff, tables.shnum, tables.shstrndx);
+  writeHeaders(new DataView(bytes.buffer), pie ? 3 : 2, entryAddr, phdrs, imageEnd + tables.shoff, tables.shnum, tables.shstrndx);
   return { bytes, entry: entryAddr, symbols: symAddr, placed: order.map((section) => ({ section, addr: addr.get(section)! })) };
 }
 
-function writeHeaders(v: DataView, entry: number, segs: Phdr[], shoff: number, shnum: number, shstrndx: number): void {
+/** `type`: ET_EXEC (2) or ET_DYN (3). */
+function writeHeaders(v: DataView, type: number, entry: number, segs: Phdr[], shoff: number, shnum: number, shstrndx: number): void {
   [0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0].forEach((b, i) => v.setUint8(i, b));
-  v.setUint16(16, 2, true); // ET_EXEC
+  v.setUint16(16, type, true);
   v.setUint16(18, 62, true); // EM_X86_64
   v.setUint32(20, 1, true);
   v.setBigUint64(24, BigInt(entry), true);

@@ -19,13 +19,13 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-sections-'));
 // Strings, floats, f-strings, maps, classes, exceptions, closures: every kind of constant.
 const SAMPLE = ['lang_float_print', 'lang_fstring_basic', 'lang_class_inherit', 'lang_try_nested', 'lang_closures', 'lib_map_int_keys', 'lang_string_chains'];
 
-function build(name: string): string {
+function build(name: string, pie = false): string {
   const old = process.cwd();
   process.chdir(PROGRAMS);
   try {
-    const r = buildProgram(compileProgram(checkProgram(`${name}.bp`, new DiagBag())!));
+    const r = buildProgram(compileProgram(checkProgram(`${name}.bp`, new DiagBag())!), undefined, { pie });
     assert.ok(r.ok, `${name} does not build`);
-    const exe = path.join(tmp, name);
+    const exe = path.join(tmp, pie ? `${name}-pie` : name);
     fs.writeFileSync(exe, r.ok ? r.image.bytes : '', { mode: 0o755 });
     return exe;
   } finally {
@@ -52,17 +52,49 @@ for (const name of SAMPLE) {
   });
 }
 
-needs(test, 'file', 'readelf', 'objdump')('file, readelf -a and objdump -d print no warning', () => {
-  const exe = build(SAMPLE[0]);
-  const file = tool('file', [exe]);
-  assert.match(file.stdout, /ELF 64-bit LSB executable, x86-64/);
-  assert.not.match(file.stdout, /corrupt|warning|error|missing/i);
-  for (const [cmd, args] of [['readelf', ['-a', '-W']], ['objdump', ['-d', '-x']]] as const) {
-    const r = tool(cmd, [...args, exe]);
-    assert.is(r.code, 0, `${cmd}: ${r.stderr}`);
-    assert.is(r.stderr, '', cmd);
-    assert.not.match(r.stdout, /warning/i, cmd);
+for (const pie of [false, true]) {
+  needs(test, 'file', 'readelf', 'objdump')(`file, readelf -a and objdump -d print no warning${pie ? ' (--pie)' : ''}`, () => {
+    const exe = build(SAMPLE[2], pie);
+    const file = tool('file', [exe]);
+    assert.match(file.stdout, pie ? /ELF 64-bit LSB pie executable, x86-64.*static-pie linked/ : /ELF 64-bit LSB executable, x86-64.*statically linked/);
+    assert.not.match(file.stdout, /corrupt|warning|error|missing/i);
+    for (const [cmd, args] of [['readelf', ['-a', '-W']], ['objdump', ['-d', '-x']]] as const) {
+      const r = tool(cmd, [...args, exe]);
+      assert.is(r.code, 0, `${cmd}: ${r.stderr}`);
+      assert.is(r.stderr, '', cmd);
+      assert.not.match(r.stdout, /warning|\(bad\)/i, cmd);
+    }
+    const header = tool('readelf', ['-h', '-d', '-r', exe]).stdout;
+    if (pie) {
+      assert.match(header, /Type:\s+DYN \(Position-Independent Executable file\)/);
+      assert.match(header, /Flags: PIE/);
+      assert.match(header, /R_X86_64_RELATIVE/);
+    } else assert.match(header, /Type:\s+EXEC/);
+  });
+}
+
+test('--pie: the corpus sample gives the same output; the kernel loads it at a random address; tracebacks work', () => {
+  for (const name of SAMPLE) {
+    const r = runProcess(build(name, true), [], { cwd: PROGRAMS });
+    assert.is(r.stdout, fs.readFileSync(path.join(PROGRAMS, `${name}.expected`), 'latin1'), name);
   }
+  fs.writeFileSync(path.join(tmp, 'where.bp'), 'def main() -> int:\n    let maps: str = file_read("/proc/self/maps")\n    print(substr(maps, 0, str_index_of(maps, "-")))\n    return 0\n');
+  const old = process.cwd();
+  process.chdir(tmp);
+  let exe: string;
+  try {
+    const r = buildProgram(compileProgram(checkProgram('where.bp', new DiagBag())!), undefined, { pie: true });
+    exe = path.join(tmp, 'where');
+    fs.writeFileSync(exe, r.ok ? r.image.bytes : '', { mode: 0o755 });
+  } finally {
+    process.chdir(old);
+  }
+  const starts = [1, 2, 3].map(() => runProcess(exe, []).stdout.trim());
+  for (const s of starts) assert.match(s, /^[0-9a-f]+$/);
+  assert.ok(new Set(starts).size > 1, `three runs, one address: ${starts[0]}`);
+  assert.ok(!starts.includes('400000'));
+  const t = runProcess(build('lang_trace_calls', true), [], { cwd: PROGRAMS });
+  assert.is(t.stderr, fs.readFileSync(path.join(PROGRAMS, 'lang_trace_calls.stderr'), 'latin1'));
 });
 
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
