@@ -6,7 +6,7 @@
 import type { BcFunction, BytecodeModule, Const } from './module.js';
 
 export const BPC_MAGIC = 'BPJC';
-export const BPC_VERSION = 2;
+export const BPC_VERSION = 3;
 
 export class BpcError extends Error {}
 

@@ -70,9 +70,9 @@ export interface TryCtx {
 export const INT32_MIN = -2147483648, INT32_MAX = 2147483647;
 
 /**
- * A string concatenation chain keeps its parts' registers for this many parts before they are
- * released: the native back end joins a chain whose parts are untouched into one allocation
- * (rewrite.ts), and a register reused while the chain is pending ends it there.
+ * The most parts of one concatenation instruction (concatn): a longer chain is several, and the
+ * registers of each one's parts are released before the next, so a chain of any length needs a
+ * bounded number of registers.
  */
 export const CHAIN_PARTS = 64;
 

@@ -6,7 +6,7 @@ import { bug } from '../lang/diag.js';
 import { parseFormatSpec } from '../lang/format-spec.js';
 import type { LocalSym } from '../lang/symbols.js';
 import { Type, typeName } from '../lang/types.js';
-import { Op } from './opcodes.js';
+import { Kind, Op } from './opcodes.js';
 import { kindOf } from './tdesc.js';
 import { CHAIN_PARTS, CompilerBase, INT32_MAX, INT32_MIN } from './compile-base.js';
 
@@ -256,20 +256,59 @@ export abstract class ExprCompiler extends CompilerBase {
       return r;
     }
     // A chain `a + b + c + …` (a left-deep tree) is compiled bottom up with a loop; each step's
-    // temporaries are released once its result is computed (a string chain's every CHAIN_PARTS
-    // steps), so a chain of any length needs neither the JavaScript stack nor more than a few
-    // registers.
+    // temporaries are released once its result is computed, so a chain of any length needs
+    // neither the JavaScript stack nor more than a few registers.
     const spine: ExprOf<'binary'>[] = [];
     let x: Expr = e;
     for (; x.kind === 'binary' && x.op !== 'and' && x.op !== 'or'; x = x.left) spine.push(x);
+    if (e.ty!.k === 'str') return this.concatenation(x, spine, dst);
     const m = this.mark();
     let acc = this.expr(x);
-    const strings = e.ty!.k === 'str';
     for (let i = spine.length - 1; i >= 0; i--) {
       acc = this.binaryStep(spine[i], acc, i === 0 ? dst : undefined);
-      if (i > 0 && (!strings || i % CHAIN_PARTS === 0)) this.releaseKeeping(m, acc);
+      if (i > 0) this.releaseKeeping(m, acc);
     }
     return acc;
+  }
+
+  /**
+   * A chain of string `+` — `line + w + to_str(i) + " "`, `first` and then the right operands
+   * of `spine` (outermost first) — as one instruction over its parts in order, an int converted
+   * by to_str being a part of its own (written in decimal in place): one string made instead of
+   * one per `+`. A longer chain than CHAIN_PARTS is several, each the first part of the next.
+   */
+  protected concatenation(first: Expr, spine: ExprOf<'binary'>[], dst?: number): number {
+    const m = this.mark();
+    let parts = [this.concatPart(first)];
+    for (let i = spine.length - 1; i >= 0; i--) {
+      parts.push(this.concatPart(spine[i].right));
+      if (i > 0 && parts.length === CHAIN_PARTS) {
+        const t = this.tmp('s');
+        this.at(spine[i]);
+        this.emitConcat(t, parts);
+        this.releaseKeeping(m, t);
+        parts = [t];
+      }
+    }
+    const d = dst ?? this.tmp('s');
+    this.at(spine[0]);
+    this.emitConcat(d, parts);
+    return d;
+  }
+
+  /** The register of a concatenation's part: an int for to_str of an int, else the string. */
+  private concatPart(x: Expr): number {
+    const int = x.kind === 'call' && x.target?.kind === 'builtin' && x.target.name === 'to_str' && x.args[0].ty!.k === 'int';
+    return this.expr(int ? x.args[0] : x);
+  }
+
+  /**
+   * d = the parts (str or int registers) one after another: concat for two strings, else
+   * concatn — also for two when d is the first, which bytecode/append.ts may make an appendn.
+   */
+  protected emitConcat(d: number, parts: number[]): void {
+    if (parts.length === 2 && parts[0] !== d && parts.every((r) => this.regKinds[r] !== Kind.Int)) this.emit(Op.concat, d, parts[0], parts[1]);
+    else this.emit(Op.concatn, d, parts.length, parts);
   }
 
   /** One operation of a chain: `a` holds the left operand's value. */
@@ -313,8 +352,9 @@ export abstract class ExprCompiler extends CompilerBase {
   }
 
   /**
-   * Each part is computed and appended in turn (the temporaries released every CHAIN_PARTS
-   * parts), so an f-string of thousands of parts needs a few registers, not one per part.
+   * The parts as a concatenation (see concatenation): ints are parts as they are, other values
+   * are converted first; at most CHAIN_PARTS parts an instruction, so an f-string of thousands of
+   * parts needs a few registers, not one per part.
    */
   protected fstring(e: ExprOf<'fstr'>, dst?: number): number {
     const parts = e.parts.filter((p) => p !== '');
@@ -323,22 +363,29 @@ export abstract class ExprCompiler extends CompilerBase {
       this.emit(Op.loadk, d, this.mb.constant({ tag: 'str', value: '' }));
       return d;
     }
+    if (parts.length === 1) {
+      const r = this.fstringPart(parts[0], false);
+      if (dst !== undefined && r !== dst) { this.emit(Op.mov, dst, r); return dst; }
+      return r;
+    }
     const m = this.mark();
-    let acc = -1;
+    let pieces: number[] = [];
     parts.forEach((p, i) => {
-      const piece = this.fstringPart(p);
-      if (i === 0) { acc = piece; return; }
-      const d = i === parts.length - 1 && dst !== undefined ? dst : this.tmp('s');
-      this.emit(Op.concat, d, acc, piece);
-      acc = d;
-      if (i < parts.length - 1 && i % CHAIN_PARTS === 0) this.releaseKeeping(m, acc);
+      pieces.push(this.fstringPart(p, true));
+      if (i < parts.length - 1 && pieces.length === CHAIN_PARTS) {
+        const t = this.tmp('s');
+        this.emitConcat(t, pieces);
+        this.releaseKeeping(m, t);
+        pieces = [t];
+      }
     });
-    if (dst !== undefined && acc !== dst) { this.emit(Op.mov, dst, acc); return dst; }
-    return acc;
+    const d = dst ?? this.tmp('s');
+    this.emitConcat(d, pieces);
+    return d;
   }
 
-  /** The string of one f-string part. */
-  private fstringPart(p: ExprOf<'fstr'>['parts'][number]): number {
+  /** The string of one f-string part (`ints`: an int may stay an int, a concatenation's part). */
+  private fstringPart(p: ExprOf<'fstr'>['parts'][number], ints: boolean): number {
     if (typeof p === 'string') {
       const r = this.tmp('s');
       this.emit(Op.loadk, r, this.mb.constant({ tag: 'str', value: p }));
@@ -346,7 +393,7 @@ export abstract class ExprCompiler extends CompilerBase {
     }
     const v = this.expr(p.expr);
     const t = p.expr.ty!;
-    if (t.k === 'str' && p.spec === null) return v;
+    if ((t.k === 'str' || (ints && t.k === 'int')) && p.spec === null) return v;
     const r = this.tmp('s');
     if (p.spec === null) this.emit(Op.tostr, r, v, this.typeConst(t));
     else {

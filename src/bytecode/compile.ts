@@ -1,11 +1,13 @@
 // Bytecode compiler: CheckedProgram → BytecodeModule, one tree walk per function: the
 // statements (compile-stmt.ts) over the expressions (compile-expr.ts) over the instruction
-// buffer and registers (compile-base.ts); the entry points are here.
+// buffer and registers (compile-base.ts); the entry points are here. Last, the concatenations
+// whose string no one else holds become appends in place (append.ts).
 import type { Expr } from '../lang/ast.js';
 import { lineOf } from '../lang/source.js';
 import type { CheckedProgram } from '../lang/symbols.js';
 import type { BcFunction, BytecodeModule } from './module.js';
 import { Op } from './opcodes.js';
+import { markAppends } from './append.js';
 import { ModuleBuilder } from './compile-base.js';
 import { StmtCompiler } from './compile-stmt.js';
 
@@ -17,7 +19,7 @@ export function compileProgram(prog: CheckedProgram): BytecodeModule {
     init = functions.length;
     functions.push(new FnCompiler(mb, null).compileGlobalInit());
   }
-  return {
+  const mod: BytecodeModule = {
     files: mb.files,
     consts: mb.consts,
     functions,
@@ -37,6 +39,8 @@ export function compileProgram(prog: CheckedProgram): BytecodeModule {
     init,
     entry: prog.entry ? mb.fnIndex.get(prog.entry)! : -1,
   };
+  markAppends(mod);
+  return mod;
 }
 
 class FnCompiler extends StmtCompiler {

@@ -138,7 +138,9 @@ export const OPS = [
   { name: 'print', ops: '%', doc: 'print the values, separated by spaces, then a newline', native: 'typed' },
   { name: 'throw', ops: 'r', doc: 'raise exception with message a (str)', mayFail: true },
   { name: 'strlen', ops: 'dr', doc: 'd = len(a) (str)' },
-  { name: 'rterr', ops: 'i', doc: 'stop with runtime error number i (see vm/runtime-errors.ts)', mayFail: true },
+  { name: 'rterr', ops: 'i', doc: 'stop with runtime error number i (see bytecode/runtime-errors.ts)', mayFail: true },
+  { name: 'concatn', ops: 'd*', doc: 'd = the parts one after another: strings, and int registers written in decimal (chains of + and f-strings)', mayFail: true },
+  { name: 'appendn', ops: 'd*', doc: 'concatn whose first part is d, a string no one else holds (bytecode/append.ts): it may grow in place', mayFail: true },
 ] as const satisfies readonly OpDef[];
 
 /** The rows as OpDef (every column visible, optional ones possibly undefined). */
@@ -261,5 +263,7 @@ export const enum O {
   throw = 96,
   strlen = 97,
   rterr = 98,
+  concatn = 99,
+  appendn = 100,
 }
 // ${O:End}

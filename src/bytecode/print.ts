@@ -1,10 +1,12 @@
 // Bytecode → text, for `bpjit disasm` and golden tests: one instruction per line with its pc,
 // operands decoded by the opcode table (registers as rN, constants with their value, function
-// and builtin names), grouped under the source lines they came from.
+// and builtin names), grouped under the source lines they came from; on request with the notes
+// of the planning pass (plan.ts) beside the instructions they are about.
 import { builtinById } from '../lang/builtins.js';
 import { quote } from '../lang/quote.js';
 import type { BcFunction, BytecodeModule, Const } from './module.js';
-import { KIND_NAMES, OPS, instrLength } from './opcodes.js';
+import { KIND_NAMES, OPS, type Rel, instrLength } from './opcodes.js';
+import { planFunction, type Plan } from './plan.js';
 
 
 export function constText(c: Const): string {
@@ -57,10 +59,29 @@ export function printInstr(mod: BytecodeModule, fn: BcFunction, pc: number): str
   return `${def.name} ${parts.join(', ')}`.trimEnd();
 }
 
-export function printFunction(mod: BytecodeModule, fn: BcFunction, source?: (line: number) => string): string {
+/** The plan's facts as notes: on the function, and per instruction (see plan.ts). */
+function planNotes(plan: Plan | undefined): { head: string[]; at: Map<number, string> } {
+  const head: string[] = [], at = new Map<number, string>();
+  if (!plan) return { head, at };
+  const b = plan.base;
+  if (b) head.push(`base case: if r${b.param} ${REL_TEXT[b.rel]} ${b.k} it goes on, else it returns ${typeof b.result === 'bigint' ? b.result : `r${b.result}`} (callers may test it)`);
+  for (const [pc, t] of plan.tails) {
+    const plus = t.other !== undefined ? ` plus r${t.other}` : t.k !== undefined ? ` plus ${t.k}` : '';
+    at.set(pc, `self-call in tail position${plus}: may loop back`);
+  }
+  for (const [pc, k] of plan.divisors) at.set(pc, `the divisor is ${k} here`);
+  return { head, at };
+}
+
+const REL_TEXT: Readonly<Record<Rel, string>> = { lt: '<', le: '<=', gt: '>', ge: '>=', eq: '==', ne: '!=' };
+
+/** `plan`: notes from the planning pass beside the instructions they are about. */
+export function printFunction(mod: BytecodeModule, fn: BcFunction, source?: (line: number) => string, plan?: Plan): string {
   const regs = Array.from(fn.regKinds, (_, i) => `r${i}:${fn.regTypes[i] ?? KIND_NAMES[fn.regKinds[i]]}`);
+  const notes = planNotes(plan);
   let out = `function ${fn.name} (arity ${fn.arity}${fn.ncaps ? `, ${fn.ncaps} captured` : ''}) -> ${fn.ret}\n`;
   out += `  registers: ${regs.join(' ') || '-'}\n`;
+  for (const h of notes.head) out += `  ; plan: ${h}\n`;
   let lastLine = -1;
   for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code, pc)) {
     const line = fn.lines[pc];
@@ -69,17 +90,20 @@ export function printFunction(mod: BytecodeModule, fn: BcFunction, source?: (lin
       out += `  ; ${mod.files[fn.file]}:${line}${src ? `  ${src}` : ''}\n`;
       lastLine = line;
     }
-    out += `  ${String(pc).padStart(5)}  ${printInstr(mod, fn, pc)}\n`;
+    const text = `  ${String(pc).padStart(5)}  ${printInstr(mod, fn, pc)}`;
+    const note = notes.at.get(pc);
+    out += note ? `${text.padEnd(48)}  ; plan: ${note}\n` : `${text}\n`;
   }
   for (const h of fn.handlers) out += `  handler [@${h.start}, @${h.end}) -> @${h.target}${h.reg >= 0 ? ` (message in r${h.reg})` : ''}\n`;
   return out;
 }
 
-export function printModule(mod: BytecodeModule, source?: (file: number, line: number) => string, only?: string): string {
+/** `plans`: with the planning pass's notes (the whole module, as `bpjit build` sees it). */
+export function printModule(mod: BytecodeModule, source?: (file: number, line: number) => string, only?: string, plans = false): string {
   const parts: string[] = [];
-  for (const fn of mod.functions) {
-    if (only && fn.name !== only) continue;
-    parts.push(printFunction(mod, fn, source ? (l) => source(fn.file, l) : undefined));
-  }
+  mod.functions.forEach((fn, i) => {
+    if (only && fn.name !== only) return;
+    parts.push(printFunction(mod, fn, source ? (l) => source(fn.file, l) : undefined, plans ? planFunction(mod, i, true) : undefined));
+  });
   return parts.join('\n');
 }

@@ -232,6 +232,8 @@ const RULES: Partial<Record<string, Rule>> = {
     return null;
   },
   rterr: (x) => (x.v[0] >= 0 && x.v[0] < RUNTIME_ERRORS.length ? null : `unknown runtime error ${x.v[0]}`),
+  concatn: concatenation,
+  appendn: (x, c) => (x.list[0] === x.v[0] ? concatenation(x, c) : 'appendn: the first part is not the destination'),
 };
 RULES.ne_i = RULES.eq_i;
 RULES.jne_i = RULES.jeq_i;
@@ -242,6 +244,14 @@ function sameScalar(c: OpCtx, a: number, b: number): string | null {
 }
 
 /** The typing problem of instruction x, or null. */
+/** concatn/appendn: a string from one or more string or int parts. */
+function concatenation(x: Ins, c: OpCtx): string | null {
+  if (t(c, x.v[0]) !== 's') return `r${x.v[0]} is not str`;
+  if (x.list.length === 0) return 'no parts';
+  const bad = x.list.find((r) => t(c, r) !== 's' && t(c, r) !== 'i');
+  return bad === undefined ? null : `part r${bad} (${t(c, bad)}) is neither str nor int`;
+}
+
 export function typeProblem(x: Ins, c: OpCtx): string | null {
   const name = OPS[x.op].name;
   const simple = SIMPLE[name];

@@ -14,7 +14,8 @@
 // Returns a list of problems (empty: the module is valid).
 import { parseFormatSpec } from '../lang/format-spec.js';
 import { BcFunction, BytecodeModule, fnSymbol } from './module.js';
-import { OPS } from './opcodes.js';
+import { O, OPS, instrLength } from './opcodes.js';
+import { appendSites } from './append.js';
 import { kindOf } from './tdesc.js';
 import { TERMINATORS, flowProblems, jumpTarget } from './verify-flow.js';
 import { BUILTIN_IDS, Ins, fnSignature, typeProblem } from './verify-ops.js';
@@ -40,6 +41,7 @@ export function verifyModule(mod: BytecodeModule): string[] {
   }
   if (problems.length > 0) return problems;
   checkClasses(mod, env, problems);
+  checkAppends(mod, problems);
   const callable = (i: number, what: string) => {
     const f = mod.functions[i];
     if (f.arity !== 0 || f.ncaps !== 0) problems.push(`the ${what} function takes parameters`);
@@ -177,4 +179,16 @@ function checkFunction(mod: BytecodeModule, env: TypeEnv, fn: BcFunction, proble
     if (problems.length >= PER_FUNCTION) return;
   }
   if (problems.length === 0) problems.push(...flowProblems(fn, ins));
+}
+
+/** An appendn only where its string is the function's alone (append.ts; the code is valid by now). */
+function checkAppends(mod: BytecodeModule, problems: string[]): void {
+  mod.functions.forEach((fn, fi) => {
+    let allowed: Set<number> | null = null;
+    for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code, pc)) {
+      if (fn.code[pc] !== O.appendn) continue;
+      allowed ??= appendSites(mod, fn);
+      if (!allowed.has(pc)) problems.push(`function ${fi} (${printable(fn.name)}): appendn at ${pc}: its string may be held elsewhere`);
+    }
+  });
 }

@@ -1,4 +1,5 @@
-// bpjit disasm: the register bytecode of a program, with its source lines, on stdout.
+// bpjit disasm: the register bytecode of a program, with its source lines and the planning
+// pass's notes (src/bytecode/plan.ts), on stdout.
 import fs from 'node:fs';
 import path from 'node:path';
 import { printModule } from '../bytecode/print.js';
@@ -27,7 +28,7 @@ export default function disasm(inv: Invocation): number | Promise<number> {
     return s ? lineText(s, line) : '';
   };
   if (inv.opts.native === true) return native(inv, mod, fn);
-  writeAll(1, Buffer.from(printModule(mod, source, fn), 'latin1'));
+  writeAll(1, Buffer.from(printModule(mod, source, fn, true), 'latin1'));
   return EXIT.OK;
 }
 

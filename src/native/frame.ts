@@ -78,7 +78,7 @@ function weights(fn: BcFunction, rw: Rewrites): number[] {
 }
 
 /** Instructions whose lowering calls out (clobbering caller-saved registers). */
-const CALLS = new Set<number>([O.call, O.callb, O.callx, O.print, O.mod_f, O.rterr, O.concat, O.eq_s, O.ne_s, O.tostr, O.newarr, O.newstruct, O.newmap, O.mget, O.mset, O.newobj, O.callm, O.eq_r, O.ne_r, O.newtuple, O.closure, O.funcref, O.callv, O.fmt]);
+const CALLS = new Set<number>([O.call, O.callb, O.callx, O.print, O.mod_f, O.rterr, O.concat, O.eq_s, O.ne_s, O.tostr, O.newarr, O.newstruct, O.newmap, O.mget, O.mset, O.newobj, O.callm, O.eq_r, O.ne_r, O.newtuple, O.closure, O.funcref, O.callv, O.fmt, O.concatn, O.appendn]);
 /** Instructions that read some operands after a call of their own (print, newarr). */
 const READ_AFTER_CALL = new Set<number>([O.print, O.newarr, O.newstruct, O.newmap, O.newobj, O.newtuple, O.closure]);
 

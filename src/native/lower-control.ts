@@ -2,8 +2,8 @@
 // function values, of methods), returns, runtime errors and throw. A self-call in tail position
 // is a jump back to the function's top (rewrite.ts plans which), and a direct call of a function
 // whose code starts with its base case tests that case first (`fib(1)` costs no call).
-import { Kind, O, OP_DEFS } from '../bytecode/opcodes.js';
-import type { BcFunction } from '../bytecode/module.js';
+import { O, OP_DEFS } from '../bytecode/opcodes.js';
+import { baseCase } from '../bytecode/plan.js';
 import { GP64, Mem, XMM, eax, rax, rcx, rdi, rdx, rsi, sym, xmm0 } from '../x64/index.js';
 import { ERR, RT, SYSV_INT_ARGS, fnSymbol } from './abi.js';
 import { INT_CC, regList, rows, type LowerTable, type Lowering, type Masm } from './masm.js';
@@ -93,29 +93,6 @@ function tailJump(m: Masm, site: TailSite, args: number[]): void {
   }
   for (const w of late) w();
   a.jmp(m.top);
-}
-
-/**
- * A function whose code starts `if p <rel> k goes on; return q (or a constant)` — the base case
- * of a recursion — as the test a caller can make before calling it.
- */
-interface BaseCase { param: number; rel: keyof typeof INT_CC; k: number; result: number | bigint }
-const baseCases = new WeakMap<BcFunction, BaseCase | null>();
-
-function baseCase(fn: BcFunction): BaseCase | null {
-  let b = baseCases.get(fn);
-  if (b !== undefined) return b;
-  b = null;
-  const c = fn.code;
-  const intParam = (r: number) => r < fn.arity && fn.regKinds[r] === Kind.Int;
-  const first = c.length >= 6 ? OP_DEFS[c[0]] : undefined;
-  if (fn.ncaps === 0 && first?.rel && first.ops === 'rij' && intParam(c[1])) {
-    const result = c[4] === O.ret && intParam(c[5]) ? c[5]
-      : c[4] === O.loadi && c[7] === O.ret && c[8] === c[5] && fn.regKinds[c[5]] === Kind.Int ? BigInt(c[6]) : null;
-    if (result !== null) b = { param: c[1], rel: first.rel, k: c[2], result };
-  }
-  baseCases.set(fn, b);
-  return b;
 }
 
 export const LOWER_CONTROL: LowerTable = {

@@ -1,38 +1,38 @@
-// Lowerings of strings, conversions to text and printing: concatenation (a chain the plan found
-// is one call of bp_rt_str_concat_n, appending in place when the string is the function's
-// own — rewrite.ts), comparison, length, to_str, f-string formatting and print. The runtime
+// Lowerings of strings, conversions to text and printing: concatenation (a chain of parts is one
+// call of bp_rt_str_concat_n, appending in place for appendn), comparison, length, to_str,
+// f-string formatting and print. The runtime
 // (runtime-asm) does the work; values it walks (containers, structs) go with their type
 // descriptor as a C string.
-import { O } from '../bytecode/opcodes.js';
+import { Kind, O } from '../bytecode/opcodes.js';
 import { eax, edi, edx, qword, rax, rcx, rdi, rdx, rip, rsi, rsp, sym, xmm0 } from '../x64/index.js';
 import { RT } from './abi.js';
 import { STR } from './heap.js';
-import { rows, type LowerTable, type Lowering, type Masm } from './masm.js';
-import type { ConcatPart } from './rewrite.js';
+import { regList, rows, type LowerTable, type Lowering } from './masm.js';
 
-const concat: Lowering = (m, pc) => {
+/**
+ * concatn/appendn d, n, parts…: two strings are one bp_rt_str_concat; otherwise the parts go to
+ * the stack as (kind, value) pairs — an int part is written in decimal in place — for one
+ * bp_rt_str_concat_n, which grows d's string in place for appendn.
+ */
+const concatenation: Lowering = (m, pc, op) => {
   const d = m.code[pc + 1];
-  const parts = m.rw.concats.get(pc);
-  if (parts) concatN(m, parts, d, m.rw.appends.has(pc));
-  else m.callAlloc(RT.strConcat, [m.code[pc + 2], m.code[pc + 3]], d);
-};
-
-/** d = the parts one after another (see Rewrites.concats): (kind, value) pairs on the stack. */
-function concatN(m: Masm, parts: ConcatPart[], d: number, append: boolean): void {
+  const parts = regList(m.code, pc, 2);
+  const ints = parts.map((r) => m.fn.regKinds[r] === Kind.Int);
+  if (op === O.concatn && parts.length === 2 && !ints.some(Boolean)) { m.callAlloc(RT.strConcat, parts, d); return; }
   const { a } = m;
   a.sub(rsp, 16 * parts.length);
-  parts.forEach((p, i) => {
-    a.mov(qword(rsp, 16 * i), p.int ? 1 : 0);
-    a.mov(qword(rsp, 16 * i + 8), m.gp(p.reg));
+  parts.forEach((r, i) => {
+    a.mov(qword(rsp, 16 * i), ints[i] ? 1 : 0);
+    a.mov(qword(rsp, 16 * i + 8), m.gp(r));
   });
   a.mov(edi, parts.length);
   a.mov(rsi, rsp);
-  a.mov(edx, append ? 1 : 0);
+  a.mov(edx, op === O.appendn ? 1 : 0);
   m.callSym(RT.strConcatN, [], -1);
   a.add(rsp, 16 * parts.length);
   m.checkAlloc();
   m.setGp(d, rax);
-}
+};
 
 const strEquality: Lowering = (m, pc, op) => {
   m.callSym(RT.strEq, [m.code[pc + 2], m.code[pc + 3]], -1);
@@ -100,7 +100,9 @@ const print: Lowering = (m, pc) => {
 };
 
 export const LOWER_STRING: LowerTable = {
-  [O.concat]: concat,
+  [O.concat]: (m, pc) => m.callAlloc(RT.strConcat, [m.code[pc + 2], m.code[pc + 3]], m.code[pc + 1]),
+  [O.concatn]: concatenation,
+  [O.appendn]: concatenation,
   [O.strlen]: (m, pc) => {
     m.a.mov(rax, qword(m.gp(m.code[pc + 2], rcx), STR.len));
     m.setGp(m.code[pc + 1], rax);

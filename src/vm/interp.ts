@@ -292,6 +292,19 @@ export class VM implements BuiltinCtx {
             R[bp + code[pc + 1]] = a + b;
             pc += 4; break;
           }
+          case O.concatn: case O.appendn: {
+            // (appendn's growing in place is native code's: here every string is a new one)
+            const n = code[pc + 2];
+            let text = '';
+            for (let i = 0; i < n; i++) {
+              const r = code[pc + 3 + i];
+              const part = fn.regKinds[r] === Kind.Int ? String(R[bp + r]) : R[bp + r] as string;
+              if (text.length + part.length > MAX_STRING) throw new RtError('OUT_OF_MEMORY');
+              text += part;
+            }
+            R[bp + code[pc + 1]] = text;
+            pc += 3 + n; break;
+          }
           case O.eq_s: R[bp + code[pc + 1]] = R[bp + code[pc + 2]] === R[bp + code[pc + 3]]; pc += 4; break;
           case O.ne_s: R[bp + code[pc + 1]] = R[bp + code[pc + 2]] !== R[bp + code[pc + 3]]; pc += 4; break;
           case O.eq_r: R[bp + code[pc + 1]] = equals(R[bp + code[pc + 2]], R[bp + code[pc + 3]], Kind.Ref); pc += 4; break;

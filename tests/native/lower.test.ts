@@ -4,7 +4,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compileProgram } from '../../src/bytecode/compile.js';
 import { lowerFunction } from '../../src/native/lower.js';
-import { planRewrites } from '../../src/native/rewrite.js';
 import { check } from '../helpers/front.js';
 
 /** The listing of function `name` of `src`, lowered for executables. */
@@ -103,56 +102,6 @@ def main() -> int:
   assert.is(divides(src, 'lit'), 0);
   assert.is(divides(src, 'same'), 0);
   assert.is(divides(src, 'differs'), 1);
-});
-
-test('s = s + … grows s in place only where no one else can hold its string', () => {
-  const src = `
-def built(n: int) -> str:
-    let s: str = ""
-    for i in range(0, n):
-        s = s + "x"
-    return s
-def shared(n: int, out: [str]) -> str:
-    let s: str = ""
-    for i in range(0, n):
-        s = s + "x"
-        array_push(out, s)
-    return s
-def reads(s: str) -> int:
-    let t: str = s
-    return len(t) + str_find(t, "x")
-def keeps(s: str) -> str:
-    return s
-def lent(n: int) -> int:
-    let s: str = ""
-    let k: int = 0
-    for i in range(0, n):
-        s = s + "x"
-        k = k + reads(s)
-    return k
-def given(n: int) -> str:
-    let s: str = ""
-    let k: str = ""
-    for i in range(0, n):
-        s = s + "x"
-        k = keeps(s)
-    return k
-def copied(n: int) -> str:
-    let s: str = ""
-    let t: str = ""
-    for i in range(0, n):
-        s = s + "x"
-        t = s
-    return t
-`;
-  const { program } = check(src);
-  const mod = compileProgram(program!);
-  const appends = (name: string) => planRewrites(mod, mod.functions.findIndex((f) => f.name === name), true).appends.size;
-  assert.is(appends('built'), 1);
-  assert.is(appends('shared'), 0);
-  assert.is(appends('copied'), 0);
-  assert.is(appends('lent'), 1); // reads() only reads its parameter
-  assert.is(appends('given'), 0); // keeps() returns it
 });
 
 test.run();
