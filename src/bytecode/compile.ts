@@ -64,7 +64,8 @@ class FnCompiler extends StmtCompiler {
       this.block(decl.body);
       this.emit(Op.retv);
     }
-    return this.finish(fn.name, fn.captures.length + fn.params.length, fn.captures.length, this.mb.desc(fn.ret), fn.span);
+    const out = this.finish(fn.name, fn.captures.length + fn.params.length, fn.captures.length, this.mb.desc(fn.ret), fn.span);
+    return fn.exported && fn.kind === 'func' ? { ...out, exported: true } : out;
   }
 
   compileGlobalInit(): BcFunction {

@@ -47,6 +47,8 @@ export interface BcFunction {
   handlers: Handler[];
   /** The named variables (parameters first), for debuggers; absent in a .bpc. */
   vars?: LocalVar[];
+  /** Declared `export def` (what an object file lets C call); absent in a .bpc. */
+  exported?: boolean;
 }
 
 /** A variable: its name, its register, and the pcs [start, end) of its scope. */

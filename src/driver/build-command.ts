@@ -7,7 +7,8 @@ import { SourceFile, lineText, readSource, sourceFromText, span } from '../lang/
 import type { Invocation } from './args.js';
 import { printDiagnostics } from './diagnostics.js';
 import { EXIT } from './exit-codes.js';
-import { fileOk, loadModule, outputPath, refuseOverwrite, userError } from './load.js';
+import { fileOk, loadModule, outputPath, refuseOverwrite, userError, type Output } from './load.js';
+import { UsageError } from './exit-codes.js';
 import type { BytecodeModule } from '../bytecode/module.js';
 import { nasmListing } from '../native/listing.js';
 import { writeAll } from '../vm/output.js';
@@ -16,12 +17,15 @@ import type { NotLowered, lowerProgram } from './build.js';
 export default async function build(inv: Invocation): Promise<number> {
   const file = inv.operands[0];
   const profile = inv.opts.profile as string | undefined;
-  const output = outputPath(inv.opts.output, file, inv.opts.asm === true ? '.asm' : '', 'build');
+  const object = inv.opts['emit-obj'] as string | undefined, header = inv.opts['emit-header'] as string | undefined;
+  if (header && !object) throw new UsageError('--emit-header goes with --emit-obj', 'build');
+  const output = object ? ['--emit-obj', object] as Output : outputPath(inv.opts.output, file, inv.opts.asm === true ? '.asm' : '', 'build');
+  const outputs: Output[] = [output, ...(header ? [['--emit-header', header] as Output] : [])];
   const target = output[1];
-  refuseOverwrite([output], [file, ...(profile ? [profile] : [])], 'build');
+  refuseOverwrite(outputs, [file, ...(profile ? [profile] : [])], 'build');
   const mod = loadModule(file);
   if (!mod) return EXIT.ERROR;
-  refuseOverwrite([output], mod.files, 'build');
+  refuseOverwrite(outputs, mod.files, 'build');
   const [{ buildProgram, lowerProgram }, { ElfError }] = await Promise.all([import('./build.js'), import('../elf/index.js')]);
   if (profile) {
     // The profile is checked now; the code generator does not use it yet (see README).
@@ -32,6 +36,11 @@ export default async function build(inv: Invocation): Promise<number> {
     }
   }
   if (inv.opts.asm === true) return write(target, listingOf(mod, lowerProgram(mod, { listing: true }), file), 0o644);
+  if (object) {
+    const o = (await import('./object.js')).buildObject(mod);
+    if (!o.ok) return notLowered(o.problems);
+    return write(target, o.bytes, 0o644) || (header ? write(header, o.header, 0o644) : EXIT.OK);
+  }
   let r: ReturnType<typeof buildProgram>;
   try {
     r = buildProgram(mod, undefined, { debug: inv.opts.debug === true, pie: inv.opts.pie === true });

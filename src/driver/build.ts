@@ -18,10 +18,10 @@ import { debugSections, readRuntimeCfi } from '../elf/dwarf/index.js';
 import { packageVersion } from './help.js';
 import { PIE_START, pieStart } from './pie.js';
 
-/** Indices of the functions a run can reach: from the initialiser and the entry, through calls. */
-export function reachableFunctions(mod: BytecodeModule): number[] {
+/** Indices of the functions a run can reach: from the initialiser and the entry (or `roots`), through calls. */
+export function reachableFunctions(mod: BytecodeModule, roots = [mod.init, mod.entry]): number[] {
   const seen = new Set<number>();
-  const work = [mod.init, mod.entry].filter((i) => i >= 0);
+  const work = roots.filter((i) => i >= 0);
   while (work.length) {
     const i = work.pop()!;
     if (seen.has(i)) continue;
@@ -52,12 +52,15 @@ export interface BuildOptions {
   pie?: boolean;
 }
 
-/** Every function a run of `mod` can reach, lowered with `opts` (whole-program), or why not. */
-export function lowerProgram(mod: BytecodeModule, opts: LowerOptions = {}): { functions: MachineFunction[]; problems: NotLowered[] } {
+/**
+ * Every function a run of `mod` can reach (from `roots`), lowered with `opts`, or why not. Every
+ * call is in the program (whole-program rewrites) except of the functions `open` lists.
+ */
+export function lowerProgram(mod: BytecodeModule, opts: LowerOptions = {}, roots?: number[], open = new Set<number>()): { functions: MachineFunction[]; problems: NotLowered[] } {
   const functions: MachineFunction[] = [];
   const problems: NotLowered[] = [];
-  for (const i of reachableFunctions(mod)) {
-    const r = lowerFunction(mod, i, { wholeProgram: true, ...opts });
+  for (const i of reachableFunctions(mod, roots)) {
+    const r = lowerFunction(mod, i, { wholeProgram: !open.has(i), ...opts });
     if (r.ok) functions.push(r.mf);
     else problems.push({ ...r.why, file: mod.files[mod.functions[i].file], fn: mod.functions[i].name });
   }

@@ -116,6 +116,8 @@ export const COMMANDS: CommandSpec[] = [
     operands: file,
     options: [...DIAGNOSTICS, output('the executable to write (default: FILE without .bp/.bpc)'),
       { name: 'debug', short: 'g', describe: 'add DWARF debugging information: source lines, functions, variables and their types, call frames (gdb, perf, objdump -S)' },
+      { name: 'emit-obj', value: 'FILE', describe: "write a relocatable object instead, for a C program to link: its export def functions, bp_init and bp_flush, and the runtime it needs (see the README's Objects section)" },
+      { name: 'emit-header', value: 'FILE', describe: 'with --emit-obj: also write the C declarations of what the object defines' },
       { name: 'pie', describe: 'a position-independent executable (ET_DYN), which the kernel loads at a random address' },
       { name: 'asm', short: 'S', describe: 'write the machine code as nasm source with the source lines (to FILE without .bp, plus .asm, or -o FILE; -o - for stdout) instead of an executable' },
       { name: 'profile', value: 'FILE', describe: 'a .bpprof written by bpjit profile (checked; not yet used by the code generator)' }],

@@ -373,7 +373,7 @@ function writeTables(order: InputSection[], groups: Record<SectionKind, InputSec
   return { bytes, shoff: at(shoff), shnum: headers.length, shstrndx };
 }
 
-class StringTable {
+export class StringTable {
   private readonly parts: Buffer[] = [Buffer.from([0])];
   private size = 1;
   private readonly seen = new Map<string, number>();

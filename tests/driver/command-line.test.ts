@@ -58,7 +58,7 @@ test('unknown commands and options: plain words and the closest valid one', () =
   usage(['run', '--no-jti', HELLO], "unknown option '--no-jti' (did you mean '--no-jit'?)");
   usage(['rn', HELLO], "unknown command 'rn' (did you mean 'run'?)");
   usage(['help', 'chek'], "unknown command 'chek' (did you mean 'check'?)");
-  usage(['build', HELLO, '--emit-obj'], "unknown option '--emit-obj'");
+  usage(['build', HELLO, '--emit-llvm'], "unknown option '--emit-llvm'");
   usage(['-V'], "unknown option '-V'");
   const r = cli(['run', '--no-jti', HELLO]);
   assert.is(r.stderr, "bpjit: unknown option '--no-jti' (did you mean '--no-jit'?)\n(see 'bpjit run --help')\n");
