@@ -19,6 +19,10 @@ export default async function build(inv: Invocation): Promise<number> {
   const profile = inv.opts.profile as string | undefined;
   const object = inv.opts['emit-obj'] as string | undefined, header = inv.opts['emit-header'] as string | undefined;
   if (header && !object) throw new UsageError('--emit-header goes with --emit-obj', 'build');
+  for (const flag of ['debug', 'pie'] as const) {
+    const other = object ? '--emit-obj' : inv.opts.asm === true ? '-S' : null;
+    if (inv.opts[flag] === true && other) throw new UsageError(`--${flag} is about executables: it does not go with ${other}`, 'build');
+  }
   const output = object ? ['--emit-obj', object] as Output : outputPath(inv.opts.output, file, inv.opts.asm === true ? '.asm' : '', 'build');
   const outputs: Output[] = [output, ...(header ? [['--emit-header', header] as Output] : [])];
   const target = output[1];

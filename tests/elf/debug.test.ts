@@ -58,6 +58,15 @@ function gdb(exe: string, commands: string[]): string {
   return r.stdout + r.stderr;
 }
 
+test('-g and --pie go with executables only', () => {
+  fs.writeFileSync(path.join(tmp, 'prog.bp'), PROGRAM);
+  for (const flags of [['-g', '-S'], ['--pie', '--emit-obj', 'x.o'], ['-g', '--emit-obj', 'x.o']]) {
+    const r = runCli(['build', ...flags, 'prog.bp'], { cwd: tmp });
+    assert.is(r.code, 2, flags.join(' '));
+    assert.match(r.stderr, /is about executables/);
+  }
+});
+
 test('-g runs the same program; without -g there is no debugging information', () => {
   const plain = build([], 'plain'), debug = build(['-g'], 'prog');
   const a = runProcess(plain, [], { cwd: tmp }), b = runProcess(debug, [], { cwd: tmp });
@@ -74,6 +83,13 @@ needs(test, 'llvm-dwarfdump')('llvm-dwarfdump --verify finds no errors', () => {
   const info = runProcess('llvm-dwarfdump', ['--debug-info', path.join(tmp, 'prog')]).stdout;
   assert.match(info, /DW_AT_language\s+\(DW_LANG_Python\)/);
   for (const name of ['area', 'scale', 'careful', 'main', 'tries', 'total', 'name']) assert.match(info, new RegExp(`DW_AT_name\\s+\\("${name}"\\)`));
+});
+
+needs(test, 'objdump')('objdump -d -S (what perf annotate runs) interleaves the source lines', () => {
+  const r = runProcess('objdump', ['-d', '-S', '-l', path.join(tmp, 'prog')]);
+  const scale = r.stdout.slice(r.stdout.indexOf('<scale>:'));
+  assert.match(scale, /prog\.bp:6\n {4}let y: float = x \* k\n/);
+  assert.match(scale, /mulsd/);
 });
 
 needs(test, 'readelf')('readelf decodes every debug section without a warning', () => {
