@@ -1,4 +1,4 @@
-; Array builtins of built executables (src/jit/builtins-arrays.ts): sort, slice, insert, remove,
+; Array builtins of built executables (src/lang/builtins.ts, `typed`): sort, slice, insert, remove,
 ; concat, copy, clear, index_of, contains, reverse — with the VM's semantics (src/vm/builtins.ts).
 ;
 ; All are `typed`: the arguments arrive as bits in rdi, rsi, …, then the descriptor of the first

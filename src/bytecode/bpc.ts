@@ -5,8 +5,8 @@
 // runaway loop; the verifier (verify.ts) then checks what the VM relies on.
 import type { BcFunction, BytecodeModule, Const } from './module.js';
 
-export const BPC_MAGIC = 'BPJC';
-export const BPC_VERSION = 3;
+const BPC_MAGIC = 'BPJC';
+const BPC_VERSION = 3;
 
 export class BpcError extends Error {}
 

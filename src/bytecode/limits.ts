@@ -24,6 +24,9 @@ export function interpFrameBytes(nregs: number): number {
 /** Native stack below the entry function's frame: bp_main's frame and the System V adapter's. */
 export const ENTRY_BYTES = 16 + 176;
 
+/** A sampled stack keeps its innermost this many frames on every tier (bpjit profile). */
+export const SAMPLE_MAX_FRAMES = 256;
+
 /** The longest string, in bytes, on every tier (V8's limit, which the VM lives with); longer is out of memory. */
 export const MAX_STRING_BYTES = (1 << 29) - 24;
 

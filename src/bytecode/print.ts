@@ -9,7 +9,7 @@ import { KIND_NAMES, OPS, type Rel, instrLength } from './opcodes.js';
 import { planFunction, type Plan } from './plan.js';
 
 
-export function constText(c: Const): string {
+function constText(c: Const): string {
   switch (c.tag) {
     case 'int': return String(c.value);
     case 'float': return Number.isInteger(c.value) ? c.value.toFixed(1) : String(c.value);
@@ -20,7 +20,7 @@ export function constText(c: Const): string {
 }
 
 /** Text of the instruction at pc. */
-export function printInstr(mod: BytecodeModule, fn: BcFunction, pc: number): string {
+function printInstr(mod: BytecodeModule, fn: BcFunction, pc: number): string {
   const code = fn.code;
   const def = OPS[code[pc]];
   if (!def) return `<bad opcode ${code[pc]}>`;
@@ -76,7 +76,7 @@ function planNotes(plan: Plan | undefined): { head: string[]; at: Map<number, st
 const REL_TEXT: Readonly<Record<Rel, string>> = { lt: '<', le: '<=', gt: '>', ge: '>=', eq: '==', ne: '!=' };
 
 /** `plan`: notes from the planning pass beside the instructions they are about. */
-export function printFunction(mod: BytecodeModule, fn: BcFunction, source?: (line: number) => string, plan?: Plan): string {
+function printFunction(mod: BytecodeModule, fn: BcFunction, source?: (line: number) => string, plan?: Plan): string {
   const regs = Array.from(fn.regKinds, (_, i) => `r${i}:${fn.regTypes[i] ?? KIND_NAMES[fn.regKinds[i]]}`);
   const notes = planNotes(plan);
   let out = `function ${fn.name} (arity ${fn.arity}${fn.ncaps ? `, ${fn.ncaps} captured` : ''}) -> ${fn.ret}\n`;

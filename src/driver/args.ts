@@ -133,4 +133,3 @@ export function didYouMean(word: string, candidates: string[]): string {
   return stem > 1 && bestDistance <= Math.max(1, Math.floor(stem / 3)) ? ` (did you mean '${best}'?)` : '';
 }
 
-export { editDistance };

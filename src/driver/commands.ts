@@ -50,7 +50,7 @@ export interface CommandModule {
 }
 
 const positiveInt = { what: 'a whole number of at least 1', test: (v: string) => /^[1-9]\d*$/.test(v) && Number.isSafeInteger(Number(v)) };
-export const COLOR_CHOICES = ['auto', 'always', 'never'];
+const COLOR_CHOICES = ['auto', 'always', 'never'];
 
 /** Options every command takes (before or after its name). */
 export const COMMON_OPTIONS: OptionSpec[] = [

@@ -1,5 +1,5 @@
-// Printers for the front end's boundary data: tokens and the AST as S-expressions
-// (`bpjit check --dump=tokens|ast`, and the parser tests compare against these texts).
+// Printers for the front end's boundary data: tokens and the AST as S-expressions (the lexer
+// and parser tests compare against these texts).
 import type { Block, Decl, Expr, Stmt, TypeExpr } from './ast.js';
 import type { Token } from './token.js';
 
@@ -14,7 +14,7 @@ export function dumpTokens(toks: Token[]): string {
     .join(' ');
 }
 
-export function dumpType(t: TypeExpr): string {
+function dumpType(t: TypeExpr): string {
   switch (t.kind) {
     case 'named': return t.name;
     case 'array': return `[${dumpType(t.elem)}]`;
@@ -24,7 +24,7 @@ export function dumpType(t: TypeExpr): string {
   }
 }
 
-export function dumpExpr(e: Expr): string {
+function dumpExpr(e: Expr): string {
   switch (e.kind) {
     case 'int': return String(e.value);
     case 'float': return Number.isInteger(e.value) ? e.value.toFixed(1) : String(e.value);
@@ -53,7 +53,7 @@ function dumpBlock(b: Block, ind: string): string {
   return b.map((s) => dumpStmt(s, ind)).join('');
 }
 
-export function dumpStmt(s: Stmt, ind = ''): string {
+function dumpStmt(s: Stmt, ind = ''): string {
   const inner = ind + '  ';
   switch (s.kind) {
     case 'let': return `${ind}(let ${s.name}: ${dumpType(s.type)} ${dumpExpr(s.init)})\n`;

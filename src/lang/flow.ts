@@ -23,7 +23,7 @@ export function stmtTerminates(s: Stmt, jumps = false): boolean {
 }
 
 /** Whether a `break` in `b` leaves the loop whose body `b` is (nested loops excluded). */
-export function hasBreak(b: Block): boolean {
+function hasBreak(b: Block): boolean {
   return b.some((s) => {
     switch (s.kind) {
       case 'break': return true;

@@ -236,22 +236,15 @@ class Parser {
     const fields: FieldDecl[] = [];
     const methods: FuncDecl[] = [];
     if (!this.blockStart()) return { fields, methods };
-    while (!this.at('dedent') && !this.at('eof')) {
-      try {
-        if (this.at('def')) methods.push(this.funcDecl(false, true));
-        else {
-          const n = this.ident('a field name or a method');
-          this.expect(':', `':' and a type after field '${String(n.value)}'`);
-          fields.push({ name: String(n.value), span: this.spanOf(n), type: this.type() });
-          this.endOfLine();
-        }
-      } catch (e) {
-        if (!(e instanceof ParseError)) throw e;
-        this.syncStatement();
+    this.blockLines(() => {
+      if (this.at('def')) methods.push(this.funcDecl(false, true));
+      else {
+        const n = this.ident('a field name or a method');
+        this.expect(':', `':' and a type after field '${String(n.value)}'`);
+        fields.push({ name: String(n.value), span: this.spanOf(n), type: this.type() });
+        this.endOfLine();
       }
-      this.skipNewlines();
-    }
-    this.accept('dedent');
+    });
     return { fields, methods };
   }
 
@@ -262,23 +255,16 @@ class Parser {
     this.expect(':', `':' after the enum name`);
     const members: { name: string; span: Span; value: bigint | null }[] = [];
     if (this.blockStart()) {
-      while (!this.at('dedent') && !this.at('eof')) {
-        try {
-          const m = this.ident('an enum member name');
-          let value: bigint | null = null;
-          if (this.accept('=')) {
-            if (this.at('-')) this.fail(this.peek(), 'negative-enum-value');
-            value = this.expect('int', 'an integer value for the enum member').value as bigint;
-          }
-          members.push({ name: String(m.value), span: this.spanOf(m), value });
-          this.endOfLine();
-        } catch (e) {
-          if (!(e instanceof ParseError)) throw e;
-          this.syncStatement();
+      this.blockLines(() => {
+        const m = this.ident('an enum member name');
+        let value: bigint | null = null;
+        if (this.accept('=')) {
+          if (this.at('-')) this.fail(this.peek(), 'negative-enum-value');
+          value = this.expect('int', 'an integer value for the enum member').value as bigint;
         }
-        this.skipNewlines();
-      }
-      this.accept('dedent');
+        members.push({ name: String(m.value), span: this.spanOf(m), value });
+        this.endOfLine();
+      });
     }
     return { kind: 'enum', span: this.from(start), name: String(name.value), nameSpan: this.spanOf(name), members, exported };
   }
@@ -384,9 +370,18 @@ class Parser {
     if (!this.blockStart()) return [];
     const body: Block = [];
     this.skipNewlines();
+    this.blockLines(() => body.push(this.statement()));
+    return body;
+  }
+
+  /**
+   * The lines of an indented block up to its dedent, each read by `line`; after a syntax error
+   * in one, parsing goes on at the next statement (several errors per run).
+   */
+  private blockLines(line: () => void): void {
     while (!this.at('dedent') && !this.at('eof')) {
       try {
-        body.push(this.statement());
+        line();
       } catch (e) {
         if (!(e instanceof ParseError)) throw e;
         this.syncStatement();
@@ -394,7 +389,6 @@ class Parser {
       this.skipNewlines();
     }
     this.accept('dedent');
-    return body;
   }
 
   /** A statement ends at a newline; the reference also lets the next statement follow directly. */
@@ -521,25 +515,18 @@ class Parser {
     if (this.blockStart()) {
       this.skipNewlines();
       let seenDefault = false;
-      while (!this.at('dedent') && !this.at('eof')) {
-        try {
-          const c = this.peek();
-          if (this.accept('default')) {
-            if (seenDefault) this.fail(c, 'duplicate-default');
-            seenDefault = true;
-            cases.push({ pattern: null, span: this.spanOf(c), body: this.block() });
-          } else {
-            this.expect('case', "'case' or 'default'");
-            const pattern = this.expression();
-            cases.push({ pattern, span: this.from(c), body: this.block() });
-          }
-        } catch (e) {
-          if (!(e instanceof ParseError)) throw e;
-          this.syncStatement();
+      this.blockLines(() => {
+        const c = this.peek();
+        if (this.accept('default')) {
+          if (seenDefault) this.fail(c, 'duplicate-default');
+          seenDefault = true;
+          cases.push({ pattern: null, span: this.spanOf(c), body: this.block() });
+        } else {
+          this.expect('case', "'case' or 'default'");
+          const pattern = this.expression();
+          cases.push({ pattern, span: this.from(c), body: this.block() });
         }
-        this.skipNewlines();
-      }
-      this.accept('dedent');
+      });
     }
     return { kind: 'match', span: this.from(start), subject, cases };
   }

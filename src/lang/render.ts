@@ -27,7 +27,7 @@ function inRanges(cp: number, ranges: [number, number][]): boolean {
   return false;
 }
 
-export function charWidth(cp: number): number {
+function charWidth(cp: number): number {
   if (cp < 0x300) return cp < 0x20 || cp === 0x7f ? 0 : 1;
   return inRanges(cp, ZERO) ? 0 : inRanges(cp, WIDE) ? 2 : 1;
 }

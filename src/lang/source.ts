@@ -58,10 +58,6 @@ export function span(file: SourceFile, start: number, end: number): Span {
   return { file, start, end };
 }
 
-export function joinSpans(a: Span, b: Span): Span {
-  return { file: a.file, start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
-}
-
 /** Decodes byte-string text (UTF-8 bytes, one per char) to a JS string. */
 export function bytesToUtf8(s: string): string {
   return Buffer.from(s, 'latin1').toString('utf8');

@@ -8,7 +8,7 @@ export const KEYWORDS = [
   'default',
 ] as const;
 
-export const OPERATORS = [
+const OPERATORS = [
   '->', '==', '!=', '<<', '>>', '<=', '>=',
   '(', ')', '[', ']', '{', '}', ':', ',', '.', '=', '+', '-', '*', '/', '%', '&', '|', '^', '~', '<', '>', '@',
 ] as const;

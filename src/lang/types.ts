@@ -73,8 +73,5 @@ export function typeName(t: Type): string {
   }
 }
 
-export const isNumeric = (t: Type): boolean => t.k === 'int' || t.k === 'float';
-/** Types whose values live on the heap (pointers in native code). */
-export const isRef = (t: Type): boolean => !(t.k === 'int' || t.k === 'float' || t.k === 'bool' || t.k === 'void' || t.k === 'error');
 /** Types usable as map keys (hashable by value). */
 export const isKeyType = (t: Type): boolean => t.k === 'int' || t.k === 'float' || t.k === 'bool' || t.k === 'str' || t.k === 'error';

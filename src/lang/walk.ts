@@ -25,7 +25,7 @@ function walkFunc(d: FuncDecl, v: Visitor): void {
   walkBlock(d.body, v);
 }
 
-export function walkBlock(b: Block, v: Visitor): void {
+function walkBlock(b: Block, v: Visitor): void {
   v.block?.(b);
   for (const s of b) walkStmt(s, v);
 }

@@ -59,7 +59,7 @@ export function memberCompletions(a: Analysis, file: string, offset: number): Co
   return target.ty ? membersOf(target.ty) : null;
 }
 
-export function membersOf(t: Type): CompletionEntry[] | null {
+function membersOf(t: Type): CompletionEntry[] | null {
   if (t.k !== 'struct' && t.k !== 'class') return null;
   const out: CompletionEntry[] = t.info.fields.map((f) => ({ label: f.name, kind: 'field', detail: `${f.name}: ${typeName(f.type)}` }));
   const seen = new Set<string>();

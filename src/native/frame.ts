@@ -25,7 +25,7 @@ export type Home =
 export const CALLEE_SAVED = [3, 12, 13, 14, 15]; // rbx, r12, r13, r14, r15
 /** Homes for registers whose live interval contains no call (the lowering never uses them). */
 export const SHORT_LIVED = [10, 11]; // r10, r11
-export const XMM_HOMES = [8, 9, 10, 11, 12, 13, 14, 15];
+const XMM_HOMES = [8, 9, 10, 11, 12, 13, 14, 15];
 
 export interface FrameLayout {
   homes: Home[];

@@ -95,7 +95,7 @@ function sortArray(a: BPArray): void {
   for (let i = 0; i < items.length; i++) a.set(i, items[i]);
 }
 
-export function sleepMs(ms: number): void {
+function sleepMs(ms: number): void {
   if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 

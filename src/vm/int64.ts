@@ -6,7 +6,7 @@
 
 export type Int = number | bigint;
 
-export const MAX_SAFE = 9007199254740991;
+const MAX_SAFE = 9007199254740991;
 export const INT64_MIN = -(1n << 63n);
 export const INT64_MAX = (1n << 63n) - 1n;
 
@@ -108,11 +108,6 @@ export function fromFloat(x: number): Int {
   const t = Math.trunc(x) + 0;
   if (t <= MAX_SAFE && t >= -MAX_SAFE) return t;
   return canon(BigInt(t));
-}
-
-/** Converts a JS number known to be an integer in int64 range to canonical form. */
-export function fromSafe(x: number): Int {
-  return x <= MAX_SAFE && x >= -MAX_SAFE ? x + 0 : canon(BigInt(x));
 }
 
 export function cmp(a: Int, b: Int): number {

@@ -3,12 +3,12 @@
 // wall time (src/profile/data.ts turns stacks into time). A stack keeps its innermost
 // MAX_FRAMES frames, as the native sampler does: a million-deep recursion is sampled in constant
 // memory, with its outermost frames left out.
+import { SAMPLE_MAX_FRAMES } from '../bytecode/limits.js';
 import { lineOfPc } from '../bytecode/module.js';
-import { SAMPLE } from '../native/interp/layout.js';
 import type { Frame } from '../profile/data.js';
 import type { FnRt, VM } from './interp.js';
 
-const MAX_FRAMES = SAMPLE.maxFrames;
+const MAX_FRAMES = SAMPLE_MAX_FRAMES;
 
 export class VmSampler {
   private left: number;

@@ -72,9 +72,8 @@ export abstract class BPArray {
   }
 }
 
-/** [int]: element i is the int32 pair buf[2i] (low), buf[2i+1] (high). */
-export class IntArray extends BPArray {
-  readonly kind = Kind.Int;
+/** Arrays of 8-byte elements held as int32 pairs buf[2i], buf[2i+1] (the native layout). */
+abstract class PairArray extends BPArray {
   buf: Int32Array;
   constructor(cap = 8) {
     super();
@@ -82,14 +81,19 @@ export class IntArray extends BPArray {
     this.buf = int32s(Math.max(cap, 1) * 2);
   }
   get capacity(): number { return this.buf.length >> 1; }
-  get(i: number): Int { return join(this.buf, i * 2); }
-  set(i: number, v: unknown): void { split(v as Int, this.buf, i * 2); }
   protected grow(cap: number): void {
     charge(8 * cap);
     const b = int32s(cap * 2);
     b.set(this.buf.subarray(0, this.len * 2));
     this.buf = b;
   }
+}
+
+/** [int]: element i is the int32 pair buf[2i] (low), buf[2i+1] (high). */
+export class IntArray extends PairArray {
+  readonly kind = Kind.Int;
+  get(i: number): Int { return join(this.buf, i * 2); }
+  set(i: number, v: unknown): void { split(v as Int, this.buf, i * 2); }
   empty(): IntArray { return new IntArray(); }
   static filled(n: number, v: Int): IntArray {
     const a = new IntArray(n);
@@ -130,23 +134,10 @@ export class FloatArray extends BPArray {
 }
 
 /** [bool]: 8-byte elements holding 0 or 1 (the native layout). */
-export class BoolArray extends BPArray {
+export class BoolArray extends PairArray {
   readonly kind = Kind.Bool;
-  buf: Int32Array;
-  constructor(cap = 8) {
-    super();
-    charge(8 * cap);
-    this.buf = int32s(Math.max(cap, 1) * 2);
-  }
-  get capacity(): number { return this.buf.length >> 1; }
   get(i: number): boolean { return this.buf[i * 2] !== 0; }
   set(i: number, v: unknown): void { this.buf[i * 2] = v ? 1 : 0; }
-  protected grow(cap: number): void {
-    charge(8 * cap);
-    const b = int32s(cap * 2);
-    b.set(this.buf.subarray(0, this.len * 2));
-    this.buf = b;
-  }
   empty(): BoolArray { return new BoolArray(); }
   static filled(n: number, v: boolean): BoolArray {
     const a = new BoolArray(n);
@@ -245,10 +236,6 @@ export class CPointer {
 
 // --- text ---------------------------------------------------------------------------------
 
-export function intToStr(v: Int): string {
-  return String(v);
-}
-
 /** The conversion of spec §4.5 (print, to_str, f-strings); strings print as themselves. */
 export function display(v: unknown, k: Kind): string {
   switch (k) {
@@ -337,4 +324,3 @@ export function typeofValue(v: unknown, k: Kind): string {
   return 'ptr';
 }
 
-export { split, join };

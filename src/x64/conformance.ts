@@ -175,7 +175,7 @@ export function checkWithNasm(cases: Case[]): { mismatches: Mismatch[]; listing:
 }
 
 /** nasm listing → bytes (hex) per source line; long encodings continue on rows ending in '-'. */
-export function parseListing(text: string): Map<number, string> {
+function parseListing(text: string): Map<number, string> {
   const out = new Map<number, string>();
   for (const row of text.split('\n')) {
     const m = /^\s*(\d+)\s+[0-9A-F]{8}\s+([0-9A-F]+)(-?)/.exec(row);
@@ -186,7 +186,6 @@ export function parseListing(text: string): Map<number, string> {
   return out;
 }
 
-export { GP64 };
 
 // --- reading cases back from text (tests/x64/regress.txt) -----------------------------------
 
@@ -194,7 +193,7 @@ const REGS = new Map<string, Sample>([...GP64, ...GP32, ...GP16, ...GP8, ...HIGH
 const SIZES: Record<string, Mem['size']> = { byte: 8, word: 16, dword: 32, qword: 64, oword: 128 };
 
 /** Parses one instruction in the printer's syntax (the syntax cases are written in). */
-export function parseCase(text: string): { mnemonic: string; ops: Sample[] } {
+function parseCase(text: string): { mnemonic: string; ops: Sample[] } {
   if (text.startsWith('rep ')) return { mnemonic: text.replace(' ', '_'), ops: [] };
   const sp = text.indexOf(' ');
   const mnemonic = (sp < 0 ? text : text.slice(0, sp)).replace(' ', '_');

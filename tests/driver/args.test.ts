@@ -4,7 +4,8 @@
 // same rules through bin/bpjit.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { didYouMean, editDistance, parseCommandLine, type Invocation } from '../../src/driver/args.js';
+import { didYouMean, parseCommandLine, type Invocation } from '../../src/driver/args.js';
+import { editDistance } from '../../src/lang/suggest.js';
 import { COMMANDS, COMMON_OPTIONS } from '../../src/driver/commands.js';
 import { UsageError } from '../../src/driver/exit-codes.js';
 import { commandHelp, overviewHelp } from '../../src/driver/help.js';

@@ -1,6 +1,6 @@
 // The tiers as commands: how to run a program (a .bp or .bpc file) on each, in a child process.
-// The output tests and the fuzzer (scripts/fuzz.ts) go through this list, so a new tier (or a
-// new flag for an old one) is one row here.
+// The output tests go through this list, so a new tier (or a new flag for an old one) is one row
+// here.
 import path from 'node:path';
 import { runCli } from './child.js';
 import { BPJIT } from './paths.js';

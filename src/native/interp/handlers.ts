@@ -2,7 +2,7 @@
 // the handler's x86-64 with the interpreter's macro layer (Masm below). Scalar work, jumps,
 // calls, array and field access are written here; every other instruction (strings, maps,
 // builtins, printing, allocation) runs a stub that the same lowering as compiled code produces
-// for its shape (see src/loader/stubs.ts), so both tiers share one implementation of them.
+// for its shape (see src/native/stubs.ts), so both tiers share one implementation of them.
 import { O, OP_DEFS } from '../../bytecode/opcodes.js';
 import { CLOSURE_CAPS, ERR, VTABLES, RT } from '../abi.js';
 import { ARRAY, HEADER, STR, STRUCT } from '../heap.js';

@@ -15,6 +15,8 @@
 // In the interpreter rbx holds the instruction pointer, r12 the register block, r13 the
 // dispatch table, r14 the FnInfo and r15 the constant table.
 
+import { SAMPLE_MAX_FRAMES } from '../../bytecode/limits.js';
+
 /** FnInfo: one 64-byte record per function, in the program's data area. */
 export const FN = {
   /** Address of the function's interpreter code (the bytecode with operands resolved, below). */
@@ -107,7 +109,7 @@ export const profSymbol = (index: number): string => `bp_prof$${index}`;
  * address, and FRAME.info and FRAME.pc of the frame it returns to (meaningful when that is an
  * interpreter frame).
  */
-export const SAMPLE = { frames: 0, rip: 1, rbx: 2, r14: 3, fpInfo: 4, fpPc: 5, peek: 6, maxFrames: 256 } as const;
+export const SAMPLE = { frames: 0, rip: 1, rbx: 2, r14: 3, fpInfo: 4, fpPc: 5, peek: 6, maxFrames: SAMPLE_MAX_FRAMES } as const;
 // A frameless runtime function that calls another keeps its caller's return address under its
 // own return address and pushed registers (bp_rt_map_get: 3 pushes, then bp_rt_map_lookup): 4
 // words lost the compiled caller of most map and string samples; 16 finds it.
