@@ -31,13 +31,13 @@ FUNC bp_rt_equals
     cmp al, 's'
     je .str
     cmp al, '['
-    je .array
+    je .container
     cmp al, '{'
-    je .map
+    je .container
     cmp al, 'S'
-    je .struct
+    je .container
     cmp al, '('
-    je .tuple
+    je .container
     cmp al, 'p'
     je .ptr
     cmp al, 'F'
@@ -59,6 +59,65 @@ FUNC bp_rt_equals
     cmp rax, [r12 + PTR_PAYLOAD]
     jne .no
     jmp .yes
+.container:                              ; met again while compared (a cycle on a's side):
+    test qword [rbx], HDR_BUSY           ; no difference found on this path
+    jnz .yes
+    or qword [rbx], HDR_BUSY
+    mov rdi, rbx
+    mov rsi, r12
+    mov rdx, r13
+    call bp_rt_equals_parts
+    and qword [rbx], ~HDR_BUSY
+    jmp .out
+.float:
+    movq xmm0, rbx
+    movq xmm1, r12
+    ucomisd xmm0, xmm1
+    jp .no
+    je .yes
+    jmp .no
+.bits:
+    cmp rbx, r12
+    je .yes
+    jmp .no
+.str:
+    mov rdi, rbx
+    mov rsi, r12
+    call bp_rt_str_eq
+    jmp .out
+.yes:
+    mov eax, 1
+    jmp .out
+.no:
+    xor eax, eax
+.out:
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbx
+    ret
+ENDFUNC
+
+; bp_rt_equals_parts(rdi = a, rsi = b, rdx = descriptor): arrays, maps, structs and tuples
+; (neither null, a marked busy by bp_rt_equals) part by part → eax = 1 when equal.
+FUNC bp_rt_equals_parts
+    push rbx
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rbx, rdi
+    mov r12, rsi
+    mov r13, rdx
+    movzx eax, byte [r13]
+    cmp al, '['
+    je .array
+    cmp al, '{'
+    je .map
+    cmp al, '('
+    je .tuple
+    jmp .struct
 .tuple:                                  ; element by element, each by its descriptor
     lea r15, [r13 + 1]
     xor r14d, r14d
@@ -76,22 +135,6 @@ FUNC bp_rt_equals
     lea r15, [rax + 1]
     inc r14
     jmp .telem
-.float:
-    movq xmm0, rbx
-    movq xmm1, r12
-    ucomisd xmm0, xmm1
-    jp .no
-    je .yes
-    jmp .no
-.bits:
-    cmp rbx, r12
-    je .yes
-    jmp .no
-.str:
-    mov rdi, rbx
-    mov rsi, r12
-    call bp_rt_str_eq
-    jmp .out
 .array:
     mov rax, [rbx + ARR_LEN]
     cmp rax, [r12 + ARR_LEN]

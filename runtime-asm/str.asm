@@ -456,60 +456,21 @@ FUNC bp_rt_print_repr
     mov esi, 1
     call bp_rt_write
     jmp .done
-.notfn:
-    cmp al, '('
-    jne .nottuple
-    mov rdi, rbx
-    mov rsi, r12
-    call bp_rt_print_tuple
-    jmp .done
-.nottuple:
-    cmp al, '{'
-    jne .notmap
-    mov rdi, rbx
-    mov rsi, r12
-    call bp_rt_print_map
-    jmp .done
-.notmap:
-    cmp al, 'C'
-    je .struct
-    cmp al, 'S'
-    jne .notstruct
-.struct:
-    mov rdi, rbx
-    mov rsi, r12
-    call bp_rt_print_struct
-    jmp .done
-.notstruct:
+.notfn:                                  ; containers: arrays, maps, structs, objects, tuples
     test rbx, rbx
     jz .null
-    cmp al, '['
-    jne .null
-    ; [T]: "[" elements ", " "]"
-    lea rdi, [.open]
-    mov esi, 1
-    call bp_rt_write
-    xor r13d, r13d
-    lea r14, [r12 + 1]                   ; the element descriptor
-.elem:
-    cmp r13, [rbx + ARR_LEN]
-    jae .close
-    test r13, r13
-    jz .first
-    lea rdi, [.sep]
-    mov esi, 2
-    call bp_rt_write
-.first:
-    mov rax, [rbx + ARR_DATA]
-    mov rdi, [rax + r13*8]
-    mov rsi, r14
-    call bp_rt_print_repr
-    inc r13
-    jmp .elem
-.close:
-    lea rdi, [.close_text]
-    mov esi, 1
-    call bp_rt_write
+    test qword [rbx], HDR_BUSY           ; met again inside itself: shown as Python shows a
+    jnz .again                           ; list that contains itself, [[...]]
+    or qword [rbx], HDR_BUSY
+    mov rdi, rbx
+    mov rsi, r12
+    call bp_rt_print_container
+    and qword [rbx], ~HDR_BUSY
+    jmp .done
+.again:
+    mov rdi, rbx
+    mov rsi, r12
+    call bp_rt_print_again
     jmp .done
 .ptr:
     call bp_rt_print_ptr
@@ -593,15 +554,94 @@ FUNC bp_rt_print_repr
     ret
 ENDFUNC
 FUNCDATA
-.open: db '['
-.close_text: db ']'
-.sep: db ', '
 .null_text: db 'null'
 .fn_open: db '<fn '
 .fn_close: db '>'
 .quote: db '"'
 .escapes: db '"', '"', '\', '\', 10, 'n', 9, 't', 13, 'r', 0
 .digits: db '0123456789abcdef'
+
+; bp_rt_print_container(rdi = array, map, struct, object or tuple (not null), rsi = its descriptor).
+FUNC bp_rt_print_container
+    movzx eax, byte [rsi]
+    cmp al, '('
+    je bp_rt_print_tuple
+    cmp al, '{'
+    je bp_rt_print_map
+    cmp al, '['
+    je bp_rt_print_array
+    jmp bp_rt_print_struct
+ENDFUNC
+
+; bp_rt_print_again(rdi = a container being printed, rsi = its descriptor): its placeholder —
+; [...], {...}, (...) or Name{...}.
+FUNC bp_rt_print_again
+    push rbx
+    movzx ebx, byte [rsi]
+    cmp bl, 'S'
+    je .named
+    cmp bl, 'C'
+    jne .mark
+.named:
+    call bp_rt_layout_of
+    mov rdi, [rax]
+    call bp_rt_print_cstr
+    mov bl, '{'
+.mark:
+    lea rdi, [.texts]
+.find:
+    cmp [rdi], bl
+    je .write
+    add rdi, 5
+    jmp .find
+.write:
+    mov esi, 5
+    call bp_rt_write
+    pop rbx
+    ret
+ENDFUNC
+FUNCDATA
+.texts: db '[...]', '{...}', '(...)'
+
+; bp_rt_print_array(rdi = array (not null), rsi = its descriptor "[T]"): [repr, …].
+FUNC bp_rt_print_array
+    push rbx
+    push r12
+    push r13
+    mov rbx, rdi
+    lea r12, [rsi + 1]                   ; the element descriptor
+    lea rdi, [.open]
+    mov esi, 1
+    call bp_rt_write
+    xor r13d, r13d
+.elem:
+    cmp r13, [rbx + ARR_LEN]
+    jae .close
+    test r13, r13
+    jz .first
+    lea rdi, [.sep]
+    mov esi, 2
+    call bp_rt_write
+.first:
+    mov rax, [rbx + ARR_DATA]
+    mov rdi, [rax + r13*8]
+    mov rsi, r12
+    call bp_rt_print_repr
+    inc r13
+    jmp .elem
+.close:
+    lea rdi, [.close_text]
+    mov esi, 1
+    call bp_rt_write
+    pop r13
+    pop r12
+    pop rbx
+    ret
+ENDFUNC
+FUNCDATA
+.open: db '['
+.close_text: db ']'
+.sep: db ', '
 
 ; bp_rt_print_tuple(rdi = tuple or 0, rsi = descriptor "(A,B,…)"): (a, b) — (a,) for one element.
 FUNC bp_rt_print_tuple

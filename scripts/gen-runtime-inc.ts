@@ -45,10 +45,12 @@ export function layoutInc(): string {
     Object.entries(table).map(([k, v]) => `%define ${prefix}${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()} ${v}`);
   return banner + [
     '; Every heap object starts with a 64-bit header: bits 0-7 the type tag, bit 8 the mark of the',
-    '; collector, bit 63 "static"; a map has its key and value kinds in bytes 2 and 3, a class',
+    '; collector, bit 9 a container being printed or compared, bit 63 "static"; a map has its key',
+    '; and value kinds in bytes 2 and 3, a class',
     '; instance its class index in bits 32-63.',
     '%define OBJ_HEADER 0',
     `%define HDR_MARK 0x${HEADER.mark.toString(16)}`,
+    `%define HDR_BUSY 0x${HEADER.busy.toString(16)}`,
     `%define HDR_STATIC 0x${HEADER.static.toString(16)}`,
     `%define HDR_MAP_KEY ${HEADER.mapKeyShift / 8}`,
     `%define HDR_MAP_VALUE ${HEADER.mapValueShift / 8}`,

@@ -6,7 +6,7 @@ import { bug } from './diag.js';
 import { terminates } from './flow.js';
 import type { FnCtx } from './check-base.js';
 import type { FuncInfo, Sym } from './symbols.js';
-import { BOOL, ERROR, INT, STR, Type, assignable, typeName } from './types.js';
+import { BOOL, ERROR, INT, STR, Type, arrayOf, assignable, typeEq, typeName } from './types.js';
 
 export abstract class StmtChecker extends ExprChecker {
   protected checkFunction(d: FuncDecl, fn: FuncInfo): void {
@@ -66,8 +66,11 @@ export abstract class StmtChecker extends ExprChecker {
         });
         break;
       case 'for_in': {
-        this.checkExpr(s.iter);
-        const t = s.iter.ty!;
+        const it = this.checkExpr(s.iter);
+        let t = it;
+        // bpjit (spec §8.2): a tuple literal whose elements share one type converts to an array,
+        // here too — `for x in (10, 20, 30):` (the compiler builds what the type says).
+        if (s.iter.kind === 'tuple' && it.k === 'tuple' && it.elems.length > 0 && it.elems.every((x) => typeEq(x, it.elems[0]))) t = s.iter.ty = arrayOf(it.elems[0]);
         let elem: Type = ERROR;
         if (t.k === 'array') elem = t.elem;
         else if (t.k === 'map') elem = t.key;

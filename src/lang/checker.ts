@@ -11,7 +11,7 @@ import { CheckerOptions, FIXED_INTS } from './check-base.js';
 import { StmtChecker } from './check-stmt.js';
 import type { DiagBag } from './diag.js';
 import type { LoadedModule } from './loader.js';
-import type { Span } from './source.js';
+import { type Span, span } from './source.js';
 import { didYouMean } from './suggest.js';
 import type { CheckedProgram, ClassInfo, FieldInfo, FuncInfo, GlobalSym, ModuleInfo, StructInfo } from './symbols.js';
 import { INT, Type, fnOf, typeEq, typeName } from './types.js';
@@ -56,7 +56,11 @@ class Checker extends StmtChecker {
     // As in the reference, a file without main starts at its first function.
     const first = entry.ast.decls.find((d): d is FuncDecl => d.kind === 'func');
     const f = first ? entry.functions.get(first.name) ?? null : null;
-    if (f && f.params.length > 0 && this.opts.requireEntry !== false) this.err('entry-with-params', f.span, [f.name]);
+    if (this.opts.requireEntry !== false) {
+      if (f && f.params.length > 0) this.err('entry-with-params', f.span, [f.name]);
+      // (no function at all: nothing to run — the reference fails at run time, bpjit here)
+      if (!first) this.err('no-entry-function', span(entry.ast.file, 0, 0));
+    }
     return f && f.params.length === 0 ? f : null;
   }
 

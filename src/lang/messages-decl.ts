@@ -218,4 +218,9 @@ export const DECL_MESSAGES = [
     explain: 'An enum name is used as a type or to name a member (`Color.RED`); it is not a value itself.',
     example: 'enum Color:\n    RED\n\ndef main() -> int:\n    print(Color)\n    return 0\n',
   },
+  {
+    code: 'E0143', name: 'no-entry-function', text: "the program has no function to start at (define 'def main() -> int:')",
+    explain: 'A program starts at `main`, or without one at its first function; a file with no function at all (only globals, types or imports) has nothing to run. The C reference compiles it and then fails at run time; bpjit reports it here, for check, run and build alike.',
+    example: 'let greeting: str = "hello"\n',
+  },
 ] as const satisfies readonly MessageRow[];

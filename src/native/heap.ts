@@ -11,6 +11,11 @@ export const HEADER = {
   tagMask: 0xff,
   /** Bit 8: marked live by the collector (runtime-asm/heap.asm). */
   mark: 0x100,
+  /**
+   * Bit 9: a container being printed or compared (str.asm, equal.asm): met again inside itself,
+   * it prints as a placeholder ([...]) and compares as equal, so cycles end.
+   */
+  busy: 0x200,
   /** Maps: bits 16–23 the key kind, bits 24–31 the value kind (KIND). */
   mapKeyShift: 16,
   mapValueShift: 24,

@@ -105,10 +105,11 @@ export function vtables(mod: BytecodeModule, lowered: Set<string>): Blob {
 }
 
 /**
- * bp_main: runs the global initialiser, then the entry; returns the entry's int (or 0). First, a
- * slot of an extern the program calls that is still 0 is its symbol missing from its library
- * (executables import them weakly): the FFI error at the declaration, before anything runs. The
- * error texts are static string objects in a read-only blob of their own, bp_extern_errors.
+ * bp_main: runs the global initialiser, then the entry; returns the entry's int or bool (or 0).
+ * First, a slot of an extern the program calls that is still 0 is its symbol missing from its
+ * library (executables import them weakly): the FFI error at the declaration, before anything
+ * runs. The error texts are static string objects in a read-only blob of their own,
+ * bp_extern_errors.
  */
 export function mainFunction(mod: BytecodeModule): Blob[] {
   const a = new Assembler();
@@ -128,7 +129,8 @@ export function mainFunction(mod: BytecodeModule): Blob[] {
   });
   if (mod.init >= 0) a.call(sym(fnSymbol(mod.functions[mod.init].name)));
   if (mod.entry >= 0) a.call(sym(fnSymbol(mod.functions[mod.entry].name)));
-  if (mod.entry < 0 || mod.functions[mod.entry].ret !== 'i') a.xor(eax, eax);
+  // The exit status: main's int, its bool (true is 1, as in the VM and the reference), else 0.
+  if (mod.entry < 0 || !['i', 'b'].includes(mod.functions[mod.entry].ret)) a.xor(eax, eax);
   a.pop(rbp);
   marks.state('entry');
   a.ret();

@@ -246,11 +246,34 @@ export function display(v: unknown, k: Kind): string {
   }
 }
 
+/**
+ * Containers being printed, and the left sides of containers being compared: a container met
+ * again inside itself prints as a placeholder — [...], {...}, (...), Name{...}, as Python prints
+ * a list that contains itself — and compares as equal (no difference was found on that path),
+ * so cycles end. The runtime does the same with a header bit (str.asm, equal.asm).
+ */
+const printing = new Set<object>();
+const comparing = new Set<object>();
+
 /** The text of a value inside a container: strings are quoted (bpjit, spec §8.1). */
 export function repr(v: unknown, k: Kind): string {
   if (k !== Kind.Ref) return display(v, k);
   if (typeof v === 'string') return quote(v);
   if (v === null || v === undefined) return 'null';
+  if (!(v instanceof BPArray || v instanceof BPMap || v instanceof Struct || v instanceof Obj || v instanceof Tuple)) return reprOther(v);
+  if (printing.has(v)) {
+    if (v instanceof Struct || v instanceof Obj) return `${v instanceof Struct ? v.l.name : v.c.name}{...}`;
+    return v instanceof BPArray ? '[...]' : v instanceof BPMap ? '{...}' : '(...)';
+  }
+  printing.add(v);
+  try {
+    return reprContainer(v);
+  } finally {
+    printing.delete(v);
+  }
+}
+
+function reprContainer(v: BPArray | BPMap | Struct | Obj | Tuple): string {
   if (v instanceof BPArray) {
     const parts: string[] = [];
     for (let i = 0; i < v.len; i++) parts.push(repr(v.get(i), v.kind));
@@ -266,10 +289,11 @@ export function repr(v: unknown, k: Kind): string {
     const parts = l.fieldNames.map((n, i) => `${n}: ${repr(v.f[i], l.fieldKinds[i])}`);
     return `${l.name}{${parts.join(', ')}}`;
   }
-  if (v instanceof Tuple) {
-    const parts = v.e.map((x, i) => repr(x, v.kinds[i]));
-    return `(${parts.join(', ')}${parts.length === 1 ? ',' : ''})`;
-  }
+  const parts = v.e.map((x, i) => repr(x, v.kinds[i]));
+  return `(${parts.join(', ')}${parts.length === 1 ? ',' : ''})`;
+}
+
+function reprOther(v: unknown): string {
   if (v instanceof Closure) return `<fn ${v.name}>`;
   if (v instanceof Handle) return `<${v.what}>`;
   if (v instanceof CPointer) return `<ptr 0x${v.addr.toString(16)}>`;
@@ -283,6 +307,17 @@ export function equals(a: unknown, b: unknown, k: Kind): boolean {
   if (k !== Kind.Ref) return a === b;
   if (a === b) return typeof a !== 'number' || a === a;
   if (typeof a === 'string' || typeof b === 'string' || a === null || b === null) return false;
+  if (!(a instanceof BPArray || a instanceof BPMap || a instanceof Tuple || a instanceof Struct)) return equalsOther(a, b);
+  if (comparing.has(a)) return true;
+  comparing.add(a);
+  try {
+    return equalParts(a, b);
+  } finally {
+    comparing.delete(a);
+  }
+}
+
+function equalParts(a: BPArray | BPMap | Tuple | Struct, b: unknown): boolean {
   if (a instanceof BPArray && b instanceof BPArray) {
     if (a.len !== b.len || a.kind !== b.kind) return false;
     for (let i = 0; i < a.len; i++) if (!equals(a.get(i), b.get(i), a.kind)) return false;
@@ -301,6 +336,10 @@ export function equals(a: unknown, b: unknown, k: Kind): boolean {
   if (a instanceof Struct && b instanceof Struct) {
     return a.l === b.l && a.f.every((x, i) => equals(x, b.f[i], a.l.fieldKinds[i]));
   }
+  return false;
+}
+
+function equalsOther(a: unknown, b: unknown): boolean {
   if (a instanceof Closure && b instanceof Closure) return a.fn === b.fn && a.caps.length === 0 && b.caps.length === 0;
   if (a instanceof CPointer && b instanceof CPointer) return a.addr === b.addr;
   return false;
