@@ -1,16 +1,17 @@
 ; Float formatting exactly as glibc's printf("%.*g" / "%.*e" / "%.*f"): the double is expanded
-; into all of its decimal digits with a small big-integer routine (mantissa × 2^e, or
-; mantissa × 5^-e for negative exponents), rounded at the cut with ties to even, and laid out.
+; into all of its decimal digits as a big integer (bignum.asm: mantissa × 2^e, or mantissa × 5^-e
+; for negative exponents, taken apart 19 digits at a time), rounded at the cut with ties to even,
+; and laid out.
 ; The same algorithm as src/vm/fmt-float.ts, so the VM and executables print identical bytes.
 ; Not reentrant (static work buffers); the runtime is single-threaded.
 
 %define MAX_PRECISION 100                ; f-string specs allow up to 100 (at most 309 + 100 digits)
-%define NLIMBS 48
+%define FMT_CHUNKS 48                    ; 19-digit chunks of a double's digits (at most 767 digits)
 
 BSS bp_rt_fmt_dig, 800, 16               ; all digits of the value, ASCII
 BSS bp_rt_fmt_rnd, 840, 16               ; the rounded digits
-BSS bp_rt_fmt_limbs, NLIMBS * 8, 16
-BSS bp_rt_fmt_chunks, NLIMBS * 8, 16
+BSS bp_rt_fmt_bn, BN_BYTES, 16
+BSS bp_rt_fmt_chunks, FMT_CHUNKS * 8, 16
 
 section .rodata.bp_rt_pow5 progbits alloc noexec nowrite align=8
 bp_rt_pow5:                              ; 5^0 .. 5^27
@@ -143,80 +144,53 @@ FUNC bp_rt_fmt_digits
     bts r8, 52
     lea r15, [rax - 1075]                ; e: value = mantissa × 2^e
 .expand:
-    lea rdi, [bp_rt_fmt_limbs]
-    mov ecx, NLIMBS
-    xor eax, eax
-    push rdi
-    rep stosq
-    pop rdi
+    lea rdi, [bp_rt_fmt_bn]
+    mov rsi, r8
+    call bp_rt_bn_set
     test r15, r15
     js .negexp
-    ; mantissa << e: spread over limb e/64 and the next one
-    mov rcx, r15
-    and ecx, 63
-    mov rdx, r15
-    shr rdx, 6
-    mov rax, r8
-    shl rax, cl
-    mov [rdi + rdx*8], rax
-    test ecx, ecx
-    jz .shifted
-    mov rax, r8
-    neg ecx                              ; shift right by 64 - s (the count is taken mod 64)
-    shr rax, cl
-    mov [rdi + rdx*8 + 8], rax
-.shifted:
-    mov r12, r15
-    shr r12, 6
-    add r12, 2                           ; limbs in use
+    lea rdi, [bp_rt_fmt_bn]              ; mantissa << e
+    mov rsi, r15
+    call bp_rt_bn_shl
     jmp .todecimal
 .negexp:
-    mov [rdi], r8
-    mov r12d, 1
     mov r13, r15
     neg r13                              ; k: multiply by 5^k
 .mul27:
     cmp r13, 27
     jb .mulrest
-    mov r9, [bp_rt_pow5 + 27*8]
-    call .mul
+    lea rdi, [bp_rt_fmt_bn]
+    mov rsi, [bp_rt_pow5 + 27*8]
+    xor edx, edx
+    call bp_rt_bn_mul_add
     sub r13, 27
     jmp .mul27
 .mulrest:
     test r13, r13
     jz .todecimal
+    lea rdi, [bp_rt_fmt_bn]
     lea rax, [bp_rt_pow5]
-    mov r9, [rax + r13*8]
-    call .mul
+    mov rsi, [rax + r13*8]
+    xor edx, edx
+    call bp_rt_bn_mul_add
 .todecimal:
     ; repeated division by 10^19 collects 19-digit chunks, least significant first
-    lea r10, [bp_rt_fmt_chunks]
-    xor r11d, r11d                       ; chunk count
-    mov r9, 10000000000000000000
+    xor r12d, r12d                       ; chunk count
 .chunk:
-.trim:
-    test r12, r12
-    jz .chunks_done
-    cmp qword [rdi + r12*8 - 8], 0
-    jne .divide
-    dec r12
-    jmp .trim
-.divide:
-    xor edx, edx
-    mov rcx, r12
-.divlimb:
-    mov rax, [rdi + rcx*8 - 8]
-    div r9
-    mov [rdi + rcx*8 - 8], rax
-    dec rcx
-    jnz .divlimb
-    mov [r10 + r11*8], rdx
-    inc r11
+    cmp qword [bp_rt_fmt_bn], 0
+    je .chunks_done
+    lea rdi, [bp_rt_fmt_bn]
+    mov rsi, 10000000000000000000
+    call bp_rt_bn_divmod
+    lea rcx, [bp_rt_fmt_chunks]
+    mov [rcx + r12*8], rax
+    inc r12
     jmp .chunk
 .chunks_done:
     ; digits: the top chunk without leading zeros, the others zero-padded to 19
+    lea r10, [bp_rt_fmt_chunks]
     xor ebx, ebx
-    mov rcx, r11
+    mov rcx, r12
     dec rcx
     mov rax, [r10 + rcx*8]
     call .top_chunk
@@ -246,26 +220,6 @@ FUNC bp_rt_fmt_digits
     pop r14
     pop r13
     pop r12
-    ret
-; limbs[0..r12) *= r9 (r12 grows with the carry); uses rax, rdx, rsi, r8
-.mul:
-    xor esi, esi                         ; carry
-    xor r8d, r8d
-.mulnext:
-    mov rax, [rdi + r8*8]
-    mul r9
-    add rax, rsi
-    adc rdx, 0
-    mov [rdi + r8*8], rax
-    mov rsi, rdx
-    inc r8
-    cmp r8, r12
-    jb .mulnext
-    test rsi, rsi
-    jz .mulret
-    mov [rdi + r12*8], rsi
-    inc r12
-.mulret:
     ret
 ; appends the decimal digits of rax (no leading zeros) at r14 + rbx
 .top_chunk:

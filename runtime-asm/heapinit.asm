@@ -149,7 +149,7 @@ FUNC bp_rt_heap_init
     xor edi, edi                         ; the mark stack first: the heap may take what is left
     xor esi, esi
     mov edx, MARK_STACK_ENTRIES * 8
-    call bp_io_grow
+    call bp_rt_mem_grow
     test rax, rax
     jz .fail
     mov [bp_rt_mark_stack], rax
@@ -213,7 +213,7 @@ FUNC bp_rt_mark_grow
     mov rsi, [bp_rt_mark_cap]
     shl rsi, 3
     lea rdx, [rsi + rsi]
-    call bp_io_grow                      ; (mremap: the entries move with it)
+    call bp_rt_mem_grow                      ; (mremap: the entries move with it)
     test rax, rax
     jz .out
     mov [bp_rt_mark_stack], rax

@@ -3,7 +3,8 @@
 ; Annex F, exact fmod, and C's round. NaN signs follow glibc where the spec records them: an
 ; invalid operation gives the default (negative) NaN, acos/asin outside [-1, 1] give +nan.
 ; (The VM uses JavaScript's Math, an fdlibm port; results can differ from these in the last bit.)
-; Each function takes and returns doubles in xmm0 (xmm1 for a second argument).
+; Each function takes and returns doubles in xmm0 (xmm1 for a second argument). Then the int
+; builtins: bit operations, and the VM's pseudo-random generator.
 
 ; One-argument x87 functions: x moves to st0, the body leaves the result in st0.
 %macro X87_IN 0
@@ -456,5 +457,97 @@ FUNC bp_rt_math_pow
     pop rax
     cmp rcx, r9                          ; clears ZF: finite
 .pret:
+    ret
+ENDFUNC
+
+; ---------------------------------------------------------------------------------------------
+; Bit operations on 64-bit ints; shift counts are taken modulo 64 (as x86 and the VM do), and
+; bit_shr is arithmetic.
+
+FUNC bp_rt_bit_and
+    mov rax, rdi
+    and rax, rsi
+    ret
+ENDFUNC
+
+FUNC bp_rt_bit_or
+    mov rax, rdi
+    or rax, rsi
+    ret
+ENDFUNC
+
+FUNC bp_rt_bit_xor
+    mov rax, rdi
+    xor rax, rsi
+    ret
+ENDFUNC
+
+FUNC bp_rt_bit_not
+    mov rax, rdi
+    not rax
+    ret
+ENDFUNC
+
+FUNC bp_rt_bit_shl
+    mov rax, rdi
+    mov ecx, esi
+    shl rax, cl
+    ret
+ENDFUNC
+
+FUNC bp_rt_bit_shr
+    mov rax, rdi
+    mov ecx, esi
+    sar rax, cl
+    ret
+ENDFUNC
+
+; ---------------------------------------------------------------------------------------------
+; Random numbers: the VM's 64-bit LCG, state = state * 1103515245 + 12345 (mod 2^64), each step
+; yielding state >> 16. The state starts at 1; the variable holds it XOR 1 so that the zeroed
+; BSS means 1.
+
+BSS bp_rt_rand_state, 8, 8
+
+; bp_rt_rand_next() → rax = the next step's state >> 16. Clobbers rdx.
+FUNC bp_rt_rand_next
+    mov rax, [bp_rt_rand_state]
+    xor rax, 1
+    imul rax, rax, 1103515245
+    add rax, 12345
+    mov rdx, rax
+    xor rdx, 1
+    mov [bp_rt_rand_state], rdx
+    shr rax, 16
+    ret
+ENDFUNC
+
+; bp_rt_rand() → 0..32767.
+FUNC bp_rt_rand
+    call bp_rt_rand_next                 ; (a leaf: no alignment needed)
+    and eax, 32767
+    ret
+ENDFUNC
+
+; bp_rt_rand_range(rdi = lo, rsi = hi) → lo when lo >= hi, else lo + next % (hi - lo) (one step).
+FUNC bp_rt_rand_range
+    mov rax, rdi
+    cmp rdi, rsi
+    jge .out
+    mov rcx, rsi
+    sub rcx, rdi                         ; the span, as unsigned
+    mov r8, rdi
+    call bp_rt_rand_next
+    xor edx, edx
+    div rcx
+    lea rax, [r8 + rdx]
+.out:
+    ret
+ENDFUNC
+
+; bp_rt_rand_seed(rdi = n): the state becomes n (as unsigned 64 bits).
+FUNC bp_rt_rand_seed
+    xor rdi, 1
+    mov [bp_rt_rand_state], rdi
     ret
 ENDFUNC

@@ -11,25 +11,38 @@ default rel
 
 extern bp_main
 
+; the core: what compiled code calls
 %include "start.asm"
+%include "mem.asm"
 %include "io.asm"
+%include "bignum.asm"
 %include "fmt.asm"
 %include "math.asm"
 %include "time.asm"
 %include "heap.asm"
 %include "heapinit.asm"
 %include "str.asm"
-%include "strlib.asm"
+%include "array.asm"
+%include "print.asm"
 %include "except.asm"
 %include "traceback.asm"
 %include "struct.asm"
 %include "map.asm"
 %include "equal.asm"
+; the builtins' library, one subject a file
+%include "strlib.asm"
+%include "strtod.asm"
 %include "arraylib.asm"
-%include "iolib.asm"
-%include "datalib.asm"
+%include "sort.asm"
+%include "file.asm"
+%include "env.asm"
+%include "bytes.asm"
+%include "hash.asm"
+%include "json.asm"
 %include "fmtlib.asm"
 %include "regexlib.asm"
-%include "syslib.asm"
+%include "ffi.asm"
+%include "thread.asm"
+%include "secure.asm"
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -1,6 +1,6 @@
 ; The string library builtins of executables (chr, ord, case, trimming, searching, replacing,
-; padding, splitting and joining, hex and decimal parsing, character classes) and the bit
-; operations, each with exactly the VM's semantics (src/vm/builtins.ts, builtins-ext.ts).
+; padding, splitting and joining, hex and decimal parsing, character classes), each with exactly
+; the VM's semantics (src/vm/builtins.ts, builtins-ext.ts).
 ;
 ; Strings are byte strings. Functions that allocate return 0 when memory is exhausted and keep
 ; their reference arguments (and the object they are filling) in callee-saved registers across
@@ -118,16 +118,6 @@ FUNC bp_rt_fill_pattern
     rep movsb
     jmp .chunk
 .out:
-    ret
-ENDFUNC
-
-; bp_rt_array_append_ref(rdi = array with room, rsi = element): stores it after the others.
-FUNC bp_rt_array_append_ref
-    mov rcx, [rdi + ARR_LEN]
-    mov rdx, [rdi + ARR_DATA]
-    mov [rdx + rcx*8], rsi
-    inc rcx
-    mov [rdi + ARR_LEN], rcx
     ret
 ENDFUNC
 
@@ -939,47 +929,5 @@ FUNC bp_rt_parse_int
     ret
 .zero:
     xor eax, eax
-    ret
-ENDFUNC
-
-; ---------------------------------------------------------------------------------------------
-; Bit operations on 64-bit ints; shift counts are taken modulo 64 (as x86 and the VM do), and
-; bit_shr is arithmetic.
-
-FUNC bp_rt_bit_and
-    mov rax, rdi
-    and rax, rsi
-    ret
-ENDFUNC
-
-FUNC bp_rt_bit_or
-    mov rax, rdi
-    or rax, rsi
-    ret
-ENDFUNC
-
-FUNC bp_rt_bit_xor
-    mov rax, rdi
-    xor rax, rsi
-    ret
-ENDFUNC
-
-FUNC bp_rt_bit_not
-    mov rax, rdi
-    not rax
-    ret
-ENDFUNC
-
-FUNC bp_rt_bit_shl
-    mov rax, rdi
-    mov ecx, esi
-    shl rax, cl
-    ret
-ENDFUNC
-
-FUNC bp_rt_bit_shr
-    mov rax, rdi
-    mov ecx, esi
-    sar rax, cl
     ret
 ENDFUNC
