@@ -6,7 +6,7 @@ import { bug } from '../lang/diag.js';
 import { parseFormatSpec } from '../lang/format-spec.js';
 import type { LocalSym } from '../lang/symbols.js';
 import { Type, typeName } from '../lang/types.js';
-import { Kind, Op } from './opcodes.js';
+import { Kind, Op, type OpName } from './opcodes.js';
 import { kindOf } from './tdesc.js';
 import { CHAIN_PARTS, CompilerBase, INT32_MAX, INT32_MIN } from './compile-base.js';
 
@@ -469,28 +469,19 @@ export abstract class ExprCompiler extends CompilerBase {
     const d = dst ?? this.tmp(e.ty!);
     this.at(e);
     const t0 = e.args[0]?.ty;
+    const b = BUILTINS.get(name)!;
+    if (b.op) { this.emit(Op[b.op as OpName], d, args); return d; }
     switch (name) {
       case 'print':
         this.emit(Op.print, args.length, args.flatMap((r, i) => [r, this.typeConst(e.args[i].ty!)]));
         return d;
-      case 'len': this.emit(Op.strlen, d, args[0]); return d;
-      case 'array_len': this.emit(Op.alen, d, args[0]); return d;
-      case 'int_to_float': this.emit(Op.i2f, d, args[0]); return d;
-      case 'float_to_int': this.emit(Op.f2i, d, args[0]); return d;
       case 'to_str': this.emit(Op.tostr, d, args[0], this.typeConst(t0!)); return d;
-      case 'bit_and': this.emit(Op.and_i, d, args[0], args[1]); return d;
-      case 'bit_or': this.emit(Op.or_i, d, args[0], args[1]); return d;
-      case 'bit_xor': this.emit(Op.xor_i, d, args[0], args[1]); return d;
-      case 'bit_not': this.emit(Op.not_i, d, args[0]); return d;
-      case 'bit_shl': this.emit(Op.shl_i, d, args[0], args[1]); return d;
-      case 'bit_shr': this.emit(Op.shr_i, d, args[0], args[1]); return d;
       case 'typeof': {
         const s = staticTypeof(t0!);
         if (s !== null) { this.emit(Op.loadk, d, this.mb.constant({ tag: 'str', value: s })); return d; }
         break;
       }
     }
-    const b = BUILTINS.get(name)!;
     this.emit(Op.callb, d, b.id, this.callDesc(e.args.map((a) => a.ty!), e.ty!), args.length, args);
     return d;
   }

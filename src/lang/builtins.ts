@@ -52,6 +52,12 @@ interface Row {
   readonly tier: Tier;
   readonly sig: string;
   readonly native?: NativeBuiltin;
+  /**
+   * The instruction the compiler makes of every call (`op d, args…`; the opcode's name, see
+   * src/bytecode/opcodes.ts), when it is one instruction; a runtime call beside it serves calls
+   * that hand-written bytecode makes with callb.
+   */
+  readonly op?: string;
   /** Reads its string arguments without keeping or returning them (the lowering may then grow a string in place). */
   readonly readsOnly?: boolean;
   /** An extra static rule beyond the pattern (returns the diagnostic when violated). */
@@ -84,7 +90,7 @@ const rt = (symbol: string, ...flags: ('allocates' | 'located' | 'typed')[]): Ru
 const TABLE = [
   { name: 'print', id: 1, tier: 'core', sig: 'any... -> void', native: 'instruction',
     doc: 'Prints its arguments separated by spaces, then a newline.' },
-  { name: 'len', id: 2, tier: 'core', sig: 'str -> int', native: 'instruction',
+  { name: 'len', id: 2, tier: 'core', sig: 'str -> int', native: 'instruction', op: 'strlen',
     doc: 'Length of a string in bytes (arrays: array_len, maps: map_len).' },
   { name: 'substr', id: 3, tier: 'core', sig: 'str, int, int -> str', native: rt('bp_rt_str_substr', 'allocates'), readsOnly: true,
     doc: 'The bytes [start, start + count) of a string, clipped to the string.' },
@@ -236,9 +242,9 @@ const TABLE = [
     doc: 'Square root of a float.' },
   { name: 'fpow', id: 79, tier: 'core', sig: 'float, float -> float', native: rt('bp_rt_math_pow'),
     doc: 'Float power.' },
-  { name: 'int_to_float', id: 80, tier: 'core', sig: 'int -> float', native: 'instruction',
+  { name: 'int_to_float', id: 80, tier: 'core', sig: 'int -> float', native: 'instruction', op: 'i2f',
     doc: 'The nearest float to an int.' },
-  { name: 'float_to_int', id: 81, tier: 'core', sig: 'float -> int', native: 'instruction',
+  { name: 'float_to_int', id: 81, tier: 'core', sig: 'float -> int', native: 'instruction', op: 'f2i',
     doc: 'A float truncated toward zero.' },
   { name: 'float_to_str', id: 82, tier: 'core', sig: 'float -> str', native: rt('bp_rt_str_from_f64', 'allocates'),
     doc: 'A float as text (%g).' },
@@ -248,7 +254,7 @@ const TABLE = [
     doc: 'Whether a float is NaN.' },
   { name: 'is_inf', id: 85, tier: 'core', sig: 'float -> bool', native: 'inline',
     doc: 'Whether a float is infinite.' },
-  { name: 'array_len', id: 86, tier: 'core', sig: '[T] -> int', native: 'instruction',
+  { name: 'array_len', id: 86, tier: 'core', sig: '[T] -> int', native: 'instruction', op: 'alen',
     doc: 'Number of elements of an array.' },
   { name: 'array_push', id: 87, tier: 'core', sig: '[T], T -> void', native: 'inline',
     doc: 'Appends an element to an array.' },
@@ -317,17 +323,17 @@ const TABLE = [
     doc: 'Alias of str_join.' },
   { name: 'str_concat_all', id: 117, tier: 'core', sig: '[str] -> str', native: rt('bp_rt_str_concat_all', 'allocates'),
     doc: 'Concatenation of an array of strings.' },
-  { name: 'bit_and', id: 118, tier: 'core', sig: 'int, int -> int', native: rt('bp_rt_bit_and'),
+  { name: 'bit_and', id: 118, tier: 'core', sig: 'int, int -> int', native: rt('bp_rt_bit_and'), op: 'and_i',
     doc: 'Bitwise and (same as &).' },
-  { name: 'bit_or', id: 119, tier: 'core', sig: 'int, int -> int', native: rt('bp_rt_bit_or'),
+  { name: 'bit_or', id: 119, tier: 'core', sig: 'int, int -> int', native: rt('bp_rt_bit_or'), op: 'or_i',
     doc: 'Bitwise or (same as |).' },
-  { name: 'bit_xor', id: 120, tier: 'core', sig: 'int, int -> int', native: rt('bp_rt_bit_xor'),
+  { name: 'bit_xor', id: 120, tier: 'core', sig: 'int, int -> int', native: rt('bp_rt_bit_xor'), op: 'xor_i',
     doc: 'Bitwise exclusive or (same as ^).' },
-  { name: 'bit_not', id: 121, tier: 'core', sig: 'int -> int', native: rt('bp_rt_bit_not'),
+  { name: 'bit_not', id: 121, tier: 'core', sig: 'int -> int', native: rt('bp_rt_bit_not'), op: 'not_i',
     doc: 'Bitwise not (same as ~).' },
-  { name: 'bit_shl', id: 122, tier: 'core', sig: 'int, int -> int', native: rt('bp_rt_bit_shl'),
+  { name: 'bit_shl', id: 122, tier: 'core', sig: 'int, int -> int', native: rt('bp_rt_bit_shl'), op: 'shl_i',
     doc: 'Shift left (same as <<).' },
-  { name: 'bit_shr', id: 123, tier: 'core', sig: 'int, int -> int', native: rt('bp_rt_bit_shr'),
+  { name: 'bit_shr', id: 123, tier: 'core', sig: 'int, int -> int', native: rt('bp_rt_bit_shr'), op: 'shr_i',
     doc: 'Arithmetic shift right (same as >>).' },
   { name: 'parse_int', id: 124, tier: 'core', sig: 'str -> int', native: rt('bp_rt_parse_int'),
     doc: 'The int at the start of a string (strtoll, base 10).' },
