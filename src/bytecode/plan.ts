@@ -110,12 +110,17 @@ function constantParams(mod: BytecodeModule): Map<number, Map<number, bigint>> {
  * Self-calls whose result is returned — or, for an int function, returned plus a register or an
  * immediate (`return f(x) + y`) — with nothing jumping in between. A function with exception
  * handlers or captured values has none (a handler may be entered from the call; a lambda's
- * captures come from its closure).
+ * captures come from its closure), and neither has one in which anything but those self-calls
+ * can fail: the frames the jump back saves would be missing from the traceback of an error or
+ * an exception passing through them (a stack overflow's traceback counts its frames anyway).
  */
 function tailSites(fn: BcFunction, self: number, targets: Set<number>): Map<number, TailSite> {
   const sites = new Map<number, TailSite>();
   if (fn.handlers.length > 0 || fn.ncaps > 0) return sites;
   const code = fn.code;
+  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+    if (OP_DEFS[code[pc]].mayFail && !(code[pc] === O.call && code[pc + 2] === self)) return sites;
+  }
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
     if (code[pc] !== O.call || code[pc + 2] !== self) continue;
     const t = code[pc + 1];
