@@ -34,7 +34,8 @@ test('the plan: tail calls (with an accumulator), constant divisors (a parameter
   const plan = (name: string) => planFunction(mod, mod.functions.findIndex((f) => f.name === name), true);
   assert.is(plan('fib').tails.size, 1);
   assert.ok([...plan('fib').tails.values()][0].other !== undefined);
-  assert.is(plan('gcd').tails.size, 1);
+  // (gcd's % can fail: its frames must stay in an error's traceback)
+  assert.is(plan('gcd').tails.size, 0);
   assert.equal(plan('fib').base && { rel: plan('fib').base!.rel, k: plan('fib').base!.k }, { rel: 'ge', k: 2 });
   assert.equal([...plan('rem').divisors.values()].sort((a, b) => Number(a - b)), [7n, 1000000007n]);
   assert.equal([...planFunction(mod, mod.functions.findIndex((f) => f.name === 'rem'), false).divisors.values()], [1000000007n]);
