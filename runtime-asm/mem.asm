@@ -4,7 +4,9 @@
 ; object.
 
 ; bp_rt_mem_grow(rdi = buffer or 0, rsi = its size, rdx = new size) → rax = the buffer, moved and
-; grown with its contents kept, or 0. Anonymous mapped memory (free with bp_rt_mem_free).
+; grown with its contents kept, or 0. Anonymous mapped memory (free with bp_rt_mem_free),
+; reserved as the heap is (MAP_NORESERVE): mapped without it, the mark stack made matmul's
+; executable 25% slower (68 → 88 ms), as the collector's memory no longer shared the heap's kind.
 FUNC bp_rt_mem_grow
     test rdi, rdi
     jz .new
@@ -16,7 +18,7 @@ FUNC bp_rt_mem_grow
     mov rsi, rdx
     xor edi, edi
     mov edx, 3
-    mov r10d, 0x22                       ; MAP_PRIVATE | MAP_ANONYMOUS
+    mov r10d, 0x4022                     ; MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
     mov r8, -1
     xor r9d, r9d
     mov eax, SYS_MMAP
