@@ -36,8 +36,13 @@ await build({
   logLevel: 'warning',
 });
 // esbuild gives `import fs from 'node:fs'` a copy of every export of the module; that copy
-// cost 5 ms a start, and only `.default` is ever read.
-fs.writeFileSync(out, fs.readFileSync(out, 'utf8').replace(/__toESM\((require\("node:[\w/]+"\)), ?1\)/g, '{ default: $1 }'));
+// cost 5 ms a start, and only `.default` is ever read. yargs's platform shim asks for the
+// terminal's width as it loads, which makes process.stdout (a few ms more): it asks when read.
+const columns = 'stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null';
+const text = fs.readFileSync(out, 'utf8');
+if (!text.includes(columns)) throw new Error(`bundle.mjs: yargs's shim no longer reads '${columns}'`);
+fs.writeFileSync(out, text.replace(/__toESM\((require\("node:[\w/]+"\)), ?1\)/g, '{ default: $1 }')
+  .replace(columns, 'get stdColumns() { return process.stdout.columns ?? null; }'));
 fs.rmSync(out.replace(/\.cjs$/, '.cache'), { force: true });
 // The warm-up compiles what the commands need: the front end, the VM and (threshold 1) the JIT,
 // the linker of bpjit build, and the command line's help; bin/bpjit runs these command lines in

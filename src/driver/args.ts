@@ -2,7 +2,6 @@
 // commands.ts; yargs splits the words). Options of bpjit come before the command's operands; for
 // a command that runs a program, everything after the program file is the program's. Every
 // problem is a UsageError in plain words, with the closest valid spelling when there is one.
-import yargs from 'yargs';
 import { editDistance } from '../lang/suggest.js';
 import { UsageError } from './exit-codes.js';
 import { COMMANDS, COMMON_OPTIONS, TOP_OPTIONS, commandNamed, type CommandSpec, type OptionSpec } from './commands.js';
@@ -21,9 +20,8 @@ export type CommandLine =
   | { kind: 'help'; command?: CommandSpec; color?: string }
   | { kind: 'version' };
 
-export function parseCommandLine(argv: string[]): CommandLine {
-  // Options before the command are rare: yargs is asked only when there are some.
-  const top = argv[0]?.startsWith('-') ? parseWords(argv, [...TOP_OPTIONS, ...COMMON_OPTIONS], true) : { opts: {}, operands: argv };
+export async function parseCommandLine(argv: string[]): Promise<CommandLine> {
+  const top = await parseWords(argv, [...TOP_OPTIONS, ...COMMON_OPTIONS], true);
   const color = top.opts.color as string | undefined;
   if (top.opts.help) return { kind: 'help', color };
   if (top.opts.version) return { kind: 'version' };
@@ -31,7 +29,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
   if (name === undefined) throw new UsageError(`no command given (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
   const command = commandNamed(name);
   if (!command) throw new UsageError(`unknown command '${name}'${didYouMean(name, COMMANDS.map((c) => c.name))}`);
-  const words = parseWords(rest, [...command.options, ...COMMON_OPTIONS], command.operands.program ?? false, command.name);
+  const words = await parseWords(rest, [...command.options, ...COMMON_OPTIONS], command.operands.program ?? false, command.name);
   if (words.opts.help) return { kind: 'help', command, color: (words.opts.color as string | undefined) ?? color };
   const { operands: ops } = command;
   const operands = ops.program ? words.operands.slice(0, 1) : words.operands;
@@ -47,7 +45,12 @@ export function parseCommandLine(argv: string[]): CommandLine {
  * Splits words into options (checked against `options`) and operands. With `halt`, the first
  * operand ends the options: it and everything after it are operands, whatever they look like.
  */
-function parseWords(words: string[], options: OptionSpec[], halt: boolean, command?: string): { opts: Record<string, string | boolean>; operands: string[] } {
+async function parseWords(words: string[], options: OptionSpec[], halt: boolean, command?: string): Promise<{ opts: Record<string, string | boolean>; operands: string[] }> {
+  // Words of which none looks like an option are all operands: yargs (10 ms to load and ask,
+  // a quarter of a start) is loaded only for a line with options.
+  const optionLike = (w: string) => w.startsWith('-');
+  if (halt ? !optionLike(words[0] ?? '') : !words.some(optionLike)) return { opts: {}, operands: [...words] };
+  const { default: yargs } = await import('yargs');
   const y = yargs(words)
     .parserConfiguration({
       'halt-at-non-option': halt, 'populate--': true, 'camel-case-expansion': false, 'dot-notation': false, 'parse-numbers': false,

@@ -8,8 +8,8 @@ import { calledExterns, type BytecodeModule } from '../bytecode/module.js';
 import { lowerFunction, type LowerOptions } from '../native/lower.js';
 import type { MachineFunction, Unsupported } from '../native/machine.js';
 import { Blob, globalsArea, handlerTable, mainFunction, structLayouts, vtables } from '../native/program.js';
-import { InputSection, LinkedImage, codeSection, dataSection, link, readObject, sectionsOfObject } from '../elf/index.js';
-import { RUNTIME_OBJECT } from '../native/runtime-object.js';
+import { InputSection, LinkedImage, codeSection, dataSection, link } from '../elf/index.js';
+import { RUNTIME_OBJECT, runtimeSections } from '../native/runtime-object.js';
 import { externSlot } from '../native/abi.js';
 import { dynamicLinking } from '../elf/dynamic.js';
 import { lineTableSection, type PlacedFunction } from './linetable.js';
@@ -68,7 +68,7 @@ export function lowerProgram(mod: BytecodeModule, opts: LowerOptions = {}, roots
 }
 
 /** Lowers and links `mod` with the runtime object. */
-export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readFileSync(RUNTIME_OBJECT), opts: BuildOptions = {}): ProgramResult {
+export function buildProgram(mod: BytecodeModule, runtime: InputSection[] = runtimeSections(), opts: BuildOptions = {}): ProgramResult {
   const { functions, problems } = lowerProgram(mod, { debug: opts.debug });
   problems.push(...missingLibraries(mod));
   if (opts.pie && calledExterns(mod).length) {
@@ -83,7 +83,7 @@ export function buildProgram(mod: BytecodeModule, runtime: Uint8Array = fs.readF
     ...(opts.pie ? [pieStart()] : [])];
   const blobSections = blobs.map((b) => ({ blob: b, section: sectionOfBlob(b) }));
   const dynamic = externLinking(mod);
-  const image = link([...sectionsOfObject(readObject('runtime.o', runtime)), ...sections, ...blobSections.map((b) => b.section), lineTableSection(mod, placed), ...dynamic.sections],
+  const image = link([...runtime, ...sections, ...blobSections.map((b) => b.section), lineTableSection(mod, placed), ...dynamic.sections],
     opts.pie ? PIE_START : '_start', { ...dynamic.options, pie: opts.pie });
   if (opts.debug) {
     image.bytes = appendSections(image.bytes, debugSections({

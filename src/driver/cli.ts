@@ -13,7 +13,7 @@ import { userError } from './load.js';
 export async function main(argv: string[]): Promise<void> {
   let code: number = EXIT.OK;
   try {
-    const line = parseCommandLine(argv);
+    const line = await parseCommandLine(argv);
     if (line.kind === 'version') writeAll(1, Buffer.from(`bpjit ${packageVersion()}\n`));
     else if (line.kind === 'help') writeAll(1, Buffer.from(line.command ? commandHelp(line.command) : overviewHelp()));
     else {

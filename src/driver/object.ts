@@ -5,13 +5,12 @@
 // the environment, the stack the program may use, the global initialisers), and bp_flush() (its
 // output is buffered apart from C's stdio). An extern function it calls is an undefined symbol
 // the C link resolves (link its library: -lm). --emit-header writes the C declarations.
-import fs from 'node:fs';
 import { calledExterns, type BytecodeModule } from '../bytecode/module.js';
-import { readObject, sectionsOfObject } from '../elf/index.js';
+import type { InputSection } from '../elf/index.js';
 import { relocatableObject } from '../elf/object.js';
 import { externSlot, fnSymbol } from '../native/abi.js';
 import { globalsArea, handlerTable, structLayouts, vtables, type Blob } from '../native/program.js';
-import { RUNTIME_OBJECT } from '../native/runtime-object.js';
+import { runtimeSections } from '../native/runtime-object.js';
 import { Assembler, edi, qword, rax, rbp, rdx, rip, rsi, rsp, sym } from '../x64/index.js';
 import { functionSections, lowerProgram, sectionOfBlob, type NotLowered } from './build.js';
 import { lineTableSection } from './linetable.js';
@@ -25,7 +24,7 @@ const C_TYPE: Record<string, string> = { i: 'int64_t', f: 'double', b: 'int64_t'
 
 export type ObjectResult = { ok: true; bytes: Uint8Array; header: string } | { ok: false; problems: NotLowered[] };
 
-export function buildObject(mod: BytecodeModule, runtime: Uint8Array = fs.readFileSync(RUNTIME_OBJECT)): ObjectResult {
+export function buildObject(mod: BytecodeModule, runtime: InputSection[] = runtimeSections()): ObjectResult {
   const exported = mod.functions.map((f, i) => ({ f, i })).filter(({ f, i }) => f.exported && i !== mod.entry);
   const at = (i: number) => ({ op: 'export', line: mod.functions[i].defLine, reason: 'export', file: mod.files[mod.functions[i].file], fn: mod.functions[i].name });
   if (!exported.length) {
@@ -43,7 +42,7 @@ export function buildObject(mod: BytecodeModule, runtime: Uint8Array = fs.readFi
   }));
   const blobs: Blob[] = [handlerTable(lowered.functions), structLayouts(mod), vtables(mod, new Set(lowered.functions.map((f) => f.symbol))), ...globalsArea(mod), ...cApi(mod)];
   const exports = new Map<string, string>([...exported.map(({ f }): [string, string] => [cName(f.name), fnSymbol(f.name)]), [C_API.init, C_API.init], [C_API.flush, C_API.flush]]);
-  const bytes = relocatableObject([...sectionsOfObject(readObject('runtime.o', runtime)), ...placed.flatMap((p) => (p.rodata ? [p.text, p.rodata] : [p.text])),
+  const bytes = relocatableObject([...runtime, ...placed.flatMap((p) => (p.rodata ? [p.text, p.rodata] : [p.text])),
     ...blobs.map(sectionOfBlob), lineTableSection(mod, placed), ...externs], [...exports.values()], exports);
   return { ok: true, bytes, header: cHeader(mod, exported.map((e) => e.i)) };
 }

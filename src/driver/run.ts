@@ -2,7 +2,6 @@
 // with hot functions compiled behind it), or on the TypeScript VM with --vm, off x86-64 Linux,
 // or for a .bpc holding an instruction native code cannot run (null references: the compiler
 // never emits them).
-import { spawnSync } from 'node:child_process';
 import { HEAP_LIMIT_VAR, heapLimit } from '../bytecode/limits.js';
 import type { BytecodeModule } from '../bytecode/module.js';
 import { installVmFfi } from '../loader/ffi.js';
@@ -53,6 +52,8 @@ export function checkHeapLimit(inv: Invocation): void {
  * process starts: for a larger BPJIT_HEAP_LIMIT, the VM runs in a Node started with room for it.
  */
 function vmWithRoom(mod: BytecodeModule, args: string[]): number {
+  // (loaded here: node:child_process takes 5 ms to load, and is needed only for a large heap)
+  const { spawnSync } = nodeRequire('node:child_process') as typeof import('node:child_process');
   const os = nodeRequire('node:os') as typeof import('node:os');
   const v8 = nodeRequire('node:v8') as typeof import('node:v8');
   const want = heapLimit(process.env[HEAP_LIMIT_VAR], os.totalmem())!;

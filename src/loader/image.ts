@@ -10,9 +10,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readObject, sectionsOfObject, type InputSection } from '../elf/index.js';
+import type { InputSection } from '../elf/index.js';
 import { generateInterpreter, type InterpCode } from '../native/interp/gen.js';
-import { RUNTIME_OBJECT } from '../native/runtime-object.js';
+import { RUNTIME_OBJECT, parseRuntimeSections } from '../native/runtime-object.js';
 import { CODE_BYTES } from './space.js';
 
 const PAGE = 4096;
@@ -43,7 +43,7 @@ export function buildImage(runtime: Uint8Array = fs.readFileSync(RUNTIME_OBJECT)
     symbols: [{ name: 'bp_interp_code', offset: 0, size: interp.code.bytes.length, type: 'func', global: true },
       ...Object.entries(interp.entries).map(([name, offset]) => ({ name, offset, size: 0, type: 'func' as const, global: true }))],
   };
-  const sections = [...sectionsOfObject(readObject('runtime.o', runtime)), interpSection];
+  const sections = [...parseRuntimeSections(runtime), interpSection];
   const at = new Map<InputSection, [Area, number]>();
   let code = 0, data = 0;
   for (const s of sections.filter((x) => x.kind === 'text')) { code = alignUp(code, s.align); at.set(s, ['code', code]); code += s.size; }

@@ -35,8 +35,8 @@ export function fillOf(cls: FrameClass, name: string): string {
 /** Where a function's tier is said: 'native', or where it stayed and why. */
 export const tierText = (f: FunctionProfile): string => (f.tier === 'native' ? 'native' : `${f.tier}: ${f.reason ?? 'never hot'}`);
 
-/** 48315633 → '48,315,633'. */
-export const count = (n: number): string => Math.round(n).toLocaleString('en-US');
+/** 48315633 → '48,315,633'. (Not toLocaleString: its first call loads ICU's data, 15 ms.) */
+export const count = (n: number): string => String(Math.round(n)).replace(/\B(?=(\d{3})+$)/g, ',');
 /** 1 → '1 call', 2 → '2 calls'. */
 export const counted = (n: number, what: string): string => `${count(n)} ${what}${n === 1 ? '' : 's'}`;
 export const ms = (t: number): string => t.toFixed(1);

@@ -10,15 +10,15 @@ import { COMMANDS, COMMON_OPTIONS } from '../../src/driver/commands.js';
 import { UsageError } from '../../src/driver/exit-codes.js';
 import { commandHelp, overviewHelp } from '../../src/driver/help.js';
 
-function inv(argv: string[]): Invocation {
-  const line = parseCommandLine(argv);
+async function inv(argv: string[]): Promise<Invocation> {
+  const line = await parseCommandLine(argv);
   if (line.kind !== 'command') throw new Error(`${argv.join(' ')}: ${line.kind}`);
   return line.inv;
 }
 
-function usageError(argv: string[]): string {
+async function usageError(argv: string[]): Promise<string> {
   try {
-    parseCommandLine(argv);
+    await parseCommandLine(argv);
   } catch (e) {
     if (e instanceof UsageError) return e.message;
     throw e;
@@ -26,47 +26,56 @@ function usageError(argv: string[]): string {
   throw new Error(`accepted: ${argv.join(' ')}`);
 }
 
-test('options before the program file are bpjit\'s; everything after it is the program\'s', () => {
-  const a = inv(['run', '--no-jit', '--jit-threshold', '5', 'p.bp', '--no-jit', '-o', 'x', '--', 'y']);
+test('options before the program file are bpjit\'s; everything after it is the program\'s', async () => {
+  const a = await inv(['run', '--no-jit', '--jit-threshold', '5', 'p.bp', '--no-jit', '-o', 'x', '--', 'y']);
   assert.equal([a.opts.jit, a.opts['jit-threshold'], a.operands, a.programArgs], [false, '5', ['p.bp'], ['--no-jit', '-o', 'x', '--', 'y']]);
-  const b = inv(['run', 'p.bp', '--flag']);
+  const b = await inv(['run', 'p.bp', '--flag']);
   assert.equal([b.opts.jit, b.programArgs], [true, ['--flag']]);
-  const c = inv(['profile', 'p.bp', '-o', 'out.json']);
+  const c = await inv(['profile', 'p.bp', '-o', 'out.json']);
   assert.equal([c.opts.output, c.programArgs], [undefined, ['-o', 'out.json']]);
 });
 
-test('-- ends bpjit\'s options; a -- right after the program file is dropped, a second one kept', () => {
-  assert.equal(inv(['run', '--', '-odd.bp', '--no-jit']).operands, ['-odd.bp']);
-  assert.equal(inv(['run', '--', '-odd.bp', '--no-jit']).programArgs, ['--no-jit']);
-  assert.equal(inv(['run', 'p.bp', '--', 'a']).programArgs, ['a']);
-  assert.equal(inv(['run', 'p.bp', '--', '--', 'a']).programArgs, ['--', 'a']);
-  assert.equal(inv(['run', '-', 'a']).operands, ['-']);
+test('a line without options (not handed to yargs) is split by the same rules', async () => {
+  const r = await inv(['run', 'p.bp', 'a', 'b']);
+  assert.equal([r.opts, r.operands, r.programArgs], [{ jit: true }, ['p.bp'], ['a', 'b']]);
+  assert.equal((await inv(['run', 'p.bp', '-x', '--', 'y'])).programArgs, ['-x', '--', 'y']);
+  const c = await inv(['check', 'a.bp', 'dir']);
+  assert.equal([c.opts, c.operands, c.programArgs], [{}, ['a.bp', 'dir'], []]);
+  assert.is(await usageError(['build', 'a.bp', 'b.bp']), "build takes one program file, not 2: 'a.bp' 'b.bp'");
 });
 
-test('commands without a program take options anywhere, and check takes many operands', () => {
-  const b = inv(['build', 'p.bp', '-o', 'exe', '--profile=p.bpprof']);
+test('-- ends bpjit\'s options; a -- right after the program file is dropped, a second one kept', async () => {
+  assert.equal((await inv(['run', '--', '-odd.bp', '--no-jit'])).operands, ['-odd.bp']);
+  assert.equal((await inv(['run', '--', '-odd.bp', '--no-jit'])).programArgs, ['--no-jit']);
+  assert.equal((await inv(['run', 'p.bp', '--', 'a'])).programArgs, ['a']);
+  assert.equal((await inv(['run', 'p.bp', '--', '--', 'a'])).programArgs, ['--', 'a']);
+  assert.equal((await inv(['run', '-', 'a'])).operands, ['-']);
+});
+
+test('commands without a program take options anywhere, and check takes many operands', async () => {
+  const b = await inv(['build', 'p.bp', '-o', 'exe', '--profile=p.bpprof']);
   assert.equal([b.operands, b.opts.output, b.opts.profile], [['p.bp'], 'exe', 'p.bpprof']);
-  assert.equal(inv(['compile', '--output', 'x.bpc', 'p.bp']).opts.output, 'x.bpc');
-  assert.equal(inv(['check', 'a.bp', '--color=never', 'dir', '-']).operands, ['a.bp', 'dir', '-']);
-  assert.equal(inv(['disasm', 'p.bp', '--fn', 'main']).opts.fn, 'main');
+  assert.equal((await inv(['compile', '--output', 'x.bpc', 'p.bp'])).opts.output, 'x.bpc');
+  assert.equal((await inv(['check', 'a.bp', '--color=never', 'dir', '-'])).operands, ['a.bp', 'dir', '-']);
+  assert.equal((await inv(['disasm', 'p.bp', '--fn', 'main'])).opts.fn, 'main');
 });
 
-test('every command takes --color and --help, before or after its name', () => {
+test('every command takes --color and --help, before or after its name', async () => {
   for (const c of COMMANDS) {
     const operands = c.operands.min ? ['x.bp'] : [];
-    const color = (argv: string[]) => { const line = parseCommandLine(argv); return line.kind === 'command' ? line.color : line.kind; };
-    assert.is(color([c.name, '--color', 'always', ...operands]), 'always', c.name);
-    assert.is(color(['--color=never', c.name, ...operands]), 'never', c.name);
-    const help = parseCommandLine([c.name, '--help']);
+    const color = async (argv: string[]) => { const line = await parseCommandLine(argv); return line.kind === 'command' ? line.color : line.kind; };
+    assert.is(await color([c.name, '--color', 'always', ...operands]), 'always', c.name);
+    assert.is(await color(['--color=never', c.name, ...operands]), 'never', c.name);
+    const help = await parseCommandLine([c.name, '--help']);
     assert.ok(help.kind === 'help' && help.command === c, c.name);
-    assert.ok(parseCommandLine([c.name, '-h', '--no-such-option']).kind === 'help', c.name);
+    assert.ok((await parseCommandLine([c.name, '-h', '--no-such-option'])).kind === 'help', c.name);
   }
-  assert.equal(parseCommandLine(['-v']), { kind: 'version' });
-  assert.equal(parseCommandLine(['--version']), { kind: 'version' });
-  assert.is(parseCommandLine(['--help']).kind, 'help');
+  assert.equal(await parseCommandLine(['-v']), { kind: 'version' });
+  assert.equal(await parseCommandLine(['--version']), { kind: 'version' });
+  assert.is((await parseCommandLine(['--help'])).kind, 'help');
 });
 
-test('bad command lines get plain words and the closest valid spelling', () => {
+test('bad command lines get plain words and the closest valid spelling', async () => {
   const cases: [string[], string][] = [
     [[], 'no command given (commands: run, profile, build, check, compile, disasm, explain, fmt, lsp, help)'],
     [['rn', 'x.bp'], "unknown command 'rn' (did you mean 'run'?)"],
@@ -95,7 +104,7 @@ test('bad command lines get plain words and the closest valid spelling', () => {
     [['check'], 'check needs a program file or directory (bpjit check [OPTIONS] FILE|DIR...)'],
     [['build', 'a.bp', 'b.bp'], "build takes one program file, not 2: 'a.bp' 'b.bp'"],
   ];
-  for (const [argv, message] of cases) assert.is(usageError(argv), message, argv.join(' '));
+  for (const [argv, message] of cases) assert.is(await usageError(argv), message, argv.join(' '));
 });
 
 test('suggestions: close spellings only, swapped letters count as one edit', () => {
