@@ -5,6 +5,7 @@
 
 ; bp_rt_equals(rdi = a, rsi = b, rdx = descriptor) → eax = 1 when equal.
 FUNC bp_rt_equals
+    STACK_CHECK
     push rbx
     push r12
     push r13

@@ -100,6 +100,33 @@ FUNC bp_rt_output_failed
     call bp_rt_error
 ENDFUNC
 
+; A value too deep for the stack (STACK_CHECK): the stack overflow error, located at the call
+; that handed the value to the runtime — the return address into the program nearest below its
+; frame (rbp), raised as if from there (its frames are those of the walk, the runtime's own).
+FUNC bp_rt_deep_value
+    and rsp, -16
+    lea rbx, [rbp - 8]
+.scan:
+    cmp rbx, rsp
+    jb .raise
+    mov rdi, [rbx]
+    dec rdi
+    call bp_rt_traceback.frame_of
+    test rax, rax
+    jnz .found
+    sub rbx, 8
+    jmp .scan
+.found:
+    lea rsp, [rbx + 8]
+    and rsp, -16
+    push qword [rbx]
+.raise:
+    mov edi, ERR_DEEP_VALUE
+    xor esi, esi
+    xor edx, edx
+    jmp bp_rt_error
+ENDFUNC
+
 section .rodata.bp_rt_write_errnos progbits alloc noexec nowrite align=8
 WRITE_ERRNO_TEXTS
 align 8

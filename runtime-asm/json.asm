@@ -165,6 +165,7 @@ ENDFUNC
 
 ; bp_rt_json_value(rdi = value bits, rsi = descriptor): the JSON text of any value.
 FUNC bp_rt_json_value
+    STACK_CHECK
     push rbx
     push r12
     push r13

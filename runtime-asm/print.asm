@@ -13,6 +13,7 @@ ENDFUNC
 
 ; bp_rt_print_repr(rdi = value bits, rsi = descriptor): the text of a value inside a container.
 FUNC bp_rt_print_repr
+    STACK_CHECK
     push rbx
     push r12
     push r13
@@ -310,6 +311,7 @@ ENDFUNC
 ; of the length of the value's text as bp_rt_print_repr writes it; negative when the text may not
 ; fit the budget, or the descriptor is of a kind this estimate does not cover.
 FUNC bp_io_bound
+    STACK_CHECK
     push rbx
     push r12
     push r13

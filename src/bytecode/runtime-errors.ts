@@ -40,6 +40,8 @@ export const RUNTIME_ERRORS = [
   { name: 'FFI', text: 'FFI: %s' },
   { name: 'IO', text: '%s' },
   { name: 'WRITE', text: 'cannot write to standard output: %s' },
+  // (a value too deep for the stack in a runtime walker: reported at the instruction that walks it)
+  { name: 'DEEP_VALUE', text: 'stack overflow' },
 ] as const satisfies readonly RuntimeErrorDef[];
 
 /**
