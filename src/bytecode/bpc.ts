@@ -117,7 +117,11 @@ export function writeBpc(mod: BytecodeModule): Buffer {
   }
   w.i32(mod.init);
   w.i32(mod.entry);
-  const payload = w.bytes();
+  return sealBpc(w.bytes());
+}
+
+/** A .bpc file of `payload`: the header (magic, version, length) and its checksum around it. */
+export function sealBpc(payload: Uint8Array): Buffer {
   const head = Buffer.alloc(12);
   head.write(BPC_MAGIC, 0, 'latin1');
   head.writeUInt32LE(BPC_VERSION, 4);

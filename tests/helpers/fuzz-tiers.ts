@@ -1,0 +1,150 @@
+// The fuzzer's oracle: a program (a .bp or .bpc file) run on every tier (tier-commands.ts), each
+// run in a fresh directory (also its TMPDIR) with the same arguments, stdin and heap limit, and
+// the results judged: a signal death, an internal error (exit 70), a hang (a tier still running
+// after TIMEOUT_MS while another finished at once), a failed build, or tiers that disagree on
+// stdout, exit status or stderr are problems. A program every tier runs forever is fine (a
+// mutant may well loop), and so is one slow enough to run out of time on the slower tiers.
+import { execaSync } from 'execa';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { childEnv } from './child.js';
+import { BPJIT } from './paths.js';
+import { TIERS, type TierCommand } from './tier-commands.js';
+import { maskDepth } from './trace.js';
+
+export const TIMEOUT_MS = 10_000;
+/** A tier that finished faster than this, while another ran out of time, makes that one a hang. */
+const FAST_MS = TIMEOUT_MS / 100;
+/** What a run may print before it is cut (a mutant printing in a loop). */
+const MAX_OUTPUT = 1 << 20;
+/** Every run gets this heap limit (the same on every tier), so a mutant cannot take the machine. */
+export const FUZZ_HEAP = '256M';
+
+export interface TierRun {
+  tier: string;
+  /** The program did not build (a clean error, exit 1): its stderr is the diagnostic, not comparable. */
+  unbuilt?: boolean;
+  code: number;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  ms: number;
+}
+
+export interface Trial {
+  runs: TierRun[];
+  problems: string[];
+  /**
+   * Tracebacks that differ while the error lines agree (the AOT and JIT rewrites of a self-call
+   * into a loop leave no frames to show: reported, not yet counted as a problem).
+   */
+  notes: string[];
+  /** All tiers ran out of time (a program that loops). */
+  loops: boolean;
+}
+
+export interface TrialOptions {
+  args?: string[];
+  stdin?: Buffer;
+  /** Where the executable is built. */
+  dir: string;
+}
+
+/** Diagnostics bpjit prints as it compiles (warnings) come before the program's own stderr. */
+function programStderr(stderr: string): string {
+  const m = /^[^\n]*: warning\[W\d+\][^]*?^\d+ warnings?\n/m.exec(stderr);
+  return m && m.index === 0 ? stderr.slice(m[0].length) : stderr;
+}
+
+function runTier(tier: TierCommand, program: string, exe: string, opts: TrialOptions): TierRun {
+  const [file, args] = tier.command(program, exe);
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-fuzz-run-'));
+  const t0 = Date.now();
+  try {
+    const r = execaSync(file, [...args, ...(opts.args ?? [])], {
+      cwd, env: childEnv({ BPJIT_HEAP_LIMIT: FUZZ_HEAP, TMPDIR: cwd }), extendEnv: false, input: opts.stdin ?? '',
+      timeout: TIMEOUT_MS, maxBuffer: MAX_OUTPUT, encoding: 'latin1', stripFinalNewline: false, reject: false,
+    });
+    const cut = r.isMaxBuffer === true;
+    return {
+      tier: tier.name, code: r.exitCode ?? -1, signal: cut || r.timedOut ? null : r.signal ?? null,
+      stdout: typeof r.stdout === 'string' ? r.stdout : '', stderr: programStderr(typeof r.stderr === 'string' ? r.stderr : ''),
+      timedOut: r.timedOut === true || cut, ms: Date.now() - t0,
+    };
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs `program` on every tier: the executable first (the fastest, so a program that loops costs
+ * one tier's timeout, and the native interpreter's to confirm it), then the others.
+ */
+export function trial(program: string, opts: TrialOptions, tiers: readonly TierCommand[] = TIERS): Trial {
+  const exe = path.join(opts.dir, `${path.basename(program).replace(/\.bpc?$/, '')}.exe`);
+  const problems: string[] = [];
+  const order = [...tiers].sort((a, b) => Number(!!b.build) - Number(!!a.build));
+  const runs: TierRun[] = [];
+  for (const tier of order) {
+    if (tier.build) {
+      const built = buildFor(program, exe);
+      if (built) {
+        // A clean refusal (an extern's library missing, say) is what the other tiers must say at run time.
+        if (built.code === 1 && !/internal error/.test(built.stderr)) runs.push({ tier: tier.name, unbuilt: true, code: 1, signal: null, stdout: '', stderr: built.stderr, timedOut: false, ms: 0 });
+        else problems.push(`${tier.name}: bpjit build failed (exit ${built.code}): ${built.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`);
+        continue;
+      }
+    }
+    const r = runTier(tier, program, exe, opts);
+    runs.push(r);
+    // Two tiers out of time: a program that loops; the rest would only wait as long again.
+    if (runs.length === 2 && runs.every((x) => x.timedOut)) return { runs, problems, notes: [], loops: true };
+  }
+  const verdict = judge(runs);
+  return { runs, problems: [...problems, ...verdict.problems], notes: verdict.notes, loops: false };
+}
+
+/** `bpjit build program -o exe`; null when it built, else how it failed. */
+function buildFor(program: string, exe: string): { code: number; stderr: string } | null {
+  const r = execaSync(process.execPath, [BPJIT, 'build', program, '-o', exe], {
+    env: childEnv(), extendEnv: false, reject: false, encoding: 'latin1', timeout: 4 * TIMEOUT_MS,
+  });
+  return r.exitCode === 0 ? null : { code: r.exitCode ?? -1, stderr: typeof r.stderr === 'string' ? r.stderr : '' };
+}
+
+/** stderr without its tracebacks: the error lines every tier must print alike. */
+const errorLines = (stderr: string) => stderr.replace(/^traceback \(most recent call last\):\n(  .*\n)*/gm, '');
+
+/** The problems of a set of runs (see the file's comment), and differences of tracebacks only. */
+export function judge(runs: TierRun[]): { problems: string[]; notes: string[] } {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  for (const r of runs) {
+    if (r.signal) problems.push(`${r.tier}: killed by ${r.signal}`);
+    if (r.code === 70) problems.push(`${r.tier}: internal error: ${r.stderr.trim().split('\n').slice(0, 2).join(' | ').slice(0, 300)}`);
+  }
+  const done = runs.filter((r) => !r.timedOut);
+  const fastest = Math.min(...done.filter((r) => !r.unbuilt).map((r) => r.ms));
+  for (const r of runs) if (r.timedOut && fastest < FAST_MS) problems.push(`${r.tier}: still running after ${TIMEOUT_MS} ms where another tier took ${fastest} ms`);
+  const [first, ...rest] = done;
+  for (const r of rest) {
+    const comparable = !r.unbuilt && !first.unbuilt;
+    const stderrDiffers = comparable && errorLines(r.stderr) !== errorLines(first.stderr);
+    const what = [r.stdout !== first.stdout && 'stdout', r.code !== first.code && `exit ${first.code} vs ${r.code}`, stderrDiffers && 'stderr'].filter(Boolean);
+    if (what.length) problems.push(`${first.tier} and ${r.tier} disagree (${what.join(', ')}): ${difference(first, r)}`);
+    // (how deep recursion gets before a stack overflow is the tier's: its counts are masked)
+    else if (comparable && maskDepth(r.stderr) !== maskDepth(first.stderr)) notes.push(`${first.tier} and ${r.tier}: tracebacks differ: ${difference(first, r)}`);
+  }
+  return { problems, notes };
+}
+
+/** The first differing line, for a report. */
+function difference(a: TierRun, b: TierRun): string {
+  const [x, y] = a.stdout !== b.stdout ? [a.stdout, b.stdout] : [a.stderr, b.stderr];
+  const xs = x.split('\n'), ys = y.split('\n');
+  let i = 0;
+  while (i < xs.length && xs[i] === ys[i]) i++;
+  return `line ${i + 1}: ${JSON.stringify((xs[i] ?? '<end>').slice(0, 120))} vs ${JSON.stringify((ys[i] ?? '<end>').slice(0, 120))}`;
+}
