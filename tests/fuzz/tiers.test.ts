@@ -7,12 +7,27 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { REGRESS, fuzzTiers, workDir } from '../helpers/fuzz-run.js';
-import { trial } from '../helpers/fuzz-tiers.js';
+import { TIMEOUT_MS, judge, trial, type TierRun } from '../helpers/fuzz-tiers.js';
 
 test('a short seeded run: source and .bpc mutants until two of each ran on every tier, no problem', () => {
   const { counts, problems } = fuzzTiers({ sources: 200, bpc: 200, seed: 20261207, rejectedEvery: 8, enough: 2 });
   assert.equal(problems.map((p) => `${p.origin}: ${p.problems.join('; ')}`), []);
   assert.ok(counts.ran === 2 && counts.rejected > 0 && counts.bpcRan === 2, JSON.stringify(counts));
+});
+
+const run = (tier: string, over: Partial<TierRun> = {}): TierRun => ({ tier, code: 0, signal: null, stdout: 'x\n', stderr: '', timedOut: false, ms: 500, ...over });
+const judged = (...runs: TierRun[]) => judge(runs).problems.join('\n');
+
+test('the oracle: signal deaths, internal errors, hangs and disagreements are problems; a status is an answer', () => {
+  assert.match(judged(run('vm'), run('exe', { signal: 'SIGSEGV', code: -1 })), /exe: killed by SIGSEGV/);
+  assert.match(judged(run('vm', { code: 1 }), run('exe', { code: 70, stderr: 'internal error: signal 11\n' })), /exe: internal error/);
+  assert.match(judged(run('vm', { code: 70, stderr: 'bpjit: internal error: x\n' }), run('exe', { code: 70, stderr: 'bpjit: internal error: x\n' })), /vm: internal error/);
+  assert.match(judged(run('exe', { ms: 20 }), run('vm', { timedOut: true, ms: TIMEOUT_MS })), /vm: still running/);
+  assert.match(judged(run('vm'), run('exe', { stdout: 'y\n' })), /vm and exe disagree \(stdout\)/);
+  assert.match(judged(run('vm', { code: 141 }), run('exe', { code: 0 })), /disagree \(exit 141 vs 0\)/);
+  // exit(70), exit(255), a broken pipe's 141, a program that loops on every tier: answers, alike
+  for (const code of [70, 141, 254, 255]) assert.is(judged(run('vm', { code }), run('exe', { code })), '', String(code));
+  assert.is(judged(run('exe', { timedOut: true }), run('vm', { timedOut: true })), '');
 });
 
 const kept = fs.existsSync(REGRESS) ? fs.readdirSync(REGRESS).filter((f) => /\.bpc?$/.test(f)).sort() : [];

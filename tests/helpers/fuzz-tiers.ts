@@ -123,7 +123,9 @@ export function judge(runs: TierRun[]): { problems: string[]; notes: string[] } 
   const notes: string[] = [];
   for (const r of runs) {
     if (r.signal) problems.push(`${r.tier}: killed by ${r.signal}`);
-    if (r.code === 70) problems.push(`${r.tier}: internal error: ${r.stderr.trim().split('\n').slice(0, 2).join(' | ').slice(0, 300)}`);
+    // (70 is also a status a program may give itself, exit(70): alike everywhere and unexplained)
+    const internal = /internal error/.test(r.stderr) || runs.some((x) => x.code !== 70 && !x.timedOut);
+    if (r.code === 70 && internal) problems.push(`${r.tier}: internal error: ${r.stderr.trim().split('\n').slice(0, 2).join(' | ').slice(0, 300)}`);
   }
   const done = runs.filter((r) => !r.timedOut);
   const fastest = Math.min(...done.filter((r) => !r.unbuilt).map((r) => r.ms));
