@@ -35,7 +35,7 @@ export default async function build(inv: Invocation): Promise<number> {
     // The profile is checked now; the code generator does not use it yet (see README).
     if (!fileOk(profile)) return EXIT.ERROR;
     try { JSON.parse(fs.readFileSync(profile, 'utf8')); } catch {
-      userError(`'${profile}' is not a profile written by bpjit profile`);
+      userError(`'${profile}' is not a profile written by bpjit profile`, profile);
       return EXIT.ERROR;
     }
   }
@@ -51,7 +51,7 @@ export default async function build(inv: Invocation): Promise<number> {
   } catch (e) {
     // A broken runtime object or a symbol the runtime lacks: a bpjit bug, reported plainly.
     if (!(e instanceof ElfError)) throw e;
-    userError(`cannot link '${file}': ${e.message}`);
+    userError(`cannot link '${file}': ${e.message}`, file);
     return EXIT.INTERNAL;
   }
   if (!r.ok) return notLowered(r.problems);
@@ -97,7 +97,7 @@ function write(target: string, bytes: Uint8Array | string | number, mode: number
       fs.chmodSync(target, mode);
     }
   } catch (e) {
-    userError(`cannot write '${target}': ${(e as Error).message}`);
+    userError(`cannot write '${target}': ${(e as Error).message}`, target);
     return EXIT.ERROR;
   }
   return EXIT.OK;

@@ -24,7 +24,7 @@ export default function check(inv: Invocation): number {
     let files = [operand];
     if (operand !== STDIN && fs.statSync(operand, { throwIfNoEntry: false })?.isDirectory()) {
       files = programsUnder(operand);
-      if (files.length === 0) { userError(`no .bp files under '${operand}'`); ok = false; }
+      if (files.length === 0) { userError(`no .bp files under '${operand}'`, operand); ok = false; }
     }
     for (const f of files) if (!checkSource(f)) ok = false;
   }

@@ -5,13 +5,15 @@ import { InternalError } from '../lang/diag.js';
 import { OutputError, writeAll } from '../vm/output.js';
 import { parseCommandLine } from './args.js';
 import { setColor } from './color.js';
-import { configureDiagnostics } from './diagnostics.js';
+import { configureDiagnostics, errorFormatOfWords, reportProblem } from './diagnostics.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { commandHelp, overviewHelp, packageVersion } from './help.js';
 import { userError } from './load.js';
 
 export async function main(argv: string[]): Promise<void> {
   let code: number = EXIT.OK;
+  // (until the command line is parsed, its words say whether problems are reported as JSON)
+  errorFormatOfWords(argv);
   try {
     const line = await parseCommandLine(argv);
     if (line.kind === 'version') writeAll(1, Buffer.from(`bpjit ${packageVersion()}\n`));
@@ -32,7 +34,7 @@ export async function main(argv: string[]): Promise<void> {
 /** The exit status for what a command threw, after saying what went wrong. */
 function failure(e: unknown): number {
   if (e instanceof UsageError) {
-    process.stderr.write(`bpjit: ${e.message}\n(see 'bpjit ${e.command ? `${e.command} ` : ''}--help')\n`);
+    reportProblem(`${e.message}\n(see 'bpjit ${e.command ? `${e.command} ` : ''}--help')`, undefined, 'bpjit: ');
     return EXIT.USAGE;
   }
   if (e instanceof OutputError) {
@@ -41,8 +43,6 @@ function failure(e: unknown): number {
     return e.status;
   }
   const what = e instanceof InternalError ? e.message : String((e as Error)?.message ?? e);
-  process.stderr.write(`bpjit: internal error: ${what}\n`);
-  if (process.env.BPJIT_DEBUG) process.stderr.write(String((e as Error).stack) + '\n');
-  else process.stderr.write('(set BPJIT_DEBUG=1 for details; please report this)\n');
+  reportProblem(`internal error: ${what}\n${process.env.BPJIT_DEBUG ? String((e as Error).stack) : '(set BPJIT_DEBUG=1 for details; please report this)'}`, undefined, 'bpjit: ');
   return EXIT.INTERNAL;
 }

@@ -16,7 +16,7 @@ export default function compile(inv: Invocation): number {
   try {
     fs.writeFileSync(target, writeBpc(mod));
   } catch (e) {
-    userError(`cannot write '${target}': ${(e as Error).message}`);
+    userError(`cannot write '${target}': ${(e as Error).message}`, target);
     return EXIT.ERROR;
   }
   return EXIT.OK;

@@ -1,9 +1,10 @@
 // Printing compile-time diagnostics to stderr, as text (with the source line and a caret) or,
-// with --error-format json, one JSON line per file in LSP's PublishDiagnosticsParams shape.
+// with --error-format json, one JSON line per file in LSP's PublishDiagnosticsParams shape; and
+// bpjit's own problems (a file it cannot read, a bad command line) in the same format.
 // The warning options (-W error, -A CODE) are set once from the command line and apply to
 // every DiagBag the driver makes.
 import { DEFAULT_POLICY, DiagBag, DiagPolicy } from '../lang/diag.js';
-import { publishParams } from '../lang/diag-json.js';
+import { problemParams, publishParams } from '../lang/diag-json.js';
 import { findMessage, isWarning } from '../lang/messages.js';
 import { renderDiagnostic, summary } from '../lang/render.js';
 import { stderrColor } from './color.js';
@@ -34,6 +35,23 @@ export function configureDiagnostics(opts: DiagnosticOptions): string | null {
   policy = { allow, warningsAsErrors: opts.warnings === 'error' };
   format = (opts.errorFormat as ErrorFormat | undefined) ?? 'human';
   return null;
+}
+
+/**
+ * --error-format json among the words of a command line that could not be parsed (so that its
+ * problem is reported as JSON all the same).
+ */
+export function errorFormatOfWords(words: readonly string[]): void {
+  if (words.some((w, i) => w === '--error-format=json' || (w === '--error-format' && words[i + 1] === 'json'))) format = 'json';
+}
+
+/**
+ * A problem of bpjit's own, not in a source: `bpjit: error: …`, or with --error-format json one
+ * line like a file's diagnostics (`file`: the file it concerns).
+ */
+export function reportProblem(message: string, file?: string, prefix = 'bpjit: error: '): void {
+  const stdin = file === '-' || file === '<stdin>';
+  process.stderr.write(format === 'json' ? JSON.stringify(problemParams(message, stdin ? undefined : file)) + '\n' : `${prefix}${message}\n`);
 }
 
 /** A bag for one compilation, with the command line's warning policy. */

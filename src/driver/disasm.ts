@@ -16,7 +16,7 @@ export default function disasm(inv: Invocation): number | Promise<number> {
   const mod = loadModule(file);
   if (!mod) return EXIT.ERROR;
   if (fn && !mod.functions.some((f) => f.name === fn)) {
-    userError(`no function '${fn}' (functions: ${mod.functions.map((f) => f.name).join(', ')})`);
+    userError(`no function '${fn}' (functions: ${mod.functions.map((f) => f.name).join(', ')})`, file);
     return EXIT.ERROR;
   }
   const sources = new Map<number, ReturnType<typeof readSource> | null>();

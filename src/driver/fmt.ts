@@ -29,7 +29,7 @@ export default function fmt(inv: Invocation): number {
       try {
         fs.writeFileSync(file, Buffer.from(r.text, 'latin1'));
       } catch (e) {
-        userError(`cannot write '${file}': ${(e as Error).message}`);
+        userError(`cannot write '${file}': ${(e as Error).message}`, file);
         code = EXIT.ERROR;
       }
     } else writeAll(1, Buffer.from(r.text, 'latin1'));

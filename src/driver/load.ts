@@ -10,7 +10,7 @@ import { verifyModule } from '../bytecode/verify.js';
 import { FILE_HOST, type SourceHost } from '../lang/loader.js';
 import { sourceFromText } from '../lang/source.js';
 import type { CheckedProgram } from '../lang/symbols.js';
-import { printDiagnostics } from './diagnostics.js';
+import { printDiagnostics, reportProblem } from './diagnostics.js';
 import { UsageError } from './exit-codes.js';
 import { frontEnd } from './front.js';
 
@@ -18,8 +18,9 @@ import { frontEnd } from './front.js';
 export const STDIN = '-';
 const STDIN_NAME = '<stdin>';
 
-export function userError(msg: string): void {
-  process.stderr.write(`bpjit: error: ${msg}\n`);
+/** A problem of bpjit's own (`file`: the file it concerns, for --error-format json). */
+export function userError(msg: string, file?: string): void {
+  reportProblem(msg, file);
 }
 
 /** Checks that `path` names a readable file; prints the problem otherwise. */
@@ -28,11 +29,11 @@ export function fileOk(path: string): boolean {
   try {
     st = fs.statSync(path);
   } catch {
-    userError(`cannot open '${path}': no such file`);
+    userError(`cannot open '${path}': no such file`, path);
     return false;
   }
   if (st.isDirectory()) {
-    userError(`'${path}' is a directory, not a program`);
+    userError(`'${path}' is a directory, not a program`, path);
     return false;
   }
   return true;
@@ -79,13 +80,13 @@ function loadBpc(path: string): BytecodeModule | null {
     const mod = readBpc(fs.readFileSync(path));
     const problems = verifyModule(mod);
     if (problems.length) {
-      userError(`${path}: invalid bytecode: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`);
+      userError(`${path}: invalid bytecode: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`, path);
       return null;
     }
     return mod;
   } catch (e) {
     if (e instanceof BpcError) {
-      userError(`${path}: ${e.message}`);
+      userError(`${path}: ${e.message}`, path);
       return null;
     }
     throw e;

@@ -57,7 +57,7 @@ export default async function profile(inv: Invocation): Promise<number> {
       report(`${o.what} written to ${o.file}\n`);
     }
   } catch (e) {
-    userError(`cannot write the profile: ${(e as Error).message}`);
+    userError(`cannot write the profile: ${(e as Error).message}`, file);
     return r.status || EXIT.ERROR;
   }
   return r.status;

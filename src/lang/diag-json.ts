@@ -42,6 +42,16 @@ export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
   return out;
 }
 
+/**
+ * A problem that is not in a source (a file that cannot be read or written, a bad .bpc, a bad
+ * command line) in the same shape: at the start of the file it concerns, or with no file, of the
+ * current directory.
+ */
+export function problemParams(message: string, file?: string): { uri: string; diagnostics: LspDiagnostic[] } {
+  const start = { line: 0, character: 0 };
+  return { uri: fileUri(file ?? '.'), diagnostics: [{ range: { start, end: start }, severity: 1, source: 'bpjit', message }] };
+}
+
 /** Diagnostics grouped by file, as LSP's PublishDiagnosticsParams (`uri`, `diagnostics`). */
 export function publishParams(diags: readonly Diagnostic[]): { uri: string; diagnostics: LspDiagnostic[] }[] {
   const byFile = new Map<string, LspDiagnostic[]>();

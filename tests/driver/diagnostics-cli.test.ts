@@ -64,6 +64,33 @@ test('--error-format json: one line per file in the LSP shape', () => {
   assert.match(p.diagnostics[0].relatedInformation[0].message, /did you mean the builtin 'print'/);
 });
 
+test('--error-format json: bpjit\'s own problems too (a missing file, a bad .bpc, a bad command line)', () => {
+  const bpc = write('junk.bpc', 'not bytecode');
+  const clean = write('clean.bp', 'def main() -> int:\n    return 0\n');
+  const cases: [string[], number, string | null, RegExp][] = [
+    [['check', '--error-format', 'json', 'missing.bp'], 1, 'missing.bp', /^cannot open 'missing\.bp': no such file$/],
+    [['run', '--error-format=json', bpc], 1, bpc, /^junk\.bpc: not a bpjit \.bpc file/],
+    [['check', '--error-format', 'json', '--frob', 'x.bp'], 2, null, /^unknown option '--frob'\n\(see 'bpjit check --help'\)$/],
+    [['build', '--error-format', 'json'], 2, null, /^build needs a program file/],
+    [['run', '--error-format', 'json', '--jit-threshold', 'x', 'x.bp'], 2, null, /takes a whole number of at least 1, not 'x'/],
+    [['disasm', '--error-format', 'json', '--fn', 'nope', clean], 1, clean, /^no function 'nope'/],
+  ];
+  for (const [argv, code, file, message] of cases) {
+    const r = runCli(argv, { cwd: tmp });
+    assert.is(r.code, code, argv.join(' '));
+    const lines = r.stderr.trim().split('\n');
+    assert.is(lines.length, 1, r.stderr);
+    const p = JSON.parse(lines[0]);
+    assert.is(p.uri, pathToFileURL(file ? path.join(tmp, file) : tmp).href, argv.join(' '));
+    assert.equal(p.diagnostics.length, 1);
+    const d = p.diagnostics[0];
+    assert.equal([d.severity, d.source, d.range], [1, 'bpjit', { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }]);
+    assert.match(d.message, message, argv.join(' '));
+  }
+  // Without it, the same problems in words.
+  assert.is(runCli(['check', 'missing.bp'], { cwd: tmp }).stderr, "bpjit: error: cannot open 'missing.bp': no such file\n");
+});
+
 test('a binary file is rejected with one error, without echoing its bytes', () => {
   const f = write('image.bp', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0xff, 0xfe]));
   const r = runCli(['run', f], { cwd: tmp });
