@@ -6,7 +6,8 @@ import type { Decl } from '../lang/ast.js';
 import { DiagBag } from '../lang/diag.js';
 import { Comment, lex } from '../lang/lexer.js';
 import { SourceFile, Span, utf16Position } from '../lang/source.js';
-import { isKeyword } from '../lang/token.js';
+import { isKeyword, type Token } from '../lang/token.js';
+import { walkDecls } from '../lang/walk.js';
 import type { Analysis } from './analysis.js';
 import { declaration, describe } from './describe.js';
 import { Ref, Target, blockEnd, targetKey } from './xref.js';
@@ -114,23 +115,50 @@ function refType(t: Target): TokenType {
   }
 }
 
+/**
+ * The spans of the expressions interpolated into each f-string of a module, by the f-string's
+ * start: their names are highlighted as names, the rest of the f-string as a string.
+ */
+function interpolations(a: Analysis, file: SourceFile): Map<number, Span[]> {
+  const out = new Map<number, Span[]>();
+  const m = a.program?.modules.find((x) => path.resolve(x.ast.file.path) === path.resolve(file.path));
+  if (m?.ast.file.text !== file.text) return out;
+  walkDecls(m.ast.decls, {
+    expr: (e) => {
+      if (e.kind === 'fstr') out.set(e.span.start, e.parts.flatMap((p) => (typeof p === 'string' ? [] : [p.expr.span])));
+    },
+  });
+  return out;
+}
+
 /** LSP's encoding: per token, line delta, start delta, length (UTF-16), type, modifier bits. */
 export function semanticTokens(a: Analysis, file: SourceFile): number[] {
   const comments: Comment[] = [];
   const toks = lex(file, new DiagBag(1000), 0, file.text.length, false, comments);
   const refs = a.modules.get(path.resolve(file.path))?.refs ?? [];
   const byStart = new Map(refs.map((r) => [r.span.start, r]));
+  const holes = interpolations(a, file);
   const items: { start: number; end: number; type: TokenType; mods: number }[] = [];
-  for (const t of toks) {
+  const token = (t: Token): void => {
     if (t.kind === 'ident') {
       const r = byStart.get(t.start);
-      if (!r) continue;
+      if (!r) return;
       const mods = (r.def ? 1 : 0) | (r.target.kind === 'member' ? 2 : 0) | (r.target.kind === 'builtin' ? 4 : 0);
       items.push({ start: t.start, end: t.end, type: refType(r.target), mods });
+    } else if (t.kind === 'fstr' && holes.get(t.start)?.length) {
+      // The text around the interpolations is string; inside them, tokens as anywhere else.
+      let at = t.start;
+      for (const h of holes.get(t.start)!) {
+        items.push({ start: at, end: h.start, type: 'string', mods: 0 });
+        for (const inner of lex(file, new DiagBag(1000), h.start, h.end, true)) token(inner);
+        at = h.end;
+      }
+      items.push({ start: at, end: t.end, type: 'string', mods: 0 });
     } else if (t.kind === 'str' || t.kind === 'fstr') items.push({ start: t.start, end: t.end, type: 'string', mods: 0 });
     else if (t.kind === 'int' || t.kind === 'float') items.push({ start: t.start, end: t.end, type: 'number', mods: 0 });
     else if (isKeyword(t.kind)) items.push({ start: t.start, end: t.end, type: 'keyword', mods: 0 });
-  }
+  };
+  for (const t of toks) token(t);
   for (const c of comments) items.push({ start: c.start, end: c.end, type: 'comment', mods: 0 });
   items.sort((x, y) => x.start - y.start);
   const data: number[] = [];

@@ -3,7 +3,9 @@
 // (analysis.ts), 200 ms after the last change; diagnostics are published for every open file,
 // and an error inside an imported module is also reported on the import that leads to it.
 // Requests (hover, definition, completion, symbols, rename, semantic tokens, formatting)
-// re-analyse a buffer first if it changed since.
+// re-analyse a buffer first if it changed since; references and rename also analyse the programs
+// that import the module they are about (rename.ts).
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +17,11 @@ import { formatSource } from '../lang/format.js';
 import { SourceFile, Span, offsetAt, sourceFromText, utf8ToBytes } from '../lang/source.js';
 import type { ModuleInfo } from '../lang/symbols.js';
 import { Analysis, analyze, overlayHost } from './analysis.js';
+import type { Ref } from './xref.js';
 import { CompletionEntry, PLACEHOLDER, completionContext, memberCompletions, nameCompletions } from './complete.js';
+import { declaration } from './describe.js';
 import { DocSymbol, TOKEN_MODIFIERS, TOKEN_TYPES, definitionAt, documentSymbols, hoverAt, refAt, referencesTo, renameTarget, semanticTokens, validName } from './features.js';
+import { declarationKey, importerCandidates, refsToDeclaration, visibleToImporters, workspaceFiles } from './rename.js';
 
 const DEBOUNCE_MS = 200;
 
@@ -55,25 +60,18 @@ class Server {
   private readonly lastGood = new Map<string, Analysis>();
   private timer: NodeJS.Timeout | null = null;
   private readonly published = new Set<string>();
+  /** The workspace's folders (where a rename looks for modules importing the renamed one). */
+  private roots: string[] = [];
 
   constructor(private readonly lsp: typeof LSP, private readonly connection: LSP.Connection, private readonly documents: LSP.TextDocuments<Doc>) {}
 
   listen(): void {
     const c = this.connection;
-    c.onInitialize(() => ({
-      capabilities: {
-        textDocumentSync: this.lsp.TextDocumentSyncKind.Incremental,
-        hoverProvider: true,
-        definitionProvider: true,
-        referencesProvider: true,
-        completionProvider: { triggerCharacters: ['.'] },
-        documentSymbolProvider: true,
-        renameProvider: { prepareProvider: true },
-        documentFormattingProvider: true,
-        semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true },
-      },
-      serverInfo: { name: 'bpjit' },
-    }));
+    c.onInitialize((p) => {
+      this.roots = (p.workspaceFolders ?? []).map((f) => pathOf(f.uri));
+      if (!this.roots.length && p.rootUri) this.roots = [pathOf(p.rootUri)];
+      return this.capabilities();
+    });
     this.documents.onDidChangeContent(() => this.schedule());
     this.documents.onDidClose((e) => {
       this.cache.delete(e.document.uri);
@@ -89,6 +87,23 @@ class Server {
     c.onRenameRequest((p) => this.guard(() => this.rename(p)));
     c.onDocumentFormatting((p) => this.guard(() => this.format(p)));
     c.languages.semanticTokens.on((p) => this.guard(() => this.tokens(p)) ?? { data: [] });
+  }
+
+  private capabilities(): LSP.InitializeResult {
+    return {
+      capabilities: {
+        textDocumentSync: this.lsp.TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        completionProvider: { triggerCharacters: ['.'] },
+        documentSymbolProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentFormattingProvider: true,
+        semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true },
+      },
+      serverInfo: { name: 'bpjit' },
+    };
   }
 
   /** A request that fails answers null (and is logged) instead of taking the server down. */
@@ -183,7 +198,19 @@ class Server {
     const q = this.at(p);
     const r = q && refAt(q.a, q.file, q.offset);
     if (!q || !r) return [];
-    return referencesTo(q.a, r.target).filter((x) => p.context.includeDeclaration || !x.def).map((x) => location(x.span));
+    return this.everyRef(q.a, r).refs.filter((x) => p.context.includeDeclaration || !x.def).map((x) => location(x.span));
+  }
+
+  /** Every reference to what `r` refers to: in `a`'s program and in the programs importing it (once each). */
+  private everyRef(a: Analysis, r: Ref): { refs: Ref[]; analyses: Analysis[] } {
+    const analyses = [a, ...this.importers(a, r)];
+    const key = declarationKey(r.target);
+    const seen = new Set<string>();
+    const refs = [...referencesTo(a, r.target), ...(key ? analyses.slice(1).flatMap((x) => refsToDeclaration(x, key)) : [])].filter((x) => {
+      const at = `${path.resolve(x.span.file.path)}:${x.span.start}`;
+      return !seen.has(at) && seen.add(at);
+    });
+    return { refs, analyses };
   }
 
   private completion(p: LSP.CompletionParams): LSP.CompletionItem[] {
@@ -235,28 +262,49 @@ class Server {
     if (!validName(p.newName)) throw new this.lsp.ResponseError(this.lsp.ErrorCodes.InvalidParams, `'${p.newName}' is not a name`);
     const r = renameTarget(q.a, q.file, q.offset);
     if (typeof r === 'string') throw new this.lsp.ResponseError(this.lsp.ErrorCodes.InvalidRequest, r);
+    const { refs, analyses } = this.everyRef(q.a, r);
     const changes: Record<string, LSP.TextEdit[]> = {};
-    for (const ref of referencesTo(q.a, r.target)) (changes[fileUri(ref.span.file.path)] ??= []).push({ range: lspRange(ref.span), newText: p.newName });
-    this.checkRename(q.a, changes, p.newName);
+    for (const ref of refs) (changes[fileUri(ref.span.file.path)] ??= []).push({ range: lspRange(ref.span), newText: p.newName });
+    this.checkRename(analyses, changes, p.newName);
     return { changes };
   }
 
-  /** A rename must not break the program (a name clash): check it with the edits applied. */
-  private checkRename(before: Analysis, changes: Record<string, LSP.TextEdit[]>, name: string): void {
+  /**
+   * The programs, other than `a`'s, that may use what `r` declares: those whose entry is an open
+   * buffer or a .bp file of the workspace (or of the declaring module's directory, without one)
+   * mentioning its name, and loading the declaring module.
+   */
+  private importers(a: Analysis, r: Ref): Analysis[] {
+    const decl = declaration(r.target);
+    if (!decl || !visibleToImporters(r.target)) return [];
+    const declFile = path.resolve(decl.file.path);
+    const buffers = this.buffers();
+    const roots = this.roots.length ? this.roots : [path.dirname(declFile)];
+    const read = (f: string) => buffers.get(f) ?? readText(f);
+    const name = r.span.file.text.slice(r.span.start, r.span.end);
+    return importerCandidates(a, [...buffers.keys(), ...workspaceFiles(roots)], name, read)
+      .map((f) => analyze(f, overlayHost(buffers)))
+      .filter((x) => x.modules.has(declFile));
+  }
+
+  /** A rename must not break a program (a name clash): check each with the edits applied. */
+  private checkRename(before: Analysis[], changes: Record<string, LSP.TextEdit[]>, name: string): void {
     const buffers = this.buffers();
     for (const [uri, edits] of Object.entries(changes)) {
       const file = pathOf(uri);
-      const src = before.files.get(file);
+      const src = before.map((a) => a.files.get(file)).find((f) => f !== undefined);
       if (!src) continue;
       let text = src.text;
       const spans = edits.map((e) => [offsetAt(src, e.range.start), offsetAt(src, e.range.end)] as const).sort((x, y) => y[0] - x[0]);
       for (const [s, e] of spans) text = text.slice(0, s) + name + text.slice(e);
       buffers.set(file, Buffer.from(text, 'latin1').toString('utf8'));
     }
-    const after = analyze(before.entry, overlayHost(buffers));
     const errors = (a: Analysis) => a.diagnostics.filter((d) => d.severity === 'error');
-    if (errors(after).length > errors(before).length) {
-      throw new this.lsp.ResponseError(this.lsp.ErrorCodes.InvalidRequest, `renaming to '${name}' would break the program: ${errors(after)[0].message}`);
+    for (const b of before) {
+      const after = analyze(b.entry, overlayHost(buffers));
+      if (errors(after).length > errors(b).length) {
+        throw new this.lsp.ResponseError(this.lsp.ErrorCodes.InvalidRequest, `renaming to '${name}' would break the program: ${errors(after)[0].message}`);
+      }
     }
   }
 
@@ -272,6 +320,14 @@ class Server {
   private tokens(p: LSP.SemanticTokensParams): LSP.SemanticTokens {
     const q = this.at(p);
     return { data: q ? semanticTokens(q.a, q.src) : [] };
+  }
+}
+
+function readText(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
   }
 }
 

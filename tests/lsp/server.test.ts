@@ -2,7 +2,8 @@
 // stdin/stdout, and a client connection from vscode-languageserver-protocol (the library VS
 // Code's client is built on). One scripted session: initialize, diagnostics as the buffer
 // changes (and for an error inside an imported module), hover, definition across an import,
-// completion of members and names, document symbols, rename, semantic tokens, formatting,
+// completion of members and names, document symbols, references and rename (from a module to
+// the modules importing it, open or on disk), semantic tokens (inside f-strings too), formatting,
 // shutdown.
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,12 +31,23 @@ def total(p: Point) -> int:
 def main() -> int:
     let pt: Point = Point{x: 1, length: 2}
     print(total(pt))
+    print(f"x {pt.x}: {total(pt)}")
     return 0
 `;
+// On disk only (never opened): a module that imports util; one with an area of its own; and in
+// sub/, a util of its own with a module importing that one.
+const OTHER = 'import util\n\ndef main() -> int:\n    return util.area(1, 1)\n';
+const LONE = 'def area() -> int:\n    return 1\n\ndef main() -> int:\n    return area()\n';
 fs.writeFileSync(path.join(dir, 'util.bp'), UTIL);
 fs.writeFileSync(path.join(dir, 'main.bp'), MAIN);
+fs.writeFileSync(path.join(dir, 'other.bp'), OTHER);
+fs.writeFileSync(path.join(dir, 'lone.bp'), LONE);
+fs.mkdirSync(path.join(dir, 'sub'));
+fs.writeFileSync(path.join(dir, 'sub/util.bp'), UTIL);
+fs.writeFileSync(path.join(dir, 'sub/other.bp'), OTHER);
 
 let child: ChildProcess;
+let init: P.InitializeResult;
 let conn: P.ProtocolConnection;
 const published: P.PublishDiagnosticsParams[] = [];
 /** Pending waits: each is tried on every notification until it accepts one. */
@@ -74,7 +86,7 @@ test('initialize: the server announces what it can do', async () => {
     waiters = waiters.filter((w) => !w());
   });
   conn.listen();
-  const init = await conn.sendRequest(P.InitializeRequest.type, { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {}, workspaceFolders: null });
+  init = await conn.sendRequest(P.InitializeRequest.type, { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {}, workspaceFolders: null });
   const caps = init.capabilities;
   assert.ok(caps.hoverProvider && caps.definitionProvider && caps.documentSymbolProvider && caps.completionProvider && caps.renameProvider && caps.semanticTokensProvider);
   await conn.sendNotification(P.InitializedNotification.type, {});
@@ -128,11 +140,11 @@ test('definition: a local, and a function across the import', async () => {
   assert.equal(remote, { uri: uri('util.bp'), range: { start: pos(UTIL, 'area'), end: pos(UTIL, 'area', 4) } });
 });
 
-test('references: every use of a function, in both files, with or without its declaration', async () => {
+test('references: every use of a function, in the files importing its module too, with or without its declaration', async () => {
   const refs = await conn.sendRequest(P.ReferencesRequest.type, { ...doc('main.bp'), position: pos(MAIN, 'area('), context: { includeDeclaration: true } });
-  assert.equal(refs!.map((l) => l.uri).sort(), [uri('main.bp'), uri('util.bp')]);
+  assert.equal(refs!.map((l) => l.uri).sort(), [uri('main.bp'), uri('other.bp'), uri('util.bp')]);
   const uses = await conn.sendRequest(P.ReferencesRequest.type, { ...doc('main.bp'), position: pos(MAIN, 'area('), context: { includeDeclaration: false } });
-  assert.equal(uses!.map((l) => l.uri), [uri('main.bp')]);
+  assert.equal(uses!.map((l) => l.uri).sort(), [uri('main.bp'), uri('other.bp')]);
 });
 
 test('completion: the fields of a value after a dot, names and builtins with signatures elsewhere', async () => {
@@ -166,6 +178,11 @@ test('rename: a local, a function across files; a keyword or a clash is refused'
   const fn = await conn.sendRequest(P.RenameRequest.type, { ...doc('main.bp'), position: pos(MAIN, 'area('), newName: 'surface' });
   assert.is(fn!.changes![uri('util.bp')].length, 1);
   assert.is(fn!.changes![uri('main.bp')].length, 1);
+  // From the module that declares it: its uses in the modules importing it, open or on disk.
+  const decl = await conn.sendRequest(P.RenameRequest.type, { ...doc('util.bp'), position: pos(UTIL, 'area'), newName: 'surface' });
+  assert.equal(Object.keys(decl!.changes!).sort(), [uri('main.bp'), uri('other.bp'), uri('util.bp')]);
+  assert.equal(decl!.changes![uri('other.bp')], [{ range: { start: pos(OTHER, 'area'), end: pos(OTHER, 'area', 4) }, newText: 'surface' }]);
+  assert.equal(decl!.changes![uri('main.bp')].map((e) => e.range.start), [pos(MAIN, 'area(')]);
   const prep = await conn.sendRequest(P.PrepareRenameRequest.type, { ...doc('main.bp'), position: pos(MAIN, 'total(pt') });
   assert.equal((prep as { range: P.Range }).range, { start: pos(MAIN, 'total(pt'), end: pos(MAIN, 'total(pt', 5) });
   for (const [newName, why] of [['while', /not a name/], ['main', /would break the program/]] as const) {
@@ -183,6 +200,18 @@ test('semantic tokens and formatting', async () => {
   assert.ok(t.data.length > 0 && t.data.length % 5 === 0);
   const first = t.data.slice(0, 5);
   assert.equal(first, [0, 0, 6, 11, 0], 'import is a keyword');
+  // Names inside an f-string's interpolations are names; the text around them is string.
+  const legend = (init.capabilities.semanticTokensProvider as P.SemanticTokensOptions).legend.tokenTypes;
+  const tokens: { line: number; char: number; text: string; type: string }[] = [];
+  for (let i = 0, line = 0, char = 0; i < t.data.length; i += 5) {
+    char = t.data[i] === 0 ? char + t.data[i + 1] : t.data[i + 1];
+    line += t.data[i];
+    tokens.push({ line, char, text: MAIN.split('\n')[line].slice(char, char + t.data[i + 2]), type: legend[t.data[i + 3]] });
+  }
+  const fline = pos(MAIN, 'print(f"').line;
+  assert.equal(tokens.filter((k) => k.line === fline).map((k) => [k.text, k.type]), [
+    ['print', 'function'], ['f"x {', 'string'], ['pt', 'variable'], ['x', 'property'], ['}: {', 'string'], ['total', 'function'], ['pt', 'variable'], ['}"', 'string'],
+  ]);
   const messy = MAIN.replace('let sum: int = p.x + p.length', 'let sum:int=p.x+p.length');
   await conn.sendNotification(P.DidChangeTextDocumentNotification.type, { textDocument: { uri: uri('main.bp'), version: 7 }, contentChanges: [{ text: messy }] });
   const edits = await conn.sendRequest(P.DocumentFormattingRequest.type, { ...doc('main.bp'), options: { tabSize: 4, insertSpaces: true } });
