@@ -118,7 +118,8 @@ function buildFor(program: string, exe: string): { code: number; stderr: string 
 const errorLines = (stderr: string) => stderr.replace(/^traceback \(most recent call last\):\n(  .*\n)*/gm, '');
 
 /** The problems of a set of runs (see the file's comment), and differences of tracebacks only. */
-export function judge(runs: TierRun[]): { problems: string[]; notes: string[] } {
+export function judge(given: TierRun[]): { problems: string[]; notes: string[] } {
+  const runs = given.map(loaderRefusal);
   const problems: string[] = [];
   const notes: string[] = [];
   for (const r of runs) {
@@ -140,6 +141,16 @@ export function judge(runs: TierRun[]): { problems: string[]; notes: string[] } 
     else if (comparable && maskDepth(r.stderr) !== maskDepth(first.stderr)) notes.push(`${first.tier} and ${r.tier}: tracebacks differ: ${difference(first, r)}`);
   }
   return { problems, notes };
+}
+
+/**
+ * An executable whose library the dynamic loader cannot find fails before it starts, with the
+ * loader's message and status 127 (the README's "Calling C"; bpjit build cannot know what the
+ * machine that runs it provides): a refusal like a failed build, where the other tiers fail at
+ * start-up with their FFI error (status 1, nothing printed).
+ */
+function loaderRefusal(r: TierRun): TierRun {
+  return r.code === 127 && /error while loading shared libraries: .*: cannot open shared object file/.test(r.stderr) ? { ...r, unbuilt: true, code: 1 } : r;
 }
 
 /** The first differing line, for a report. */
