@@ -5,10 +5,12 @@
 ; print once with a count; of more than TRACE_GROUPS runs, the outermost and innermost
 ; TRACE_EDGE; nothing for a single frame.
 ;
-; bp_line_table: dq count, then per function (ascending addresses) 32 bytes of dwords, the
+; bp_line_table: dq count, then per function (ascending addresses) 40 bytes of dwords, the
 ; addresses relative to the field holding them: code, code size, read-only data (its constants,
 ; among them its "file:line" strings), its size, name, file (C strings), line rows, row count;
-; a row is (offset in the code, line).
+; a row is (offset in the code, line); then (rel) loc rows and their count. A line with the top
+; bit set is a chain of inline frames (src/driver/linetable.ts), and so is a loc row's: the
+; "file:line" string at that offset of the constants belongs to inlined code.
 
 extern bp_line_table
 
@@ -106,7 +108,7 @@ FUNC bp_rt_traceback
     jz .not_ours
     mov rdi, rax
     mov esi, edx
-    call .add
+    call .add_frames
     jmp .next
 .not_ours:                               ; the runtime raised it for compiled code: the
     test r15d, r15d                      ; location's owner is the innermost frame
@@ -118,7 +120,8 @@ FUNC bp_rt_traceback
     jz .next
     mov rdi, rax
     call .location_line
-    call .add
+    call .location_chain
+    call .add_frames
 .next:
     xor r15d, r15d
     mov rax, [r14]
@@ -290,6 +293,59 @@ FUNC bp_rt_traceback
     inc r9
     jmp .digit
 .line_done:
+    ret
+
+; .location_chain(rdi = record, r12 = a location string in its constants, esi = its line) →
+; esi = the chain of inline frames the string names (its loc rows), else the line unchanged.
+.location_chain:
+    mov ecx, [rdi + LT_NLOCS]
+    test ecx, ecx
+    jz .no_chain
+    movsxd rdx, dword [rdi + LT_RODATA]
+    lea rdx, [rdi + LT_RODATA + rdx]
+    mov r8, r12
+    sub r8, rdx                          ; the string's offset in the constants
+    movsxd r9, dword [rdi + LT_LOCS]
+    lea r9, [rdi + LT_LOCS + r9]
+.loc_row:
+    cmp r8d, [r9]
+    jne .loc_next
+    mov esi, [r9 + 4]
+    ret
+.loc_next:
+    add r9, 8
+    dec ecx
+    jnz .loc_row
+.no_chain:
+    ret
+
+; .add_frames(rdi = record, esi = line, or INLINE_CHAIN | a chain's offset in bp_line_table):
+; the frame, or for code inlined from other functions each frame of the chain, innermost first
+; (a count, then per frame its record's number and its line).
+.add_frames:
+    test esi, esi
+    jns .add
+    push rbx
+    push rbp
+    and esi, 0x7fffffff
+    lea rbx, [bp_line_table]
+    add rbx, rsi
+    mov ebp, [rbx]
+.chain:
+    test ebp, ebp
+    jz .chained
+    add rbx, 8
+    mov eax, [rbx - 4]
+    imul rdi, rax, LT_SIZE
+    lea rax, [bp_line_table + 8]
+    add rdi, rax
+    mov esi, [rbx]
+    call .add
+    dec ebp
+    jmp .chain
+.chained:
+    pop rbp
+    pop rbx
     ret
 
 ; .add(rdi = record, esi = line): the next frame outward.

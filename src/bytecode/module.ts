@@ -49,6 +49,20 @@ export interface BcFunction {
   vars?: LocalVar[];
   /** Declared `export def` (what an object file lets C call); absent in a .bpc. */
   exported?: boolean;
+  /** Copies of other functions' code in this one (bytecode/inline.ts; `bpjit build` only). */
+  inlined?: InlineSite[];
+}
+
+/**
+ * A copy of function `callee` at pcs [start, end), made for a call at source line `line` of the
+ * code around it: the function's own, or the copy `parent` (an index into the same list; -1: none).
+ */
+export interface InlineSite {
+  start: number;
+  end: number;
+  callee: number;
+  line: number;
+  parent: number;
 }
 
 /** A variable: its name, its register, and the pcs [start, end) of its scope. */

@@ -12,7 +12,8 @@ import { UsageError } from './exit-codes.js';
 import type { BytecodeModule } from '../bytecode/module.js';
 import { nasmListing } from '../native/listing.js';
 import { writeAll } from '../vm/output.js';
-import type { NotLowered, lowerProgram } from './build.js';
+import type { NotLowered, OptimisationPlan, lowerProgram } from './build.js';
+import type { ProfileCounts } from '../profile/use.js';
 
 export default async function build(inv: Invocation): Promise<number> {
   const file = inv.operands[0];
@@ -30,16 +31,22 @@ export default async function build(inv: Invocation): Promise<number> {
   const mod = loadModule(file);
   if (!mod) return EXIT.ERROR;
   refuseOverwrite(outputs, mod.files, 'build');
-  const [{ buildProgram, lowerProgram }, { ElfError }] = await Promise.all([import('./build.js'), import('../elf/index.js')]);
+  const [{ buildProgram, lowerProgram, optimiseProgram, explainPlan }, { ElfError }, { useProfile }] = await Promise.all([import('./build.js'), import('../elf/index.js'), import('../profile/use.js')]);
+  let counts: ProfileCounts | undefined;
   if (profile) {
-    // The profile is checked now; the code generator does not use it yet (see README).
     if (!fileOk(profile)) return EXIT.ERROR;
-    try { JSON.parse(fs.readFileSync(profile, 'utf8')); } catch {
-      userError(`'${profile}' is not a profile written by bpjit profile`, profile);
-      return EXIT.ERROR;
-    }
+    const r = useProfile(fs.readFileSync(profile, 'latin1'), profile, mod, file);
+    if (!r.ok) { userError(r.message, profile); return EXIT.ERROR; }
+    counts = r.counts;
   }
-  if (inv.opts.asm === true) return write(target, listingOf(mod, lowerProgram(mod, { listing: true }), file), 0o644);
+  const explain = (plan: OptimisationPlan) => {
+    if (inv.opts['explain-opt'] === true) process.stderr.write(`optimisations of ${file}${profile ? ` (profile ${profile})` : ' (no profile)'}:\n${explainPlan(mod, plan)}`);
+  };
+  if (inv.opts.asm === true) {
+    const plan = optimiseProgram(mod, counts);
+    explain(plan);
+    return write(target, listingOf(plan.mod, lowerProgram(plan.mod, { listing: true }), file), 0o644);
+  }
   if (object) {
     const o = (await import('./object.js')).buildObject(mod);
     if (!o.ok) return notLowered(o.problems);
@@ -47,7 +54,7 @@ export default async function build(inv: Invocation): Promise<number> {
   }
   let r: ReturnType<typeof buildProgram>;
   try {
-    r = buildProgram(mod, undefined, { debug: inv.opts.debug === true, pie: inv.opts.pie === true });
+    r = buildProgram(mod, undefined, { debug: inv.opts.debug === true, pie: inv.opts.pie === true, profile: counts });
   } catch (e) {
     // A broken runtime object or a symbol the runtime lacks: a bpjit bug, reported plainly.
     if (!(e instanceof ElfError)) throw e;
@@ -55,6 +62,7 @@ export default async function build(inv: Invocation): Promise<number> {
     return EXIT.INTERNAL;
   }
   if (!r.ok) return notLowered(r.problems);
+  explain(r.plan);
   return write(target, r.image.bytes, 0o755);
 }
 

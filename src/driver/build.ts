@@ -4,7 +4,8 @@
 // construct and its line instead of producing a broken binary.
 import fs from 'node:fs';
 import { O, instrLength } from '../bytecode/opcodes.js';
-import { calledExterns, type BytecodeModule } from '../bytecode/module.js';
+import { calledExterns, lineOfPc, type BytecodeModule } from '../bytecode/module.js';
+import { inlineModule, planInlining, type CallCounts, type InlineDecision } from '../bytecode/inline.js';
 import { lowerFunction, type LowerOptions } from '../native/lower.js';
 import type { MachineFunction, Unsupported } from '../native/machine.js';
 import { Blob, globalsArea, handlerTable, mainFunction, structLayouts, vtables } from '../native/program.js';
@@ -27,6 +28,8 @@ export function reachableFunctions(mod: BytecodeModule, roots = [mod.init, mod.e
     if (seen.has(i)) continue;
     seen.add(i);
     const code = mod.functions[i].code;
+    // (a function inlined keeps its record in the line table: tracebacks name it)
+    for (const s of mod.functions[i].inlined ?? []) work.push(s.callee);
     for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
       if (code[pc] === O.call || code[pc] === O.funcref || code[pc] === O.closure) work.push(code[pc + 2]);
       // A class instantiated can have any of its methods called through its vtable.
@@ -43,13 +46,47 @@ export interface NotLowered extends Unsupported {
   message?: string;
 }
 
-export type ProgramResult = { ok: true; image: LinkedImage; functions: MachineFunction[] } | { ok: false; problems: NotLowered[] };
+export type ProgramResult = { ok: true; image: LinkedImage; functions: MachineFunction[]; plan: OptimisationPlan } | { ok: false; problems: NotLowered[] };
+
+/** What the optimisations over bytecode decided (build --explain-opt), and the module they made. */
+export interface OptimisationPlan {
+  mod: BytecodeModule;
+  inlined: InlineDecision[];
+  /** Hot call sites left as calls, with why. */
+  kept: InlineDecision[];
+  /** Why nothing was tried, if so. */
+  off?: string;
+}
+
+/**
+ * The bytecode-level optimisations of a build: inlining (with `profile`, of hot call sites too).
+ * None for a debugging build: every function stays one a debugger can break in and step into.
+ */
+export function optimiseProgram(mod: BytecodeModule, profile?: CallCounts, debug = false): OptimisationPlan {
+  if (debug) return { mod, inlined: [], kept: [], off: '-g keeps every call a call (a debugger breaks in and steps into each function)' };
+  const { decisions, rejected } = planInlining(mod, profile);
+  return { mod: inlineModule(mod, decisions), inlined: decisions, kept: rejected };
+}
+
+/** The decisions of `plan`, one a line, for --explain-opt. */
+export function explainPlan(source: BytecodeModule, plan: OptimisationPlan): string {
+  const where = (d: InlineDecision) => {
+    const f = source.functions[d.caller];
+    return `${source.files[f.file]}:${lineOfPc(f, d.pc)}`;
+  };
+  const row = (what: string, d: InlineDecision) => `  ${what} ${where(d)}: call of ${source.functions[d.callee].name} in ${source.functions[d.caller].name}: ${d.why}\n`;
+  if (plan.off) return `  nothing inlined: ${plan.off}\n`;
+  return [...plan.inlined.map((d) => row('inlined', d)), ...plan.kept.map((d) => row('not inlined', d))].join('')
+    || '  nothing inlined: no small leaf function is called, and no call site is hot\n';
+}
 
 export interface BuildOptions {
   /** DWARF debugging information (bpjit build -g). */
   debug?: boolean;
   /** A position-independent executable (bpjit build --pie). */
   pie?: boolean;
+  /** The counts of a profile of the program (bpjit build --profile). */
+  profile?: CallCounts;
 }
 
 /**
@@ -68,7 +105,9 @@ export function lowerProgram(mod: BytecodeModule, opts: LowerOptions = {}, roots
 }
 
 /** Lowers and links `mod` with the runtime object. */
-export function buildProgram(mod: BytecodeModule, runtime: InputSection[] = runtimeSections(), opts: BuildOptions = {}): ProgramResult {
+export function buildProgram(source: BytecodeModule, runtime: InputSection[] = runtimeSections(), opts: BuildOptions = {}): ProgramResult {
+  const plan = optimiseProgram(source, opts.profile, opts.debug);
+  const mod = plan.mod;
   const { functions, problems } = lowerProgram(mod, { debug: opts.debug });
   problems.push(...missingLibraries(mod));
   if (opts.pie && calledExterns(mod).length) {
@@ -91,7 +130,7 @@ export function buildProgram(mod: BytecodeModule, runtime: InputSection[] = runt
       runtimeCfi: readRuntimeCfi(RUNTIME_OBJECT), compDir: process.cwd(), producer: `bpjit ${packageVersion()}`,
     }));
   }
-  return { ok: true, image, functions };
+  return { ok: true, image, functions, plan };
 }
 
 /**

@@ -16,8 +16,9 @@ import { LOWER_EXTERN } from './lower-extern.js';
 import { LOWER_HEAP } from './lower-heap.js';
 import { LOWER_SCALAR } from './lower-scalar.js';
 import { LOWER_STRING } from './lower-string.js';
-import type { LowerResult, MachineFunction } from './machine.js';
-import { Masm, type LowerOptions, type Lowering } from './masm.js';
+import type { InlineFrame, LowerResult, MachineFunction } from './machine.js';
+import { Masm, lineRow, type InlineContext, type LowerOptions, type Lowering } from './masm.js';
+import { inlineFrames } from '../bytecode/inline.js';
 import { planRewrites } from './rewrite.js';
 import { unsupportedIn } from './unsupported.js';
 
@@ -35,10 +36,20 @@ export function lowerFunction(mod: BytecodeModule, index: number, opts: LowerOpt
   const why = unsupportedIn(mod, fn);
   if (why) return { ok: false, why };
   const rw = planRewrites(mod, index, opts.wholeProgram ?? false, !!opts.counters);
-  return { ok: true, mf: lowerBody(new Masm(mod, fn, layoutFrame(fn, rw), rw, opts)) };
+  return { ok: true, mf: lowerBody(new Masm(mod, fn, layoutFrame(fn, rw), rw, opts), index) };
 }
 
-function lowerBody(m: Masm): MachineFunction {
+/** Where the instruction at pc of function `self` was inlined from (null: its own code). */
+function inlineContext(mod: BytecodeModule, self: number, pc: number): InlineContext | null {
+  const fn = mod.functions[self];
+  if (!fn.inlined?.length) return null;
+  const frames = inlineFrames(fn, self, pc, 0);
+  if (frames.length === 1) return null;
+  const callee = frames[0].fn;
+  return { file: mod.files[mod.functions[callee].file], callee, outer: frames.slice(1), key: frames.map((f) => `${f.fn}:${f.line}`).join(',') };
+}
+
+function lowerBody(m: Masm, self: number): MachineFunction {
   const { a, fn, opts } = m;
   const code = fn.code;
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
@@ -52,16 +63,20 @@ function lowerBody(m: Masm): MachineFunction {
   a.bind(m.top);
   m.countCall();
   const pcLabels: { label: ReturnType<typeof a.newLabel>; pc: number }[] = [];
-  const lineLabels: { label: ReturnType<typeof a.newLabel>; line: number }[] = [];
+  const lineLabels: { label: ReturnType<typeof a.newLabel>; line: number; frames?: InlineFrame[] }[] = [];
+  let where = '';
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
     const l = m.labelAt(pc);
     if (l) a.bind(l);
     const here = a.newLabel();
     a.bind(here);
     pcLabels.push({ label: here, pc });
-    if (fn.lines[pc] && fn.lines[pc] !== m.line) {
+    const inline = inlineContext(m.mod, self, pc);
+    if (fn.lines[pc] && `${fn.lines[pc]}@${inline?.key}` !== where) {
       m.line = fn.lines[pc];
-      lineLabels.push({ label: here, line: m.line });
+      m.inline = inline;
+      where = `${m.line}@${inline?.key}`;
+      lineLabels.push({ label: here, ...lineRow(m.line, inline) });
     }
     if (m.rw.skip.has(pc)) continue;
     const op = code[pc];
@@ -70,6 +85,7 @@ function lowerBody(m: Masm): MachineFunction {
     if (!lower) throw new Error(`lowering: no case for ${OP_DEFS[op].name}`);
     lower(m, pc, op);
   }
+  m.inline = null;
   a.bind(m.epilogue);
   epilogue(m);
   const osrLabels = (opts.osr ?? []).map((pc) => [pc, osrEntry(m, pc)] as const);
@@ -88,7 +104,8 @@ function lowerBody(m: Masm): MachineFunction {
   return {
     handlers,
     name: fn.name, symbol: fnSymbol(fn.name), code: mc.bytes, relocs: mc.relocs, pcMap,
-    lines: [{ offset: 0, line: fn.defLine }, ...lineLabels.map(({ label, line }) => ({ offset: mc.labelOffset(label), line }))],
+    lines: [{ offset: 0, line: fn.defLine }, ...lineLabels.map(({ label, ...row }) => ({ offset: mc.labelOffset(label), ...row }))],
+    locs: fn.inlined?.length ? m.inlineLocations().map(({ label, frames }) => ({ offset: mc.labelOffset(label), frames })) : undefined,
     osr: new Map(osrLabels.map(([pc, l]) => [pc, mc.labelOffset(l)])),
     listing: opts.listing ? mc.listing : undefined, comments: mc.comments, labels: opts.listing ? mc.labels : undefined,
     interpEntry: interp ? mc.labelOffset(interp) : undefined,

@@ -17,7 +17,12 @@ export interface MachineFunction {
    * Native offset → source line rows, ascending from offset 0 (the `def` line): each instruction
    * of the body, then each error stub at its error's line (DWARF line tables, tracebacks).
    */
-  readonly lines: { offset: number; line: number }[];
+  readonly lines: { offset: number; line: number; frames?: InlineFrame[] }[];
+  /**
+   * The "file:line" strings (by offset in `code`) of instructions inlined from other functions,
+   * with their frames: a runtime function that fails with one of them names them (tracebacks).
+   */
+  readonly locs?: { offset: number; frames: InlineFrame[] }[];
   /**
    * Exception handlers, innermost first: native [start, end) protected, the handler entry (which
    * expects the message in rax), and rsp's offset from rbp inside the function body.
@@ -40,6 +45,16 @@ export interface MachineFunction {
   readonly rodata?: { start: number; refs: { offset: number; target: number; addend: number }[] };
   /** The frame described for debuggers (LowerOptions.debug). */
   readonly frame?: FrameDebug;
+}
+
+/**
+ * A frame of code inlined from other functions (bytecode/inline.ts), by function index and line.
+ * A line row's `frames` lists them innermost first, ending with the function itself at the line
+ * of its call; the row's `line` is that last one (what a debugger steps through).
+ */
+export interface InlineFrame {
+  fn: number;
+  line: number;
 }
 
 /** Why a function cannot be lowered: the operation, its source line and a short reason. */

@@ -13,6 +13,7 @@ import { ARRAY, HEADER, STATIC_STR_HEADER, STR, STRUCT } from './heap.js';
 import { FrameLayout, Home, slotOffset } from './frame.js';
 import { FrameMarks } from './frame-debug.js';
 import type { Rewrites, TailPlan } from './rewrite.js';
+import type { InlineFrame } from './machine.js';
 
 export interface LowerOptions {
   /** Every call of the function is in the module (not a stub lowered on its own). */
@@ -39,6 +40,20 @@ export interface LowerOptions {
   debug?: boolean;
 }
 
+/** Where inlined code is (see Masm.inline): `outer` are the frames around `callee`'s, innermost first. */
+export interface InlineContext {
+  file: string;
+  callee: number;
+  outer: InlineFrame[];
+  key: string;
+}
+
+/** A line row at `line` of the current code: inside inlined code, its frames, and the line of the outermost call. */
+export function lineRow(line: number, inline: InlineContext | null): { line: number; frames?: InlineFrame[] } {
+  if (!inline) return { line };
+  return { line: inline.outer[inline.outer.length - 1].line, frames: [{ fn: inline.callee, line }, ...inline.outer] };
+}
+
 /** x86 condition codes of the integer relations (signed), and of their negations. */
 export const INT_CC: Readonly<Record<Rel, string>> = { lt: 'l', le: 'le', gt: 'g', ge: 'ge', eq: 'e', ne: 'ne' };
 const INVERSE: Readonly<Record<string, string>> = { l: 'ge', le: 'g', g: 'le', ge: 'l', e: 'ne', ne: 'e', z: 'nz', nz: 'z' };
@@ -59,8 +74,13 @@ export class Masm {
   /** The frame's states and the xmm spills, for debuggers (frame-debug.ts). */
   readonly marks: FrameMarks;
   private readonly labels = new Map<number, Label>();
-  private readonly errors = new Map<string, { label: Label; err: number; line: number }>();
-  private readonly strings = new Map<string, Label>();
+  /**
+   * Inside code inlined from another function: its file, the innermost function, and the frames
+   * around it (MachineFunction.lines), which runtime errors' locations and stubs carry.
+   */
+  inline: InlineContext | null = null;
+  private readonly errors = new Map<string, { label: Label; err: number; line: number; inline: InlineContext | null }>();
+  private readonly strings = new Map<string, { label: Label; text: string; frames?: InlineFrame[] }>();
   private readonly floats = new Map<string, Label>();
 
   constructor(readonly mod: BytecodeModule, readonly fn: BcFunction, readonly layout: FrameLayout, readonly rw: Rewrites, readonly opts: LowerOptions) {
@@ -190,9 +210,9 @@ export class Masm {
 
   /** Out-of-line stub raising runtime error `err` at the current line (or `line`). */
   fail(err: number, line = this.line): Label {
-    const key = `${err}:${line}`;
+    const key = `${err}:${line}${this.inline ? `@${this.inline.key}` : ''}`;
     let e = this.errors.get(key);
-    if (!e) { e = { label: this.a.newLabel(), err, line }; this.errors.set(key, e); }
+    if (!e) { e = { label: this.a.newLabel(), err, line, inline: this.inline }; this.errors.set(key, e); }
     return e.label;
   }
 
@@ -208,20 +228,21 @@ export class Masm {
    */
   location(reg: Gp64, line = this.line): void {
     if (this.opts.dynamicLocation) this.a.xor(reg, reg);
-    else this.a.lea(reg, qword(rip(this.strConst(`${this.mod.files[this.fn.file]}:${line}`))));
+    else this.a.lea(reg, qword(rip(this.strConst(`${this.inline?.file ?? this.mod.files[this.fn.file]}:${line}`, this.inline, line))));
   }
 
   /**
    * The error stubs, after the code: bp_rt_error(id, location, 0). Returns their line rows (a
    * traceback through a stub shows the line of the instruction that failed).
    */
-  emitErrorStubs(): { label: Label; line: number }[] {
+  emitErrorStubs(): { label: Label; line: number; frames?: InlineFrame[] }[] {
     const { a } = this;
-    const rows: { label: Label; line: number }[] = [];
+    const rows: { label: Label; line: number; frames?: InlineFrame[] }[] = [];
     if (this.errors.size) this.marks.state('saved');
     for (const e of this.errors.values()) {
       a.bind(e.label);
-      rows.push({ label: e.label, line: e.line || this.fn.defLine });
+      this.inline = e.inline;
+      rows.push({ label: e.label, ...lineRow(e.line || this.fn.defLine, e.inline) });
       a.mov(edi, e.err);
       // A prologue's stack overflow has no location: the runtime reports it at the caller's
       // call, which the frame chain shows (the callee's frame is dropped from the traceback).
@@ -230,16 +251,26 @@ export class Masm {
       a.xor(edx, edx);
       a.call(sym(RT.error));
     }
+    this.inline = null;
     return rows;
   }
 
   // --- constants ---------------------------------------------------------------------------
 
-  /** A static string object (its header; + STR.data for its NUL-terminated bytes). */
-  strConst(s: string): Label {
-    let l = this.strings.get(s);
-    if (!l) { l = this.a.newLabel(); this.strings.set(s, l); }
-    return l;
+  /**
+   * A static string object (its header; + STR.data for its NUL-terminated bytes). A location
+   * inside inlined code (`inline`, at `line`) is a string of its own, which names its frames.
+   */
+  strConst(s: string, inline: InlineContext | null = null, line = 0): Label {
+    const key = inline ? `${s}@${inline.key}` : s;
+    let c = this.strings.get(key);
+    if (!c) { c = { label: this.a.newLabel(), text: s, frames: inline ? lineRow(line, inline).frames : undefined }; this.strings.set(key, c); }
+    return c.label;
+  }
+
+  /** The strings that name inlined frames (MachineFunction.locs). */
+  inlineLocations(): { label: Label; frames: InlineFrame[] }[] {
+    return [...this.strings.values()].flatMap((c) => (c.frames ? [{ label: c.label, frames: c.frames }] : []));
   }
 
   /** A float constant by its bits; 16 bytes (the value twice) for packed SSE operands. */
@@ -265,7 +296,7 @@ export class Masm {
       a.dq(BigInt(bits));
       if (size === '16') a.dq(BigInt(bits));
     }
-    for (const [s, l] of this.strings) {
+    for (const { text: s, label: l } of this.strings.values()) {
       a.align(8);
       a.bind(l);
       a.dq(STATIC_STR_HEADER);

@@ -9,6 +9,7 @@
 // are drawn from it alone, plus the source text.
 import type { BcFunction, BytecodeModule } from '../bytecode/module.js';
 import { O, OPS, instrLength } from '../bytecode/opcodes.js';
+import { codeHash } from './use.js';
 
 /** Where a function ran: compiled, in the native interpreter, or on the TypeScript VM. */
 export type Tier = 'native' | 'interpreter' | 'vm';
@@ -16,6 +17,8 @@ export type Tier = 'native' | 'interpreter' | 'vm';
 export interface FunctionProfile {
   name: string;
   index: number;
+  /** A fingerprint of its code (use.ts codeHash): build --profile refuses a profile of other code. */
+  code?: string;
   file: string;
   defLine: number;
   /** The last source line with code of the function (its body spans defLine..lastLine). */
@@ -185,7 +188,7 @@ export function countsProfile(mod: BytecodeModule, counters: Counters[], program
     }
     const t = tiers.get(index) ?? { tier: mode };
     return {
-      name: fn.name, index, file: mod.files[fn.file] ?? '?', defLine: fn.defLine, lastLine: fn.lines.reduce((m, l) => Math.max(m, l), fn.defLine), calls: entries, instructions, loops, branches, callSites,
+      name: fn.name, index, code: codeHash(fn), file: mod.files[fn.file] ?? '?', defLine: fn.defLine, lastLine: fn.lines.reduce((m, l) => Math.max(m, l), fn.defLine), calls: entries, instructions, loops, branches, callSites,
       tier: t.tier, reason: t.reason, selfMs: 0, totalMs: 0, lines,
     };
   });

@@ -1,0 +1,241 @@
+// Inlining, as a bytecode-to-bytecode pass of `bpjit build`: a call site is replaced by a copy of
+// the callee's code (its registers renamed after the caller's, its arguments moved into its
+// parameters, each `ret` a move of the result and a jump past the copy). Done on bytecode so the
+// result is visible (disasm of the inlined module, build --explain-opt), checked by the verifier
+// and lowered like any other code — the lowering's own analyses (constants, tail calls, homes
+// of registers, live intervals) see across the former call. The copy keeps its own source lines
+// and records where it came from (BcFunction.inlined), from which the lowering writes inline
+// frames into the line table: a traceback through an inlined body lists the frames a call would
+// have had, on every tier.
+//
+// What is inlined: without a profile, small leaf functions (no calls of their own) at every site;
+// with one, also the call sites the profile found hot, of callees up to a larger size. Never a
+// function that can reach itself by direct calls (inlining would not end, and a recursion's depth
+// is what its frames count), nor one with exception handlers or captured values, nor anything
+// into a function past a size limit.
+import type { BcFunction, BytecodeModule, InlineSite, LocalVar } from './module.js';
+import { O, OPS, instrLength } from './opcodes.js';
+import { appendSites } from './append.js';
+
+/** Callees of at most this many code words are inlined everywhere, without a profile, if they call nothing. */
+export const LEAF_WORDS = 40;
+/** Callees of at most this many code words are inlined at hot sites. */
+export const HOT_WORDS = 240;
+/** A call site is hot when it ran at least this many times and this share of all calls. */
+export const HOT_CALLS = 1000;
+export const HOT_SHARE = 0.001;
+/** No function grows past this many code words by inlining. */
+export const MAX_WORDS = 6000;
+
+export interface InlineDecision {
+  caller: number;
+  /** The call's pc in the caller's original code. */
+  pc: number;
+  callee: number;
+  /** Why (printed by --explain-opt). */
+  why: string;
+}
+
+/** Counts of a profile, by function index and original pc: call sites' counts and all calls made. */
+export interface CallCounts {
+  site(fn: number, pc: number): number | undefined;
+  total: number;
+}
+
+const CALLS = new Set<number>([O.call, O.callv, O.callm, O.callx]);
+
+/** The functions that can reach themselves through direct calls (a recursion, however long its cycle). */
+export function recursiveFunctions(mod: BytecodeModule): Set<number> {
+  const callees = mod.functions.map((f) => directCalls(f).map((s) => s.callee));
+  const out = new Set<number>();
+  mod.functions.forEach((_, start) => {
+    const seen = new Set<number>();
+    const work = [...callees[start]];
+    while (work.length) {
+      const f = work.pop()!;
+      if (f === start) { out.add(start); return; }
+      if (seen.has(f)) continue;
+      seen.add(f);
+      work.push(...callees[f]);
+    }
+  });
+  return out;
+}
+
+function directCalls(fn: BcFunction): { pc: number; callee: number }[] {
+  const out: { pc: number; callee: number }[] = [];
+  for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code, pc)) if (fn.code[pc] === O.call) out.push({ pc, callee: fn.code[pc + 2] });
+  return out;
+}
+
+const isLeaf = (fn: BcFunction) => {
+  for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code, pc)) if (CALLS.has(fn.code[pc])) return false;
+  return true;
+};
+
+/**
+ * Which call sites to inline, with why; `rejected`: hot sites left as calls, with why (for
+ * --explain-opt). Sizes are of the callee as written (its own inlining comes on top, bounded by
+ * MAX_WORDS).
+ */
+export function planInlining(mod: BytecodeModule, counts?: CallCounts): { decisions: InlineDecision[]; rejected: InlineDecision[] } {
+  const recursive = recursiveFunctions(mod);
+  const decisions: InlineDecision[] = [], rejected: InlineDecision[] = [];
+  const unfit = (f: BcFunction, i: number): string | null =>
+    recursive.has(i) ? 'it is recursive' : f.handlers.length ? 'it handles exceptions' : f.ncaps ? 'it captures values' : null;
+  mod.functions.forEach((fn, caller) => {
+    let words = fn.code.length;
+    for (const { pc, callee } of directCalls(fn)) {
+      const f = mod.functions[callee];
+      const n = counts?.site(caller, pc);
+      const hot = n !== undefined && n >= HOT_CALLS && n >= HOT_SHARE * counts!.total;
+      const leaf = isLeaf(f) && f.code.length <= LEAF_WORDS;
+      if (!hot && !leaf) continue;
+      const site = { caller, pc, callee };
+      const no = callee === caller ? 'it is the caller' : unfit(f, callee)
+        ?? (!leaf && f.code.length > HOT_WORDS ? `it is ${f.code.length} words (more than ${HOT_WORDS})` : null)
+        ?? (words + f.code.length > MAX_WORDS ? `${fn.name} would pass ${MAX_WORDS} words` : null);
+      if (no) { if (hot) rejected.push({ ...site, why: no }); continue; }
+      words += f.code.length;
+      decisions.push({ ...site, why: hot ? `hot: ${n} calls (${pct(n!, counts!.total)} of all calls), ${f.code.length} words`
+        : `small leaf: ${f.code.length} words, calls nothing` });
+    }
+  });
+  return { decisions, rejected };
+}
+
+const pct = (n: number, total: number) => `${((100 * n) / Math.max(total, 1)).toFixed(1)}%`;
+
+/**
+ * The module with `decisions` carried out (a new module; `mod` is not changed). Callees are
+ * transformed before their callers, so a copy brings its own inlined sites with it.
+ */
+export function inlineModule(mod: BytecodeModule, decisions: InlineDecision[]): BytecodeModule {
+  if (!decisions.length) return mod;
+  const byCaller = new Map<number, Map<number, number>>();
+  for (const d of decisions) {
+    if (!byCaller.has(d.caller)) byCaller.set(d.caller, new Map());
+    byCaller.get(d.caller)!.set(d.pc, d.callee);
+  }
+  const done = new Map<number, BcFunction>();
+  const transform = (i: number): BcFunction => {
+    let out = done.get(i);
+    if (out) return out;
+    const sites = byCaller.get(i);
+    // (decisions never name a recursive callee, so this terminates)
+    out = sites ? rebuild(mod.functions[i], new Map([...sites].map(([pc, c]) => [pc, { index: c, fn: transform(c) }]))) : mod.functions[i];
+    done.set(i, out);
+    return out;
+  };
+  const out = { ...mod, functions: mod.functions.map((_, i) => transform(i)) };
+  // A string passed into a copy or returned out of one is now moved between registers: which
+  // concatenations may still append in place is decided again (append.ts).
+  for (const i of byCaller.keys()) {
+    const code = out.functions[i].code;
+    for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) if (code[pc] === O.appendn) code[pc] = O.concatn;
+    for (const pc of appendSites(out, out.functions[i])) code[pc] = O.appendn;
+  }
+  return out;
+}
+
+/** An instruction being placed: its words, the jump operand's index (-1: none) and target label; its line. */
+interface Item { words: number[]; jump: number; target: string; line: number }
+
+/**
+ * `fn` (function `self`) with the calls at the pcs of `sites` replaced by copies of their callees.
+ * Code is laid out as items with labels (`:pc` in fn, `sN:pc` in the copy made for the site at
+ * pc N) that become pcs at the end.
+ */
+function rebuild(fn: BcFunction, sites: Map<number, { index: number; fn: BcFunction }>): BcFunction {
+  const items: Item[] = [];
+  const labels = new Map<string, number>();
+  const regKinds = [...fn.regKinds], regTypes = [...fn.regTypes];
+  const put = (words: number[], line: number, target = '') => {
+    const j = OPS[words[0]].ops.indexOf('j');
+    items.push({ words, jump: j >= 0 ? 1 + j : -1, target, line });
+  };
+  /** Copies `code` (labels `tag:pc`), its registers shifted by `base`; a ret goes to `end` with its result in `dst`. */
+  const copy = (src: BcFunction, tag: string, base: number, dst: number, end: string | null) => {
+    const code = src.code;
+    for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+      labels.set(`${tag}:${pc}`, items.length);
+      const words = Array.from(code.subarray(pc, pc + instrLength(code, pc)));
+      const line = src.lines[pc];
+      const site = end === null ? sites.get(pc) : undefined;
+      if (site) { inline(pc, words, line, site); continue; }
+      if (end !== null && words[0] === O.ret) { put([O.mov, dst, base + words[1]], line); put([O.jmp, 0], line, end); continue; }
+      if (end !== null && words[0] === O.retv) { put([O.jmp, 0], line, end); continue; }
+      const ops = OPS[words[0]].ops;
+      const j = ops.indexOf('j');
+      if (base) renameRegisters(words, base);
+      put(words, line, j >= 0 ? `${tag}:${words[1 + j]}` : '');
+    }
+    labels.set(`${tag}:${code.length}`, items.length);
+  };
+  const copies: { pc: number; callee: number; from: BcFunction; line: number; base: number }[] = [];
+  const inline = (pc: number, words: number[], line: number, site: { index: number; fn: BcFunction }) => {
+    const base = regKinds.length;
+    regKinds.push(...site.fn.regKinds);
+    regTypes.push(...site.fn.regTypes);
+    for (let a = 0; a < words[3]; a++) put([O.mov, base + a, words[4 + a]], line);
+    copy(site.fn, `s${pc}`, base, words[1], `:${pc + words.length}`);
+    copies.push({ pc, callee: site.index, from: site.fn, line, base });
+  };
+  copy(fn, '', 0, -1, null);
+  const pcs: number[] = [];
+  let n = 0;
+  for (const it of items) { pcs.push(n); n += it.words.length; }
+  pcs.push(n);
+  const pcOf = (label: string) => pcs[labels.get(label)!];
+  const code = new Int32Array(n), lines = new Int32Array(n);
+  items.forEach((it, k) => {
+    if (it.jump >= 0) it.words[it.jump] = pcOf(it.target);
+    code.set(it.words, pcs[k]);
+    lines[pcs[k]] = it.line;
+  });
+  // Where the copies came from: a site per copy, then the callee's own sites under it.
+  const inlined: InlineSite[] = (fn.inlined ?? []).map((s) => ({ ...s, start: pcOf(`:${s.start}`), end: pcOf(`:${s.end}`) }));
+  const vars: LocalVar[] = (fn.vars ?? []).map((v) => ({ ...v, start: pcOf(`:${v.start}`), end: pcOf(`:${v.end}`) }));
+  for (const c of copies) {
+    const tag = `s${c.pc}`, me = inlined.length;
+    inlined.push({ start: pcOf(`${tag}:0`), end: pcOf(`${tag}:${c.from.code.length}`), callee: c.callee, line: c.line, parent: -1 });
+    for (const s of c.from.inlined ?? []) {
+      inlined.push({ ...s, start: pcOf(`${tag}:${s.start}`), end: pcOf(`${tag}:${s.end}`), parent: s.parent < 0 ? me : me + 1 + s.parent });
+    }
+    for (const v of c.from.vars ?? []) vars.push({ ...v, reg: c.base + v.reg, start: pcOf(`${tag}:${v.start}`), end: pcOf(`${tag}:${v.end}`) });
+  }
+  const handlers = fn.handlers.map((h) => ({ ...h, start: pcOf(`:${h.start}`), end: pcOf(`:${h.end}`), target: pcOf(`:${h.target}`) }));
+  return { ...fn, code, lines, regKinds: Uint8Array.from(regKinds), regTypes, handlers, inlined, ...(fn.vars ? { vars } : {}) };
+}
+
+/** Adds `base` to every register operand of an instruction (in place). */
+function renameRegisters(words: number[], base: number): void {
+  let p = 1;
+  for (const letter of OPS[words[0]].ops) {
+    if (letter === '*' || letter === '%') {
+      const k = words[p++];
+      for (let i = 0; i < k; i++) { words[p] += base; p += letter === '%' ? 2 : 1; }
+    } else {
+      if (letter === 'r' || letter === 'd') words[p] += base;
+      p++;
+    }
+  }
+}
+
+/**
+ * The frames the instruction at `pc` of `fn` (function `self`) runs in, innermost first: the
+ * functions inlined around it with the line in each (the instruction's own, then each call's),
+ * ending with `self` at its call line. One frame of `self` for code not inlined.
+ */
+export function inlineFrames(fn: BcFunction, self: number, pc: number, line: number): { fn: number; line: number }[] {
+  const sites = fn.inlined ?? [];
+  let k = -1;
+  sites.forEach((s, i) => { if (pc >= s.start && pc < s.end && (k < 0 || s.end - s.start < sites[k].end - sites[k].start)) k = i; });
+  const frames: { fn: number; line: number }[] = [];
+  for (; k >= 0; k = sites[k].parent) {
+    frames.push({ fn: sites[k].callee, line });
+    line = sites[k].line;
+  }
+  frames.push({ fn: self, line });
+  return frames;
+}

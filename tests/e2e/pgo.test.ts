@@ -1,0 +1,226 @@
+// Profile-guided builds: `bpjit build --profile` inlines the call sites a profile found hot (and
+// every build small leaf functions), which changes the code (--explain-opt, -S) and never the
+// output — the corpus built with a profile of its own run gives every expected result — nor a
+// traceback: an error inside inlined code lists the frames the calls would have had. A profile of
+// another program, or of code changed since, is refused.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { BytecodeModule } from '../../src/bytecode/module.js';
+import { HOT_CALLS } from '../../src/bytecode/inline.js';
+import { buildProgram } from '../../src/driver/build.js';
+import { countsProfile } from '../../src/profile/data.js';
+import { useProfile } from '../../src/profile/use.js';
+import { VM } from '../../src/vm/interp.js';
+import { Output } from '../../src/vm/output.js';
+import { runCli, runProcess } from '../helpers/child.js';
+import { PROGRAMS, compare, compileForTest, corpus, runVM, type Expectation } from '../helpers/tiers.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-pgo-'));
+test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** The .bpprof text of a run of `mod` on the VM (its counts are those of every tier). */
+function profileOf(mod: BytecodeModule, program: string, args: string[] = [], stdin?: Buffer): string {
+  const vm = new VM(mod, { args, stdin: stdin ?? Buffer.alloc(0), output: new Output(1, true), stderr: () => {} });
+  vm.run();
+  const data = countsProfile(mod, vm.fns.map((f) => ({ calls: f.calls, prof: f.prof })), program, 'vm', new Map());
+  return JSON.stringify(data);
+}
+
+// Errors raised inside inlined code, four ways: a runtime function's (a missing key, with its
+// location), an error stub's (division by zero), an exception, a stack overflow in a call made
+// from inlined code — through one and two levels of inlining.
+const TRACE = `def look(m: {str: int}, k: str) -> int:
+    return m[k]
+
+def div(a: int, b: int) -> int:
+    return a / b
+
+def boom(s: str) -> int:
+    throw s
+
+def deep(n: int) -> int:
+    if n < 0:
+        return 0
+    let k: int = deep(n + 1)
+    return k / 1 + 1
+
+def wrap(n: int) -> int:
+    let x: int = div(10, n)
+    return x + deep2(n)
+
+def deep2(n: int) -> int:
+    if n > 100:
+        return deep(n)
+    return 1
+
+def tri(n: int) -> int:
+    if n < 1:
+        return 0
+    return tri(n - 1) + n
+
+def main() -> int:
+    let m: {str: int} = {"a": 1}
+    let s: int = 0
+    for i in range(0, 3000):
+        s = s + look(m, "a") + div(i, 3) + wrap(5) + tri(2)
+    try:
+        s = s + boom("caught")
+    catch e:
+        print("caught", e)
+    print(s)
+    let mode: int = array_len(argv())
+    if mode == 1:
+        print(look(m, "zz"))
+    if mode == 2:
+        print(wrap(0))
+    if mode == 3:
+        print(boom("uncaught"))
+    if mode == 4:
+        print(wrap(1000))
+    return 0
+`;
+
+test('tracebacks through inlined code are the VM\'s, with a profile and without', () => {
+  const src = path.join(tmp, 'trace.bp');
+  fs.writeFileSync(src, TRACE);
+  const c = compileForTest(src);
+  assert.ok('mod' in c);
+  const mod = (c as { mod: BytecodeModule }).mod;
+  const check = useProfile(profileOf(mod, src), 'trace.bpprof', mod, src);
+  assert.ok(check.ok, !check.ok ? check.message : '');
+  const builds = [['profile', check.ok ? check.counts : undefined], ['no profile', undefined]] as const;
+  for (const [what, profile] of builds) {
+    const r = buildProgram(mod, undefined, { profile });
+    assert.ok(r.ok);
+    if (!r.ok) return;
+    const inlined = r.plan.inlined.map((d) => `${mod.functions[d.caller].name}->${mod.functions[d.callee].name}`);
+    // with the profile, the hot sites too: wrap (which calls) into main, deep2 into wrap; never tri
+    assert.ok(inlined.includes('main->look') && inlined.includes('wrap->div'), `${what}: ${inlined}`);
+    if (profile) assert.ok(inlined.includes('main->wrap') && inlined.includes('wrap->deep2'), `${what}: ${inlined}`);
+    assert.not.ok(inlined.some((s) => s.includes('tri')), `${what}: ${inlined}`);
+    const exe = path.join(tmp, `trace-${profile ? 'p' : 'n'}`);
+    fs.writeFileSync(exe, r.image.bytes, { mode: 0o755 });
+    for (let mode = 0; mode <= 4; mode++) {
+      const args = Array.from({ length: mode }, () => 'x');
+      const got = runProcess(exe, args, { cwd: tmp });
+      const want = runVM(src, { cwd: tmp, args });
+      assert.is(got.stdout, want.stdout, `${what}, mode ${mode}`);
+      assert.is(got.code, want.code, `${what}, mode ${mode}`);
+      // (a stack overflow's depth is the tier's own: the count of repeated frames is not compared)
+      const depth = (t: string) => t.replace(/repeated \d+ more times/, 'repeated N more times');
+      assert.is(depth(got.stderr), depth(want.stderr), `${what}, mode ${mode}`);
+      if (mode) assert.match(got.stderr, /traceback/);
+    }
+  }
+});
+
+const programs = corpus();
+const native = fs.readFileSync(path.join(PROGRAMS, 'NATIVE'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+
+/** Builds `p` with the profile text `profile`: the executable, or the refusal. */
+function buildWith(p: Expectation, profile: string): { exe: string; hot: number } | { refused: string } {
+  const old = process.cwd();
+  process.chdir(PROGRAMS);
+  try {
+    const c = compileForTest(p.file);
+    if ('error' in c) throw new Error(`${p.name} does not compile`);
+    const use = useProfile(profile, 'p.bpprof', c.mod, p.file);
+    if (!use.ok) return { refused: use.message };
+    const r = buildProgram(c.mod, undefined, { profile: use.counts });
+    if (!r.ok) throw new Error(`${p.name} does not build`);
+    const exe = path.join(tmp, p.name);
+    fs.writeFileSync(exe, r.image.bytes, { mode: 0o755 });
+    return { exe, hot: r.plan.inlined.filter((d) => d.why.startsWith('hot')).length };
+  } finally {
+    process.chdir(old);
+  }
+}
+
+/**
+ * Builds each program of the corpus that builds with the profile `profile` makes of it, runs it
+ * and compares with the expectations and the VM's messages; the problems, and the hot call sites
+ * inlined.
+ */
+function corpusWith(profile: (mod: BytecodeModule, p: Expectation) => string): { problems: string[]; hot: number } {
+  const problems: string[] = [];
+  let hot = 0;
+  for (const p of programs.filter((q) => native.includes(q.name))) {
+    const c = compileForTest(path.join(PROGRAMS, p.file));
+    if ('error' in c) continue;
+    const old = process.cwd();
+    process.chdir(PROGRAMS);
+    let text: string;
+    try { text = profile(c.mod, p); } finally { process.chdir(old); }
+    const b = buildWith(p, text);
+    if ('refused' in b) { problems.push(`${p.name}: its own profile refused: ${b.refused}`); continue; }
+    hot += b.hot;
+    const got = runProcess(b.exe, p.args, { cwd: PROGRAMS, input: p.stdin });
+    const d = compare('aot --profile', p, got);
+    if (d) { problems.push(d); continue; }
+    // (a stack overflow's depth differs between tiers: its count of repeated frames is not compared)
+    const vm = runVM(p.file, { cwd: PROGRAMS, args: p.args, stdin: p.stdin });
+    if (p.stderr === null && got.stderr !== vm.stderr && !/more times\]/.test(vm.stderr)) problems.push(`${p.name}: stderr ${JSON.stringify(got.stderr.slice(0, 300))}, the VM's ${JSON.stringify(vm.stderr.slice(0, 300))}`);
+  }
+  return { problems, hot };
+}
+
+// (the corpus's programs are short: hardly a call site of theirs runs HOT_CALLS times, so the
+// next test takes every site as hot)
+test('the corpus built with a profile of its own run: the expected results, the VM\'s messages', () => {
+  assert.equal(corpusWith((mod, p) => profileOf(mod, p.file, p.args, p.stdin)).problems, []);
+});
+
+// Every site inlining may take, taken: every error of the corpus raised inside inlined code.
+test('the corpus built with every call site hot: the expected results, the VM\'s messages and tracebacks', () => {
+  const { problems, hot } = corpusWith((mod, p) => {
+    const data = countsProfile(mod, mod.functions.map((f) => ({ calls: 0, prof: new Float64Array(f.code.length).fill(HOT_CALLS) })), p.file, 'vm', new Map());
+    return JSON.stringify(data);
+  });
+  assert.equal(problems, []);
+  assert.ok(hot >= 100, `only ${hot} call sites inlined over the corpus`);
+});
+
+test('a profile of another program, or of code changed since, is refused with the reason', () => {
+  const [a, b] = ['lang_err_throw_deep', 'lang_algo_strings'].map((n) => programs.find((p) => p.name === n)!);
+  const ca = compileForTest(path.join(PROGRAMS, a.file));
+  assert.ok('mod' in ca);
+  const other = buildWith(b, profileOf((ca as { mod: BytecodeModule }).mod, a.file));
+  assert.ok('refused' in other);
+  if ('refused' in other) assert.match(other.refused, /is a profile of 'lang_err_throw_deep.bp', not of lang_algo_strings.bp: .*run 'bpjit profile lang_algo_strings.bp' again/);
+  // the same program, one function's code changed
+  const src = path.join(tmp, 'stale.bp');
+  fs.writeFileSync(src, 'def f(x: int) -> int:\n    return x + 1\n\ndef main() -> int:\n    print(f(2))\n    return 0\n');
+  assert.is(runCli(['profile', '-o', path.join(tmp, 'stale.bpprof'), src], { cwd: tmp }).code, 0);
+  fs.writeFileSync(src, 'def f(x: int) -> int:\n    return x + 2\n\ndef main() -> int:\n    print(f(2))\n    return 0\n');
+  const r = runCli(['build', src, '-o', path.join(tmp, 'stale'), '--profile', path.join(tmp, 'stale.bpprof')], { cwd: tmp });
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /error: '.*stale.bpprof' is a profile of '.*stale.bp' from before 'f' changed: its counts are about other code \(run 'bpjit profile .*stale.bp' again\)/);
+  assert.not.ok(fs.existsSync(path.join(tmp, 'stale')));
+  fs.writeFileSync(path.join(tmp, 'junk.bpprof'), '{"version": 1, "functions": []}');
+  const junk = runCli(['build', src, '-o', path.join(tmp, 'stale'), '--profile', path.join(tmp, 'junk.bpprof')], { cwd: tmp });
+  assert.is(junk.code, 1);
+  assert.match(junk.stderr, /is a version 1 profile; this bpjit reads version 2/);
+});
+
+test('--explain-opt names each decision, and the profile changes the code (-S)', () => {
+  const src = path.join(tmp, 'hot.bp');
+  fs.writeFileSync(src, TRACE);
+  const prof = path.join(tmp, 'hot.bpprof');
+  assert.is(runCli(['profile', '-o', prof, src], { cwd: tmp }).code, 0);
+  const withP = runCli(['build', src, '-S', '-o', path.join(tmp, 'p.asm'), '--profile', prof, '--explain-opt'], { cwd: tmp });
+  const without = runCli(['build', src, '-S', '-o', path.join(tmp, 'n.asm'), '--explain-opt'], { cwd: tmp });
+  assert.is(withP.code, 0, withP.stderr);
+  assert.match(withP.stderr, /optimisations of .*hot.bp \(profile .*hot.bpprof\):\n/);
+  assert.match(withP.stderr, /  inlined .*hot.bp:34: call of wrap in main: hot: 3000 calls \(\d+\.\d% of all calls\), \d+ words\n/);
+  assert.match(withP.stderr, /  inlined .*hot.bp:17: call of div in wrap: (hot|small leaf)/);
+  assert.match(withP.stderr, /  not inlined .*hot.bp:28: call of tri in tri: (it is recursive|it is the caller)\n/);
+  assert.match(without.stderr, /\(no profile\):\n  inlined .*hot.bp:17: call of div in wrap: small leaf: \d+ words, calls nothing\n/);
+  assert.not.match(without.stderr, /call of wrap in main/);
+  const calls = (f: string) => (fs.readFileSync(path.join(tmp, f), 'utf8').match(/call +\$?wrap\b/g) ?? []).length;
+  assert.ok(calls('n.asm') > calls('p.asm'), `calls of wrap: ${calls('n.asm')} without the profile, ${calls('p.asm')} with it`);
+});
+
+test.run();
