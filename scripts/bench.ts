@@ -1,7 +1,8 @@
-// `npm run bench [-- --runs N --only fib,sieve --tiers vm,interp,run,aot,gcc-O2,gcc-O0,python,ref
+// `npm run bench [-- --runs N --only fib,sieve --tiers vm,interp,run,aot,aot+prof,gcc-O2,gcc-O0,python,ref
 //                   --ref-bin DIR --cpu N|none]`
 // Runs tests/bench/*.bp on every available tier — the TypeScript VM (`run --vm`), the native
-// interpreter (`run --no-jit`), `bpjit run` (the interpreter with the JIT), the built executable —
+// interpreter (`run --no-jit`), `bpjit run` (the interpreter with the JIT), the built executable
+// (without a profile, and built with --profile from a `bpjit profile` run of the same benchmark) —
 // and the C and Python peers and the reference VM; checks each output against NAME.expected, and
 // prints a table of median wall-clock milliseconds with ratios against the reference VM (measured
 // in the same run when its binaries are given: --ref-bin DIR holding bpcc and bpvm, or
@@ -57,6 +58,15 @@ const TIERS: Tier[] = [
     prepare: (n) => {
       const exe = path.join(tmp, `${n}.bpjit`);
       return exec(bpjit, ['build', path.join(bench, `${n}.bp`), '-o', exe]).exitCode === 0 ? [exe] : null;
+    },
+  },
+  {
+    // The executable built with a profile of its own run (bpjit profile, then build --profile).
+    name: 'aot+prof',
+    prepare: (n) => {
+      const exe = path.join(tmp, `${n}.pgo`), prof = path.join(tmp, `${n}.bpprof`), src = path.join(bench, `${n}.bp`);
+      if (exec(bpjit, ['profile', '-o', prof, src]).exitCode !== 0) return null;
+      return exec(bpjit, ['build', src, '-o', exe, '--profile', prof]).exitCode === 0 ? [exe] : null;
     },
   },
   ...['O2', 'O0'].map((o) => ({
@@ -133,7 +143,7 @@ const target = (r: Map<string, number | string>) => {
   const aot = r.get('aot');
   return typeof aot === 'number' && typeof startup === 'number' ? startup + 2 * aot : undefined;
 };
-const header = ['benchmark', 'ref VM (REFERENCE.md)', ...tiers.map((t) => t.name), 'interp/ref', 'run/ref', 'aot/ref', 'aot/gcc-O2',
+const header = ['benchmark', 'ref VM (REFERENCE.md)', ...tiers.map((t) => t.name), 'interp/ref', 'run/ref', 'aot/ref', 'aot/gcc-O2', 'aot+prof/gcc-O2',
   'run / (start-up + 2 aot)'];
 const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
 for (const n of names) {
@@ -141,10 +151,16 @@ for (const n of names) {
   const refMs = live ? r.get('ref') : published.get(n);
   lines.push(`| ${[n, String(published.get(n) ?? '-'), ...tiers.map((t) => fmt(r.get(t.name))),
     ratio(r.get('interp'), refMs), ratio(r.get('run'), refMs), ratio(r.get('aot'), refMs), ratio(r.get('aot'), r.get('gcc-O2')),
-    ratio(r.get('run'), target(r))].join(' | ')} |`);
+    ratio(r.get('aot+prof'), r.get('gcc-O2')), ratio(r.get('run'), target(r))].join(' | ')} |`);
 }
+// The geometric means of the ratios to gcc -O2 (issue 14's targets are about them).
+const geomean = (tier: string) => {
+  const rs = names.map((n) => [results.get(n)!.get(tier), results.get(n)!.get('gcc-O2')]).filter(([a, b]) => typeof a === 'number' && typeof b === 'number');
+  return rs.length ? `${Math.exp(rs.reduce((s, [a, b]) => s + Math.log((a as number) / (b as number)), 0) / rs.length).toFixed(2)}x` : '-';
+};
+lines.push(`| geomean | | ${tiers.map(() => '').join(' | ')} | | | | ${geomean('aot')} | ${geomean('aot+prof')} | |`);
 console.log(`Median wall-clock ms of ${runs} runs after a warm-up (${os.cpus()[0]?.model ?? 'cpu'}${pin.length ? `, pinned to CPU ${cpuArg}` : ''}); `
   + `ratios: time / reference VM time (lower is better; the reference ${live ? 'measured in this run' : 'of REFERENCE.md'}); `
-  + 'vm: the TypeScript VM, interp: the native interpreter (--no-jit), run: bpjit run (the interpreter and the JIT), aot: the built executable.');
+  + 'vm: the TypeScript VM, interp: the native interpreter (--no-jit), run: bpjit run (the interpreter and the JIT), aot: the built executable, aot+prof: built with --profile of its own bpjit profile run.');
 console.log(lines.join('\n'));
 console.log(`\nstart-up: node -e 0 ${fmt(node)} ms, bpjit run hello.bp ${fmt(startup)} ms (${typeof node === 'number' && typeof startup === 'number' ? (startup - node).toFixed(0) : '-'} ms more)`);
