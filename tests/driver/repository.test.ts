@@ -29,11 +29,12 @@ test('no file of the repository refers to the directory beside it', () => {
   assert.equal(bad.map((f) => path.relative(ROOT, f)), []);
 });
 
-test('the ten benchmarks are in tests/bench with their peers, expected output and reference times', () => {
+test('the ten benchmarks are in tests/bench with their peers and expected output, the five public ones with reference times', () => {
   const reference = read('tests/bench/REFERENCE.md');
-  for (const name of ['fib', 'sieve', 'matmul', 'strings', 'maps', 'collatz', 'calls', 'interp', 'nbody', 'binarytrees']) {
+  const PUBLIC = ['fib', 'sieve', 'matmul', 'strings', 'maps'];
+  for (const name of [...PUBLIC, 'collatz', 'calls', 'interp', 'nbody', 'binarytrees']) {
     for (const ext of ['bp', 'c', 'py', 'expected']) assert.ok(fs.existsSync(path.join(BENCH, `${name}.${ext}`)), `${name}.${ext}`);
-    assert.match(reference, new RegExp(`^\\| ${name}\\s+\\| \\d+`, 'm'), name);
+    if (PUBLIC.includes(name)) assert.match(reference, new RegExp(`^\\| ${name}\\s+\\| \\d+`, 'm'), name);
   }
 });
 
