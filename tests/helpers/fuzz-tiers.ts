@@ -2,8 +2,9 @@
 // run in a fresh directory (also its TMPDIR) with the same arguments, stdin and heap limit, and
 // the results judged: a signal death, an internal error (exit 70), a hang (a tier still running
 // after TIMEOUT_MS while another finished at once), a failed build, or tiers that disagree on
-// stdout, exit status or stderr are problems. A program every tier runs forever is fine (a
-// mutant may well loop), and so is one slow enough to run out of time on the slower tiers.
+// stdout, exit status or stderr are problems. A program every tier runs forever, or that prints
+// past MAX_OUTPUT, is fine (a mutant may well loop) as long as what each printed before it was
+// stopped agrees, and so is one slow enough to run out of time on the slower tiers.
 import { execaSync } from 'execa';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -67,7 +68,8 @@ function runTier(tier: TierCommand, program: string, exe: string, opts: TrialOpt
       cwd, env: childEnv({ BPJIT_HEAP_LIMIT: FUZZ_HEAP, TMPDIR: cwd }), extendEnv: false, input: opts.stdin ?? '',
       timeout: TIMEOUT_MS, maxBuffer: MAX_OUTPUT, encoding: 'latin1', stripFinalNewline: false, reject: false,
     });
-    const cut = r.isMaxBuffer === true;
+    // (execa does not always say isMaxBuffer when spawnSync stopped a child at maxBuffer: ENOBUFS)
+    const cut = r.isMaxBuffer === true || /ENOBUFS/.test(r.originalMessage ?? '');
     return {
       tier: tier.name, code: r.exitCode ?? -1, signal: cut || r.timedOut ? null : r.signal ?? null,
       stdout: typeof r.stdout === 'string' ? r.stdout : '', stderr: programStderr(typeof r.stderr === 'string' ? r.stderr : ''),
@@ -100,7 +102,12 @@ export function trial(program: string, opts: TrialOptions, tiers: readonly TierC
     const r = runTier(tier, program, exe, opts);
     runs.push(r);
     // Two tiers out of time: a program that loops; the rest would only wait as long again.
-    if (runs.length === 2 && runs.every((x) => x.timedOut)) return { runs, problems, notes: [], loops: true };
+    // What they printed before they were stopped must still agree: the one output begins the other.
+    if (runs.length === 2 && runs.every((x) => x.timedOut)) {
+      const [a, b] = runs.map((x) => x.stdout).sort((x, y) => x.length - y.length);
+      if (!b.startsWith(a)) problems.push(`${runs[0].tier} and ${runs[1].tier} disagree (stdout before they were stopped): ${difference(runs[0], runs[1])}`);
+      return { runs, problems, notes: [], loops: true };
+    }
   }
   const verdict = judge(runs);
   return { runs, problems: [...problems, ...verdict.problems], notes: verdict.notes, loops: false };
