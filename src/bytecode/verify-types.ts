@@ -70,6 +70,7 @@ export class TypeEnv {
       return e > 0 && s[e] === '}' ? e + 1 : -1;
     }
     if (c === '(') {
+      if (s[i + 1] === ')') return i + 2; // the empty tuple, ()
       let e = i;
       do {
         e = this.parse(s, e + 1, depth + 1);
