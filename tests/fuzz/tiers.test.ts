@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { REGRESS, fuzzTiers, workDir } from '../helpers/fuzz-run.js';
+import { REGRESS, front, fuzzTiers, workDir } from '../helpers/fuzz-run.js';
 import { TIMEOUT_MS, judge, trial, type TierRun } from '../helpers/fuzz-tiers.js';
 
 test('a short seeded run: source and .bpc mutants until two of each ran on every tier, no problem', () => {
@@ -45,6 +45,7 @@ for (const f of kept) {
       const base = path.join(REGRESS, f.replace(/\.bpc?$/, ''));
       const args = fs.existsSync(`${base}.args`) ? fs.readFileSync(`${base}.args`, 'utf8').split('\n').filter((a, i, all) => i < all.length - 1 || a) : [];
       const stdin = fs.existsSync(`${base}.stdin`) ? fs.readFileSync(`${base}.stdin`) : undefined;
+      if (f.endsWith('.bp')) assert.is(front(file, fs.readFileSync(file).toString('latin1')).crash, undefined);
       assert.equal(trial(file, { dir, args, stdin }).problems, []);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

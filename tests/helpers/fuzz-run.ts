@@ -76,7 +76,7 @@ export function workDir(): string {
 }
 
 /** Front end in this process: the module, or null when rejected; an exception is a crash (a problem). */
-function front(file: string, text: string): { mod: BytecodeModule | null; crash?: string } {
+export function front(file: string, text: string): { mod: BytecodeModule | null; crash?: string } {
   const diags = new DiagBag();
   try {
     const prog = checkProgram(file, diags, { host: { read: (p) => (p === file ? sourceFromText(p, text) : FILE_HOST.read(p)) } });
