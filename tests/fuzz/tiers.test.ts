@@ -28,6 +28,11 @@ test('the oracle: signal deaths, internal errors, hangs and disagreements are pr
   // exit(70), exit(255), a broken pipe's 141, a program that loops on every tier: answers, alike
   for (const code of [70, 141, 254, 255]) assert.is(judged(run('vm', { code }), run('exe', { code })), '', String(code));
   assert.is(judged(run('exe', { timedOut: true }), run('vm', { timedOut: true })), '');
+  // out of memory at the same line, one tier a step later (how big its values are is its own)
+  const oom = { code: 1, stderr: 'error: out of memory (at m.bp:8)\n' };
+  assert.is(judged(run('exe', { ...oom, stdout: '1\n2\n' }), run('vm', { ...oom, stdout: '1\n2\n4\n' })), '');
+  assert.match(judged(run('exe', { ...oom, stdout: '1\n3\n' }), run('vm', { ...oom, stdout: '1\n2\n4\n' })), /disagree \(stdout\)/);
+  assert.match(judged(run('exe', { ...oom, stdout: '1\n' }), run('vm', { stdout: '1\n2\n' })), /disagree/);
   // a library the executable's dynamic loader cannot find: the other tiers' FFI error at start-up
   const loader = { code: 127, stdout: '', stderr: 'm.exe: error while loading shared libraries: libz.so.9: cannot open shared object file: No such file or directory\n' };
   assert.is(judged(run('exe', loader), run('vm', { code: 1, stdout: '', stderr: "error: FFI: cannot load library 'libz.so.9' (at m.bp:1)\n" })), '');

@@ -104,8 +104,7 @@ export function trial(program: string, opts: TrialOptions, tiers: readonly TierC
     // Two tiers out of time: a program that loops; the rest would only wait as long again.
     // What they printed before they were stopped must still agree: the one output begins the other.
     if (runs.length === 2 && runs.every((x) => x.timedOut)) {
-      const [a, b] = runs.map((x) => x.stdout).sort((x, y) => x.length - y.length);
-      if (!b.startsWith(a)) problems.push(`${runs[0].tier} and ${runs[1].tier} disagree (stdout before they were stopped): ${difference(runs[0], runs[1])}`);
+      if (!onePrefixesOther(runs[0].stdout, runs[1].stdout)) problems.push(`${runs[0].tier} and ${runs[1].tier} disagree (stdout before they were stopped): ${difference(runs[0], runs[1])}`);
       return { runs, problems, notes: [], loops: true };
     }
   }
@@ -142,7 +141,12 @@ export function judge(given: TierRun[]): { problems: string[]; notes: string[] }
   for (const r of rest) {
     const comparable = !r.unbuilt && !first.unbuilt;
     const stderrDiffers = comparable && errorLines(r.stderr) !== errorLines(first.stderr);
-    const what = [r.stdout !== first.stdout && 'stdout', r.code !== first.code && `exit ${first.code} vs ${r.code}`, stderrDiffers && 'stderr'].filter(Boolean);
+    // Where the heap runs out is the tier's (how values are represented: the VM's strings are
+    // V8's, whose concatenations stay ropes until read): out of memory at the same place on both,
+    // what one printed must begin what the other printed.
+    const bothOutOfMemory = !stderrDiffers && outOfMemory(r.stderr) && outOfMemory(first.stderr);
+    const stdoutDiffers = bothOutOfMemory ? !onePrefixesOther(r.stdout, first.stdout) : r.stdout !== first.stdout;
+    const what = [stdoutDiffers && 'stdout', r.code !== first.code && `exit ${first.code} vs ${r.code}`, stderrDiffers && 'stderr'].filter(Boolean);
     if (what.length) problems.push(`${first.tier} and ${r.tier} disagree (${what.join(', ')}): ${difference(first, r)}`);
     // (how deep recursion gets before a stack overflow is the tier's: its counts are masked)
     else if (comparable && maskDepth(r.stderr) !== maskDepth(first.stderr)) notes.push(`${first.tier} and ${r.tier}: tracebacks differ: ${difference(first, r)}`);
@@ -159,6 +163,9 @@ export function judge(given: TierRun[]): { problems: string[]; notes: string[] }
 function loaderRefusal(r: TierRun): TierRun {
   return r.code === 127 && /error while loading shared libraries: .*: cannot open shared object file/.test(r.stderr) ? { ...r, unbuilt: true, code: 1 } : r;
 }
+
+const outOfMemory = (stderr: string) => /(^|\n)error: out of memory \(at [^\n]*\)\n$/.test(stderr);
+const onePrefixesOther = (a: string, b: string) => (a.length <= b.length ? b.startsWith(a) : a.startsWith(b));
 
 /** The first differing line, for a report. */
 function difference(a: TierRun, b: TierRun): string {
