@@ -20,7 +20,10 @@ export type CommandLine =
   | { kind: 'help'; command?: CommandSpec; color?: string }
   | { kind: 'version' };
 
-export async function parseCommandLine(argv: string[]): Promise<CommandLine> {
+/** `alwaysYargs`: no shortcut (see plainWords; for the tests that compare the two). */
+export async function parseCommandLine(argv: string[], alwaysYargs = false): Promise<CommandLine> {
+  const parseWords = (words: string[], options: OptionSpec[], halt: boolean, command?: string) =>
+    (alwaysYargs ? null : plainWords(words, options, halt)) ?? yargsWords(words, options, halt, command);
   const top = await parseWords(argv, [...TOP_OPTIONS, ...COMMON_OPTIONS], true);
   const color = top.opts.color as string | undefined;
   if (top.opts.help) return { kind: 'help', color };
@@ -41,15 +44,39 @@ export async function parseCommandLine(argv: string[]): Promise<CommandLine> {
   return { kind: 'command', inv: { command, opts: words.opts, operands, programArgs }, color: (words.opts.color as string | undefined) ?? color };
 }
 
+interface Words {
+  opts: Record<string, string | boolean>;
+  operands: string[];
+}
+
+/**
+ * What yargs makes of words that are all operands or flags written out (`--vm`, `--no-jit`, `-h`),
+ * found without it: loading and asking yargs takes 5 ms, a fifth of a start. Null for any other
+ * line (an option with a value, `--`, `-`, a flag followed by true or false, a misspelling).
+ */
+function plainWords(words: readonly string[], options: readonly OptionSpec[], halt: boolean): Words | null {
+  const flags = new Map<string, [name: string, on: boolean]>();
+  for (const o of options.filter((x) => !x.value)) {
+    flags.set(`--${o.name}`, [o.name, true]).set(`--no-${o.name}`, [o.name, false]);
+    if (o.short) flags.set(`-${o.short}`, [o.name, true]);
+  }
+  const opts: Record<string, boolean> = {}, operands: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i], flag = flags.get(w);
+    if (flag && /^(true|false)$/.test(words[i + 1] ?? '')) return null;
+    if (flag) opts[flag[0]] = flag[1];
+    else if (w.startsWith('-')) return null;
+    else if (halt) return { opts, operands: words.slice(i) };
+    else operands.push(w);
+  }
+  return opts.help ? { opts: { help: true }, operands } : { opts, operands };
+}
+
 /**
  * Splits words into options (checked against `options`) and operands. With `halt`, the first
  * operand ends the options: it and everything after it are operands, whatever they look like.
  */
-async function parseWords(words: string[], options: OptionSpec[], halt: boolean, command?: string): Promise<{ opts: Record<string, string | boolean>; operands: string[] }> {
-  // Words of which none looks like an option are all operands: yargs (10 ms to load and ask,
-  // a quarter of a start) is loaded only for a line with options.
-  const optionLike = (w: string) => w.startsWith('-');
-  if (halt ? !optionLike(words[0] ?? '') : !words.some(optionLike)) return { opts: {}, operands: [...words] };
+async function yargsWords(words: string[], options: OptionSpec[], halt: boolean, command?: string): Promise<Words> {
   const { default: yargs } = await import('yargs');
   const y = yargs(words)
     .parserConfiguration({

@@ -44,6 +44,25 @@ test('a line without options (not handed to yargs) is split by the same rules', 
   assert.is(await usageError(['build', 'a.bp', 'b.bp']), "build takes one program file, not 2: 'a.bp' 'b.bp'");
 });
 
+test('lines of operands and written-out flags, read without yargs, read as yargs reads them', async () => {
+  const outcome = async (argv: string[], alwaysYargs: boolean) => {
+    try {
+      return await parseCommandLine(argv, alwaysYargs);
+    } catch (e) {
+      if (e instanceof UsageError) return { error: e.message };
+      throw e;
+    }
+  };
+  const lines = [
+    [], ['--version'], ['-v'], ['--help'], ['-h'], ['--version', 'run'], ['--no-version', 'run', 'p.bp'],
+    ['run', 'p.bp'], ['run', '--no-jit', 'p.bp', 'a', '--vm'], ['run', '--vm', '--no-jit', 'p.bp'], ['run', '--jit', '--no-jit', 'p.bp'],
+    ['run', '--vm'], ['run', '-h'], ['run', '--help', 'p.bp'], ['run', '--no-help', 'p.bp'], ['run', '--vm', 'false', 'p.bp'], ['run', '--vm', 'true'],
+    ['check', 'a.bp', 'dir'], ['check', 'a.bp', '--help', 'b'], ['check', '-W', 'error', 'a.bp'], ['fmt', '-w', 'a.bp', 'b.bp', '--check'],
+    ['build', 'a.bp', 'b.bp'], ['build', '--pie', 'a.bp'], ['rn', 'x.bp'], ['explain'], ['explain', 'E0001', '--no-color'], ['help', 'run'],
+  ];
+  for (const argv of lines) assert.equal(await outcome(argv, false), await outcome(argv, true), argv.join(' '));
+});
+
 test('-- ends bpjit\'s options; a -- right after the program file is dropped, a second one kept', async () => {
   assert.equal((await inv(['run', '--', '-odd.bp', '--no-jit'])).operands, ['-odd.bp']);
   assert.equal((await inv(['run', '--', '-odd.bp', '--no-jit'])).programArgs, ['--no-jit']);
