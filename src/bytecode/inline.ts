@@ -16,6 +16,8 @@
 import type { BcFunction, BytecodeModule, InlineSite, LocalVar } from './module.js';
 import { O, OPS, instrLength } from './opcodes.js';
 import { appendSites } from './append.js';
+import { eachDef } from './walk.js';
+import { CodeBuilder } from './relink.js';
 
 /** Callees of at most this many code words are inlined everywhere, without a profile, if they call nothing. */
 export const LEAF_WORDS = 40;
@@ -107,23 +109,28 @@ export function planInlining(mod: BytecodeModule, counts?: CallCounts): { decisi
 const pct = (n: number, total: number) => `${((100 * n) / Math.max(total, 1)).toFixed(1)}%`;
 
 /**
- * The module with `decisions` carried out (a new module; `mod` is not changed). Callees are
- * transformed before their callers, so a copy brings its own inlined sites with it.
+ * The module with `decisions` carried out (a new module; `mod` is not changed), and where each
+ * instruction of a function's own code went (`pcMap(fn, pc)`). Callees are transformed before
+ * their callers, so a copy brings its own inlined sites with it.
  */
-export function inlineModule(mod: BytecodeModule, decisions: InlineDecision[]): BytecodeModule {
-  if (!decisions.length) return mod;
+export function inlineModule(mod: BytecodeModule, decisions: InlineDecision[]): { mod: BytecodeModule; pcMap: (fn: number, pc: number) => number } {
+  if (!decisions.length) return { mod, pcMap: (_, pc) => pc };
   const byCaller = new Map<number, Map<number, number>>();
   for (const d of decisions) {
     if (!byCaller.has(d.caller)) byCaller.set(d.caller, new Map());
     byCaller.get(d.caller)!.set(d.pc, d.callee);
   }
-  const done = new Map<number, BcFunction>();
+  const done = new Map<number, BcFunction>(), maps = new Map<number, (pc: number) => number>();
   const transform = (i: number): BcFunction => {
     let out = done.get(i);
     if (out) return out;
     const sites = byCaller.get(i);
     // (decisions never name a recursive callee, so this terminates)
-    out = sites ? rebuild(mod.functions[i], new Map([...sites].map(([pc, c]) => [pc, { index: c, fn: transform(c) }]))) : mod.functions[i];
+    if (sites) {
+      const r = rebuild(mod.functions[i], new Map([...sites].map(([pc, c]) => [pc, { index: c, fn: transform(c) }])));
+      out = r.fn;
+      maps.set(i, r.pcMap);
+    } else out = mod.functions[i];
     done.set(i, out);
     return out;
   };
@@ -135,64 +142,54 @@ export function inlineModule(mod: BytecodeModule, decisions: InlineDecision[]): 
     for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) if (code[pc] === O.appendn) code[pc] = O.concatn;
     for (const pc of appendSites(out, out.functions[i])) code[pc] = O.appendn;
   }
-  return out;
+  return { mod: out, pcMap: (fn, pc) => maps.get(fn)?.(pc) ?? pc };
 }
 
-/** An instruction being placed: its words, the jump operand's index (-1: none) and target label; its line. */
-interface Item { words: number[]; jump: number; target: string; line: number }
-
 /**
- * `fn` (function `self`) with the calls at the pcs of `sites` replaced by copies of their callees.
- * Code is laid out as items with labels (`:pc` in fn, `sN:pc` in the copy made for the site at
- * pc N) that become pcs at the end.
+ * `fn` with the calls at the pcs of `sites` replaced by copies of their callees; `pcMap`: where
+ * each of its own instructions went. Code is placed with labels (`:pc` in fn, `sN:pc` in the copy
+ * made for the site at pc N) that become pcs at the end.
  */
-function rebuild(fn: BcFunction, sites: Map<number, { index: number; fn: BcFunction }>): BcFunction {
-  const items: Item[] = [];
-  const labels = new Map<string, number>();
+function rebuild(fn: BcFunction, sites: Map<number, { index: number; fn: BcFunction }>): { fn: BcFunction; pcMap: (pc: number) => number } {
+  const b = new CodeBuilder();
   const regKinds = [...fn.regKinds], regTypes = [...fn.regTypes];
-  const put = (words: number[], line: number, target = '') => {
-    const j = OPS[words[0]].ops.indexOf('j');
-    items.push({ words, jump: j >= 0 ? 1 + j : -1, target, line });
-  };
-  /** Copies `code` (labels `tag:pc`), its registers shifted by `base`; a ret goes to `end` with its result in `dst`. */
-  const copy = (src: BcFunction, tag: string, base: number, dst: number, end: string | null) => {
+  /** Copies `code` (labels `tag:pc`), its registers renamed by `reg`; a ret goes to `end` with its result in `dst`. */
+  const copy = (src: BcFunction, tag: string, reg: (r: number) => number, dst: number, end: string | null) => {
     const code = src.code;
     for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
-      labels.set(`${tag}:${pc}`, items.length);
+      b.label(`${tag}:${pc}`);
       const words = Array.from(code.subarray(pc, pc + instrLength(code, pc)));
       const line = src.lines[pc];
       const site = end === null ? sites.get(pc) : undefined;
       if (site) { inline(pc, words, line, site); continue; }
-      if (end !== null && words[0] === O.ret) { put([O.mov, dst, base + words[1]], line); put([O.jmp, 0], line, end); continue; }
-      if (end !== null && words[0] === O.retv) { put([O.jmp, 0], line, end); continue; }
-      const ops = OPS[words[0]].ops;
-      const j = ops.indexOf('j');
-      if (base) renameRegisters(words, base);
-      put(words, line, j >= 0 ? `${tag}:${words[1 + j]}` : '');
+      if (end !== null && words[0] === O.ret) { b.put([O.mov, dst, reg(words[1])], line); b.put([O.jmp, 0], line, end); continue; }
+      if (end !== null && words[0] === O.retv) { b.put([O.jmp, 0], line, end); continue; }
+      const j = OPS[words[0]].ops.indexOf('j');
+      if (end !== null) renameRegisters(words, reg);
+      b.put(words, line, j >= 0 ? `${tag}:${words[1 + j]}` : '');
     }
-    labels.set(`${tag}:${code.length}`, items.length);
+    b.label(`${tag}:${code.length}`);
   };
   const copies: { pc: number; callee: number; from: BcFunction; line: number; base: number }[] = [];
   const inline = (pc: number, words: number[], line: number, site: { index: number; fn: BcFunction }) => {
-    const base = regKinds.length;
-    regKinds.push(...site.fn.regKinds);
-    regTypes.push(...site.fn.regTypes);
-    for (let a = 0; a < words[3]; a++) put([O.mov, base + a, words[4 + a]], line);
-    copy(site.fn, `s${pc}`, base, words[1], `:${pc + words.length}`);
+    const base = regKinds.length, callee = site.fn;
+    regKinds.push(...callee.regKinds);
+    regTypes.push(...callee.regTypes);
+    // A parameter the callee never assigns is the argument's register itself (of the same type):
+    // no move in, one register fewer to find a home for.
+    const written = new Set<number>();
+    for (let p = 0; p < callee.code.length; p += instrLength(callee.code, p)) eachDef(callee.code, p, (r) => written.add(r));
+    const alias = new Map<number, number>();
+    for (let a = 0; a < words[3]; a++) {
+      const arg = words[4 + a];
+      if (!written.has(a) && regTypes[arg] === callee.regTypes[a] && regKinds[arg] === callee.regKinds[a]) alias.set(a, arg);
+      else b.put([O.mov, base + a, arg], line);
+    }
+    copy(callee, `s${pc}`, (r) => alias.get(r) ?? base + r, words[1], `:${pc + words.length}`);
     copies.push({ pc, callee: site.index, from: site.fn, line, base });
   };
-  copy(fn, '', 0, -1, null);
-  const pcs: number[] = [];
-  let n = 0;
-  for (const it of items) { pcs.push(n); n += it.words.length; }
-  pcs.push(n);
-  const pcOf = (label: string) => pcs[labels.get(label)!];
-  const code = new Int32Array(n), lines = new Int32Array(n);
-  items.forEach((it, k) => {
-    if (it.jump >= 0) it.words[it.jump] = pcOf(it.target);
-    code.set(it.words, pcs[k]);
-    lines[pcs[k]] = it.line;
-  });
+  copy(fn, '', (r) => r, -1, null);
+  const { code, lines, pcOf } = b.finish();
   // Where the copies came from: a site per copy, then the callee's own sites under it.
   const inlined: InlineSite[] = (fn.inlined ?? []).map((s) => ({ ...s, start: pcOf(`:${s.start}`), end: pcOf(`:${s.end}`) }));
   const vars: LocalVar[] = (fn.vars ?? []).map((v) => ({ ...v, start: pcOf(`:${v.start}`), end: pcOf(`:${v.end}`) }));
@@ -205,18 +202,21 @@ function rebuild(fn: BcFunction, sites: Map<number, { index: number; fn: BcFunct
     for (const v of c.from.vars ?? []) vars.push({ ...v, reg: c.base + v.reg, start: pcOf(`${tag}:${v.start}`), end: pcOf(`${tag}:${v.end}`) });
   }
   const handlers = fn.handlers.map((h) => ({ ...h, start: pcOf(`:${h.start}`), end: pcOf(`:${h.end}`), target: pcOf(`:${h.target}`) }));
-  return { ...fn, code, lines, regKinds: Uint8Array.from(regKinds), regTypes, handlers, inlined, ...(fn.vars ? { vars } : {}) };
+  return {
+    fn: { ...fn, code, lines, regKinds: Uint8Array.from(regKinds), regTypes, handlers, inlined, ...(fn.vars ? { vars } : {}) },
+    pcMap: (pc) => pcOf(`:${pc}`),
+  };
 }
 
-/** Adds `base` to every register operand of an instruction (in place). */
-function renameRegisters(words: number[], base: number): void {
+/** Renames every register operand of an instruction (in place). */
+function renameRegisters(words: number[], reg: (r: number) => number): void {
   let p = 1;
   for (const letter of OPS[words[0]].ops) {
     if (letter === '*' || letter === '%') {
       const k = words[p++];
-      for (let i = 0; i < k; i++) { words[p] += base; p += letter === '%' ? 2 : 1; }
+      for (let i = 0; i < k; i++) { words[p] = reg(words[p]); p += letter === '%' ? 2 : 1; }
     } else {
-      if (letter === 'r' || letter === 'd') words[p] += base;
+      if (letter === 'r' || letter === 'd') words[p] = reg(words[p]);
       p++;
     }
   }

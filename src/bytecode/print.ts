@@ -75,20 +75,35 @@ function planNotes(plan: Plan | undefined): { head: string[]; at: Map<number, st
 
 const REL_TEXT: Readonly<Record<Rel, string>> = { lt: '<', le: '<=', gt: '>', ge: '>=', eq: '==', ne: '!=' };
 
+/** Where the copies of other functions' code in `fn` begin (bytecode/inline.ts), as notes; the file of each pc's code. */
+function inlineNotes(mod: BytecodeModule, fn: BcFunction, at: Map<number, string>): (pc: number) => number {
+  const sites = fn.inlined ?? [];
+  for (const s of sites) {
+    const note = `inlined ${mod.functions[s.callee].name} (the call at line ${s.line}) up to @${s.end}`;
+    at.set(s.start, at.has(s.start) ? `${at.get(s.start)}; ${note}` : note);
+  }
+  return (pc) => {
+    let k = -1;
+    sites.forEach((s, i) => { if (pc >= s.start && pc < s.end && (k < 0 || s.end - s.start < sites[k].end - sites[k].start)) k = i; });
+    return k < 0 ? fn.file : mod.functions[sites[k].callee].file;
+  };
+}
+
 /** `plan`: notes from the planning pass beside the instructions they are about. */
-function printFunction(mod: BytecodeModule, fn: BcFunction, source?: (line: number) => string, plan?: Plan): string {
+function printFunction(mod: BytecodeModule, fn: BcFunction, source?: (file: number, line: number) => string, plan?: Plan): string {
   const regs = Array.from(fn.regKinds, (_, i) => `r${i}:${fn.regTypes[i] ?? KIND_NAMES[fn.regKinds[i]]}`);
   const notes = planNotes(plan);
+  const fileAt = inlineNotes(mod, fn, notes.at);
   let out = `function ${fn.name} (arity ${fn.arity}${fn.ncaps ? `, ${fn.ncaps} captured` : ''}) -> ${fn.ret}\n`;
   out += `  registers: ${regs.join(' ') || '-'}\n`;
   for (const h of notes.head) out += `  ; plan: ${h}\n`;
-  let lastLine = -1;
+  let lastLine = '';
   for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code, pc)) {
-    const line = fn.lines[pc];
-    if (line !== lastLine && line > 0) {
-      const src = source ? source(line).trim() : '';
-      out += `  ; ${mod.files[fn.file]}:${line}${src ? `  ${src}` : ''}\n`;
-      lastLine = line;
+    const line = fn.lines[pc], file = fileAt(pc);
+    if (`${file}:${line}` !== lastLine && line > 0) {
+      const src = source ? source(file, line).trim() : '';
+      out += `  ; ${mod.files[file]}:${line}${src ? `  ${src}` : ''}\n`;
+      lastLine = `${file}:${line}`;
     }
     const text = `  ${String(pc).padStart(5)}  ${printInstr(mod, fn, pc)}`;
     const note = notes.at.get(pc);
@@ -103,7 +118,7 @@ export function printModule(mod: BytecodeModule, source?: (file: number, line: n
   const parts: string[] = [];
   mod.functions.forEach((fn, i) => {
     if (only && fn.name !== only) return;
-    parts.push(printFunction(mod, fn, source ? (l) => source(fn.file, l) : undefined, plans ? planFunction(mod, i, true) : undefined));
+    parts.push(printFunction(mod, fn, source, plans ? planFunction(mod, i, true) : undefined));
   });
   return parts.join('\n');
 }

@@ -12,8 +12,8 @@ import { UsageError } from './exit-codes.js';
 import type { BytecodeModule } from '../bytecode/module.js';
 import { nasmListing } from '../native/listing.js';
 import { writeAll } from '../vm/output.js';
-import type { NotLowered, OptimisationPlan, lowerProgram } from './build.js';
-import type { ProfileCounts } from '../profile/use.js';
+import type { NotLowered, lowerProgram } from './build.js';
+import type { OptimisationPlan } from './optimise.js';
 
 export default async function build(inv: Invocation): Promise<number> {
   const file = inv.operands[0];
@@ -31,14 +31,9 @@ export default async function build(inv: Invocation): Promise<number> {
   const mod = loadModule(file);
   if (!mod) return EXIT.ERROR;
   refuseOverwrite(outputs, mod.files, 'build');
-  const [{ buildProgram, lowerProgram, optimiseProgram, explainPlan }, { ElfError }, { useProfile }] = await Promise.all([import('./build.js'), import('../elf/index.js'), import('../profile/use.js')]);
-  let counts: ProfileCounts | undefined;
-  if (profile) {
-    if (!fileOk(profile)) return EXIT.ERROR;
-    const r = useProfile(fs.readFileSync(profile, 'latin1'), profile, mod, file);
-    if (!r.ok) { userError(r.message, profile); return EXIT.ERROR; }
-    counts = r.counts;
-  }
+  const [{ buildProgram, lowerProgram }, { optimiseProgram, explainPlan, readBuildProfile }, { ElfError }] = await Promise.all([import('./build.js'), import('./optimise.js'), import('../elf/index.js')]);
+  const counts = profile ? readBuildProfile(profile, mod, file) : undefined;
+  if (counts === null) return EXIT.ERROR;
   const explain = (plan: OptimisationPlan) => {
     if (inv.opts['explain-opt'] === true) process.stderr.write(`optimisations of ${file}${profile ? ` (profile ${profile})` : ' (no profile)'}:\n${explainPlan(mod, plan)}`);
   };

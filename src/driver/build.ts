@@ -4,8 +4,8 @@
 // construct and its line instead of producing a broken binary.
 import fs from 'node:fs';
 import { O, instrLength } from '../bytecode/opcodes.js';
-import { calledExterns, lineOfPc, type BytecodeModule } from '../bytecode/module.js';
-import { inlineModule, planInlining, type CallCounts, type InlineDecision } from '../bytecode/inline.js';
+import { calledExterns, type BytecodeModule } from '../bytecode/module.js';
+import { optimiseProgram, type OptimisationPlan, type BuildProfile } from './optimise.js';
 import { lowerFunction, type LowerOptions } from '../native/lower.js';
 import type { MachineFunction, Unsupported } from '../native/machine.js';
 import { Blob, globalsArea, handlerTable, mainFunction, structLayouts, vtables } from '../native/program.js';
@@ -48,45 +48,13 @@ export interface NotLowered extends Unsupported {
 
 export type ProgramResult = { ok: true; image: LinkedImage; functions: MachineFunction[]; plan: OptimisationPlan } | { ok: false; problems: NotLowered[] };
 
-/** What the optimisations over bytecode decided (build --explain-opt), and the module they made. */
-export interface OptimisationPlan {
-  mod: BytecodeModule;
-  inlined: InlineDecision[];
-  /** Hot call sites left as calls, with why. */
-  kept: InlineDecision[];
-  /** Why nothing was tried, if so. */
-  off?: string;
-}
-
-/**
- * The bytecode-level optimisations of a build: inlining (with `profile`, of hot call sites too).
- * None for a debugging build: every function stays one a debugger can break in and step into.
- */
-export function optimiseProgram(mod: BytecodeModule, profile?: CallCounts, debug = false): OptimisationPlan {
-  if (debug) return { mod, inlined: [], kept: [], off: '-g keeps every call a call (a debugger breaks in and steps into each function)' };
-  const { decisions, rejected } = planInlining(mod, profile);
-  return { mod: inlineModule(mod, decisions), inlined: decisions, kept: rejected };
-}
-
-/** The decisions of `plan`, one a line, for --explain-opt. */
-export function explainPlan(source: BytecodeModule, plan: OptimisationPlan): string {
-  const where = (d: InlineDecision) => {
-    const f = source.functions[d.caller];
-    return `${source.files[f.file]}:${lineOfPc(f, d.pc)}`;
-  };
-  const row = (what: string, d: InlineDecision) => `  ${what} ${where(d)}: call of ${source.functions[d.callee].name} in ${source.functions[d.caller].name}: ${d.why}\n`;
-  if (plan.off) return `  nothing inlined: ${plan.off}\n`;
-  return [...plan.inlined.map((d) => row('inlined', d)), ...plan.kept.map((d) => row('not inlined', d))].join('')
-    || '  nothing inlined: no small leaf function is called, and no call site is hot\n';
-}
-
 export interface BuildOptions {
   /** DWARF debugging information (bpjit build -g). */
   debug?: boolean;
   /** A position-independent executable (bpjit build --pie). */
   pie?: boolean;
   /** The counts of a profile of the program (bpjit build --profile). */
-  profile?: CallCounts;
+  profile?: BuildProfile;
 }
 
 /**

@@ -145,8 +145,10 @@ export const COMMANDS: CommandSpec[] = [
     usage: '[OPTIONS] FILE',
     about: `Prints the register bytecode of a program (.bp or .bpc) to stdout, with the source lines. ${STDIN}. Options may come before or after FILE.`,
     operands: file, options: [...DIAGNOSTICS, { name: 'fn', value: 'NAME', describe: 'only the function NAME' },
-      { name: 'native', describe: 'the machine code bpjit build makes of each function, as nasm source with the source lines, instead of the bytecode' }],
-    exits: '0 when done; 1 for a compile error, a file that cannot be read or an unknown function; 2 for a bad command line; 70 for an internal error.',
+      { name: 'native', describe: 'the machine code bpjit build makes of each function, as nasm source with the source lines, instead of the bytecode' },
+      { name: 'opt', describe: 'the bytecode as bpjit build lowers it: small leaf functions inlined (and with --profile, hot call sites inlined and cold blocks out of line), each copy marked with where it came from' },
+      { name: 'profile', value: 'FILE', describe: 'with --opt or --native: as bpjit build --profile FILE makes it' }],
+    exits: '0 when done; 1 for a compile error, a file that cannot be read, a profile of another program or an unknown function; 2 for a bad command line; 70 for an internal error.',
     load: () => import('./disasm.js'),
   },
   {

@@ -1,20 +1,30 @@
 // bpjit disasm: the register bytecode of a program, with its source lines and the planning
-// pass's notes (src/bytecode/plan.ts), on stdout.
+// pass's notes (src/bytecode/plan.ts), on stdout; with --opt, as bpjit build lowers it (inlined
+// copies marked), with --native the machine code it makes of it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { printModule } from '../bytecode/print.js';
 import { lineText, readSource } from '../lang/source.js';
 import { writeAll } from '../vm/output.js';
 import type { Invocation } from './args.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, UsageError } from './exit-codes.js';
 import { loadModule, userError } from './load.js';
 import type { BytecodeModule } from '../bytecode/module.js';
 
-export default function disasm(inv: Invocation): number | Promise<number> {
+export default async function disasm(inv: Invocation): Promise<number> {
   const fn = inv.opts.fn as string | undefined;
   const file = inv.operands[0];
-  const mod = loadModule(file);
+  const profile = inv.opts.profile as string | undefined;
+  if (profile && inv.opts.opt !== true && inv.opts.native !== true) throw new UsageError('--profile goes with --opt or --native', 'disasm');
+  let mod = loadModule(file);
   if (!mod) return EXIT.ERROR;
+  if (inv.opts.opt === true || inv.opts.native === true) {
+    // (what bpjit build lowers: see optimise.ts)
+    const { optimiseProgram, readBuildProfile } = await import('./optimise.js');
+    const counts = profile ? readBuildProfile(profile, mod, file) : undefined;
+    if (counts === null) return EXIT.ERROR;
+    mod = optimiseProgram(mod, counts).mod;
+  }
   if (fn && !mod.functions.some((f) => f.name === fn)) {
     userError(`no function '${fn}' (functions: ${mod.functions.map((f) => f.name).join(', ')})`, file);
     return EXIT.ERROR;

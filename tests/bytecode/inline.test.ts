@@ -1,13 +1,17 @@
-// Inlining (bytecode/inline.ts): which sites it picks, and that the inlined module of every
-// program of the corpus — every site it may inline taken as hot — is valid bytecode (the verifier,
-// checkPlan) that the VM runs to the same output and exit code.
+// Inlining (bytecode/inline.ts) and cold blocks out of line (bytecode/layout.ts): which sites and
+// blocks they pick, and that the module they make of every program of the corpus — every site
+// it may inline taken as hot, every branch as never falling through — is valid bytecode (the
+// verifier, checkPlan) that the VM runs to the same output and exit code.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compileProgram } from '../../src/bytecode/compile.js';
 import { HOT_CALLS, inlineFrames, inlineModule, planInlining } from '../../src/bytecode/inline.js';
 import { checkPlan, planFunction } from '../../src/bytecode/plan.js';
+import { COLD_MIN_RUNS, coldBlocks, moveColdBlocks } from '../../src/bytecode/layout.js';
+import { O, OPS, instrLength } from '../../src/bytecode/opcodes.js';
 import { verifyModule } from '../../src/bytecode/verify.js';
 import { VM } from '../../src/vm/interp.js';
+import { installVmFfi } from '../../src/loader/ffi.js';
 import { Output } from '../../src/vm/output.js';
 import { check } from '../helpers/front.js';
 import { PROGRAMS, compileForTest, corpus } from '../helpers/tiers.js';
@@ -46,7 +50,7 @@ test('without a profile: small leaf functions everywhere; with one: hot sites to
   const hot = planInlining(mod, { site: (fn, _pc) => (fn === main ? HOT_CALLS * 3 : undefined), total: HOT_CALLS * 7 });
   assert.equal(names(hot.decisions), ['big->sq', 'big->sq', 'main->big', 'main->sq']);
   assert.equal(hot.rejected.map((d) => [mod.functions[d.callee].name, d.why]), [['fact', 'it is recursive']]);
-  const out = inlineModule(mod, hot.decisions);
+  const out = inlineModule(mod, hot.decisions).mod;
   assert.equal(verifyModule(out), []);
   const m = out.functions[main];
   // main holds big, which holds sq: an instruction of that sq runs in three frames
@@ -58,10 +62,41 @@ test('without a profile: small leaf functions everywhere; with one: hot sites to
 });
 
 function runOn(mod: ReturnType<typeof compileProgram>, args: string[], stdin?: Buffer) {
+  installVmFfi();
   const out = new Output(1, true);
   const code = new VM(mod, { args, stdin: stdin ?? Buffer.alloc(0), output: out, stderr: () => {} }).run();
   return { stdout: out.text(), code };
 }
+
+test('cold blocks: the rarely taken part of an if moves after the code, the branch inverted; not a block entered from elsewhere', () => {
+  const { program, errors } = check(`
+def main() -> int:
+    let s: int = 0
+    for i in range(0, 5000):
+        if i % 1000 == 7:
+            s = s - i
+        s = s + 1
+    print(s)
+    return 0
+`);
+  assert.equal(errors, []);
+  const mod = compileProgram(program!);
+  const fn = mod.functions[indexOf(mod, 'main')];
+  const branches: number[] = [];
+  for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code, pc)) if (OPS[fn.code[pc]].ops.endsWith('j') && fn.code[pc] !== O.jmp && fn.code[pc] !== O.forlt) branches.push(pc);
+  const ifPc = branches.find((pc) => fn.lines[pc] === 5)!;
+  const blocks = coldBlocks(fn, (pc) => (pc === ifPc ? { taken: 4995, notTaken: 5 } : undefined));
+  assert.equal(blocks.map((b) => [b.pc, b.why]), [[ifPc, 'falls through 5 of 5000 times']]);
+  // (seldom enough, but not run often enough to matter)
+  assert.equal(coldBlocks(fn, (pc) => (pc === ifPc ? { taken: COLD_MIN_RUNS - 2, notTaken: 1 } : undefined)), []);
+  const moved = moveColdBlocks(fn, blocks).fn;
+  assert.ok(moved.code[moved.code.length - 2] === O.jmp, 'the block jumps back');
+  const inverse = moved.code[moveColdBlocks(fn, blocks).pcMap(ifPc)];
+  assert.is(OPS[inverse].name, OPS[fn.code[ifPc]].name === 'jne_ik' ? 'jeq_ik' : 'jne_ik');
+  const out = { ...mod, functions: mod.functions.map((f) => (f === fn ? moved : f)) };
+  assert.equal(verifyModule(out), []);
+  assert.is(runOn(out, []).stdout, runOn(mod, []).stdout);
+});
 
 test('the corpus, every site it may inline taken as hot: valid bytecode, the same output', () => {
   const old = process.cwd();
@@ -72,9 +107,10 @@ test('the corpus, every site it may inline taken as hot: valid bytecode, the sam
       const c = compileForTest(p.file);
       if ('error' in c) continue;
       const { decisions } = planInlining(c.mod, { site: () => HOT_CALLS, total: HOT_CALLS });
-      if (!decisions.length) continue;
       sites += decisions.length;
-      const out = inlineModule(c.mod, decisions);
+      const inl = inlineModule(c.mod, decisions).mod;
+      // and every block a branch falls through to that may move, moved
+      const out = { ...inl, functions: inl.functions.map((fn) => moveColdBlocks(fn, coldBlocks(fn, () => ({ taken: COLD_MIN_RUNS, notTaken: 0 }))).fn) };
       assert.equal(verifyModule(out), [], p.name);
       out.functions.forEach((_, i) => assert.equal(checkPlan(out, i, planFunction(out, i, true)), [], `${p.name}: ${out.functions[i].name}`));
       const got = runOn(out, p.args, p.stdin);

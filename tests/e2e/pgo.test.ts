@@ -10,6 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BytecodeModule } from '../../src/bytecode/module.js';
 import { HOT_CALLS } from '../../src/bytecode/inline.js';
+import { O, OP_DEFS, instrLength } from '../../src/bytecode/opcodes.js';
 import { buildProgram } from '../../src/driver/build.js';
 import { countsProfile } from '../../src/profile/data.js';
 import { useProfile } from '../../src/profile/use.js';
@@ -173,10 +174,16 @@ test('the corpus built with a profile of its own run: the expected results, the 
   assert.equal(corpusWith((mod, p) => profileOf(mod, p.file, p.args, p.stdin)).problems, []);
 });
 
-// Every site inlining may take, taken: every error of the corpus raised inside inlined code.
-test('the corpus built with every call site hot: the expected results, the VM\'s messages and tracebacks', () => {
+// Every site inlining may take, taken, and every block a branch falls through to that may move
+// out of line, moved: every error of the corpus raised inside inlined code or a moved block.
+test('the corpus built with every call site hot, every branch never falling through: the expected results, the VM\'s messages and tracebacks', () => {
   const { problems, hot } = corpusWith((mod, p) => {
-    const data = countsProfile(mod, mod.functions.map((f) => ({ calls: 0, prof: new Float64Array(f.code.length).fill(HOT_CALLS) })), p.file, 'vm', new Map());
+    const data = countsProfile(mod, mod.functions.map((f) => {
+      const prof = new Float64Array(f.code.length).fill(HOT_CALLS);
+      // (a branch's falls-through count is at pc + 1)
+      for (let pc = 0; pc < f.code.length; pc += instrLength(f.code, pc)) if (OP_DEFS[f.code[pc]].rel || f.code[pc] === O.jt || f.code[pc] === O.jf) prof[pc + 1] = 0;
+      return { calls: 0, prof };
+    }), p.file, 'vm', new Map());
     return JSON.stringify(data);
   });
   assert.equal(problems, []);
@@ -221,6 +228,38 @@ test('--explain-opt names each decision, and the profile changes the code (-S)',
   assert.not.match(without.stderr, /call of wrap in main/);
   const calls = (f: string) => (fs.readFileSync(path.join(tmp, f), 'utf8').match(/call +\$?wrap\b/g) ?? []).length;
   assert.ok(calls('n.asm') > calls('p.asm'), `calls of wrap: ${calls('n.asm')} without the profile, ${calls('p.asm')} with it`);
+  // disasm --opt: the bytecode build lowers, each copy marked
+  const d = runCli(['disasm', '--opt', '--profile', prof, '--fn', 'main', src], { cwd: tmp });
+  assert.is(d.code, 0, d.stderr);
+  assert.match(d.stdout, /; plan: inlined wrap \(the call at line 34\) up to @\d+/);
+  assert.match(d.stdout, /inlined div \(the call at line 17\)/);
+  assert.match(d.stdout, /; .*hot\.bp:5 {2}return a \/ b\n/);
+  const plain = runCli(['disasm', '--fn', 'main', src], { cwd: tmp });
+  assert.not.match(plain.stdout, /inlined/);
+  assert.match(runCli(['disasm', '--profile', prof, src], { cwd: tmp }).stderr, /--profile goes with --opt or --native/);
+});
+
+test('a branch that hardly ever falls through: its block goes out of line (--explain-opt), the output unchanged', () => {
+  const src = path.join(tmp, 'cold.bp');
+  fs.writeFileSync(src, `def main() -> int:
+    let s: int = 0
+    for i in range(0, 100000):
+        if i % 1000 == 7:
+            s = s - i
+        else:
+            s = s + i % 3
+    print(s)
+    return 0
+`);
+  const prof = path.join(tmp, 'cold.bpprof');
+  assert.is(runCli(['profile', '-o', prof, src], { cwd: tmp }).code, 0);
+  const b = runCli(['build', src, '-o', path.join(tmp, 'cold'), '--profile', prof, '--explain-opt'], { cwd: tmp });
+  assert.is(b.code, 0, b.stderr);
+  assert.match(b.stderr, /  out of line .*cold\.bp:5: cold block of main: the branch at line 4 falls through 100 of 100000 times\n/);
+  assert.is(runProcess(path.join(tmp, 'cold'), []).stdout, runVM(src, { cwd: tmp }).stdout);
+  const d = runCli(['disasm', '--opt', '--profile', prof, src], { cwd: tmp }).stdout;
+  // the block (line 5) now comes after the return
+  assert.ok(d.indexOf('cold.bp:5') > d.indexOf('ret r'), d);
 });
 
 test.run();

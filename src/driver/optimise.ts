@@ -1,0 +1,79 @@
+// The optimisations of `bpjit build` over bytecode, before it is lowered: inlining
+// (bytecode/inline.ts: small leaf functions always, hot call sites with a profile), then, with a
+// profile, cold blocks out of line (bytecode/layout.ts) — and what --explain-opt says of them.
+import fs from 'node:fs';
+import { inlineModule, planInlining, type CallCounts, type InlineDecision } from '../bytecode/inline.js';
+import { coldBlocks, moveColdBlocks, type ColdBlock } from '../bytecode/layout.js';
+import { lineOfPc, type BytecodeModule } from '../bytecode/module.js';
+import { instrLength } from '../bytecode/opcodes.js';
+import { useProfile } from '../profile/use.js';
+import { fileOk, userError } from './load.js';
+
+/** A profile's counts as the build uses them (profile/use.ts): call sites, and branches by their original pc. */
+export interface BuildProfile extends CallCounts {
+  branch?(fn: number, pc: number): { taken: number; notTaken: number } | undefined;
+}
+
+/** What the optimisations decided (build --explain-opt), and the module they made. */
+export interface OptimisationPlan {
+  mod: BytecodeModule;
+  inlined: InlineDecision[];
+  /** Hot call sites left as calls, with why. */
+  kept: InlineDecision[];
+  /** Blocks moved out of line, by function (pcs of the inlined module), with their lines. */
+  cold: { fn: number; block: ColdBlock; lines: [number, number]; branchLine: number }[];
+  /** Why nothing was tried, if so. */
+  off?: string;
+}
+
+/**
+ * The module `bpjit build` lowers. A debugging build is the program as written: every function
+ * stays one a debugger can break in and step into.
+ */
+export function optimiseProgram(source: BytecodeModule, profile?: BuildProfile, debug = false): OptimisationPlan {
+  if (debug) return { mod: source, inlined: [], kept: [], cold: [], off: '-g keeps every call a call (a debugger breaks in and steps into each function)' };
+  const { decisions, rejected } = planInlining(source, profile);
+  const inl = inlineModule(source, decisions);
+  const plan: OptimisationPlan = { mod: inl.mod, inlined: decisions, kept: rejected, cold: [] };
+  if (!profile?.branch) return plan;
+  const branch = profile.branch.bind(profile);
+  const functions = inl.mod.functions.map((fn, i) => {
+    // (the profile counts the function's own branches, by their pcs before inlining)
+    const back = new Map<number, number>();
+    const own = source.functions[i].code;
+    for (let pc = 0; pc < own.length; pc += instrLength(own, pc)) back.set(inl.pcMap(i, pc), pc);
+    const blocks = coldBlocks(fn, (pc) => (back.has(pc) ? branch(i, back.get(pc)!) : undefined));
+    for (const block of blocks) {
+      let lo = Infinity, hi = 0;
+      for (let pc = block.start; pc < block.end; pc++) if (fn.lines[pc]) { lo = Math.min(lo, fn.lines[pc]); hi = Math.max(hi, fn.lines[pc]); }
+      plan.cold.push({ fn: i, block, lines: [lo, hi], branchLine: lineOfPc(fn, block.pc) });
+    }
+    return moveColdBlocks(fn, blocks).fn;
+  });
+  plan.mod = { ...inl.mod, functions };
+  return plan;
+}
+
+/** The decisions of `plan`, one a line, for --explain-opt. */
+export function explainPlan(source: BytecodeModule, plan: OptimisationPlan): string {
+  if (plan.off) return `  nothing inlined: ${plan.off}\n`;
+  const where = (d: InlineDecision) => {
+    const f = source.functions[d.caller];
+    return `${source.files[f.file]}:${lineOfPc(f, d.pc)}`;
+  };
+  const row = (what: string, d: InlineDecision) => `  ${what} ${where(d)}: call of ${source.functions[d.callee].name} in ${source.functions[d.caller].name}: ${d.why}\n`;
+  const cold = plan.cold.map(({ fn, block, lines: [lo, hi], branchLine }) => {
+    const f = source.functions[fn];
+    return `  out of line ${source.files[f.file]}:${lo === hi ? lo : `${lo}-${hi}`}: cold block of ${f.name}: the branch at line ${branchLine} ${block.why}\n`;
+  });
+  const inl = [...plan.inlined.map((d) => row('inlined', d)), ...plan.kept.map((d) => row('not inlined', d))];
+  return [...(inl.length ? inl : ['  nothing inlined: no small leaf function is called, and no call site is hot\n']), ...cold].join('');
+}
+
+/** The counts of the profile in file `path` for `mod` (the program `program`), or null when it cannot be used (reported). */
+export function readBuildProfile(path: string, mod: BytecodeModule, program: string): BuildProfile | null {
+  if (!fileOk(path)) return null;
+  const r = useProfile(fs.readFileSync(path, 'latin1'), path, mod, program);
+  if (!r.ok) userError(r.message, path);
+  return r.ok ? r.counts : null;
+}
