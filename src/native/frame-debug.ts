@@ -1,20 +1,22 @@
 // What a debugger needs to know about a lowered function's frame, collected while it is lowered:
-// where each VM register lives (frame.ts), the native ranges where a register sharing r10/r11
+// where each VM register lives (frame.ts), the native ranges where a register sharing its home
 // holds its value, the ranges where float registers homed in xmm registers are in their slots
 // (around calls: xmm registers are caller-saved), and the states of the call frame by offset
 // (for CFI: before `push rbp`, after it, with rbp set, with the callee-saved registers pushed).
 import type { Assembler, Label, MachineCode } from '../x64/index.js';
-import { FrameLayout, Home, SHORT_LIVED, slotOffset } from './frame.js';
+import { FrameLayout, Home, slotOffset } from './frame.js';
 
 export type CfiState = 'entry' | 'pushed' | 'framed' | 'saved';
 
 export interface FrameDebug {
   homes: Home[];
+  /** Per register: whether it shares its home (it is there only over shortLived's ranges). */
+  shared: boolean[];
   /** Callee-saved registers pushed after rbp, in order. */
   saved: number[];
   /** rbp-relative offset of each slot. */
   slots: number[];
-  /** Native ranges [start, end) where a register homed in r10/r11 holds its value. */
+  /** Native ranges [start, end) where a register sharing its home holds its value (FrameLayout.shared). */
   shortLived: { reg: number; start: number; end: number }[];
   /** Native ranges where xmm-homed registers live in their slots. */
   spilled: { start: number; end: number }[];
@@ -58,7 +60,7 @@ export class FrameMarks {
     }
     const shortLived: FrameDebug['shortLived'] = [];
     layout.homes.forEach((h, reg) => {
-      if (h.at !== 'gpr' || !SHORT_LIVED.includes(h.reg)) return;
+      if (!layout.shared(reg)) return;
       pcMap.forEach((m, i) => {
         if (!layout.liveAt(reg, m.pc)) return;
         const end = i + 1 < pcMap.length ? pcMap[i + 1].offset : bodyEnd;
@@ -69,7 +71,7 @@ export class FrameMarks {
     });
     return {
       homes: layout.homes, saved: layout.saved, slots: Array.from({ length: layout.slots }, (_, k) => slotOffset(layout, k)),
-      shortLived, spilled, cfi: this.states(mc), bodyEnd,
+      shared: layout.homes.map((_, r) => layout.shared(r)), shortLived, spilled, cfi: this.states(mc), bodyEnd,
     };
   }
 }

@@ -1,10 +1,11 @@
-// Frame layout of a lowered function: where each VM register lives. Short-lived int/bool/ref
-// registers — whose live interval holds no call — share r10 and r11 (caller-saved, and never
-// scratch in the lowering), so they cost no save/restore; of the rest, the most used registers
-// (uses weighted by loop depth) go to the callee-saved rbx, r12–r15; the
-// most used floats to xmm8–xmm15 (caller-saved in System V, so the lowering saves them around
-// calls); everything else to 8-byte slots below the saved registers. Every float register also
-// gets a slot, its home while a call is in flight.
+// Frame layout of a lowered function: where each VM register lives. Registers whose live
+// interval holds no call may share r10 and r11 (caller-saved, and never scratch in the lowering;
+// in a function that calls nothing, rsi, r8 and r9 too), so they cost no save/restore; the rest
+// go to the callee-saved rbx, r12–r15, which registers whose intervals do not meet also share;
+// the most used (uses weighted by loop depth) are placed first. The most used floats go to
+// xmm8–xmm15 (caller-saved in System V, so the lowering saves them around calls); everything else
+// to 8-byte slots below the saved registers. Every float register also gets a slot, its home
+// while a call is in flight.
 //
 //   [rbp+16...]   stack arguments (7th int / 9th float parameter on)
 //   [rbp+8]       return address
@@ -14,6 +15,7 @@
 import { Kind, OPS, instrLength } from '../bytecode/opcodes.js';
 import type { BcFunction } from '../bytecode/module.js';
 import { O } from '../bytecode/opcodes.js';
+import { liveAtPc, liveRanges, meet } from './liveness.js';
 import type { Rewrites } from './rewrite.js';
 
 /** Where a VM register lives: a callee-saved GPR (number), an xmm register, or a frame slot. */
@@ -37,8 +39,10 @@ export interface FrameLayout {
   frameBytes: number;
   /** xmm registers holding VM registers (to save around calls). */
   xmmUsed: number[];
-  /** Whether register r holds a value at `pc` (false only for registers sharing r10/r11 there). */
+  /** Whether register r holds a value at `pc` (false only for registers sharing a home, out of their interval). */
   liveAt(r: number, pc: number): boolean;
+  /** Whether register r shares its home (it holds r's value only over r's live interval). */
+  shared(r: number): boolean;
 }
 
 /** rbp-relative offset of slot k. */
@@ -77,64 +81,6 @@ function weights(fn: BcFunction, rw: Rewrites): number[] {
   return w;
 }
 
-/** Instructions whose lowering calls out (clobbering caller-saved registers). */
-const CALLS = new Set<number>([O.call, O.callb, O.callx, O.print, O.mod_f, O.rterr, O.concat, O.eq_s, O.ne_s, O.tostr, O.newarr, O.newstruct, O.newmap, O.mget, O.mset, O.newobj, O.callm, O.eq_r, O.ne_r, O.newtuple, O.closure, O.funcref, O.callv, O.fmt, O.concatn, O.appendn]);
-/** Instructions that read some operands after a call of their own (print, newarr). */
-const READ_AFTER_CALL = new Set<number>([O.print, O.newarr, O.newstruct, O.newmap, O.newobj, O.newtuple, O.closure]);
-
-/**
- * Live intervals [first, last] in pc order (parameters from -1), widened over every loop they
- * touch so a value used around a back-edge stays live through the whole loop; and whether a
- * call lies strictly inside each one.
- */
-function intervals(fn: BcFunction, rw: Rewrites): { start: number[]; end: number[]; crossesCall: boolean[] } {
-  const n = fn.regKinds.length, code = fn.code;
-  const start = new Array(n).fill(Infinity), end = new Array(n).fill(-Infinity);
-  for (let r = 0; r < fn.arity; r++) start[r] = end[r] = -1;
-  const loops: [number, number][] = [];
-  const calls: number[] = [];
-  // print makes one runtime call per value and newarr stores its elements after allocating:
-  // their operands must survive a call.
-  const printed = new Set<number>();
-  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
-    if (rw.skip.has(pc)) continue;
-    const op = code[pc];
-    if (CALLS.has(op) && !rw.notCalls.has(pc)) calls.push(pc);
-    const j = OPS[op].ops.indexOf('j');
-    if (j >= 0 && code[pc + 1 + j] <= pc) loops.push([code[pc + 1 + j], pc]);
-    let p = pc + 1;
-    const see = (r: number) => {
-      if (r >= n) return; // (a register of the rewrites: it has a home of its own)
-      if (pc < start[r]) start[r] = pc;
-      if (pc > end[r]) end[r] = pc;
-      if (READ_AFTER_CALL.has(op)) printed.add(r);
-    };
-    for (const r of rw.reads.get(pc) ?? []) see(r);
-    if (rw.replaced.has(pc)) continue;
-    for (const letter of OPS[op].ops) {
-      if (letter === '*' || letter === '%') {
-        const k = code[p++];
-        for (let i = 0; i < k; i++) { see(code[p]); p += letter === '%' ? 2 : 1; }
-      } else {
-        if (letter === 'd' || letter === 'r') see(code[p]);
-        p++;
-      }
-    }
-  }
-  for (let changed = true; changed;) {
-    changed = false;
-    for (let r = 0; r < n; r++) {
-      for (const [t, b] of loops) {
-        if (start[r] <= b && end[r] >= t && (start[r] > t || end[r] < b)) {
-          start[r] = Math.min(start[r], t); end[r] = Math.max(end[r], b); changed = true;
-        }
-      }
-    }
-  }
-  const crossesCall = start.map((s0, r) => printed.has(r) || calls.some((c) => c > s0 && c < end[r]));
-  return { start, end, crossesCall };
-}
-
 /**
  * A function with exception handlers is entered again by the unwinder at a handler, with the
  * registers as a deeper frame left them: it keeps every VM register in its frame and saves all
@@ -145,27 +91,55 @@ function handlerFrame(fn: BcFunction): FrameLayout {
   const homes: Home[] = Array.from({ length: n }, (_, r) => ({ at: 'slot', slot: r }));
   let frameBytes = n * 8;
   if ((CALLEE_SAVED.length * 8 + frameBytes) % 16 !== 0) frameBytes += 8;
-  return { homes, saved: [...CALLEE_SAVED], slots: n, frameBytes, xmmUsed: [], liveAt: () => true };
+  return { homes, saved: [...CALLEE_SAVED], slots: n, frameBytes, xmmUsed: [], liveAt: () => true, shared: () => false };
 }
 
+/**
+ * Instructions whose lowering uses no scratch register beyond rax, rcx, rdx (and rdi/rsi only in
+ * an error stub, which does not return): a register live only across these can be homed in rsi,
+ * r8 or r9 too — caller-saved, and free between calls. (rdi stays free: an on-stack-replacement
+ * entry reads the interpreter's registers through it.)
+ */
+const SCRATCH_FREE = new Set<number>([
+  O.nop, O.loadi, O.loadb, O.loadk, O.mov, O.loadg, O.storeg, O.addk_i, O.add_i, O.sub_i, O.mul_i, O.and_i, O.or_i, O.xor_i,
+  O.div_i, O.mod_i, O.shl_i, O.shr_i, O.neg_i, O.not_i, O.not, O.add_f, O.sub_f, O.mul_f, O.div_f, O.neg_f, O.i2f, O.f2i,
+  O.eq_i, O.ne_i, O.lt_i, O.le_i, O.gt_i, O.ge_i, O.eq_f, O.ne_f, O.lt_f, O.le_f, O.gt_f, O.ge_f,
+  O.jmp, O.loop, O.jt, O.jf, O.forlt, O.forgt, O.jlt_i, O.jle_i, O.jgt_i, O.jge_i, O.jeq_i, O.jne_i,
+  O.jlt_ik, O.jle_ik, O.jgt_ik, O.jge_ik, O.jeq_ik, O.jne_ik, O.ret, O.retv, O.rterr,
+  O.alen, O.aget_i, O.aget_f, O.aget_b, O.aget_r, O.aset_i, O.aset_f, O.aset_b, O.aset_r, O.getf, O.tget, O.setf,
+]);
+/** Those homes (never a parameter's: parameters arrive in them). */
+const ARG_HOMES = [6, 8, 9]; // rsi, r8, r9
+
+/** Whether every instruction in `ranges` is one of SCRATCH_FREE. */
+function scratchFree(fn: BcFunction, rw: Rewrites, ranges: [number, number][]): boolean {
+  const code = fn.code;
+  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+    if (rw.skip.has(pc) || SCRATCH_FREE.has(code[pc]) && !rw.replaced.has(pc)) continue;
+    if (ranges.some(([s, e]) => s <= pc && pc <= e)) return false;
+  }
+  return true;
+}
+
+/**
+ * Homes by priority: registers in order of weighted use each take the first machine register
+ * whose other tenants' live intervals do not meet theirs — a value whose interval holds no call
+ * may share r10/r11 (and rsi, r8, r9 where SCRATCH_FREE allows), else a callee-saved register already pushed,
+ * else a new one — so the temporaries of an inner loop share a register or two and leave the
+ * rest to the loop's arrays and counters.
+ */
 export function layoutFrame(fn: BcFunction, rw: Rewrites): FrameLayout {
   if (fn.handlers.length > 0) return handlerFrame(fn);
-  const n = fn.regKinds.length + rw.extra;
-  const isFloat = (r: number) => fn.regKinds[r] === Kind.Float;
+  const own = fn.regKinds.length, n = own + rw.extra;
+  const isFloat = (r: number) => r < own && fn.regKinds[r] === Kind.Float;
   const w = weights(fn, rw);
   const homes: Home[] = new Array(n);
-  // Linear scan of the short-lived registers over r10/r11.
-  const live = intervals(fn, rw);
-  const freeAt = SHORT_LIVED.map(() => -Infinity);
-  const byStart = Array.from({ length: fn.regKinds.length }, (_, i) => i).filter((r) => !isFloat(r) && !live.crossesCall[r] && w[r] > 0)
-    .sort((a, b) => live.start[a] - live.start[b] || a - b);
-  for (const r of byStart) {
-    const k = freeAt.findIndex((f) => f < live.start[r]);
-    if (k < 0) continue;
-    freeAt[k] = live.end[r];
-    homes[r] = { at: 'gpr', reg: SHORT_LIVED[k] };
-  }
-  const byUse = Array.from({ length: n }, (_, i) => i).filter((r) => !homes[r]).sort((a, b) => w[b] - w[a] || a - b);
+  const live = liveRanges(fn, rw);
+  // (the rewrites' registers live throughout)
+  const ranges = (r: number): [number, number][] => (r < own ? live.ranges[r] : [[-Infinity, Infinity]]);
+  const tenants = new Map<number, number[]>();
+  const fits = (g: number, r: number) => (tenants.get(g) ?? []).every((o) => !meet(ranges(o), ranges(r)));
+  const byUse = Array.from({ length: n }, (_, i) => i).sort((a, b) => w[b] - w[a] || a - b);
   const saved: number[] = [];
   const xmmUsed: number[] = [];
   let slots = 0;
@@ -176,18 +150,31 @@ export function layoutFrame(fn: BcFunction, rw: Rewrites): FrameLayout {
         xmmUsed.push(x);
         homes[r] = { at: 'xmm', reg: x, slot: slots++ };
       } else homes[r] = { at: 'slot', slot: slots++ };
-    } else if (saved.length < CALLEE_SAVED.length && w[r] > 0 && !rw.inMemory.has(r)) {
-      const g = CALLEE_SAVED[saved.length];
-      saved.push(g);
-      homes[r] = { at: 'gpr', reg: g };
-    } else homes[r] = { at: 'slot', slot: slots++ };
+      continue;
+    }
+    if (w[r] > 0 && !rw.inMemory.has(r)) {
+      const crosses = r >= own || live.crossesCall[r];
+      const callerSaved = crosses ? [] : r < fn.arity || !scratchFree(fn, rw, ranges(r)) ? SHORT_LIVED : [...SHORT_LIVED, ...ARG_HOMES];
+      const pool = [...callerSaved, ...saved, ...CALLEE_SAVED.filter((g) => !saved.includes(g))];
+      const g = pool.find((g) => fits(g, r));
+      if (g !== undefined) {
+        if (CALLEE_SAVED.includes(g) && !saved.includes(g)) saved.push(g);
+        tenants.set(g, [...(tenants.get(g) ?? []), r]);
+        homes[r] = { at: 'gpr', reg: g };
+        continue;
+      }
+    }
+    homes[r] = { at: 'slot', slot: slots++ };
   }
   // On entry rsp = 16k+8; push rbp makes it 16k; the saved pushes and the slots must keep it so.
   let frameBytes = slots * 8;
   if ((saved.length * 8 + frameBytes) % 16 !== 0) frameBytes += 8;
-  const liveAt = (r: number, pc: number) => {
+  // A register shares its home when the home is caller-saved or has other tenants: it holds the
+  // value only over the register's interval.
+  const shared = (r: number) => {
     const h = homes[r];
-    return !(h.at === 'gpr' && SHORT_LIVED.includes(h.reg)) || (live.start[r] <= pc && pc <= live.end[r]);
+    return h.at === 'gpr' && (!CALLEE_SAVED.includes(h.reg) || tenants.get(h.reg)!.length > 1);
   };
-  return { homes, saved, slots, frameBytes, xmmUsed, liveAt };
+  const liveAt = (r: number, pc: number) => !shared(r) || liveAtPc(ranges(r), pc);
+  return { homes, saved, slots, frameBytes, xmmUsed, liveAt, shared };
 }

@@ -108,10 +108,12 @@ test('profile: with the JIT every function goes native; with --no-jit each says 
 });
 
 test('a frame larger than the stack left is a stack overflow on every tier, never a write past it', () => {
-  // 40,000 registers: 320 KB a frame, more than the margin the stack keeps below its limit.
+  // 40,000 registers all live at once (the base case sums them): 320 KB a frame, more than the
+  // margin the stack keeps below its limit.
   const n = 40_000;
   const lets = Array.from({ length: n }, (_, i) => `    let v${i}: int = k + ${i}`).join('\n');
-  const src = `def wide(k: int) -> int:\n${lets}\n    if k == 0:\n        return v${n - 1}\n    return wide(k - 1) + v0\n\ndef main() -> int:\n    print(wide(2000))\n    return 0\n`;
+  const sum = Array.from({ length: n }, (_, i) => `v${i}`).join(' + ');
+  const src = `def wide(k: int) -> int:\n${lets}\n    if k == 0:\n        return ${sum}\n    return wide(k - 1) + v0\n\ndef main() -> int:\n    print(wide(2000))\n    return 0\n`;
   const file = path.join(process.env.TMPDIR ?? '/tmp', 'bpjit-wide.bp');
   fs.writeFileSync(file, src);
   try {

@@ -7,7 +7,6 @@
 import { lineOfPc, type BcFunction, type BytecodeModule, type LocalVar } from '../../bytecode/module.js';
 import type { FrameDebug } from '../../native/frame-debug.js';
 import type { Home } from '../../native/frame.js';
-import { SHORT_LIVED } from '../../native/frame.js';
 import type { MachineFunction } from '../../native/machine.js';
 import { DieWriter, type Abbrev } from './die.js';
 import { TYPE_ABBREVS, TypeTable } from './types.js';
@@ -124,7 +123,7 @@ function locate(frame: FrameDebug, vmReg: number, lo: number, hi: number): Piece
   if (h.at === 'slot') return [{ start: lo, end: hi, slot: frame.slots[h.slot] }];
   if (h.at === 'gpr') {
     const reg = DWARF_GPR[h.reg];
-    if (!SHORT_LIVED.includes(h.reg)) return [{ start: lo, end: hi, reg }];
+    if (!frame.shared[vmReg]) return [{ start: lo, end: hi, reg }];
     return clip(frame.shortLived.filter((r) => r.reg === vmReg)).map((r) => ({ ...r, reg }));
   }
   // xmm: in its slot while a call is in flight, in the register otherwise
