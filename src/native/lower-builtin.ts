@@ -89,14 +89,14 @@ const INLINE = {
     m.setFx(d, xmm0);
   },
   fabs: (m, d, [x]) => {
-    m.a.movsd(xmm0, m.xm(x));
+    m.loadF(xmm0, x);
     m.a.andpd(xmm0, qword(rip(m.floatConst((1n << 63n) - 1n, 16))));
     m.setFx(d, xmm0);
   },
   ffloor: (m, d, [x]) => { m.a.roundsd(xmm0, m.xm(x), 9); m.setFx(d, xmm0); },
   fceil: (m, d, [x]) => { m.a.roundsd(xmm0, m.xm(x), 10); m.setFx(d, xmm0); },
   is_nan: (m, d, [x]) => {
-    m.a.movsd(xmm0, m.xm(x));
+    m.loadF(xmm0, x);
     m.a.ucomisd(xmm0, xmm0);
     m.a.setp(al);
     setBool(m, d);

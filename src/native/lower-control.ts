@@ -83,7 +83,7 @@ function tailJump(m: Masm, site: TailSite, args: number[]): void {
   let ints = 0, floats = 0;
   for (const [param, r] of moves) {
     if (!written.has(homeKey(r))) continue;
-    if (m.isFloat(param)) { const x = XMM[1 + floats++]; a.movsd(x, m.xm(r)); late.push(() => m.setFx(param, x)); }
+    if (m.isFloat(param)) { const x = XMM[1 + floats++]; m.loadF(x, r); late.push(() => m.setFx(param, x)); }
     else { const g = scratchGp[ints++]; a.mov(g, m.rm(r)); late.push(() => m.setGp(param, g)); }
   }
   for (const [param, r] of moves) {
@@ -116,7 +116,7 @@ export const LOWER_CONTROL: LowerTable = {
   },
   [O.ret]: (m, pc) => {
     const d = m.code[pc + 1];
-    if (m.isFloat(d)) m.a.movsd(xmm0, m.xm(d));
+    if (m.isFloat(d)) m.loadF(xmm0, d);
     else m.a.mov(rax, m.rm(d));
     if (m.tail && m.tail.acc >= 0) m.a.add(rax, m.rm(m.tail.acc));
     m.a.jmp(m.epilogue);

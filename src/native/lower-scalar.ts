@@ -3,7 +3,7 @@
 // family); integer division by a constant the plan found (rewrite.ts) multiplies by its magic
 // number instead (magic.ts).
 import { O, OP_DEFS } from '../bytecode/opcodes.js';
-import { GP64, Mem, al, cl, eax, qword, rax, rcx, rdx, rip, sym, xmm0 } from '../x64/index.js';
+import { GP64, Mem, XMM, al, cl, eax, qword, rax, rcx, rdx, rip, sym, xmm0 } from '../x64/index.js';
 import { ERR, RT } from './abi.js';
 import { magic } from './magic.js';
 import { INT_CC, rows, type LowerTable, type Lowering, type Masm } from './masm.js';
@@ -55,9 +55,27 @@ const divide: Lowering = (m, pc, op) => {
   a.bind(done);
 };
 
+/**
+ * d = x / 2^s or x % 2^s: x plus 2^s - 1 when negative (the quotient truncates toward zero),
+ * shifted; the remainder is x less that sum with its low s bits cleared.
+ */
+function divideByPowerOfTwo(m: Masm, remainder: boolean, d: number, x: number, s: number): void {
+  const { a } = m;
+  a.mov(rax, m.rm(x));
+  a.mov(rcx, rax);
+  if (s > 1) a.sar(rcx, 63);
+  a.shr(rcx, 64 - s);
+  a.add(rcx, rax);
+  if (remainder) { a.and(rcx, -(2 ** s)); a.sub(rax, rcx); m.setGp(d, rax); return; }
+  a.sar(rcx, s);
+  m.setGp(d, rcx);
+}
+
 /** d = x / k or x % k for a constant k (see magic.ts). */
 function divideByConstant(m: Masm, remainder: boolean, d: number, x: number, k: bigint): void {
   const { a } = m;
+  const log = k.toString(2).length - 1;
+  if (k > 0n && k === 1n << BigInt(log) && log < 32) { divideByPowerOfTwo(m, remainder, d, x, log); return; }
   const { m: mul, s, fix } = magic(k);
   a.mov(rcx, m.rm(x));
   a.mov(rax, mul);
@@ -92,9 +110,12 @@ const shift: Lowering = (m, pc, op) => {
 
 const floatBinary: Lowering = (m, pc, op) => {
   const { a, code } = m;
-  a.movsd(xmm0, m.xm(code[pc + 2]));
-  a.emit(FLOAT_BINARY[op]!, xmm0, m.xm(code[pc + 3]));
-  m.setFx(code[pc + 1], xmm0);
+  const d = code[pc + 1], y = code[pc + 3];
+  const h = m.home(d);
+  const t = h.at === 'xmm' && d !== y ? XMM[h.reg] : xmm0;
+  m.loadF(t, code[pc + 2]);
+  a.emit(FLOAT_BINARY[op]!, t, m.xm(y));
+  if (t === xmm0) m.setFx(d, xmm0);
 };
 
 /** d = the flag in al, as 0/1. */
@@ -113,7 +134,7 @@ const intCompare: Lowering = (m, pc, op) => {
 
 const floatEquality: Lowering = (m, pc, op) => {
   const { a, code } = m;
-  a.movsd(xmm0, m.xm(code[pc + 2]));
+  m.loadF(xmm0, code[pc + 2]);
   a.ucomisd(xmm0, m.xm(code[pc + 3]));
   if (op === O.eq_f) { a.sete(al); a.setnp(cl); a.and(al, cl); }
   else { a.setne(al); a.setp(cl); a.or(al, cl); }
@@ -124,7 +145,7 @@ const floatOrder: Lowering = (m, pc, op) => {
   const { a, code } = m;
   const { swap, cc } = FLOAT_ORDER[op]!;
   const x = code[pc + 2], y = code[pc + 3];
-  a.movsd(xmm0, m.xm(swap ? y : x));
+  m.loadF(xmm0, swap ? y : x);
   a.ucomisd(xmm0, m.xm(swap ? x : y));
   a.setcc(cc, al);
   setBool(m, code[pc + 1]);
@@ -136,6 +157,14 @@ const loadImmediate: Lowering = (m, pc) => {
   else m.a.mov(m.rm(d) as Mem, m.code[pc + 2]);
 };
 
+/** d = the float of these bits: +0.0 by zeroing its register. */
+function floatConstant(m: Masm, d: number, bits: bigint): void {
+  const h = m.home(d);
+  if (h.at !== 'xmm') { m.load(d, qword(rip(m.floatConst(bits)))); return; }
+  if (bits === 0n) m.a.xorps(XMM[h.reg], XMM[h.reg]);
+  else m.a.movsd(XMM[h.reg], qword(rip(m.floatConst(bits))));
+}
+
 const global = (m: Masm, pc: number) => qword(rip(sym('bp_globals', 8 * m.code[pc + 2])));
 
 export const LOWER_SCALAR: LowerTable = {
@@ -146,7 +175,7 @@ export const LOWER_SCALAR: LowerTable = {
     const { a } = m;
     const d = m.code[pc + 1], k = m.mod.consts[m.code[pc + 2]];
     if (k.tag === 'int') { a.mov(rax, k.value); m.setGp(d, rax); }
-    else if (k.tag === 'float') { a.movsd(xmm0, qword(rip(m.floatConst(f64Bits(k.value))))); m.setFx(d, xmm0); }
+    else if (k.tag === 'float') floatConstant(m, d, f64Bits(k.value));
     else if (k.tag === 'str') { a.lea(rax, qword(rip(m.strConst(k.value)))); m.setGp(d, rax); }
   },
   [O.mov]: (m, pc) => {
@@ -173,7 +202,7 @@ export const LOWER_SCALAR: LowerTable = {
   [O.shr_i]: shift,
   [O.mod_f]: (m, pc) => m.callSym(RT.fmod, [m.code[pc + 2], m.code[pc + 3]], m.code[pc + 1]),
   [O.neg_f]: (m, pc) => {
-    m.a.movsd(xmm0, m.xm(m.code[pc + 2]));
+    m.loadF(xmm0, m.code[pc + 2]);
     m.a.xorpd(xmm0, qword(rip(m.floatConst(1n << 63n, 16))));
     m.setFx(m.code[pc + 1], xmm0);
   },

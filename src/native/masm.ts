@@ -136,6 +136,16 @@ export class Masm {
     return scratch;
   }
 
+  /**
+   * `into` = float register r. Between registers with movapd: movsd would keep a false
+   * dependence on `into`'s upper half (xmm0 is every float instruction's scratch).
+   */
+  loadF(into: Xmm, r: number): void {
+    const v = this.xm(r);
+    if (v instanceof Mem) this.a.movsd(into, v);
+    else if (v !== into) this.a.movapd(into, v);
+  }
+
   setFx(r: number, src: Xmm): void {
     const h = this.home(r);
     if (h.at === 'xmm') { if (XMM[h.reg] !== src) this.a.movapd(XMM[h.reg], src); }
@@ -149,9 +159,12 @@ export class Masm {
     this.setFx(d, xmm0);
   }
 
-  /** Register d = the 8 bytes at `at` (through xmm0 or rax). */
+  /** Register d = the 8 bytes at `at` (through xmm0 or rax when d lives in memory). */
   load(d: number, at: Mem): void {
-    if (this.isFloat(d)) { this.a.movsd(xmm0, at); this.setFx(d, xmm0); }
+    const h = this.home(d);
+    if (h.at === 'xmm') this.a.movsd(XMM[h.reg], at);
+    else if (h.at === 'gpr') this.a.mov(GP64[h.reg], at);
+    else if (this.isFloat(d)) { this.a.movsd(xmm0, at); this.setFx(d, xmm0); }
     else { this.a.mov(rax, at); this.setGp(d, rax); }
   }
 
