@@ -1,7 +1,7 @@
 // A lowered function's ways in and out: the System V prologue (frame, stack check) and
 // parameter moves, the epilogue, the entry in the native interpreter's calling convention,
 // on-stack-replacement entries at loop headers, and the state a tail-call loop starts from.
-import { GP64, Label, XMM, eax, qword, rax, rbp, rcx, rdi, rip, rsp, sym, xmm0 } from '../x64/index.js';
+import { GP32, GP64, Label, Mem, XMM, qword, rax, rbp, rcx, rdi, rip, rsp, sym, xmm0 } from '../x64/index.js';
 import { CLOSURE_CAPS, ERR, RT, SYSV_INT_ARGS } from './abi.js';
 import { STRUCT } from './heap.js';
 import type { Masm } from './masm.js';
@@ -17,9 +17,21 @@ export function prologue(m: Masm): void {
   for (const g of layout.saved) a.push(GP64[g]);
   marks.state('saved');
   if (layout.frameBytes) a.sub(rsp, layout.frameBytes);
-  a.cmp(rsp, qword(rip(sym(RT.stackLimit))));
+  // (a function that calls nothing stays within the stack's margin below the limit: frame.ts)
+  if (layout.leaf) return;
   // (line 0: no location — the overflow is reported at the caller's call; see emitErrorStubs)
+  if (!m.tail) {
+    a.cmp(rsp, qword(rip(sym(RT.stackLimit))));
+    a.jb(m.fail(ERR.STACK_OVERFLOW, 0));
+    return;
+  }
+  // A tail-call loop's stack left below this frame (see TailPlan) is the check's difference
+  // (in r11: rax holds a lambda's closure, the argument registers its arguments).
+  const left = GP64[11];
+  a.mov(left, rsp);
+  a.sub(left, qword(rip(sym(RT.stackLimit))));
   a.jb(m.fail(ERR.STACK_OVERFLOW, 0));
+  m.setGp(m.tail.vsp, left);
 }
 
 export function epilogue(m: Masm): void {
@@ -35,15 +47,16 @@ export function epilogue(m: Masm): void {
   a.ret();
 }
 
-/** The tail-call loop's state (see TailPlan): the stack left, and a zero accumulator. */
+/**
+ * The tail-call loop's state (see TailPlan): a zero accumulator (the prologue left the stack
+ * left below this frame: each trip takes a frame's worth, and a borrow overflows).
+ */
 export function tailInit(m: Masm): void {
   const { a, tail } = m;
-  if (!tail) return;
-  // the stack left below this frame: each trip takes a frame's worth, and a borrow overflows
-  a.mov(rax, rsp);
-  a.sub(rax, qword(rip(sym(RT.stackLimit))));
-  m.setGp(tail.vsp, rax);
-  if (tail.acc >= 0) { a.xor(eax, eax); m.setGp(tail.acc, rax); }
+  if (!tail || tail.acc < 0) return;
+  const h = m.home(tail.acc);
+  if (h.at === 'gpr') a.xor(GP32[h.reg], GP32[h.reg]);
+  else a.mov(m.rm(tail.acc) as Mem, 0);
 }
 
 /** Parameters arrive per System V; each goes to its register's home. */
@@ -90,7 +103,10 @@ export function osrEntry(m: Masm, pc: number): Label {
   a.bind(l);
   prologue(m);
   tailInit(m);
-  for (let r = 0; r < m.fn.regKinds.length; r++) {
+  // (a register homed in rdi, which holds the interpreter's registers, is loaded last)
+  const inRdi = (r: number) => { const h = m.home(r); return h.at === 'gpr' && h.reg === rdi.num; };
+  const regs = Array.from({ length: m.fn.regKinds.length }, (_, r) => r).sort((x, y) => Number(inRdi(x)) - Number(inRdi(y)));
+  for (const r of regs) {
     if (!m.layout.liveAt(r, pc)) continue; // its home belongs to another register here
     m.load(r, qword(rdi, 8 * r));
   }

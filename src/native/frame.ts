@@ -15,7 +15,9 @@
 import { Kind, OPS, instrLength } from '../bytecode/opcodes.js';
 import type { BcFunction } from '../bytecode/module.js';
 import { O } from '../bytecode/opcodes.js';
-import { liveAtPc, liveRanges, meet } from './liveness.js';
+import { instructionIndex } from '../bytecode/walk.js';
+import { SYSV_INT_ARGS } from './abi.js';
+import { liveAtPc, liveRanges, type LiveRanges } from './liveness.js';
 import type { Rewrites } from './rewrite.js';
 
 /** Where a VM register lives: a callee-saved GPR (number), an xmm register, or a frame slot. */
@@ -41,7 +43,11 @@ export interface FrameLayout {
   xmmUsed: number[];
   /** Whether register r holds a value at `pc` (false only for registers sharing a home, out of their interval). */
   liveAt(r: number, pc: number): boolean;
-  /** Whether register r shares its home (it holds r's value only over r's live interval). */
+  /** Pure instructions whose results no one reads, and unreachable ones (the lowering leaves them out). */
+  dead: ReadonlySet<number>;
+  /** Calls nothing and has a small frame: no stack check in the prologue (LEAF_FRAME). */
+  leaf: boolean;
+  /** Whether register r shares its home (it holds r's value only over r's live interval; an xmm home's tenants are saved around a call where they are live). */
   shared(r: number): boolean;
 }
 
@@ -91,7 +97,7 @@ function handlerFrame(fn: BcFunction): FrameLayout {
   const homes: Home[] = Array.from({ length: n }, (_, r) => ({ at: 'slot', slot: r }));
   let frameBytes = n * 8;
   if ((CALLEE_SAVED.length * 8 + frameBytes) % 16 !== 0) frameBytes += 8;
-  return { homes, saved: [...CALLEE_SAVED], slots: n, frameBytes, xmmUsed: [], liveAt: () => true, shared: () => false };
+  return { homes, saved: [...CALLEE_SAVED], slots: n, frameBytes, xmmUsed: [], liveAt: () => true, shared: () => false, dead: new Set(), leaf: false };
 }
 
 /**
@@ -108,61 +114,140 @@ const SCRATCH_FREE = new Set<number>([
   O.jlt_ik, O.jle_ik, O.jgt_ik, O.jge_ik, O.jeq_ik, O.jne_ik, O.ret, O.retv, O.rterr,
   O.alen, O.aget_i, O.aget_f, O.aget_b, O.aget_r, O.aset_i, O.aset_f, O.aset_b, O.aset_r, O.getf, O.tget, O.setf,
 ]);
-/** Those homes (never a parameter's: parameters arrive in them). */
+/** Those homes: a parameter's only where it arrives (rdi, rsi, r8, r9), any other register's but rdi. */
 const ARG_HOMES = [6, 8, 9]; // rsi, r8, r9
+const STAYS = [7, 6, 8, 9]; // rdi, rsi, r8, r9 (rdx and rcx are scratch)
+/** A function that calls nothing may leave out the prologue's stack check up to this frame size (the stack keeps 256 KiB below its limit: limits.ts). */
+const LEAF_FRAME = 4096;
+/** Occupancy's key of xmm register x: XMM_KEY + x. */
+const XMM_KEY = 16;
 
-/** Whether every instruction in `ranges` is one of SCRATCH_FREE. */
-function scratchFree(fn: BcFunction, rw: Rewrites, ranges: [number, number][]): boolean {
-  const code = fn.code;
-  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
-    if (rw.skip.has(pc) || SCRATCH_FREE.has(code[pc]) && !rw.replaced.has(pc)) continue;
-    if (ranges.some(([s, e]) => s <= pc && pc <= e)) return false;
+/**
+ * Which instructions each machine register is taken at (by position: 0 the prologue, i + 1
+ * instruction i), and which instructions are not SCRATCH_FREE (as a running count).
+ */
+class Occupancy {
+  private readonly taken = new Map<number, Uint8Array>();
+  private readonly index: Int32Array;
+  private readonly notFree: Int32Array;
+  readonly size: number;
+
+  constructor(fn: BcFunction, rw: Rewrites) {
+    const { pcs, index } = instructionIndex(fn.code);
+    this.index = index;
+    this.size = pcs.length + 1;
+    this.notFree = new Int32Array(this.size + 1);
+    pcs.forEach((pc, i) => {
+      const free = rw.skip.has(pc) || (SCRATCH_FREE.has(fn.code[pc]) && !rw.replaced.has(pc));
+      this.notFree[i + 2] = this.notFree[i + 1] + (free ? 0 : 1);
+    });
   }
-  return true;
+
+  private span([s, e]: [number, number]): [number, number] {
+    return [s < 0 ? 0 : this.index[s] + 1, e === Infinity ? this.size - 1 : this.index[e] + 1];
+  }
+
+  fits(g: number, ranges: [number, number][]): boolean {
+    const t = this.taken.get(g);
+    if (!t) return true;
+    for (const range of ranges) {
+      const [lo, hi] = this.span(range);
+      for (let i = lo; i <= hi; i++) if (t[i]) return false;
+    }
+    return true;
+  }
+
+  take(g: number, ranges: [number, number][]): void {
+    let t = this.taken.get(g);
+    if (!t) { t = new Uint8Array(this.size); this.taken.set(g, t); }
+    for (const range of ranges) {
+      const [lo, hi] = this.span(range);
+      t.fill(1, lo, hi + 1);
+    }
+  }
+
+  /** Whether only SCRATCH_FREE instructions lie in the ranges. */
+  scratchFree(ranges: [number, number][]): boolean {
+    return ranges.every((range) => { const [lo, hi] = this.span(range); return this.notFree[hi + 1] === this.notFree[lo]; });
+  }
+
+  /** Whether the whole function is SCRATCH_FREE. */
+  allFree(): boolean {
+    return this.notFree[this.size] === 0;
+  }
+}
+
+/** The machine register each int parameter arrives in (System V), or -1. */
+function arrivals(fn: BcFunction): number[] {
+  const out = new Array(fn.arity).fill(-1);
+  let ints = 0;
+  for (let r = fn.ncaps; r < fn.arity; r++) if (fn.regKinds[r] !== Kind.Float && ints < 6) out[r] = SYSV_INT_ARGS[ints++].num;
+  return out;
 }
 
 /**
  * Homes by priority: registers in order of weighted use each take the first machine register
- * whose other tenants' live intervals do not meet theirs — a value whose interval holds no call
- * may share r10/r11 (and rsi, r8, r9 where SCRATCH_FREE allows), else a callee-saved register already pushed,
- * else a new one — so the temporaries of an inner loop share a register or two and leave the
- * rest to the loop's arrays and counters.
+ * no other tenant is live with. A value no call must keep may share r10/r11, and where only
+ * SCRATCH_FREE instructions lie in its ranges rsi, r8, r9 (a parameter stays where it arrives);
+ * else a callee-saved register already pushed, else a new one. An inner loop's temporaries share
+ * a register or two and leave the rest to the loop's arrays and counters; a small function's
+ * parameters stay in the registers they came in.
  */
-export function layoutFrame(fn: BcFunction, rw: Rewrites): FrameLayout {
+export function layoutFrame(fn: BcFunction, rw: Rewrites, debug = false): FrameLayout {
   if (fn.handlers.length > 0) return handlerFrame(fn);
+  const live = liveRanges(fn, rw);
+  if (!live.exact) return layoutLarge(fn, rw, live);
   const own = fn.regKinds.length, n = own + rw.extra;
   const isFloat = (r: number) => r < own && fn.regKinds[r] === Kind.Float;
   const w = weights(fn, rw);
   const homes: Home[] = new Array(n);
-  const live = liveRanges(fn, rw);
   // (the rewrites' registers live throughout)
   const ranges = (r: number): [number, number][] => (r < own ? live.ranges[r] : [[-Infinity, Infinity]]);
-  const tenants = new Map<number, number[]>();
-  const fits = (g: number, r: number) => (tenants.get(g) ?? []).every((o) => !meet(ranges(o), ranges(r)));
+  const occupied = new Occupancy(fn, rw);
+  const arrive = arrivals(fn);
+  const tenants = new Map<number, number>();
   const byUse = Array.from({ length: n }, (_, i) => i).sort((a, b) => w[b] - w[a] || a - b);
   const saved: number[] = [];
   const xmmUsed: number[] = [];
   let slots = 0;
+  const place = (r: number, g: number) => {
+    if (CALLEE_SAVED.includes(g) && !saved.includes(g)) saved.push(g);
+    occupied.take(g, ranges(r));
+    tenants.set(g, (tenants.get(g) ?? 0) + 1);
+    homes[r] = { at: 'gpr', reg: g };
+  };
+  // Parameters first where they can stay in the registers they arrive in.
+  for (let r = 0; r < fn.arity; r++) {
+    if (w[r] > 0 && !isFloat(r) && STAYS.includes(arrive[r]) && !live.crossesCall[r] && occupied.scratchFree(ranges(r))) place(r, arrive[r]);
+  }
+  // (registers nothing mentions share one slot)
+  let unused = -1;
   for (const r of byUse) {
+    if (homes[r]) continue;
+    if (w[r] === 0 && r < own) {
+      if (unused < 0) unused = slots++;
+      homes[r] = { at: 'slot', slot: unused };
+      continue;
+    }
     if (isFloat(r)) {
-      if (xmmUsed.length < XMM_HOMES.length && w[r] > 0) {
-        const x = XMM_HOMES[xmmUsed.length];
-        xmmUsed.push(x);
+      // (xmm homes are shared too, but not for a debugger: a float is in its xmm register or its slot)
+      const x = w[r] > 0 ? XMM_HOMES.find((x) => (debug ? !xmmUsed.includes(x) : occupied.fits(XMM_KEY + x, ranges(r)))) : undefined;
+      if (x !== undefined) {
+        if (!xmmUsed.includes(x)) xmmUsed.push(x);
+        occupied.take(XMM_KEY + x, ranges(r));
+        tenants.set(XMM_KEY + x, (tenants.get(XMM_KEY + x) ?? 0) + 1);
         homes[r] = { at: 'xmm', reg: x, slot: slots++ };
       } else homes[r] = { at: 'slot', slot: slots++ };
       continue;
     }
     if (w[r] > 0 && !rw.inMemory.has(r)) {
       const crosses = r >= own || live.crossesCall[r];
-      const callerSaved = crosses ? [] : r < fn.arity || !scratchFree(fn, rw, ranges(r)) ? SHORT_LIVED : [...SHORT_LIVED, ...ARG_HOMES];
+      const free = !crosses && occupied.scratchFree(ranges(r));
+      // (a parameter's home must not be where another arrives: moveParams would overwrite it)
+      const callerSaved = crosses ? [] : [...SHORT_LIVED, ...(free ? ARG_HOMES.filter((g) => r >= fn.arity || !arrive.includes(g)) : [])];
       const pool = [...callerSaved, ...saved, ...CALLEE_SAVED.filter((g) => !saved.includes(g))];
-      const g = pool.find((g) => fits(g, r));
-      if (g !== undefined) {
-        if (CALLEE_SAVED.includes(g) && !saved.includes(g)) saved.push(g);
-        tenants.set(g, [...(tenants.get(g) ?? []), r]);
-        homes[r] = { at: 'gpr', reg: g };
-        continue;
-      }
+      const g = pool.find((g) => occupied.fits(g, ranges(r)));
+      if (g !== undefined) { place(r, g); continue; }
     }
     homes[r] = { at: 'slot', slot: slots++ };
   }
@@ -170,11 +255,55 @@ export function layoutFrame(fn: BcFunction, rw: Rewrites): FrameLayout {
   let frameBytes = slots * 8;
   if ((saved.length * 8 + frameBytes) % 16 !== 0) frameBytes += 8;
   // A register shares its home when the home is caller-saved or has other tenants: it holds the
-  // value only over the register's interval.
+  // value only over its ranges.
   const shared = (r: number) => {
     const h = homes[r];
-    return h.at === 'gpr' && (!CALLEE_SAVED.includes(h.reg) || tenants.get(h.reg)!.length > 1);
+    if (h.at === 'xmm') return tenants.get(XMM_KEY + h.reg)! > 1;
+    return h.at === 'gpr' && (!CALLEE_SAVED.includes(h.reg) || tenants.get(h.reg)! > 1);
   };
   const liveAt = (r: number, pc: number) => !shared(r) || liveAtPc(ranges(r), pc);
-  return { homes, saved, slots, frameBytes, xmmUsed, liveAt, shared };
+  const leaf = !rw.tail && occupied.allFree() && saved.length * 8 + frameBytes <= LEAF_FRAME;
+  return { homes, saved, slots, frameBytes, xmmUsed, liveAt, shared, dead: live.dead, leaf };
+}
+
+/**
+ * The layout of a function too large for exact ranges: one interval a register; a linear scan
+ * shares r10/r11 among the values no call must keep, the most used others take the callee-saved
+ * registers for the whole function.
+ */
+function layoutLarge(fn: BcFunction, rw: Rewrites, live: LiveRanges): FrameLayout {
+  const own = fn.regKinds.length, n = own + rw.extra;
+  const isFloat = (r: number) => r < own && fn.regKinds[r] === Kind.Float;
+  const w = weights(fn, rw);
+  const homes: Home[] = new Array(n);
+  const span = (r: number) => live.ranges[r][0] ?? [Infinity, -Infinity];
+  const freeAt = SHORT_LIVED.map(() => -Infinity);
+  const byStart = Array.from({ length: own }, (_, i) => i).filter((r) => !isFloat(r) && !live.crossesCall[r] && w[r] > 0)
+    .sort((a, b) => span(a)[0] - span(b)[0] || a - b);
+  for (const r of byStart) {
+    const k = freeAt.findIndex((f) => f < span(r)[0]);
+    if (k < 0) continue;
+    freeAt[k] = span(r)[1];
+    homes[r] = { at: 'gpr', reg: SHORT_LIVED[k] };
+  }
+  const byUse = Array.from({ length: n }, (_, i) => i).filter((r) => !homes[r]).sort((a, b) => w[b] - w[a] || a - b);
+  const saved: number[] = [];
+  const xmmUsed: number[] = [];
+  let slots = 0;
+  for (const r of byUse) {
+    if (isFloat(r) && xmmUsed.length < XMM_HOMES.length && w[r] > 0) {
+      const x = XMM_HOMES[xmmUsed.length];
+      xmmUsed.push(x);
+      homes[r] = { at: 'xmm', reg: x, slot: slots++ };
+    } else if (!isFloat(r) && saved.length < CALLEE_SAVED.length && w[r] > 0 && !rw.inMemory.has(r)) {
+      const g = CALLEE_SAVED[saved.length];
+      saved.push(g);
+      homes[r] = { at: 'gpr', reg: g };
+    } else homes[r] = { at: 'slot', slot: slots++ };
+  }
+  let frameBytes = slots * 8;
+  if ((saved.length * 8 + frameBytes) % 16 !== 0) frameBytes += 8;
+  const shared = (r: number) => homes[r].at === 'gpr' && SHORT_LIVED.includes((homes[r] as { reg: number }).reg);
+  const liveAt = (r: number, pc: number) => !shared(r) || (span(r)[0] <= pc && pc <= span(r)[1]);
+  return { homes, saved, slots, frameBytes, xmmUsed, liveAt, shared, dead: live.dead, leaf: false };
 }

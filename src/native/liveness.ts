@@ -17,11 +17,22 @@ const READ_AFTER_CALL = new Set<number>([O.print, O.newarr, O.newstruct, O.newma
 /** Steps of the precise analysis before the approximation takes over. */
 const BUDGET = 4_000_000;
 
+/** Instructions that only compute their result: where no one reads it, they need not run. */
+const PURE = new Set<number>([
+  O.loadi, O.loadb, O.loadk, O.mov, O.addk_i, O.add_i, O.sub_i, O.mul_i, O.and_i, O.or_i, O.xor_i, O.shl_i, O.shr_i,
+  O.neg_i, O.not_i, O.not, O.eq_i, O.ne_i, O.lt_i, O.le_i, O.gt_i, O.ge_i,
+  O.add_f, O.sub_f, O.mul_f, O.div_f, O.neg_f, O.i2f, O.eq_f, O.ne_f, O.lt_f, O.le_f, O.gt_f, O.ge_f,
+]);
+
 export interface LiveRanges {
   /** Per register: sorted disjoint inclusive [first pc, last pc] ranges (pc -1: the prologue's parameter moves). */
   ranges: [number, number][][];
   /** Per register: whether it must survive a call. */
   crossesCall: boolean[];
+  /** Pure instructions whose results no one reads (PURE), and instructions nothing reaches. */
+  dead: Set<number>;
+  /** Whether the ranges are exact (else one interval a register, see the file's comment). */
+  exact: boolean;
 }
 
 /** Whether two registers' ranges share an instruction. */
@@ -52,8 +63,13 @@ function instructions(fn: BcFunction, rw: Rewrites): { pcs: number[]; ins: Instr
     const extra = own(rw.reads.get(pc) ?? []);
     // A self-call made a jump back to the top writes the parameters and goes to the first instruction.
     if (rw.tail?.sites.has(pc)) return { uses: extra, defs: params, succ: [0] };
-    const uses: number[] = [...extra], defs: number[] = [];
+    let uses: number[] = [...extra];
+    const defs: number[] = [];
     if (!rw.replaced.has(pc)) eachUse(code, pc, (r) => uses.push(r));
+    // (an operand taken as an immediate, a divisor multiplied by its magic number: not read)
+    const imm = rw.immediates.get(pc);
+    const unread = imm ? code[pc + 1 + imm.at] : rw.divisors.has(pc) ? code[pc + 3] : -1;
+    if (unread >= 0 && uses.filter((r) => r === unread).length === 1) uses = uses.filter((r) => r !== unread);
     eachDef(code, pc, (r) => { defs.push(r); if (code[pc] === O.appendn) uses.push(r); });
     return { uses, defs, succ: successors(code, pc).map((s) => index[s]) };
   });
@@ -76,6 +92,7 @@ function precise(fn: BcFunction, rw: Rewrites): LiveRanges | null {
   // Per register, stamps mark the instructions it is live into (liveIn) and written at (def).
   const liveIn = new Int32Array(ins.length).fill(-1), def = new Int32Array(ins.length).fill(-1);
   let work = 0;
+  const liveDefs = new Int32Array(ins.length);
   const ranges: [number, number][][] = [], crossesCall: boolean[] = [];
   for (let r = 0; r < n; r++) {
     for (const i of defsOf[r]) def[i] = r;
@@ -96,6 +113,7 @@ function precise(fn: BcFunction, rw: Rewrites): LiveRanges | null {
       }
     }
     at.sort((x, y) => x - y);
+    for (const i of defsOf[r]) if (ins[i].succ.some((s) => liveIn[s] === r)) liveDefs[i]++;
     let crosses = false;
     for (const i of at) {
       if (!calls[i]) continue;
@@ -112,7 +130,11 @@ function precise(fn: BcFunction, rw: Rewrites): LiveRanges | null {
     ranges.push(out);
     crossesCall.push(crosses);
   }
-  return { ranges, crossesCall };
+  const reached = new Uint8Array(ins.length);
+  const todo = ins.length ? [0] : [];
+  for (reached[0] = 1; todo.length;) for (const s of ins[todo.pop()!].succ) if (!reached[s]) { reached[s] = 1; todo.push(s); }
+  const dead = new Set(pcs.filter((pc, i) => !reached[i] || PURE.has(code[pc]) && !rw.skip.has(pc) && ins[i].defs.length > 0 && liveDefs[i] === 0));
+  return { ranges, crossesCall, dead, exact: true };
 }
 
 /** One interval per register, widened over the loops it touches (see the file's comment). */
@@ -151,5 +173,7 @@ function approximate(fn: BcFunction, rw: Rewrites): LiveRanges {
   return {
     ranges: start.map((s, r): [number, number][] => (s === Infinity ? [] : [[s, end[r]]])),
     crossesCall: start.map((s0, r) => printed.has(r) || calls.some((c) => c > s0 && c < end[r])),
+    dead: new Set(),
+    exact: false,
   };
 }

@@ -2,28 +2,59 @@
 // function values, of methods), returns, runtime errors and throw. A self-call in tail position
 // is a jump back to the function's top (rewrite.ts plans which), and a direct call of a function
 // whose code starts with its base case tests that case first (`fib(1)` costs no call).
-import { O, OP_DEFS } from '../bytecode/opcodes.js';
+import { O, OP_DEFS, instrLength } from '../bytecode/opcodes.js';
 import { baseCase } from '../bytecode/plan.js';
 import { GP64, Mem, XMM, eax, rax, rcx, rdi, rdx, rsi, sym, xmm0 } from '../x64/index.js';
 import { ERR, RT, SYSV_INT_ARGS, fnSymbol } from './abi.js';
-import { INT_CC, regList, rows, type LowerTable, type Lowering, type Masm } from './masm.js';
+import { epilogue } from './entries.js';
+import { INT_CC, INVERSE, regList, rows, type LowerTable, type Lowering, type Masm } from './masm.js';
 import type { TailSite } from './rewrite.js';
 
-/** if a REL b (a register, b a register or an immediate): jump. */
-const compareBranch: Lowering = (m, pc, op) => {
+/**
+ * The test of a conditional branch: sets the flags, returns the condition that jumps and the
+ * jump's target pc. if a REL b (a register, b a register or an immediate); jt/jf a.
+ */
+function test(m: Masm, pc: number): { cc: string; target: number } {
   const { a, code } = m;
-  const def = OP_DEFS[op];
-  if (def.ops === 'rij') a.cmp(m.rm(code[pc + 1]), code[pc + 2]);
+  const op = code[pc], def = OP_DEFS[op];
+  if (op === O.jt || op === O.jf) {
+    const v = m.rm(code[pc + 1]);
+    if (v instanceof Mem) a.cmp(v, 0);
+    else a.test(v, v);
+    return { cc: op === O.jt ? 'nz' : 'z', target: code[pc + 2] };
+  }
+  const imm = m.rw.immediates.get(pc);
+  if (imm) a.cmp(m.rm(code[pc + 1]), imm.k);
+  else if (def.ops === 'rij') a.cmp(m.rm(code[pc + 1]), code[pc + 2]);
   else a.cmp(m.gp(code[pc + 1]), m.rm(code[pc + 2]));
-  m.branch(INT_CC[def.rel!], m.label(code[pc + 3]), pc);
+  return { cc: INT_CC[def.rel!], target: code[pc + 3] };
+}
+
+const conditional: Lowering = (m, pc) => {
+  const { cc, target } = test(m, pc);
+  m.branch(cc, m.label(target), pc);
 };
 
-const truth: Lowering = (m, pc, op) => {
-  const { a, code } = m;
-  const v = m.rm(code[pc + 1]);
-  if (v instanceof Mem) a.cmp(v, 0);
-  else a.test(v, v);
-  m.branch(op === O.jt ? 'nz' : 'z', m.label(code[pc + 2]), pc);
+/** Conditional branches a loop's back-edge may repeat (see rotatable). */
+const TESTS = new Set<number>([O.jt, O.jf, O.jlt_i, O.jle_i, O.jgt_i, O.jge_i, O.jeq_i, O.jne_i, O.jlt_ik, O.jle_ik, O.jgt_ik, O.jge_ik, O.jeq_ik, O.jne_ik]);
+
+/**
+ * A `loop` back to a loop's exit test: the back-edge repeats the test and goes on into the
+ * body (gcc's loop rotation), one branch a trip instead of a jump and the test. Not while
+ * counting (the test's own counts would miss the trips).
+ */
+export function rotatable(m: Masm, pc: number): boolean {
+  const t = m.code[pc + 1];
+  return !m.opts.counters && t <= pc && TESTS.has(m.code[t]) && !m.rw.skip.has(t) && !m.layout.dead.has(t);
+}
+
+const backEdge: Lowering = (m, pc) => {
+  m.count(pc);
+  const t = m.code[pc + 1];
+  if (!rotatable(m, pc)) { m.a.jmp(m.label(t)); return; }
+  const { cc, target } = test(m, t);
+  m.a.jcc(INVERSE[cc], m.label(t + instrLength(m.code, t)));
+  if (target !== pc + instrLength(m.code, pc)) m.a.jmp(m.label(target));
 };
 
 /** forlt/forgt i, limit, step, target: i += step; while i REL limit, back to the target. */
@@ -95,14 +126,18 @@ function tailJump(m: Masm, site: TailSite, args: number[]): void {
   a.jmp(m.top);
 }
 
+/** Returns: the epilogue in place where it is a few pops (a jump costs as much), else a jump to it. */
+function leave(m: Masm): void {
+  if (m.layout.saved.length > 2) { m.a.jmp(m.epilogue); m.epilogueUsed = true; return; }
+  epilogue(m);
+  m.marks.state('saved');
+}
+
 export const LOWER_CONTROL: LowerTable = {
   [O.jmp]: (m, pc) => m.a.jmp(m.label(m.code[pc + 1])),
-  [O.loop]: (m, pc) => {
-    m.count(pc);
-    m.a.jmp(m.label(m.code[pc + 1]));
-  },
-  [O.jt]: truth,
-  [O.jf]: truth,
+  [O.loop]: backEdge,
+  [O.jt]: conditional,
+  [O.jf]: conditional,
   [O.forlt]: forLoop,
   [O.forgt]: forLoop,
   [O.call]: call,
@@ -119,11 +154,11 @@ export const LOWER_CONTROL: LowerTable = {
     if (m.isFloat(d)) m.loadF(xmm0, d);
     else m.a.mov(rax, m.rm(d));
     if (m.tail && m.tail.acc >= 0) m.a.add(rax, m.rm(m.tail.acc));
-    m.a.jmp(m.epilogue);
+    leave(m);
   },
   [O.retv]: (m) => {
     m.a.xor(eax, eax);
-    m.a.jmp(m.epilogue);
+    leave(m);
   },
   [O.rterr]: (m, pc) => m.a.jmp(m.fail(m.code[pc + 1])),
   [O.throw]: (m, pc) => {
@@ -132,6 +167,6 @@ export const LOWER_CONTROL: LowerTable = {
     m.location(rsi);
     m.a.call(sym(RT.throw));
   },
-  ...rows({ [O.jlt_i]: 1, [O.jle_i]: 1, [O.jgt_i]: 1, [O.jge_i]: 1, [O.jeq_i]: 1, [O.jne_i]: 1 }, compareBranch),
-  ...rows({ [O.jlt_ik]: 1, [O.jle_ik]: 1, [O.jgt_ik]: 1, [O.jge_ik]: 1, [O.jeq_ik]: 1, [O.jne_ik]: 1 }, compareBranch),
+  ...rows({ [O.jlt_i]: 1, [O.jle_i]: 1, [O.jgt_i]: 1, [O.jge_i]: 1, [O.jeq_i]: 1, [O.jne_i]: 1 }, conditional),
+  ...rows({ [O.jlt_ik]: 1, [O.jle_ik]: 1, [O.jgt_ik]: 1, [O.jge_ik]: 1, [O.jeq_ik]: 1, [O.jne_ik]: 1 }, conditional),
 };

@@ -5,10 +5,10 @@
 import { Kind, O } from '../bytecode/opcodes.js';
 import { kindOfDesc } from '../bytecode/module.js';
 import { mapDescs, splitDescs } from '../bytecode/tdesc.js';
-import { eax, edi, esi, qword, rax, rcx, rdi, rdx, rip, rsi, sym, xmm0, xmm1 } from '../x64/index.js';
+import { Mem, eax, edi, esi, qword, rax, rcx, rdi, rdx, rip, rsi, sym, xmm0, xmm1 } from '../x64/index.js';
 import { CLOSURE_CAPS, ERR, RT, fnSymbol } from './abi.js';
 import { ARRAY, STR, STRUCT, TAG, mapHeaderWord, objectHeaderWord } from './heap.js';
-import { boundsCheck, regList, rows, type LowerTable, type Lowering, type Masm } from './masm.js';
+import { regList, rows, type LowerTable, type Lowering, type Masm } from './masm.js';
 
 /** The header word of a new map of type t: its tag and its key and value kinds (map.asm). */
 function mapHeader(t: string): bigint {
@@ -24,26 +24,40 @@ function refMask(types: string[]): bigint {
 }
 
 /**
- * rdx + rax*8 = the address of element `idx` of array `arr` after the bounds check (negative
- * indices count from the end); the array is read from its home, or loaded into rdx.
+ * `access` of element `idx` of array `arr` (its address given) after the bounds check: the
+ * index as it is when it is in range, and out of line, a negative index counted from the end
+ * (or the index error). The array is read from its home, or loaded into rdx.
  */
-function arrayElement(m: Masm, arr: number, idx: number): void {
+function arrayElement(m: Masm, arr: number, idx: number, access: (at: Mem) => void): void {
   const { a } = m;
-  const ok = a.newLabel();
   const base = m.gp(arr, rdx);
-  a.mov(rax, m.rm(idx));
-  boundsCheck(a, base, ok, m.fail(ERR.INDEX));
+  const i = m.gp(idx);
+  const fromEnd = a.newLabel(), done = a.newLabel(), outOfRange = m.fail(ERR.INDEX);
+  a.cmp(i, qword(base, ARRAY.len));
+  a.jae(fromEnd); // unsigned: 0 <= i < len falls through
   a.mov(rdx, qword(base, ARRAY.data));
+  access(qword(rdx, i, 8, 0));
+  a.bind(done);
+  m.later(() => {
+    a.bind(fromEnd);
+    if (i !== rax) a.mov(rax, i);
+    a.add(rax, qword(base, ARRAY.len));
+    a.cmp(rax, qword(base, ARRAY.len));
+    a.jae(outOfRange);
+    a.mov(rdx, qword(base, ARRAY.data));
+    access(qword(rdx, rax, 8, 0));
+    a.jmp(done);
+  });
 }
 
 const arrayGet: Lowering = (m, pc) => {
-  arrayElement(m, m.code[pc + 2], m.code[pc + 3]);
-  m.load(m.code[pc + 1], qword(rdx, rax, 8, 0));
+  const d = m.code[pc + 1];
+  arrayElement(m, m.code[pc + 2], m.code[pc + 3], (at) => m.load(d, at));
 };
 
 const arraySet: Lowering = (m, pc) => {
-  arrayElement(m, m.code[pc + 1], m.code[pc + 2]);
-  m.store(qword(rdx, rax, 8, 0), m.code[pc + 3], rcx, xmm1);
+  const v = m.code[pc + 3];
+  arrayElement(m, m.code[pc + 1], m.code[pc + 2], (at) => m.store(at, v, rcx, xmm1));
 };
 
 /** d = field i of the struct-shaped object in x (null: the null error). */

@@ -3,7 +3,7 @@
 // family); integer division by a constant the plan found (rewrite.ts) multiplies by its magic
 // number instead (magic.ts).
 import { O, OP_DEFS } from '../bytecode/opcodes.js';
-import { GP64, Mem, XMM, al, cl, eax, qword, rax, rcx, rdx, rip, sym, xmm0 } from '../x64/index.js';
+import { GP64, Gp64, Mem, XMM, al, cl, eax, qword, rax, rcx, rdx, rip, sym, xmm0 } from '../x64/index.js';
 import { ERR, RT } from './abi.js';
 import { magic } from './magic.js';
 import { INT_CC, rows, type LowerTable, type Lowering, type Masm } from './masm.js';
@@ -26,11 +26,37 @@ const intBinary: Lowering = (m, pc, op) => {
   const { a, code } = m;
   const d = code[pc + 1], x = code[pc + 2], y = code[pc + 3];
   const h = m.home(d);
+  const imm = m.rw.immediates.get(pc);
+  if (imm) {
+    const src = m.rm(imm.at === 2 ? x : y), t = h.at === 'gpr' ? GP64[h.reg] : rax;
+    if (op === O.mul_i) multiplyByConstant(m, t, src, imm.k);
+    else {
+      if (t !== src) a.mov(t, src);
+      a.emit(INT_BINARY[op]!, t, BigInt(imm.k));
+    }
+    if (t === rax) m.setGp(d, rax);
+    return;
+  }
   const t = h.at === 'gpr' && d !== y ? GP64[h.reg] : rax;
   if (t !== m.rm(x)) a.mov(t, m.rm(x));
   a.emit(INT_BINARY[op]!, t, m.rm(y));
   if (t === rax) m.setGp(d, rax);
 };
+
+/** t = src * k: a shift for a power of two, one lea for 3, 5 and 9 (imul takes three cycles). */
+function multiplyByConstant(m: Masm, t: Gp64, src: Gp64 | Mem, k: number): void {
+  const { a } = m;
+  const log = Math.log2(k);
+  const lea = k === 3 || k === 5 || k === 9;
+  if (!(Number.isInteger(log) && log >= 1 && log < 32) && !lea) { a.imul(t, src, k); return; }
+  const r = src instanceof Mem ? t : src;
+  if (src instanceof Mem) a.mov(t, src);
+  if (lea) a.lea(t, qword(r, r, (k - 1) as 2 | 4 | 8, 0));
+  else {
+    if (t !== r) a.mov(t, r);
+    a.shl(t, log);
+  }
+}
 
 const divide: Lowering = (m, pc, op) => {
   const { a, code } = m;
@@ -126,8 +152,12 @@ function setBool(m: Masm, d: number): void {
 
 const intCompare: Lowering = (m, pc, op) => {
   const { a, code } = m;
-  a.mov(rax, m.rm(code[pc + 2]));
-  a.cmp(rax, m.rm(code[pc + 3]));
+  const imm = m.rw.immediates.get(pc);
+  if (imm) a.cmp(m.rm(code[pc + 2]), imm.k);
+  else {
+    a.mov(rax, m.rm(code[pc + 2]));
+    a.cmp(rax, m.rm(code[pc + 3]));
+  }
   a.setcc(INT_CC[OP_DEFS[op].rel!], al);
   setBool(m, code[pc + 1]);
 };

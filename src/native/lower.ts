@@ -5,13 +5,13 @@
 // written in the macro-assembler's vocabulary (masm.ts). Runtime errors jump to out-of-line
 // stubs; constants follow the code. The JIT, the native interpreter's stubs and `bpjit build`
 // share all of this — they differ only in the options and in how symbols are resolved.
-import { OPS, OP_DEFS, instrLength } from '../bytecode/opcodes.js';
+import { O, OPS, OP_DEFS, instrLength } from '../bytecode/opcodes.js';
 import type { BytecodeModule } from '../bytecode/module.js';
 import { fnSymbol } from './abi.js';
 import { epilogue, handlerEntry, interpEntry, moveParams, osrEntry, prologue, tailInit } from './entries.js';
 import { layoutFrame } from './frame.js';
 import { LOWER_BUILTIN } from './lower-builtin.js';
-import { LOWER_CONTROL } from './lower-control.js';
+import { LOWER_CONTROL, rotatable } from './lower-control.js';
 import { LOWER_EXTERN } from './lower-extern.js';
 import { LOWER_HEAP } from './lower-heap.js';
 import { LOWER_SCALAR } from './lower-scalar.js';
@@ -36,7 +36,7 @@ export function lowerFunction(mod: BytecodeModule, index: number, opts: LowerOpt
   const why = unsupportedIn(mod, fn);
   if (why) return { ok: false, why };
   const rw = planRewrites(mod, index, opts.wholeProgram ?? false, !!opts.counters);
-  return { ok: true, mf: lowerBody(new Masm(mod, fn, layoutFrame(fn, rw), rw, opts), index) };
+  return { ok: true, mf: lowerBody(new Masm(mod, fn, layoutFrame(fn, rw, opts.debug), rw, opts), index) };
 }
 
 /** Where the instruction at pc of function `self` was inlined from (null: its own code). */
@@ -55,6 +55,8 @@ function lowerBody(m: Masm, self: number): MachineFunction {
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
     const j = OPS[code[pc]].ops.indexOf('j');
     if (j >= 0) m.label(code[pc + 1 + j]);
+    // (a rotated loop's back-edge jumps to the instruction after its exit test)
+    if (code[pc] === O.loop && rotatable(m, pc)) m.label(code[pc + 1] + instrLength(code, code[pc + 1]));
   }
   for (const h of fn.handlers) m.label(h.target);
   prologue(m);
@@ -65,6 +67,7 @@ function lowerBody(m: Masm, self: number): MachineFunction {
   const pcLabels: { label: ReturnType<typeof a.newLabel>; pc: number }[] = [];
   const lineLabels: { label: ReturnType<typeof a.newLabel>; line: number; frames?: InlineFrame[] }[] = [];
   let where = '';
+  let returned = false; // (the last instruction emitted returned: nothing falls into the epilogue)
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
     const l = m.labelAt(pc);
     if (l) a.bind(l);
@@ -78,16 +81,20 @@ function lowerBody(m: Masm, self: number): MachineFunction {
       where = `${m.line}@${inline?.key}`;
       lineLabels.push({ label: here, ...lineRow(m.line, inline) });
     }
-    if (m.rw.skip.has(pc)) continue;
+    // (a result no one reads is still computed for a debugger, which may show it)
+    if (m.rw.skip.has(pc) || (m.layout.dead.has(pc) && !opts.debug)) continue;
     const op = code[pc];
+    m.pc = pc;
     if (opts.listing) a.comment(`${pc}: ${OP_DEFS[op].name}`);
     const lower = LOWER[op];
     if (!lower) throw new Error(`lowering: no case for ${OP_DEFS[op].name}`);
     lower(m, pc, op);
+    returned = op === O.ret || op === O.retv;
   }
   m.inline = null;
   a.bind(m.epilogue);
-  epilogue(m);
+  if (m.epilogueUsed || !returned || m.labelAt(code.length)) epilogue(m);
+  lineLabels.push(...m.emitDeferred());
   const osrLabels = (opts.osr ?? []).map((pc) => [pc, osrEntry(m, pc)] as const);
   const interp = opts.interpEntry ? interpEntry(m) : null;
   const handlerEntries = fn.handlers.map((h) => handlerEntry(m, h.reg, h.target));

@@ -56,7 +56,7 @@ export function lineRow(line: number, inline: InlineContext | null): { line: num
 
 /** x86 condition codes of the integer relations (signed), and of their negations. */
 export const INT_CC: Readonly<Record<Rel, string>> = { lt: 'l', le: 'le', gt: 'g', ge: 'ge', eq: 'e', ne: 'ne' };
-const INVERSE: Readonly<Record<string, string>> = { l: 'ge', le: 'g', g: 'le', ge: 'l', e: 'ne', ne: 'e', z: 'nz', nz: 'z' };
+export const INVERSE: Readonly<Record<string, string>> = { l: 'ge', le: 'g', g: 'le', ge: 'l', e: 'ne', ne: 'e', z: 'nz', nz: 'z' };
 
 /** What a call goes to: a symbol, a function value in a VM register, or a method's vtable slot. */
 export type CallTarget = string | { closure: number } | { slot: number };
@@ -68,12 +68,17 @@ export class Masm {
   line: number;
   /** After the body: restores the callee-saved registers and returns. */
   readonly epilogue: Label;
+  /** The pc of the instruction being lowered (-1: an entry; see spillXmm). */
+  pc = -1;
+  /** Whether code jumps to the epilogue (else each return has its own: lower-control.ts). */
+  epilogueUsed = false;
   /** Where self-calls in tail position jump to: after the prologue and the parameter moves. */
   readonly top: Label;
   readonly tail: TailPlan | null;
   /** The frame's states and the xmm spills, for debuggers (frame-debug.ts). */
   readonly marks: FrameMarks;
   private readonly labels = new Map<number, Label>();
+  private readonly deferred: { emit: () => void; line: number; inline: InlineContext | null }[] = [];
   /**
    * Inside code inlined from another function: its file, the innermost function, and the frames
    * around it (MachineFunction.lines), which runtime errors' locations and stubs carry.
@@ -219,6 +224,26 @@ export class Masm {
     this.count(pc, 1);
   }
 
+  /** Code out of line, after the body (a rare path that jumps back), at the current line. */
+  later(emit: () => void): void {
+    this.deferred.push({ emit, line: this.line, inline: this.inline });
+  }
+
+  /** The out-of-line code (see later), at the lines it was asked for; returns its line rows. */
+  emitDeferred(): { label: Label; line: number; frames?: InlineFrame[] }[] {
+    if (this.deferred.length) this.marks.state('saved');
+    const rows = this.deferred.map(({ emit, line, inline }) => {
+      const label = this.a.newLabel();
+      this.a.bind(label);
+      this.line = line;
+      this.inline = inline;
+      emit();
+      return { label, ...lineRow(line, inline) };
+    });
+    this.inline = null;
+    return rows;
+  }
+
   // --- runtime errors ----------------------------------------------------------------------
 
   /** Out-of-line stub raising runtime error `err` at the current line (or `line`). */
@@ -321,12 +346,12 @@ export class Masm {
 
   // --- calls (System V) --------------------------------------------------------------------
 
-  /** Saves xmm homes (caller-saved) around a call, or restores them. */
+  /** Saves xmm homes (caller-saved) around a call, or restores them: those of registers live here. */
   spillXmm(save: boolean): void {
     if (!save) this.marks.spill(false);
     for (let r = 0; r < this.layout.homes.length; r++) {
       const h = this.home(r);
-      if (h.at !== 'xmm') continue;
+      if (h.at !== 'xmm' || !this.layout.liveAt(r, this.pc)) continue;
       if (save) this.a.movsd(this.slot(h.slot), XMM[h.reg]);
       else this.a.movsd(XMM[h.reg], this.slot(h.slot));
     }
@@ -338,7 +363,7 @@ export class Masm {
     this.marks.spill(false);
     for (let r = 0; r < this.layout.homes.length; r++) {
       const h = this.home(r);
-      if (h.at === 'xmm' && r !== dst) this.a.movsd(XMM[h.reg], this.slot(h.slot));
+      if (h.at === 'xmm' && r !== dst && this.layout.liveAt(r, this.pc)) this.a.movsd(XMM[h.reg], this.slot(h.slot));
     }
   }
 

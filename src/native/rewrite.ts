@@ -4,8 +4,9 @@
 // which registers are read where (`reads`, `replaced`, `skip`), so homes and live intervals stay
 // right.
 import { Kind, O, instrLength } from '../bytecode/opcodes.js';
-import type { BytecodeModule } from '../bytecode/module.js';
+import type { BcFunction, BytecodeModule } from '../bytecode/module.js';
 import { planFunction, type TailSite } from '../bytecode/plan.js';
+import { eachDef, jumpTargets } from '../bytecode/walk.js';
 import { hasMagic } from './magic.js';
 
 export type { TailSite } from '../bytecode/plan.js';
@@ -36,6 +37,11 @@ export interface Rewrites {
   notCalls: Set<number>;
   /** Integer divisions and remainders by a constant with a magic number (pc → divisor): see magic.ts. */
   divisors: Map<number, bigint>;
+  /**
+   * Operands the lowering takes as an immediate (pc → the operand's position and value): an int
+   * register a load in the same basic block left holding a constant that fits in 32 bits.
+   */
+  immediates: Map<number, { at: number; k: number }>;
   /** Registers added after the function's own. */
   extra: number;
   /** Of those, the ones that live in the frame (not worth a callee-saved register). */
@@ -54,6 +60,7 @@ export function planRewrites(mod: BytecodeModule, self: number, wholeProgram: bo
   const plan = planFunction(mod, self, wholeProgram);
   const rw: Rewrites = {
     tail: null, divisors: new Map(), skip: new Set(), replaced: new Set(), reads: new Map(), notCalls: new Set(), extra: 0, inMemory: new Set(),
+    immediates: immediates(fn),
   };
   for (const [pc, k] of plan.divisors) if (hasMagic(k)) rw.divisors.set(pc, k);
   const floats = fn.regKinds.slice(0, fn.arity).filter((k) => k === Kind.Float).length;
@@ -79,6 +86,32 @@ export function planRewrites(mod: BytecodeModule, self: number, wholeProgram: bo
     for (const pc of returns(code)) if (!rw.skip.has(pc)) rw.reads.set(pc, [acc]);
   }
   return rw;
+}
+
+/** Instructions whose operand at position 2 (the second source) may be an immediate; 1 too where they commute. */
+const TAKES_IMMEDIATE: Readonly<Partial<Record<number, 'commutes' | 'second'>>> = {
+  [O.add_i]: 'commutes', [O.mul_i]: 'commutes', [O.and_i]: 'commutes', [O.or_i]: 'commutes', [O.xor_i]: 'commutes', [O.sub_i]: 'second',
+  [O.eq_i]: 'second', [O.ne_i]: 'second', [O.lt_i]: 'second', [O.le_i]: 'second', [O.gt_i]: 'second', [O.ge_i]: 'second',
+};
+/** Compare-and-branch instructions: their second operand (position 1) may be an immediate. */
+const BRANCHES = new Set<number>([O.jlt_i, O.jle_i, O.jgt_i, O.jge_i, O.jeq_i, O.jne_i]);
+
+/** See Rewrites.immediates: a walk over each basic block remembering the constants loaded. */
+function immediates(fn: BcFunction): Map<number, { at: number; k: number }> {
+  const code = fn.code, out = new Map<number, { at: number; k: number }>();
+  const targets = jumpTargets(fn);
+  const known = new Map<number, number>();
+  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+    if (targets.has(pc)) known.clear();
+    const op = code[pc];
+    const shape = TAKES_IMMEDIATE[op];
+    if (BRANCHES.has(op) && known.has(code[pc + 2])) out.set(pc, { at: 1, k: known.get(code[pc + 2])! });
+    else if (shape && known.has(code[pc + 3])) out.set(pc, { at: 2, k: known.get(code[pc + 3])! });
+    else if (shape === 'commutes' && known.has(code[pc + 2])) out.set(pc, { at: 1, k: known.get(code[pc + 2])! });
+    eachDef(code, pc, (r) => known.delete(r));
+    if ((op === O.loadi) && fn.regKinds[code[pc + 1]] === Kind.Int) known.set(code[pc + 1], code[pc + 2]);
+  }
+  return out;
 }
 
 function* returns(code: Int32Array): Generator<number> {
