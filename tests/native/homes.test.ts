@@ -1,0 +1,78 @@
+// The frame layout's homes, read from the lowering's listing: registers share machine registers
+// by live range, a parameter stays in the register it arrives in, a function that calls nothing
+// leaves out the stack check, constant divisors that are powers of two are shifts, and a while
+// loop's back-edge repeats its exit test.
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compileProgram } from '../../src/bytecode/compile.js';
+import { lowerFunction } from '../../src/native/lower.js';
+import { check } from '../helpers/front.js';
+import { ROOT } from '../helpers/paths.js';
+
+/** The listing of function `name` of `src`, lowered for executables. */
+function listing(src: string, name: string): string[] {
+  const { program, errors } = check(src);
+  assert.equal(errors, []);
+  const mod = compileProgram(program!);
+  const r = lowerFunction(mod, mod.functions.findIndex((f) => f.name === name), { wholeProgram: true, listing: true });
+  assert.ok(r.ok);
+  return r.ok ? r.mf.listing!.map((l) => l.text) : [];
+}
+
+const DOT = `
+def dot(a: [float], b: [float], n: int) -> float:
+    let s: float = 0.0
+    for k in range(0, n):
+        s = s + a[k] * b[k]
+    return s
+
+def twice(a: [float], n: int) -> float:
+    return dot(a, a, n) * 2.0
+`;
+
+test('a function that calls nothing: no stack check, nothing pushed, nothing in the frame, the arrays where they arrived', () => {
+  const l = listing(DOT, 'dot');
+  assert.ok(!l.some((x) => x.includes('stack_limit')), l.join('\n'));
+  assert.ok(!l.some((x) => /^push (rbx|r1[2-5])/.test(x)), l.join('\n'));
+  assert.ok(!l.some((x) => x.includes('[rbp-')), l.join('\n'));
+  assert.ok(!l.some((x) => /^mov \w+, (rdi|rsi)$/.test(x)), l.join('\n'));
+  // (an element in range: one compare with the length, a branch not taken)
+  assert.ok(l.some((x) => /^cmp r\w+, qword \[rdi\+8\]$/.test(x)), l.join('\n'));
+  // a function that calls keeps it
+  assert.ok(listing(DOT, 'twice').some((x) => x.includes('stack_limit')));
+});
+
+test("matmul's loops keep every value in a register: nothing in the frame after its one call", () => {
+  const l = listing(fs.readFileSync(path.join(ROOT, 'tests/bench/matmul.bp'), 'utf8'), 'matmul');
+  const call = l.findIndex((x) => x.startsWith('call '));
+  const ret = l.indexOf('ret');
+  assert.ok(call > 0 && ret > call);
+  // (the call's own spills and reloads of xmm homes aside)
+  const body = l.slice(call + 1, ret).filter((x) => !/^movsd xmm\d+, qword \[rbp-/.test(x));
+  assert.ok(!body.some((x) => x.includes('[rbp-')), body.join('\n'));
+});
+
+test('n % 2 and n / 2 are shifts, and a while loop tests its exit once a trip', () => {
+  const src = `
+def collatz_len(start: int) -> int:
+    let n: int = start
+    let steps: int = 0
+    while n != 1:
+        if n % 2 == 0:
+            n = n / 2
+        else:
+            n = 3 * n + 1
+        steps = steps + 1
+    return steps
+`;
+  const l = listing(src, 'collatz_len');
+  assert.ok(!l.some((x) => x.startsWith('idiv') || /^imul \w+$/.test(x)), l.join('\n'));
+  assert.ok(l.some((x) => x.startsWith('sar ')), l.join('\n'));
+  // the exit test before the loop and again at its back-edge; one jump, over the else branch
+  assert.is(l.filter((x) => / 1$/.test(x) && x.startsWith('cmp ')).length, 2, l.join('\n'));
+  assert.is(l.filter((x) => x.startsWith('jmp ')).length, 1, l.join('\n'));
+});
+
+test.run();
