@@ -1,5 +1,5 @@
 // The command line → an Invocation, by one set of rules for every command (the table is
-// commands.ts; yargs splits the words). Options of bpjit come before the command's operands; for
+// commands.ts; yargs splits the words, but is not loaded for a line of operands and flags). Options of bpjit come before the command's operands; for
 // a command that runs a program, everything after the program file is the program's. Every
 // problem is a UsageError in plain words, with the closest valid spelling when there is one.
 import { editDistance } from '../lang/suggest.js';
