@@ -12,11 +12,14 @@
 // with one, also the call sites the profile found hot, of callees up to a larger size. Never a
 // function that can reach itself by direct calls (inlining would not end, and a recursion's depth
 // is what its frames count), nor one with exception handlers or captured values, nor anything
-// into a function past a size limit.
+// into a function past a size limit — except that a small recursive function's hot self-call
+// (not a tail call) may be unrolled: its body copied in once, whose own calls stay calls, so one
+// frame does two levels' work and a traceback still lists every level (two frames a copy).
 import type { BcFunction, BytecodeModule, InlineSite, LocalVar } from './module.js';
 import { O, OPS, instrLength } from './opcodes.js';
 import { appendSites } from './append.js';
 import { eachDef } from './walk.js';
+import { planFunction } from './plan.js';
 import { CodeBuilder } from './relink.js';
 
 /** Callees of at most this many code words are inlined everywhere, without a profile, if they call nothing. */
@@ -26,6 +29,8 @@ export const HOT_WORDS = 240;
 /** A call site is hot when it ran at least this many times and this share of all calls. */
 export const HOT_CALLS = 1000;
 export const HOT_SHARE = 0.001;
+/** A recursive function of at most this many code words may have a hot self-call unrolled once. */
+export const UNROLL_WORDS = 80;
 /** No function grows past this many code words by inlining. */
 export const MAX_WORDS = 6000;
 
@@ -85,6 +90,7 @@ export function planInlining(mod: BytecodeModule, counts?: CallCounts): { decisi
   const decisions: InlineDecision[] = [], rejected: InlineDecision[] = [];
   const unfit = (f: BcFunction, i: number): string | null =>
     recursive.has(i) ? 'it is recursive' : f.handlers.length ? 'it handles exceptions' : f.ncaps ? 'it captures values' : null;
+  const unrolled = new Set<number>();
   mod.functions.forEach((fn, caller) => {
     let words = fn.code.length;
     for (const { pc, callee } of directCalls(fn)) {
@@ -94,6 +100,12 @@ export function planInlining(mod: BytecodeModule, counts?: CallCounts): { decisi
       const leaf = isLeaf(f) && f.code.length <= LEAF_WORDS;
       if (!hot && !leaf) continue;
       const site = { caller, pc, callee };
+      if (hot && callee === caller && unrolls(mod, caller, pc) && !unrolled.has(caller)) {
+        unrolled.add(caller);
+        words += f.code.length;
+        decisions.push({ ...site, why: `hot self-call: ${n} calls (${pct(n!, counts!.total)} of all calls); one level of the recursion unrolled (its body copied once, its own calls stay calls)` });
+        continue;
+      }
       const no = callee === caller ? 'it is the caller' : unfit(f, callee)
         ?? (!leaf && f.code.length > HOT_WORDS ? `it is ${f.code.length} words (more than ${HOT_WORDS})` : null)
         ?? (words + f.code.length > MAX_WORDS ? `${fn.name} would pass ${MAX_WORDS} words` : null);
@@ -104,6 +116,16 @@ export function planInlining(mod: BytecodeModule, counts?: CallCounts): { decisi
     }
   });
   return { decisions, rejected };
+}
+
+/**
+ * Whether the self-call at pc of function `self` may be unrolled — its body copied in once: a
+ * small function without handlers or captures, and not the call the lowering turns into a jump
+ * back (a tail call: a loop already).
+ */
+function unrolls(mod: BytecodeModule, self: number, pc: number): boolean {
+  const fn = mod.functions[self];
+  return fn.code.length <= UNROLL_WORDS && !fn.handlers.length && !fn.ncaps && !planFunction(mod, self, true).tails.has(pc);
 }
 
 const pct = (n: number, total: number) => `${((100 * n) / Math.max(total, 1)).toFixed(1)}%`;
@@ -125,9 +147,10 @@ export function inlineModule(mod: BytecodeModule, decisions: InlineDecision[]): 
     let out = done.get(i);
     if (out) return out;
     const sites = byCaller.get(i);
-    // (decisions never name a recursive callee, so this terminates)
+    // (decisions name no recursive callee but a function itself, so this terminates)
     if (sites) {
-      const r = rebuild(mod.functions[i], new Map([...sites].map(([pc, c]) => [pc, { index: c, fn: transform(c) }])));
+      // (a self-call unrolled copies the function as written)
+      const r = rebuild(mod.functions[i], new Map([...sites].map(([pc, c]) => [pc, { index: c, fn: c === i ? mod.functions[i] : transform(c) }])));
       out = r.fn;
       maps.set(i, r.pcMap);
     } else out = mod.functions[i];

@@ -30,9 +30,10 @@ function profileOf(mod: BytecodeModule, program: string, args: string[] = [], st
   return JSON.stringify(data);
 }
 
-// Errors raised inside inlined code, four ways: a runtime function's (a missing key, with its
+// Errors raised inside inlined code, five ways: a runtime function's (a missing key, with its
 // location), an error stub's (division by zero), an exception, a stack overflow in a call made
-// from inlined code — through one and two levels of inlining.
+// from inlined code — through one and two levels of inlining — and an error at the bottom of a
+// recursion unrolled one level (each frame holds two levels).
 const TRACE = `def look(m: {str: int}, k: str) -> int:
     return m[k]
 
@@ -66,7 +67,7 @@ def main() -> int:
     let m: {str: int} = {"a": 1}
     let s: int = 0
     for i in range(0, 3000):
-        s = s + look(m, "a") + div(i, 3) + wrap(5) + tri(2)
+        s = s + look(m, "a") + div(i, 3) + wrap(5) + tri(2) + down(6, 1)
     try:
         s = s + boom("caught")
     catch e:
@@ -81,7 +82,14 @@ def main() -> int:
         print(boom("uncaught"))
     if mode == 4:
         print(wrap(1000))
+    if mode == 5:
+        print(down(12, 0))
     return 0
+
+def down(n: int, k: int) -> int:
+    if n == 0:
+        return 10 / k
+    return down(n - 1, k) * 2
 `;
 
 test('tracebacks through inlined code are the VM\'s, with a profile and without', () => {
@@ -102,9 +110,11 @@ test('tracebacks through inlined code are the VM\'s, with a profile and without'
     assert.ok(inlined.includes('main->look') && inlined.includes('wrap->div'), `${what}: ${inlined}`);
     if (profile) assert.ok(inlined.includes('main->wrap') && inlined.includes('wrap->deep2'), `${what}: ${inlined}`);
     assert.not.ok(inlined.some((s) => s.includes('tri')), `${what}: ${inlined}`);
+    // (down calls itself, not in tail position: with the profile, unrolled once)
+    assert.is(inlined.includes('down->down'), !!profile, `${what}: ${inlined}`);
     const exe = path.join(tmp, `trace-${profile ? 'p' : 'n'}`);
     fs.writeFileSync(exe, r.image.bytes, { mode: 0o755 });
-    for (let mode = 0; mode <= 4; mode++) {
+    for (let mode = 0; mode <= 5; mode++) {
       const args = Array.from({ length: mode }, () => 'x');
       const got = runProcess(exe, args, { cwd: tmp });
       const want = runVM(src, { cwd: tmp, args });
