@@ -17,7 +17,7 @@ import type { BcFunction } from '../bytecode/module.js';
 import { O } from '../bytecode/opcodes.js';
 import { instructionIndex } from '../bytecode/walk.js';
 import { SYSV_INT_ARGS } from './abi.js';
-import { liveAtPc, liveRanges, type LiveRanges } from './liveness.js';
+import { liveAtPc, liveRanges, plainBuiltin, type LiveRanges } from './liveness.js';
 import type { Rewrites } from './rewrite.js';
 
 /** Where a VM register lives: a callee-saved GPR (number), an xmm register, or a frame slot. */
@@ -138,7 +138,7 @@ class Occupancy {
     this.size = pcs.length + 1;
     this.notFree = new Int32Array(this.size + 1);
     pcs.forEach((pc, i) => {
-      const free = rw.skip.has(pc) || (SCRATCH_FREE.has(fn.code[pc]) && !rw.replaced.has(pc));
+      const free = rw.skip.has(pc) || ((SCRATCH_FREE.has(fn.code[pc]) || plainBuiltin(fn.code, pc)) && !rw.replaced.has(pc));
       this.notFree[i + 2] = this.notFree[i + 1] + (free ? 0 : 1);
     });
   }

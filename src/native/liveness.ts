@@ -8,12 +8,29 @@
 import { O, OPS, instrLength } from '../bytecode/opcodes.js';
 import type { BcFunction } from '../bytecode/module.js';
 import { eachDef, eachUse, instructionIndex, successors } from '../bytecode/walk.js';
+import { builtinById } from '../lang/builtins.js';
 import type { Rewrites } from './rewrite.js';
 
 /** Instructions whose lowering calls out (clobbering caller-saved registers). */
 const CALLS = new Set<number>([O.call, O.callb, O.callx, O.print, O.mod_f, O.rterr, O.concat, O.eq_s, O.ne_s, O.tostr, O.newarr, O.newstruct, O.newmap, O.mget, O.mset, O.newobj, O.callm, O.eq_r, O.ne_r, O.newtuple, O.closure, O.funcref, O.callv, O.fmt, O.concatn, O.appendn]);
 /** Instructions that read some operands, or their result, after a call of their own (print, newmap): those must survive it. */
 const READ_AFTER_CALL = new Set<number>([O.print, O.newarr, O.newstruct, O.newmap, O.newobj, O.newtuple, O.closure]);
+/**
+ * Builtins lowered inline (lower-builtin.ts) that call nothing and use no scratch register beyond
+ * rax, rcx, rdx, xmm0 and xmm1: to the frame layout, plain instructions.
+ */
+const PLAIN_BUILTINS = new Set(['abs', 'min', 'max', 'clamp', 'sign', 'floor', 'ceil', 'round', 'sqrt', 'fsqrt', 'fabs', 'ffloor', 'fceil', 'is_nan', 'is_inf', 'typeof', 'map_len', 'array_pop']);
+
+/** Whether the instruction at pc is a call of one of PLAIN_BUILTINS. */
+export function plainBuiltin(code: Int32Array, pc: number): boolean {
+  return code[pc] === O.callb && PLAIN_BUILTINS.has(builtinById(code[pc + 2])?.name ?? '');
+}
+
+/** Whether the instruction at pc calls out (see CALLS). */
+function callsOut(code: Int32Array, pc: number): boolean {
+  return CALLS.has(code[pc]) && !plainBuiltin(code, pc);
+}
+
 /** Steps of the precise analysis before the approximation takes over. */
 const BUDGET = 4_000_000;
 
@@ -88,7 +105,7 @@ function precise(fn: BcFunction, rw: Rewrites): LiveRanges | null {
   ins.forEach((x, i) => { for (const s of x.succ) preds[s].push(i); });
   const usesOf: number[][] = Array.from({ length: n }, () => []), defsOf: number[][] = Array.from({ length: n }, () => []);
   ins.forEach((x, i) => { for (const r of x.uses) usesOf[r].push(i); for (const r of x.defs) defsOf[r].push(i); });
-  const calls = ins.map((_, i) => CALLS.has(code[pcs[i]]) && !rw.notCalls.has(pcs[i]) && !rw.skip.has(pcs[i]));
+  const calls = ins.map((_, i) => callsOut(code, pcs[i]) && !rw.notCalls.has(pcs[i]) && !rw.skip.has(pcs[i]));
   // Per register, stamps mark the instructions it is live into (liveIn) and written at (def).
   const liveIn = new Int32Array(ins.length).fill(-1), def = new Int32Array(ins.length).fill(-1);
   let work = 0;
@@ -148,7 +165,7 @@ function approximate(fn: BcFunction, rw: Rewrites): LiveRanges {
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
     if (rw.skip.has(pc)) continue;
     const op = code[pc];
-    if (CALLS.has(op) && !rw.notCalls.has(pc)) calls.push(pc);
+    if (callsOut(code, pc) && !rw.notCalls.has(pc)) calls.push(pc);
     const j = OPS[op].ops.indexOf('j');
     if (j >= 0 && code[pc + 1 + j] <= pc) loops.push([code[pc + 1 + j], pc]);
     const see = (r: number) => {

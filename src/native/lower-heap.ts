@@ -5,7 +5,7 @@
 import { Kind, O } from '../bytecode/opcodes.js';
 import { kindOfDesc } from '../bytecode/module.js';
 import { mapDescs, splitDescs } from '../bytecode/tdesc.js';
-import { Mem, eax, edi, esi, qword, rax, rcx, rdi, rdx, rip, rsi, sym, xmm0, xmm1 } from '../x64/index.js';
+import { Gp64, Mem, eax, edi, esi, qword, rax, rcx, rdi, rdx, rip, rsi, sym, xmm0, xmm1 } from '../x64/index.js';
 import { CLOSURE_CAPS, ERR, RT, fnSymbol } from './abi.js';
 import { ARRAY, STR, STRUCT, TAG, mapHeaderWord, objectHeaderWord } from './heap.js';
 import { regList, rows, type LowerTable, type Lowering, type Masm } from './masm.js';
@@ -60,13 +60,22 @@ const arraySet: Lowering = (m, pc) => {
   arrayElement(m, m.code[pc + 1], m.code[pc + 2], (at) => m.store(at, v, rcx, xmm1));
 };
 
-/** d = field i of the struct-shaped object in x (null: the null error). */
+/**
+ * The struct-shaped object in register x, in its home or loaded into rcx, checked not null
+ * (the null error) unless an earlier access in the block did (Rewrites.checked).
+ */
+function object(m: Masm, pc: number, x: number): Gp64 {
+  const o = m.gp(x, rcx);
+  if (m.rw.checked.has(pc)) return o;
+  m.a.test(o, o);
+  m.a.jz(m.fail(ERR.NULL));
+  return o;
+}
+
+/** d = field i of the struct-shaped object in x. */
 const fieldGet: Lowering = (m, pc) => {
-  const { a, code } = m;
-  a.mov(rcx, m.rm(code[pc + 2]));
-  a.test(rcx, rcx);
-  a.jz(m.fail(ERR.NULL));
-  m.load(code[pc + 1], qword(rcx, STRUCT.fields + 8 * code[pc + 3]));
+  const { code } = m;
+  m.load(code[pc + 1], qword(object(m, pc, code[pc + 2]), STRUCT.fields + 8 * code[pc + 3]));
 };
 
 /** newarr d, kind, n, elements…: allocate, then store the elements (read after the call). */
@@ -203,11 +212,8 @@ export const LOWER_HEAP: LowerTable = {
   [O.getf]: fieldGet,
   [O.tget]: fieldGet,
   [O.setf]: (m, pc) => {
-    const { a, code } = m;
-    a.mov(rcx, m.rm(code[pc + 1]));
-    a.test(rcx, rcx);
-    a.jz(m.fail(ERR.NULL));
-    m.store(qword(rcx, STRUCT.fields + 8 * code[pc + 2]), code[pc + 3]);
+    const { code } = m;
+    m.store(qword(object(m, pc, code[pc + 1]), STRUCT.fields + 8 * code[pc + 2]), code[pc + 3]);
   },
   [O.funcref]: newStruct,
   ...rows({ [O.newstruct]: 1, [O.newtuple]: 1, [O.closure]: 1 }, newStruct),

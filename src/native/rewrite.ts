@@ -42,6 +42,8 @@ export interface Rewrites {
    * register a load in the same basic block left holding a constant that fits in 32 bits.
    */
   immediates: Map<number, { at: number; k: number }>;
+  /** Field accesses whose object an earlier one in the same basic block found not null (no null check). */
+  checked: Set<number>;
   /** Registers added after the function's own. */
   extra: number;
   /** Of those, the ones that live in the frame (not worth a callee-saved register). */
@@ -60,7 +62,7 @@ export function planRewrites(mod: BytecodeModule, self: number, wholeProgram: bo
   const plan = planFunction(mod, self, wholeProgram);
   const rw: Rewrites = {
     tail: null, divisors: new Map(), skip: new Set(), replaced: new Set(), reads: new Map(), notCalls: new Set(), extra: 0, inMemory: new Set(),
-    immediates: immediates(fn),
+    ...blockFacts(fn),
   };
   for (const [pc, k] of plan.divisors) if (hasMagic(k)) rw.divisors.set(pc, k);
   const floats = fn.regKinds.slice(0, fn.arity).filter((k) => k === Kind.Float).length;
@@ -96,22 +98,33 @@ const TAKES_IMMEDIATE: Readonly<Partial<Record<number, 'commutes' | 'second'>>> 
 /** Compare-and-branch instructions: their second operand (position 1) may be an immediate. */
 const BRANCHES = new Set<number>([O.jlt_i, O.jle_i, O.jgt_i, O.jge_i, O.jeq_i, O.jne_i]);
 
-/** See Rewrites.immediates: a walk over each basic block remembering the constants loaded. */
-function immediates(fn: BcFunction): Map<number, { at: number; k: number }> {
-  const code = fn.code, out = new Map<number, { at: number; k: number }>();
+/** Field accesses by the position of their object operand. */
+const FIELD_OBJECT: Readonly<Partial<Record<number, number>>> = { [O.getf]: 2, [O.tget]: 2, [O.setf]: 1 };
+
+/**
+ * See Rewrites.immediates and Rewrites.checked: a walk over each basic block remembering the
+ * constants loaded and the objects a field access found not null.
+ */
+function blockFacts(fn: BcFunction): Pick<Rewrites, 'immediates' | 'checked'> {
+  const code = fn.code, immediates = new Map<number, { at: number; k: number }>(), checked = new Set<number>();
   const targets = jumpTargets(fn);
-  const known = new Map<number, number>();
+  const known = new Map<number, number>(), objects = new Set<number>();
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
-    if (targets.has(pc)) known.clear();
+    if (targets.has(pc)) { known.clear(); objects.clear(); }
     const op = code[pc];
     const shape = TAKES_IMMEDIATE[op];
-    if (BRANCHES.has(op) && known.has(code[pc + 2])) out.set(pc, { at: 1, k: known.get(code[pc + 2])! });
-    else if (shape && known.has(code[pc + 3])) out.set(pc, { at: 2, k: known.get(code[pc + 3])! });
-    else if (shape === 'commutes' && known.has(code[pc + 2])) out.set(pc, { at: 1, k: known.get(code[pc + 2])! });
-    eachDef(code, pc, (r) => known.delete(r));
+    if (BRANCHES.has(op) && known.has(code[pc + 2])) immediates.set(pc, { at: 1, k: known.get(code[pc + 2])! });
+    else if (shape && known.has(code[pc + 3])) immediates.set(pc, { at: 2, k: known.get(code[pc + 3])! });
+    else if (shape === 'commutes' && known.has(code[pc + 2])) immediates.set(pc, { at: 1, k: known.get(code[pc + 2])! });
+    const at = FIELD_OBJECT[op];
+    if (at !== undefined) {
+      if (objects.has(code[pc + at])) checked.add(pc);
+      objects.add(code[pc + at]);
+    }
+    eachDef(code, pc, (r) => { known.delete(r); objects.delete(r); });
     if ((op === O.loadi) && fn.regKinds[code[pc + 1]] === Kind.Int) known.set(code[pc + 1], code[pc + 2]);
   }
-  return out;
+  return { immediates, checked };
 }
 
 function* returns(code: Int32Array): Generator<number> {
