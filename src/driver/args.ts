@@ -50,22 +50,35 @@ interface Words {
 }
 
 /**
- * What yargs makes of words that are all operands or flags written out (`--vm`, `--no-jit`, `-h`),
- * found without it: loading and asking yargs takes 5 ms, a fifth of a start. Null for any other
- * line (an option with a value, `--`, `-`, a flag followed by true or false, a misspelling).
+ * What yargs makes of words that are operands, flags written out (`--vm`, `--no-jit`, `-h`) and
+ * options followed by a valid value (`-o FILE`, `--jit-threshold 5`), found without it: loading
+ * and asking yargs takes 5 ms, a fifth of a start. Null for any other line (`--name=value`, `--`,
+ * `-`, a flag followed by true or false, a value that starts with - or is not valid, an option
+ * given twice, a misspelling), which yargs then reads, and reports on.
  */
 function plainWords(words: readonly string[], options: readonly OptionSpec[], halt: boolean): Words | null {
   const flags = new Map<string, [name: string, on: boolean]>();
-  for (const o of options.filter((x) => !x.value)) {
-    flags.set(`--${o.name}`, [o.name, true]).set(`--no-${o.name}`, [o.name, false]);
-    if (o.short) flags.set(`-${o.short}`, [o.name, true]);
+  const values = new Map<string, OptionSpec>();
+  for (const o of options) {
+    if (o.value && !o.repeat) {
+      values.set(`--${o.name}`, o);
+      if (o.short) values.set(`-${o.short}`, o);
+    } else if (!o.value) {
+      flags.set(`--${o.name}`, [o.name, true]).set(`--no-${o.name}`, [o.name, false]);
+      if (o.short) flags.set(`-${o.short}`, [o.name, true]);
+    }
   }
-  const opts: Record<string, boolean> = {}, operands: string[] = [];
+  const opts: Record<string, string | boolean> = {}, operands: string[] = [];
   for (let i = 0; i < words.length; i++) {
-    const w = words[i], flag = flags.get(w);
-    if (flag && /^(true|false)$/.test(words[i + 1] ?? '')) return null;
+    const w = words[i], next = words[i + 1] ?? '', flag = flags.get(w), option = values.get(w);
+    const name = flag?.[0] ?? option?.name;
+    if ((name !== undefined && name in opts) || (flag && /^(true|false)$/.test(next))) return null;
     if (flag) opts[flag[0]] = flag[1];
-    else if (w.startsWith('-')) return null;
+    else if (option) {
+      if (next === '' || next.startsWith('-') || /^(true|false)$/.test(next) || (option.accept && !option.accept.test(next))) return null;
+      opts[option.name] = next;
+      i++;
+    } else if (w.startsWith('-')) return null;
     else if (halt) return { opts, operands: words.slice(i) };
     else operands.push(w);
   }

@@ -44,7 +44,7 @@ test('a line without options (not handed to yargs) is split by the same rules', 
   assert.is(await usageError(['build', 'a.bp', 'b.bp']), "build takes one program file, not 2: 'a.bp' 'b.bp'");
 });
 
-test('lines of operands and written-out flags, read without yargs, read as yargs reads them', async () => {
+test('lines of operands, written-out flags and options with plain values, read without yargs, read as yargs reads them', async () => {
   const outcome = async (argv: string[], alwaysYargs: boolean) => {
     try {
       return await parseCommandLine(argv, alwaysYargs);
@@ -59,6 +59,11 @@ test('lines of operands and written-out flags, read without yargs, read as yargs
     ['run', '--vm'], ['run', '-h'], ['run', '--help', 'p.bp'], ['run', '--no-help', 'p.bp'], ['run', '--vm', 'false', 'p.bp'], ['run', '--vm', 'true'],
     ['check', 'a.bp', 'dir'], ['check', 'a.bp', '--help', 'b'], ['check', '-W', 'error', 'a.bp'], ['fmt', '-w', 'a.bp', 'b.bp', '--check'],
     ['build', 'a.bp', 'b.bp'], ['build', '--pie', 'a.bp'], ['rn', 'x.bp'], ['explain'], ['explain', 'E0001', '--no-color'], ['help', 'run'],
+    ['build', 'a.bp', '-o', 'exe'], ['build', '-o', 'exe', 'a.bp', '--pie'], ['build', 'a.bp', '--output', 'exe', '-o', 'x'], ['build', 'a.bp', '-o'],
+    ['build', 'a.bp', '-o', '-'], ['build', 'a.bp', '-o', 'true'], ['build', 'a.bp', '--output=exe'], ['compile', 'a.bp', '-o', '-x.bpc'],
+    ['run', '--jit-threshold', '5', 'p.bp', '-o', 'x'], ['run', '--jit-threshold', 'abc', 'p.bp'], ['run', '--jit-threshold', '0', 'p.bp'],
+    ['check', '--color', 'never', 'a.bp'], ['check', '--color', 'blue', 'a.bp'], ['check', '-A', 'W0001', 'a.bp'], ['disasm', 'a.bp', '--fn', 'main'],
+    ['profile', '-o', 'p.json', '--svg', 'f.svg', 'p.bp', 'arg'], ['--color', 'always', 'check', 'a.bp'], ['build', 'a.bp', '-o', 'exe', '--emit-obj'],
   ];
   for (const argv of lines) assert.equal(await outcome(argv, false), await outcome(argv, true), argv.join(' '));
 });
