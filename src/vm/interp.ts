@@ -16,7 +16,7 @@ import { BUILTIN_IMPLS, BuiltinCtx, callDescOf } from './builtins.js';
 import { RtError, ExitSignal } from './errors.js';
 import { TraceBuilder } from '../bytecode/traceback.js';
 import { LineReader, Output, OutputError } from './output.js';
-import { charge, startHeap } from './memory.js';
+import { charge, flat, startHeap } from './memory.js';
 import { formatValue } from './format.js';
 import { emptyMap, mapFromPairs } from './maps.js';
 import {
@@ -289,11 +289,12 @@ export class VM implements BuiltinCtx {
             // V8's longest string: longer is the out-of-memory runtime error, not a RangeError.
             if (a.length + b.length > MAX_STRING) throw new RtError('OUT_OF_MEMORY');
             charge(a.length + b.length);
-            R[bp + code[pc + 1]] = a + b;
+            R[bp + code[pc + 1]] = flat(a + b);
             pc += 4; break;
           }
           case O.concatn: case O.appendn: {
-            // (appendn's growing in place is native code's: here every string is a new one)
+            // (appendn's growing in place is native code's: here every string is a new one, a copy
+            // where native code copies, a rope where it grows the string in place)
             const n = code[pc + 2];
             let text = '';
             for (let i = 0; i < n; i++) {
@@ -302,7 +303,8 @@ export class VM implements BuiltinCtx {
               if (text.length + part.length > MAX_STRING) throw new RtError('OUT_OF_MEMORY');
               text += part;
             }
-            R[bp + code[pc + 1]] = text;
+            charge(text.length);
+            R[bp + code[pc + 1]] = code[pc] === O.appendn ? text : flat(text);
             pc += 3 + n; break;
           }
           case O.eq_s: R[bp + code[pc + 1]] = R[bp + code[pc + 2]] === R[bp + code[pc + 3]]; pc += 4; break;

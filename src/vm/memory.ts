@@ -55,3 +55,16 @@ export function charge(bytes: number): void {
   collect();
   if (inUse() - baseline > limit) throw new RtError('OUT_OF_MEMORY');
 }
+
+/** Strings shorter than this stay as V8 makes them (a rope of short ones holds little). */
+const FLAT_MIN = 1024;
+
+/**
+ * `s` held whole. V8 joins strings lazily (a rope: the parts and a pointer), so a program that
+ * keeps many strings made with + from one another (a recursion passing s + "x" down) held almost
+ * nothing in the VM where the other tiers, which copy, hold every string whole and run out of
+ * memory: the VM's + copies too. (The VM's strings are byte strings, so latin1 is lossless.)
+ */
+export function flat(s: string): string {
+  return s.length < FLAT_MIN ? s : Buffer.from(s, 'latin1').toString('latin1');
+}

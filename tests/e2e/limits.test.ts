@@ -1,6 +1,7 @@
 // Resource limits and the file system, the same on every tier: the heap limit (BPJIT_HEAP_LIMIT,
-// checked before anything runs), a collection whose work list outgrows its first 2^20 entries
-// (an array of 2.2 million objects), and file names in UTF-8 (paths are byte strings).
+// checked before anything runs; strings held whole), a collection whose work list outgrows its
+// first 2^20 entries (an array of 2.2 million objects), and file names in UTF-8 (paths are byte
+// strings).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,6 +51,22 @@ test('a program that outgrows the heap limit is out of memory on every tier', ()
   for (const [tier, r] of everywhere(GROW, { BPJIT_HEAP_LIMIT: '64M' })) {
     assert.is(r.code, 1, `${tier}: ${r.stderr}`);
     assert.match(r.stderr, /(^|\n)error: out of memory \(at .*grow\.bp:6\)\n$/, tier);
+  }
+});
+
+test('strings made with + from one another are held whole on every tier: out of memory, not a stack overflow in the VM', () => {
+  // (V8 joins strings lazily: the VM held each frame's string as a rope of the one before it)
+  const deep = write('deep_str.bp', `def grow(s: str, n: int) -> int:
+    let k: int = grow(s + to_str(n % 10), n + 1)
+    return k + len(s)
+
+def main() -> int:
+    print(grow("", 0))
+    return 0
+`);
+  for (const [tier, r] of everywhere(deep, { BPJIT_HEAP_LIMIT: '64M' })) {
+    assert.is(r.code, 1, `${tier}: ${r.stderr}`);
+    assert.match(r.stderr, /(^|\n)error: out of memory \(at .*deep_str\.bp:2\)\n$/, tier);
   }
 });
 

@@ -141,9 +141,9 @@ export function judge(given: TierRun[]): { problems: string[]; notes: string[] }
   for (const r of rest) {
     const comparable = !r.unbuilt && !first.unbuilt;
     const stderrDiffers = comparable && errorLines(r.stderr) !== errorLines(first.stderr);
-    // Where the heap runs out is the tier's (how values are represented: the VM's strings are
-    // V8's, whose concatenations stay ropes until read): out of memory at the same place on both,
-    // what one printed must begin what the other printed.
+    // Where the heap runs out can differ by a step (how each tier represents values, when the VM
+    // measures V8's heap): out of memory at the same place on both, what one printed must begin
+    // what the other printed.
     const bothOutOfMemory = !stderrDiffers && outOfMemory(r.stderr) && outOfMemory(first.stderr);
     const stdoutDiffers = bothOutOfMemory ? !onePrefixesOther(r.stdout, first.stdout) : r.stdout !== first.stdout;
     const what = [stdoutDiffers && 'stdout', r.code !== first.code && `exit ${first.code} vs ${r.code}`, stderrDiffers && 'stderr'].filter(Boolean);
