@@ -193,23 +193,35 @@ function rebuild(fn: BcFunction, sites: Map<number, { index: number; fn: BcFunct
     }
     b.label(`${tag}:${code.length}`);
   };
-  const copies: { pc: number; callee: number; from: BcFunction; line: number; base: number }[] = [];
+  const copies: { pc: number; callee: number; from: BcFunction; line: number; reg: Int32Array }[] = [];
+  // A copy's registers are dead once it is done (its code writes each before reading it), so all
+  // copies draw theirs from one pool, by kind and type: the function gains the registers the
+  // largest copy needs, not their sum — fewer for the frame to find homes for.
+  const pool = new Map<string, number[]>();
   const inline = (pc: number, words: number[], line: number, site: { index: number; fn: BcFunction }) => {
-    const base = regKinds.length, callee = site.fn;
-    regKinds.push(...callee.regKinds);
-    regTypes.push(...callee.regTypes);
+    const callee = site.fn;
     // A parameter the callee never assigns is the argument's register itself (of the same type):
-    // no move in, one register fewer to find a home for.
+    // no move in.
     const written = new Set<number>();
     for (let p = 0; p < callee.code.length; p += instrLength(callee.code, p)) eachDef(callee.code, p, (r) => written.add(r));
-    const alias = new Map<number, number>();
+    const reg = new Int32Array(callee.regKinds.length).fill(-1);
     for (let a = 0; a < words[3]; a++) {
       const arg = words[4 + a];
-      if (!written.has(a) && regTypes[arg] === callee.regTypes[a] && regKinds[arg] === callee.regKinds[a]) alias.set(a, arg);
-      else b.put([O.mov, base + a, arg], line);
+      if (!written.has(a) && regTypes[arg] === callee.regTypes[a] && regKinds[arg] === callee.regKinds[a]) reg[a] = arg;
     }
-    copy(callee, `s${pc}`, (r) => alias.get(r) ?? base + r, words[1], `:${pc + words.length}`);
-    copies.push({ pc, callee: site.index, from: site.fn, line, base });
+    const taken = new Map<string, number>();
+    reg.forEach((r, i) => {
+      if (r >= 0) return;
+      const key = `${callee.regKinds[i]}:${callee.regTypes[i]}`;
+      const k = taken.get(key) ?? 0, list = pool.get(key) ?? [];
+      taken.set(key, k + 1);
+      pool.set(key, list);
+      if (k === list.length) { list.push(regKinds.length); regKinds.push(callee.regKinds[i]); regTypes.push(callee.regTypes[i]); }
+      reg[i] = list[k];
+    });
+    for (let a = 0; a < words[3]; a++) if (reg[a] !== words[4 + a]) b.put([O.mov, reg[a], words[4 + a]], line);
+    copy(callee, `s${pc}`, (r) => reg[r], words[1], `:${pc + words.length}`);
+    copies.push({ pc, callee: site.index, from: site.fn, line, reg });
   };
   copy(fn, '', (r) => r, -1, null);
   const { code, lines, pcOf } = b.finish();
@@ -222,7 +234,7 @@ function rebuild(fn: BcFunction, sites: Map<number, { index: number; fn: BcFunct
     for (const s of c.from.inlined ?? []) {
       inlined.push({ ...s, start: pcOf(`${tag}:${s.start}`), end: pcOf(`${tag}:${s.end}`), parent: s.parent < 0 ? me : me + 1 + s.parent });
     }
-    for (const v of c.from.vars ?? []) vars.push({ ...v, reg: c.base + v.reg, start: pcOf(`${tag}:${v.start}`), end: pcOf(`${tag}:${v.end}`) });
+    for (const v of c.from.vars ?? []) vars.push({ ...v, reg: c.reg[v.reg], start: pcOf(`${tag}:${v.start}`), end: pcOf(`${tag}:${v.end}`) });
   }
   const handlers = fn.handlers.map((h) => ({ ...h, start: pcOf(`:${h.start}`), end: pcOf(`:${h.end}`), target: pcOf(`:${h.target}`) }));
   return {
