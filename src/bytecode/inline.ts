@@ -131,12 +131,13 @@ function unrolls(mod: BytecodeModule, self: number, pc: number): boolean {
 const pct = (n: number, total: number) => `${((100 * n) / Math.max(total, 1)).toFixed(1)}%`;
 
 /**
- * The module with `decisions` carried out (a new module; `mod` is not changed), and where each
- * instruction of a function's own code went (`pcMap(fn, pc)`). Callees are transformed before
- * their callers, so a copy brings its own inlined sites with it.
+ * The module with `decisions` carried out (a new module; `mod` is not changed), where each
+ * instruction of a function's own code went (`pcMap(fn, pc)`), and the decisions given up, with
+ * why. Callees are transformed before their callers, so a copy brings its own inlined sites.
  */
-export function inlineModule(mod: BytecodeModule, decisions: InlineDecision[]): { mod: BytecodeModule; pcMap: (fn: number, pc: number) => number } {
-  if (!decisions.length) return { mod, pcMap: (_, pc) => pc };
+export function inlineModule(mod: BytecodeModule, decisions: InlineDecision[]): { mod: BytecodeModule; pcMap: (fn: number, pc: number) => number; dropped: InlineDecision[] } {
+  const dropped: InlineDecision[] = [];
+  if (!decisions.length) return { mod, pcMap: (_, pc) => pc, dropped };
   const byCaller = new Map<number, Map<number, number>>();
   for (const d of decisions) {
     if (!byCaller.has(d.caller)) byCaller.set(d.caller, new Map());
@@ -149,8 +150,25 @@ export function inlineModule(mod: BytecodeModule, decisions: InlineDecision[]): 
     const sites = byCaller.get(i);
     // (decisions name no recursive callee but a function itself, so this terminates)
     if (sites) {
+      const fn = mod.functions[i];
       // (a self-call unrolled copies the function as written)
-      const r = rebuild(mod.functions[i], new Map([...sites].map(([pc, c]) => [pc, { index: c, fn: c === i ? mod.functions[i] : transform(c) }])));
+      const build = () => withAppends(mod, rebuild(fn, new Map([...sites].map(([pc, c]) => [pc, { index: c, fn: c === i ? fn : transform(c) }]))));
+      let r = build();
+      // A string the function appends to in place that is passed into a copy is now moved between
+      // registers, and may no longer be appended to: such a call stays a call (a concatenation in
+      // a loop would become quadratic).
+      const lost = new Set<number>();
+      for (let pc = 0; pc < fn.code.length; pc += instrLength(fn.code, pc)) if (fn.code[pc] === O.appendn && r.fn.code[r.pcMap(pc)] !== O.appendn) lost.add(fn.code[pc + 1]);
+      if (lost.size) {
+        for (const pc of [...sites.keys()]) {
+          const args = Array.from(fn.code.subarray(pc + 4, pc + 4 + fn.code[pc + 3]));
+          const r0 = args.find((a) => lost.has(a));
+          if (r0 === undefined) continue;
+          dropped.push({ caller: i, pc, callee: sites.get(pc)!, why: `${fn.name} appends to the string it passes (r${r0}) in place, which a copy would prevent` });
+          sites.delete(pc);
+        }
+        r = build();
+      }
       out = r.fn;
       maps.set(i, r.pcMap);
     } else out = mod.functions[i];
@@ -158,14 +176,18 @@ export function inlineModule(mod: BytecodeModule, decisions: InlineDecision[]): 
     return out;
   };
   const out = { ...mod, functions: mod.functions.map((_, i) => transform(i)) };
-  // A string passed into a copy or returned out of one is now moved between registers: which
-  // concatenations may still append in place is decided again (append.ts).
-  for (const i of byCaller.keys()) {
-    const code = out.functions[i].code;
-    for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) if (code[pc] === O.appendn) code[pc] = O.concatn;
-    for (const pc of appendSites(out, out.functions[i])) code[pc] = O.appendn;
-  }
-  return { mod: out, pcMap: (fn, pc) => maps.get(fn)?.(pc) ?? pc };
+  return { mod: out, pcMap: (fn, pc) => maps.get(fn)?.(pc) ?? pc, dropped };
+}
+
+/**
+ * A rebuilt function's concatenations decided again (append.ts): which may append in place. (The
+ * strings `mod`'s functions only read are the same after inlining: a copy keeps nothing.)
+ */
+function withAppends(mod: BytecodeModule, r: { fn: BcFunction; pcMap: (pc: number) => number }): { fn: BcFunction; pcMap: (pc: number) => number } {
+  const code = r.fn.code;
+  for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) if (code[pc] === O.appendn) code[pc] = O.concatn;
+  for (const pc of appendSites(mod, r.fn)) code[pc] = O.appendn;
+  return r;
 }
 
 /**

@@ -34,7 +34,7 @@ export function optimiseProgram(source: BytecodeModule, profile?: BuildProfile, 
   if (debug) return { mod: source, inlined: [], kept: [], cold: [], off: '-g keeps every call a call (a debugger breaks in and steps into each function)' };
   const { decisions, rejected } = planInlining(source, profile);
   const inl = inlineModule(source, decisions);
-  const plan: OptimisationPlan = { mod: inl.mod, inlined: decisions, kept: rejected, cold: [] };
+  const plan: OptimisationPlan = { mod: inl.mod, inlined: decisions.filter((d) => !inl.dropped.some((x) => x.caller === d.caller && x.pc === d.pc)), kept: [...rejected, ...inl.dropped], cold: [] };
   if (!profile?.branch) return plan;
   const branch = profile.branch.bind(profile);
   const functions = inl.mod.functions.map((fn, i) => {

@@ -68,6 +68,38 @@ function runOn(mod: ReturnType<typeof compileProgram>, args: string[], stdin?: B
   return { stdout: out.text(), code };
 }
 
+test('a call passing a string its caller appends to in place stays a call (the append would be lost)', () => {
+  const { program, errors } = check(`
+def width(s: str) -> int:
+    let t: str = s
+    return len(t)
+def main() -> int:
+    let line: str = ""
+    let w: int = 0
+    for i in range(0, 100):
+        line = line + "ab"
+        w = w + width(line)
+    print(w, width("xyz"))
+    return 0
+`);
+  assert.equal(errors, []);
+  const mod = compileProgram(program!);
+  const main = indexOf(mod, 'main');
+  const appends = (code: Int32Array) => {
+    let n = 0;
+    for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) if (code[pc] === O.appendn) n++;
+    return n;
+  };
+  assert.ok(appends(mod.functions[main].code) >= 1, 'main appends in place');
+  const { decisions } = planInlining(mod);
+  assert.is(decisions.length, 2);
+  const r = inlineModule(mod, decisions);
+  assert.equal(r.dropped.map((d) => [d.callee, d.why.replace(/r\d+/, 'rN')]), [[indexOf(mod, 'width'), 'main appends to the string it passes (rN) in place, which a copy would prevent']]);
+  assert.is(appends(r.mod.functions[main].code), appends(mod.functions[main].code), 'main still appends in place');
+  assert.equal(verifyModule(r.mod), []);
+  assert.is(runOn(r.mod, []).stdout, runOn(mod, []).stdout);
+});
+
 test('cold blocks: the rarely taken part of an if moves after the code, the branch inverted; not a block entered from elsewhere', () => {
   const { program, errors } = check(`
 def main() -> int:
