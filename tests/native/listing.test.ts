@@ -102,5 +102,16 @@ test('bpjit build -S writes the listing with the source lines; disasm --native -
   assert.match(d.stdout, /mulsd xmm\d+, /);
 });
 
+test('a function of 40,000 statements lists (its lines were once spread into one call, past V8\'s stack)', () => {
+  const body = Array.from({ length: 40000 }, (_, i) => `    v = v * 3 + ${i % 7}`).join('\n');
+  fs.writeFileSync(path.join(tmp, 'long.bp'), `def long(k: int) -> int:\n    let v: int = k\n${body}\n    return v\n\ndef main() -> int:\n    print(long(1))\n    return 0\n`);
+  const r = runCli(['build', '-S', 'long.bp', '-o', 'long.s'], { cwd: tmp });
+  assert.is(r.stderr, '');
+  assert.is(r.code, 0);
+  const lines = fs.readFileSync(path.join(tmp, 'long.s'), 'utf8').split('\n');
+  assert.ok(lines.length > 120000, `${lines.length} lines`);
+  assert.ok(lines.some((l) => l.includes('long.bp:40001')), 'the last statement\'s line');
+});
+
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 test.run();
