@@ -260,7 +260,7 @@ function rebuild(fn: BcFunction, sites: Map<number, { index: number; fn: BcFunct
   }
   const handlers = fn.handlers.map((h) => ({ ...h, start: pcOf(`:${h.start}`), end: pcOf(`:${h.end}`), target: pcOf(`:${h.target}`) }));
   return {
-    fn: { ...fn, code, lines, regKinds: Uint8Array.from(regKinds), regTypes, handlers, inlined, ...(fn.vars ? { vars } : {}) },
+    fn: { ...fn, code, lines, regKinds: Uint8Array.from(regKinds), regTypes, handlers, inlined, frameRegs: fn.frameRegs ?? fn.regKinds.length, ...(fn.vars ? { vars } : {}) },
     pcMap: (pc) => pcOf(`:${pc}`),
   };
 }

@@ -1,10 +1,10 @@
 // The limits every tier shares, so that a program that runs on one runs on all and one that
-// fails fails alike. 256 MiB of stack: a million frames of a small function take 64 MiB in the
-// interpreter (half that compiled), and the TypeScript VM can hold as many. Native code (executables, the in-process tier) runs on a stack of
+// fails fails alike. 256 MiB of stack: a million frames of a small function take 96 MiB, and the
+// TypeScript VM can hold as many. Native code (executables, the in-process tier) runs on a stack of
 // STACK_BYTES, the lowest page a guard and the next STACK_MARGIN kept free for reporting an
 // overflow; a call that would go below that is the stack overflow error. The TypeScript VM
-// charges each call what the native interpreter's frame for it takes, so the two give up at
-// the same depth (compiled functions use smaller frames, so they can go deeper still).
+// charges each call what the native interpreter's frame for it takes, and compiled code pads its
+// frames to that size, so all give up at the same depth.
 // runtime-asm/layout.inc is generated from these numbers (scripts/gen-runtime-inc.ts).
 
 export const STACK_BYTES = 256 << 20;
@@ -14,15 +14,35 @@ export const STACK_MARGIN = 256 << 10;
 export const STACK_BUDGET = STACK_BYTES - STACK_GUARD - STACK_MARGIN;
 
 /**
- * A native interpreter frame: the register block (8 bytes a register, 16-aligned), the return
- * address, the saved rbp, the function's record and the instruction pointer (interp/layout.ts).
+ * The most a compiled frame can exceed the registers' 8 bytes each: the five callee-saved
+ * registers it may push (a function with handlers always does), two extra registers of the
+ * tail-call loop and the alignment word (16 + 40 + 16 + 8 + 8·nregs against 32 + 8·nregs).
+ */
+export const FRAME_SLACK = 48;
+
+/**
+ * What a call of a function with `nregs` registers takes from the stack, on every tier. The
+ * native interpreter's frame is the register block (8 bytes a register, 16-aligned, and
+ * FRAME_SLACK more), the return address, the saved rbp, the function's record and the
+ * instruction pointer (interp/layout.ts); a compiled function pads its frame to the same size
+ * (native/frame.ts) and the TypeScript VM charges it, so every tier overflows at the same depth.
  */
 export function interpFrameBytes(nregs: number): number {
-  return 32 + 16 * Math.ceil(Math.max(1, nregs) / 2);
+  return 32 + FRAME_SLACK + 16 * Math.ceil(Math.max(1, nregs) / 2);
 }
 
-/** Native stack below the entry function's frame: bp_main's frame and the System V adapter's. */
-export const ENTRY_BYTES = 16 + 176;
+/**
+ * The frame of the interpreter's System V adapter (bp_interp_from_sysv: return address, rbp, five
+ * saved registers, the argument registers), through which the in-process tier enters `main`.
+ */
+export const SYSV_ADAPTER_BYTES = 176;
+
+/**
+ * Native stack below the entry function's frame: bp_main's frame and the adapter's. An
+ * executable, which calls `main` directly, reserves as much in bp_main, so that its depth too
+ * is the same.
+ */
+export const ENTRY_BYTES = 16 + SYSV_ADAPTER_BYTES;
 
 /** A sampled stack keeps its innermost this many frames on every tier (bpjit profile). */
 export const SAMPLE_MAX_FRAMES = 256;

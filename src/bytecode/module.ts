@@ -51,6 +51,12 @@ export interface BcFunction {
   exported?: boolean;
   /** Copies of other functions' code in this one (bytecode/inline.ts; `bpjit build` only). */
   inlined?: InlineSite[];
+  /**
+   * The registers the function had before inlining added its callees': a call of it takes the
+   * interpreter's frame for that many on every tier (native/frame.ts), so recursion through it
+   * goes as deep as on the tiers that do not inline.
+   */
+  frameRegs?: number;
 }
 
 /**

@@ -86,7 +86,7 @@ export function buildProgram(source: BytecodeModule, runtime: InputSection[] = r
   if (problems.length) return { ok: false, problems };
   const placed = functions.map(functionSections);
   const sections = placed.flatMap((p) => (p.rodata ? [p.text, p.rodata] : [p.text]));
-  const blobs = [handlerTable(functions), structLayouts(mod), vtables(mod, new Set(functions.map((f) => f.symbol))), ...mainFunction(mod), ...globalsArea(mod),
+  const blobs = [handlerTable(functions), structLayouts(mod), vtables(mod, new Set(functions.map((f) => f.symbol))), ...mainFunction(mod, true), ...globalsArea(mod),
     ...(opts.pie ? [pieStart()] : [])];
   const blobSections = blobs.map((b) => ({ blob: b, section: sectionOfBlob(b) }));
   const dynamic = externLinking(mod);

@@ -50,7 +50,7 @@ export class JitTier {
       if (op === O.loop) loops.add(fn.code[pc + 1]);
       else if (op === O.forlt || op === O.forgt) loops.add(fn.code[pc + 4]);
     }
-    const r = lowerFunction(this.mod, index, { wholeProgram: true, osr: [...loops], interpEntry: true, counters: this.counting ? profSymbol(index) : undefined });
+    const r = lowerFunction(this.mod, index, { wholeProgram: true, osr: [...loops], interpEntry: 'block', counters: this.counting ? profSymbol(index) : undefined });
     if (!r.ok) {
       this.states.set(index, { tier: 'interpreter', reason: `${r.why.reason} (line ${r.why.line})` });
       prog.setCounters(index, NEVER, NEVER);

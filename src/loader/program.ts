@@ -110,7 +110,7 @@ export class NativeProgram {
     s.define('bp_handlers', handlers + 8n);
     this.placeBlobs(globalsArea(mod));
     this.trampolines();
-    this.placeBlobs([...mainFunction(mod), structLayouts(mod), vtables(mod, new Set(mod.functions.map((f) => fnSymbol(f.name))))]);
+    this.placeBlobs([...mainFunction(mod, false), structLayouts(mod), vtables(mod, new Set(mod.functions.map((f) => fnSymbol(f.name))))]);
     s.fillImage(image);
     this.perf?.image(image, s.base);
     this.constants();
@@ -224,7 +224,7 @@ export class NativeProgram {
     const { ext, stubOfSite, sitesOf } = this.stubSites!;
     const s = this.space;
     const k = stubOfSite[site];
-    const r = lowerFunction(ext, this.mod.functions.length + k, { interpEntry: true, dynamicLocation: true });
+    const r = lowerFunction(ext, this.mod.functions.length + k, { interpEntry: 'args', dynamicLocation: true });
     if (!r.ok) throw new Error(`stub ${k}: ${r.why.reason}`);
     const start = s.placeCode(r.mf.symbol, r.mf.code, r.mf.relocs);
     this.placed.add({ kind: 'stub', index: k, at: Number(start), mf: r.mf });

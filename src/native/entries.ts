@@ -5,6 +5,7 @@ import { GP32, GP64, Label, Mem, XMM, qword, rax, rbp, rcx, rdi, rip, rsp, sym, 
 import { CLOSURE_CAPS, ERR, RT, SYSV_INT_ARGS } from './abi.js';
 import { STRUCT } from './heap.js';
 import type { Masm } from './masm.js';
+import { interpFrameBytes } from '../bytecode/limits.js';
 
 /** Saves rbp and the callee-saved homes, makes the frame, checks the stack limit. */
 export function prologue(m: Masm): void {
@@ -85,10 +86,35 @@ export function moveParams(m: Masm): void {
  * The interpreter's calling convention: every argument (captured values first) in an 8-byte
  * slot above the return address, as an interpreted callee's register block holds them.
  */
-export function interpEntry(m: Masm): Label {
-  const { a } = m;
+export function interpEntry(m: Masm, start: Label): Label {
+  const { a, fn } = m;
   const l = a.newLabel();
   a.bind(l);
+  if (m.opts.interpEntry === 'block' && fn.ncaps === 0) {
+    // The block given back: the arguments go where System V puts them (registers, then the
+    // stack), the return address below them at the block's top, and the function runs as if
+    // called from System V. So a call from the interpreter takes what the interpreter's frame
+    // would (bytecode/limits.ts), not the block and a frame both, and recursion gives up at the
+    // same depth on every tier. (Whoever calls in this convention takes rsp back from rbp.)
+    const onStack: number[] = [];
+    let ints = 0, xmms = 0;
+    for (let r = 0; r < fn.arity; r++) {
+      const at = qword(rsp, 8 + 8 * r);
+      if (m.isFloat(r) && xmms < 8) a.movsd(XMM[xmms++], at);
+      else if (!m.isFloat(r) && ints < SYSV_INT_ARGS.length) a.mov(SYSV_INT_ARGS[ints++], at);
+      else onStack.push(r);
+    }
+    // (the stack arguments go below the return address first: their places overlap the block)
+    const c = onStack.length, block = interpFrameBytes(fn.regKinds.length) - 32, area = 16 * Math.ceil(c / 2);
+    for (let j = 0; j < c; j++) a.push(qword(rsp, 8 * j + 8 + 8 * onStack[c - 1 - j]));
+    const top = 8 * c + 8 + block; // the caller's rsp before the block, from here
+    for (let k = 0; k < c; k++) { a.mov(rax, qword(rsp, 8 * k)); a.mov(qword(rsp, top - area + 8 * k), rax); }
+    a.mov(rax, qword(rsp, 8 * c));
+    a.lea(rsp, qword(rsp, top - area - 8));
+    a.mov(qword(rsp, 0), rax);
+    a.jmp(start);
+    return l;
+  }
   prologue(m);
   for (let r = 0; r < m.fn.arity; r++) m.load(r, qword(rbp, 16 + 8 * r));
   tailInit(m);

@@ -15,6 +15,7 @@
 import { Kind, OPS, instrLength } from '../bytecode/opcodes.js';
 import type { BcFunction } from '../bytecode/module.js';
 import { O } from '../bytecode/opcodes.js';
+import { interpFrameBytes } from '../bytecode/limits.js';
 import { instructionIndex } from '../bytecode/walk.js';
 import { SYSV_INT_ARGS } from './abi.js';
 import { liveAtPc, liveRanges, plainBuiltin, type LiveRanges } from './liveness.js';
@@ -39,6 +40,8 @@ export interface FrameLayout {
   slots: number;
   /** Bytes subtracted from rsp after the pushes (keeps rsp 16-byte aligned). */
   frameBytes: number;
+  /** What a call takes from the stack, its arguments on the stack included (see padFrame). */
+  charge: number;
   /** xmm registers holding VM registers (to save around calls). */
   xmmUsed: number[];
   /** Whether register r holds a value at `pc` (false only for registers sharing a home, out of their interval). */
@@ -95,9 +98,34 @@ function weights(fn: BcFunction, rw: Rewrites): number[] {
 function handlerFrame(fn: BcFunction): FrameLayout {
   const n = fn.regKinds.length;
   const homes: Home[] = Array.from({ length: n }, (_, r) => ({ at: 'slot', slot: r }));
-  let frameBytes = n * 8;
-  if ((CALLEE_SAVED.length * 8 + frameBytes) % 16 !== 0) frameBytes += 8;
-  return { homes, saved: [...CALLEE_SAVED], slots: n, frameBytes, xmmUsed: [], liveAt: () => true, shared: () => false, dead: new Set(), leaf: false };
+  const frameBytes = padFrame(fn, CALLEE_SAVED.length, n);
+  return { homes, saved: [...CALLEE_SAVED], slots: n, frameBytes, charge: charge(fn, CALLEE_SAVED.length, frameBytes), xmmUsed: [], liveAt: () => true, shared: () => false, dead: new Set(), leaf: false };
+}
+
+/**
+ * The bytes below the saved registers: the slots, padded so that the whole frame (the arguments
+ * its caller passes on the stack, return address, rbp, saved registers, slots) takes what the
+ * native interpreter's frame of the function takes (bytecode/limits.ts) — every tier then
+ * overflows the stack at the same depth. rsp stays 16-aligned.
+ */
+function padFrame(fn: BcFunction, saved: number, slots: number): number {
+  const bytes = interpFrameBytes(fn.frameRegs ?? fn.regKinds.length) - 16 - 8 * saved - stackArgBytes(fn);
+  if (bytes >= slots * 8) return bytes;
+  // (a function with parameters on the stack, past six integers or eight floats, or one grown by
+  // inlining, can need more than the interpreter's frame: it takes what it needs)
+  return slots * 8 + ((saved + slots) % 2 === 1 ? 8 : 0);
+}
+
+function charge(fn: BcFunction, saved: number, frameBytes: number): number {
+  return stackArgBytes(fn) + 16 + 8 * saved + frameBytes;
+}
+
+/** What a System V caller pushes for the parameters past the registers (Masm.callSym): 16-aligned. */
+function stackArgBytes(fn: BcFunction): number {
+  let ints = 0, floats = 0;
+  for (let r = fn.ncaps; r < fn.arity; r++) fn.regKinds[r] === Kind.Float ? floats++ : ints++;
+  const stack = Math.max(0, ints - 6) + Math.max(0, floats - 8);
+  return 16 * Math.ceil(stack / 2);
 }
 
 /**
@@ -263,7 +291,9 @@ export function layoutFrame(fn: BcFunction, rw: Rewrites, debug = false): FrameL
   };
   const liveAt = (r: number, pc: number) => !shared(r) || liveAtPc(ranges(r), pc);
   const leaf = !rw.tail && occupied.allFree() && saved.length * 8 + frameBytes <= LEAF_FRAME;
-  return { homes, saved, slots, frameBytes, xmmUsed, liveAt, shared, dead: live.dead, leaf };
+  // (a leaf's frame is not checked against the stack's limit: it needs no padding)
+  if (!leaf) frameBytes = padFrame(fn, saved.length, slots);
+  return { homes, saved, slots, frameBytes, charge: charge(fn, saved.length, frameBytes), xmmUsed, liveAt, shared, dead: live.dead, leaf };
 }
 
 /**
@@ -301,9 +331,8 @@ function layoutLarge(fn: BcFunction, rw: Rewrites, live: LiveRanges): FrameLayou
       homes[r] = { at: 'gpr', reg: g };
     } else homes[r] = { at: 'slot', slot: slots++ };
   }
-  let frameBytes = slots * 8;
-  if ((saved.length * 8 + frameBytes) % 16 !== 0) frameBytes += 8;
+  const frameBytes = padFrame(fn, saved.length, slots);
   const shared = (r: number) => homes[r].at === 'gpr' && SHORT_LIVED.includes((homes[r] as { reg: number }).reg);
   const liveAt = (r: number, pc: number) => !shared(r) || (span(r)[0] <= pc && pc <= span(r)[1]);
-  return { homes, saved, slots, frameBytes, xmmUsed, liveAt, shared, dead: live.dead, leaf: false };
+  return { homes, saved, slots, frameBytes, charge: charge(fn, saved.length, frameBytes), xmmUsed, liveAt, shared, dead: live.dead, leaf: false };
 }

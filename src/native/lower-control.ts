@@ -102,7 +102,7 @@ function tailJump(m: Masm, site: TailSite, args: number[]): void {
     if (h.at === 'gpr') a.add(GP64[h.reg], m.rm(site.other));
     else a.add(m.rm(acc) as Mem, m.gp(site.other));
   }
-  a.sub(m.rm(vsp), 16 + 8 * layout.saved.length + layout.frameBytes);
+  a.sub(m.rm(vsp), layout.charge);
   a.jb(m.fail(ERR.STACK_OVERFLOW));
   // An argument that is another parameter's home goes through a scratch register first.
   const moves = args.map((r, param) => [param, r]).filter(([param, r]) => param !== r);

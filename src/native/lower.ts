@@ -59,6 +59,8 @@ function lowerBody(m: Masm, self: number): MachineFunction {
     if (code[pc] === O.loop && rotatable(m, pc)) m.label(code[pc + 1] + instrLength(code, code[pc + 1]));
   }
   for (const h of fn.handlers) m.label(h.target);
+  const start = a.newLabel();
+  a.bind(start);
   prologue(m);
   moveParams(m);
   tailInit(m);
@@ -96,7 +98,7 @@ function lowerBody(m: Masm, self: number): MachineFunction {
   if (m.epilogueUsed || !returned || m.labelAt(code.length)) epilogue(m);
   lineLabels.push(...m.emitDeferred());
   const osrLabels = (opts.osr ?? []).map((pc) => [pc, osrEntry(m, pc)] as const);
-  const interp = opts.interpEntry ? interpEntry(m) : null;
+  const interp = opts.interpEntry ? interpEntry(m, start) : null;
   const handlerEntries = fn.handlers.map((h) => handlerEntry(m, h.reg, h.target));
   lineLabels.push(...m.emitErrorStubs());
   const data = m.emitConstants();

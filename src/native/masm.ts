@@ -22,8 +22,12 @@ export interface LowerOptions {
   listing?: boolean;
   /** Emit on-stack-replacement entries for these loop-header pcs (in-process tier). */
   osr?: number[];
-  /** Emit a second entry in the interpreter's convention (see MachineFunction.interpEntry). */
-  interpEntry?: boolean;
+  /**
+   * Emit a second entry in the interpreter's convention (see MachineFunction.interpEntry):
+   * 'block' when the caller makes the function's whole register block (the interpreter's calls),
+   * 'args' when it passes just the arguments (stubs).
+   */
+  interpEntry?: 'block' | 'args';
   /**
    * Runtime errors carry no location of their own: the in-process tier finds it from the
    * interpreter frame that ran the instruction (stubs of single instructions, shared by sites).

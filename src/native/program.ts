@@ -3,6 +3,7 @@
 // bytes with relocations against symbols, defining one symbol (and maybe more inside). The
 // linker turns them into sections of an executable (src/driver/build.ts); the in-process tier
 // places them in its address space (src/loader/program.ts). Both get the same bytes.
+import { SYSV_ADAPTER_BYTES } from '../bytecode/limits.js';
 import { calledExterns, externWhere, type BytecodeModule } from '../bytecode/module.js';
 import { Assembler, eax, edi, qword, rbp, rdx, rip, rsi, rsp, sym, type Reloc } from '../x64/index.js';
 import { ERR, PROGRAM_MAIN, RT, VTABLES, externSlot, fnSymbol } from './abi.js';
@@ -111,7 +112,7 @@ export function vtables(mod: BytecodeModule, lowered: Set<string>): Blob {
  * runs. The error texts are static string objects in a read-only blob of their own,
  * bp_extern_errors.
  */
-export function mainFunction(mod: BytecodeModule): Blob[] {
+export function mainFunction(mod: BytecodeModule, executable: boolean): Blob[] {
   const a = new Assembler();
   const marks = new FrameMarks(a);
   marks.state('entry');
@@ -119,6 +120,8 @@ export function mainFunction(mod: BytecodeModule): Blob[] {
   marks.state('pushed');
   a.mov(rbp, rsp);
   marks.state('framed');
+  // (the stack the in-process tier's System V adapter takes: the same recursion depth everywhere)
+  if (executable) a.sub(rsp, SYSV_ADAPTER_BYTES);
   const texts: string[] = [];
   const missing = calledExterns(mod).map((i) => {
     const l = a.newLabel();
@@ -131,6 +134,7 @@ export function mainFunction(mod: BytecodeModule): Blob[] {
   if (mod.entry >= 0) a.call(sym(fnSymbol(mod.functions[mod.entry].name)));
   // The exit status: main's int, its bool (true is 1, as in the VM and the reference), else 0.
   if (mod.entry < 0 || !['i', 'b'].includes(mod.functions[mod.entry].ret)) a.xor(eax, eax);
+  if (executable) a.add(rsp, SYSV_ADAPTER_BYTES);
   a.pop(rbp);
   marks.state('entry');
   a.ret();

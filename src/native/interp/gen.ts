@@ -5,6 +5,7 @@
 // stack of its own, calling the compiler back on koffi's stack, and the runtime's exit and error
 // hooks, which unwind to the entry). The output is position-independent code with relocations
 // against the runtime's and the program's symbols; the loader places it beside the runtime.
+import { SYSV_ADAPTER_BYTES } from '../../bytecode/limits.js';
 import { OPS } from '../../bytecode/opcodes.js';
 import { ERR, RT, SYSV_INT_ARGS } from '../abi.js';
 import {
@@ -163,8 +164,9 @@ export function generateInterpreter(): InterpCode {
     a.push(rbp);
     a.mov(rbp, rsp);
     for (const g of [rbx, r12, r13, r14, r15]) a.push(g);
-    // the argument registers: rdi… at rbp-96…, xmm0… at rbp-160… (rsp stays 16-aligned)
-    a.sub(rsp, 8 + 48 + 64);
+    // the argument registers: rdi… at rbp-96…, xmm0… at rbp-160… (rsp stays 16-aligned); the
+    // return address, rbp and the five saved registers make up the rest of the frame
+    a.sub(rsp, SYSV_ADAPTER_BYTES - 56);
     const INT_SAVE = -48 - 48, FLOAT_SAVE = INT_SAVE - 64;
     SYSV_INT_ARGS.forEach((g, i) => a.mov(qword(rbp, INT_SAVE + 8 * i), g));
     for (let i = 0; i < 8; i++) a.movsd(qword(rbp, FLOAT_SAVE + 8 * i), XMM[i]);

@@ -349,7 +349,8 @@ function call(m: Masm, kind: 'direct' | 'closure' | 'method'): void {
 export function emitCallInterp(m: Masm): void {
   const { a } = m;
   a.bind(m.callInterp);
-  registerBlock(a, rax, rdx, m.fail(ERR.STACK_OVERFLOW));
+  const blockOverflow = a.newLabel();
+  registerBlock(a, rax, rdx, blockOverflow);
   // the arguments after the captured values
   a.mov(r8d, dword(rbx, 12));
   a.xor(edx, edx);
@@ -371,6 +372,22 @@ export function emitCallInterp(m: Masm): void {
   a.mov(ecx, dword(rbx, 12));
   a.lea(rbx, qword(rbx, rcx, 4, 16));
   m.dispatch();
+  // A block that does not fit is the overflow the callee's entry reports when its frame does
+  // not: from a frame begun for the callee (r11), which the traceback leaves out, so the
+  // caller's frame is the innermost shown whichever of the two checks failed.
+  a.bind(blockOverflow);
+  m.savePc();
+  const begun = a.newLabel();
+  a.call(begun);
+  a.bind(begun);
+  a.push(rbp);
+  a.mov(rbp, rsp);
+  a.push(r11);
+  a.push(rbx);
+  a.mov(edi, ERR.STACK_OVERFLOW);
+  a.xor(esi, esi);
+  a.xor(edx, edx);
+  a.call(sym(RT.error));
 }
 
 /** After a call out of a handler: the frame's state back in its registers (only rsp, rbp survive). */
