@@ -62,6 +62,7 @@ BSS bp_rt_tb_inner, TRACE_EDGE * TB_GROUP, 8
 BSS bp_rt_tb_outer, TRACE_EDGE * TB_GROUP, 8
 BSS bp_rt_tb_out, 8 + TB_OUT_SIZE, 8      ; length, then the bytes waiting for stderr
 BSS bp_rt_tb_where, 16 + 512, 8           ; a string object: the location found for an overflow
+BSS bp_rt_tail_trips, 8, 8                ; the trips a self-call loop made before it overflowed
 
 ; bp_rt_traceback(edi = error id, rsi = location string or 0, rdx = the return address on top of
 ; the stack when the error was raised, rcx = rbp then) → rax = the location (rsi, or for a stack
@@ -109,6 +110,16 @@ FUNC bp_rt_traceback
     mov rdi, rax
     mov esi, edx
     call .add_frames
+    test r15d, r15d
+    jz .next
+    ; the innermost frame: a self-call loop that overflowed stands for a frame per trip
+    mov rax, [bp_rt_tail_trips]
+    test rax, rax
+    jz .next
+    mov qword [bp_rt_tail_trips], 0
+    add [bp_rt_tb_vars + TB_FRAMES], rax
+    mov rcx, [bp_rt_tb_vars + TB_LAST]
+    add [rcx + 16], rax
     jmp .next
 .not_ours:                               ; the runtime raised it for compiled code: the
     test r15d, r15d                      ; location's owner is the innermost frame

@@ -6,7 +6,7 @@
 // what the profiler counts); `bpjit disasm` prints them beside the instructions and checkPlan
 // proves each one again from the code. (Concatenation chains and in-place appends are
 // instructions of their own: concatn, appendn — see compile-expr.ts and append.ts.)
-import type { BcFunction, BytecodeModule } from './module.js';
+import { lineOfPc, type BcFunction, type BytecodeModule } from './module.js';
 import { Kind, O, OP_DEFS, type Rel, instrLength } from './opcodes.js';
 import { eachDef, jumpTargets } from './walk.js';
 
@@ -134,7 +134,9 @@ function tailSites(fn: BcFunction, self: number, targets: Set<number>): Map<numb
       sites.set(pc, { other: code[p1 + 2] === t ? code[p1 + 3] : code[p1 + 2], rest: [p1, p2] });
     }
   }
-  return sites;
+  // A stack overflow's traceback shows a frame for each trip, at the line of the call (the
+  // lowering's tailTrips): the same as on the other tiers only if the calls share one line.
+  return new Set([...sites.keys()].map((pc) => lineOfPc(fn, pc))).size > 1 ? new Map() : sites;
 }
 
 const baseCases = new WeakMap<BcFunction, BaseCase | null>();

@@ -44,11 +44,11 @@ export class TraceBuilder {
   /** `describe(fn)`: the function's name and its file. */
   constructor(private readonly describe: (fn: number) => { name: string; file: string }) {}
 
-  add(fn: number, line: number): void {
-    this.frames++;
+  add(fn: number, line: number, times = 1): void {
+    this.frames += times;
     const l = this.last;
-    if (l && l.fn === fn && l.line === line) { l.count++; return; }
-    const g = { fn, line, count: 1 };
+    if (l && l.fn === fn && l.line === line) { l.count += times; return; }
+    const g = { fn, line, count: times };
     this.groups++;
     if (this.inner.length < TRACE_EDGE) this.inner.push(g);
     else {

@@ -10,7 +10,7 @@ import { calledExterns, type BytecodeModule, type BcFunction } from '../bytecode
 import { Kind } from '../bytecode/opcodes.js';
 import { STACK_BYTES, STACK_GUARD, STACK_MARGIN, interpFrameBytes } from '../bytecode/limits.js';
 import type { InputSection } from '../elf/index.js';
-import { ERR, externSlot, fnSymbol } from '../native/abi.js';
+import { ERR, TAIL_TRIPS, externSlot, fnSymbol } from '../native/abi.js';
 import { HEAP_BLOCK_SHIFT, STATIC_STR_HEADER, STR } from '../native/heap.js';
 import { CALLBACK, END, FN, FRAME, NEVER, SCALE, SITE, SYM, TRAMP_SIZE, profSymbol } from '../native/interp/layout.js';
 import { SAMPLING_STATE_BYTES } from '../native/interp/sampling.js';
@@ -334,7 +334,7 @@ export class NativeProgram {
     const externs = resolveExterns(this.mod);
     if ('failure' in externs) {
       const { where, message } = externs.failure;
-      return { kind: 'error', status: 1n, error: { id: ERR.FFI, location: where, arg: message, loc: 0n, rbp: 0n, ret: 0n } };
+      return { kind: 'error', status: 1n, error: { id: ERR.FFI, location: where, arg: message, loc: 0n, rbp: 0n, ret: 0n, tailTrips: 0 } };
     }
     for (const [i, addr] of externs.addresses) s.u64(s.address(externSlot(i)), addr);
     this.guestState(args, programName);
@@ -363,8 +363,15 @@ export class NativeProgram {
     const arg = end(END.arg);
     return {
       kind: 'error', status: 1n,
-      error: { id: Number(end(END.id)), loc: end(END.loc), arg: arg ? this.stringAt(arg) : null, rbp: end(END.rbp), ret: end(END.ret) },
+      error: { id: Number(end(END.id)), loc: end(END.loc), arg: arg ? this.stringAt(arg) : null, rbp: end(END.rbp), ret: end(END.ret), tailTrips: this.takeTailTrips() },
     };
+  }
+
+  /** What a self-call loop's overflow left for the traceback (and 0 for the next error). */
+  private takeTailTrips(): number {
+    const at = this.space.address(TAIL_TRIPS), trips = this.space.readU64(at);
+    this.space.u64(at, 0n);
+    return Number(trips);
   }
 
   /** The traceback of a native error and its location (see traceback.ts). */

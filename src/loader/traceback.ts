@@ -41,6 +41,8 @@ export interface NativeError {
   rbp: bigint;
   /** The return address on top of the stack when the error entered the runtime. */
   ret: bigint;
+  /** The trips of the self-call loop whose overflow this is: a frame each (see tailTrips). */
+  tailTrips: number;
 }
 
 /** The traceback text and the error's location ("file:line"; null when nothing says). */
@@ -51,10 +53,12 @@ export function nativeTraceback(ctx: WalkContext, e: NativeError): { text: strin
   // A stack overflow without a location is raised by a callee's prologue: the frame it had
   // begun is not part of the chain, and the error is at the call.
   let drop = e.id === ERR.STACK_OVERFLOW && !e.loc;
+  let trips = e.tailTrips;
   const add = (fn: number, line: number) => {
     if (drop) { drop = false; return; }
     location ??= `${mod.files[mod.functions[fn].file]}:${line}`;
-    trace.add(fn, line);
+    trace.add(fn, line, 1 + trips);
+    trips = 0;
   };
   const stackBase = Number(ctx.stack.base), stackEnd = stackBase + ctx.stack.size;
   const words = new Uint32Array(ctx.stack.bytes(ctx.stack.size).buffer);

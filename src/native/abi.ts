@@ -63,6 +63,9 @@ export const VTABLES = 'bp_vtables';
 /** The program's entry, called by the runtime's _start: runs $init and main, returns the status. */
 export const PROGRAM_MAIN = 'bp_main';
 
+/** Set by a self-call loop's overflow: the frames its trips stand for (traceback.asm). */
+export const TAIL_TRIPS = 'bp_rt_tail_trips';
+
 export { fnSymbol } from '../bytecode/module.js';
 
 export const ERR = ERROR_ID;

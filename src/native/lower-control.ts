@@ -4,8 +4,8 @@
 // whose code starts with its base case tests that case first (`fib(1)` costs no call).
 import { O, OP_DEFS, instrLength } from '../bytecode/opcodes.js';
 import { baseCase } from '../bytecode/plan.js';
-import { GP64, Mem, XMM, eax, rax, rcx, rdi, rdx, rsi, sym, xmm0 } from '../x64/index.js';
-import { ERR, RT, SYSV_INT_ARGS, fnSymbol } from './abi.js';
+import { GP64, Mem, XMM, eax, ecx, edx, qword, rax, rcx, rdi, rdx, rip, rsi, rsp, sym, xmm0 } from '../x64/index.js';
+import { ERR, RT, SYSV_INT_ARGS, TAIL_TRIPS, fnSymbol } from './abi.js';
 import { epilogue } from './entries.js';
 import { INT_CC, INVERSE, regList, rows, type LowerTable, type Lowering, type Masm } from './masm.js';
 import type { TailSite } from './rewrite.js';
@@ -92,6 +92,23 @@ const call: Lowering = (m, pc) => {
   a.bind(done);
 };
 
+/**
+ * Before a self-call loop's overflow is raised: how many trips it made, for the traceback to show
+ * a frame for each as the other tiers do (the stack left at the start, rsp above the limit, less
+ * what is left now, is a charge for each trip and one for the trip that failed).
+ */
+function tailTrips(m: Masm): void {
+  const { a, layout } = m;
+  a.mov(rax, rsp);
+  a.sub(rax, qword(rip(sym(RT.stackLimit))));
+  a.sub(rax, m.rm(m.tail!.vsp));
+  a.xor(edx, edx);
+  a.mov(ecx, layout.charge);
+  a.div(rcx);
+  a.dec(rax);
+  a.mov(qword(rip(sym(TAIL_TRIPS))), rax);
+}
+
 /** A self-call in tail position (see TailPlan): accumulate, check depth, reassign, loop. */
 function tailJump(m: Masm, site: TailSite, args: number[]): void {
   const { a, layout } = m;
@@ -103,7 +120,7 @@ function tailJump(m: Masm, site: TailSite, args: number[]): void {
     else a.add(m.rm(acc) as Mem, m.gp(site.other));
   }
   a.sub(m.rm(vsp), layout.charge);
-  a.jb(m.fail(ERR.STACK_OVERFLOW));
+  a.jb(m.fail(ERR.STACK_OVERFLOW, m.line, { key: 'tail', emit: () => tailTrips(m) }));
   // An argument that is another parameter's home goes through a scratch register first.
   const moves = args.map((r, param) => [param, r]).filter(([param, r]) => param !== r);
   const homeKey = (r: number) => { const h = m.home(r); return h.at === 'slot' ? `s${h.slot}` : `${h.at}${h.reg}`; };

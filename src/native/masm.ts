@@ -88,7 +88,7 @@ export class Masm {
    * around it (MachineFunction.lines), which runtime errors' locations and stubs carry.
    */
   inline: InlineContext | null = null;
-  private readonly errors = new Map<string, { label: Label; err: number; line: number; inline: InlineContext | null }>();
+  private readonly errors = new Map<string, { label: Label; err: number; line: number; inline: InlineContext | null; prepare?: () => void }>();
   private readonly strings = new Map<string, { label: Label; text: string; frames?: InlineFrame[] }>();
   private readonly floats = new Map<string, Label>();
 
@@ -251,10 +251,10 @@ export class Masm {
   // --- runtime errors ----------------------------------------------------------------------
 
   /** Out-of-line stub raising runtime error `err` at the current line (or `line`). */
-  fail(err: number, line = this.line): Label {
-    const key = `${err}:${line}${this.inline ? `@${this.inline.key}` : ''}`;
+  fail(err: number, line = this.line, prepare?: { key: string; emit: () => void }): Label {
+    const key = `${err}:${line}${this.inline ? `@${this.inline.key}` : ''}${prepare ? `:${prepare.key}` : ''}`;
     let e = this.errors.get(key);
-    if (!e) { e = { label: this.a.newLabel(), err, line, inline: this.inline }; this.errors.set(key, e); }
+    if (!e) { e = { label: this.a.newLabel(), err, line, inline: this.inline, prepare: prepare?.emit }; this.errors.set(key, e); }
     return e.label;
   }
 
@@ -285,6 +285,7 @@ export class Masm {
       a.bind(e.label);
       this.inline = e.inline;
       rows.push({ label: e.label, ...lineRow(e.line || this.fn.defLine, e.inline) });
+      e.prepare?.();
       a.mov(edi, e.err);
       // A prologue's stack overflow has no location: the runtime reports it at the caller's
       // call, which the frame chain shows (the callee's frame is dropped from the traceback).

@@ -30,8 +30,8 @@ for (const f of traced) {
   });
 }
 
-// Recursion that is not a self-call in tail position (compiled code would run that as a loop),
-// in three frame shapes: one parameter; floats; seven parameters, one passed on the stack.
+// Recursion in four frame shapes: one parameter; floats; seven parameters, one passed on the
+// stack; and a self-call in tail position, which compiled code runs as a loop.
 const OVERFLOWS: Record<string, string> = {
   'dive.bp': `def dive(n: int) -> int:
     if n < 0:
@@ -53,6 +53,17 @@ def main() -> int:
 def main() -> int:
     print("diving")
     print(dive(0, 1.0, 2.0))
+    return 0
+`,
+  'loop.bp': `def dive(n: int) -> int:
+    if n < 0:
+        return 0
+    return dive(n + 1) + 1
+
+def main() -> int:
+    print("diving")
+    let start: int = 0
+    print(dive(start))
     return 0
 `,
   'many.bp': `def dive(n: int, a: int, b: int, c: int, d: int, e: int, f: int) -> int:
