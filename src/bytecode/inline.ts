@@ -169,7 +169,9 @@ export function inlineModule(mod: BytecodeModule, decisions: InlineDecision[]): 
         }
         r = build();
       }
-      out = r.fn;
+      // (a frame with a level of its recursion unrolled stands for two: it takes two from the
+      // stack, so the recursion stops where it does on the tiers that do not unroll)
+      out = [...sites.values()].includes(i) ? { ...r.fn, frameLevels: 2 } : r.fn;
       maps.set(i, r.pcMap);
     } else out = mod.functions[i];
     done.set(i, out);

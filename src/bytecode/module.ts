@@ -57,6 +57,8 @@ export interface BcFunction {
    * goes as deep as on the tiers that do not inline.
    */
   frameRegs?: number;
+  /** Levels of its recursion a frame of it does (2 where inlining unrolled a self-call once). */
+  frameLevels?: number;
 }
 
 /**

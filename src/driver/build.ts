@@ -10,7 +10,7 @@ import { lowerFunction, type LowerOptions } from '../native/lower.js';
 import type { MachineFunction, Unsupported } from '../native/machine.js';
 import { Blob, globalsArea, handlerTable, mainFunction, structLayouts, vtables } from '../native/program.js';
 import { InputSection, LinkedImage, codeSection, dataSection, link } from '../elf/index.js';
-import { RUNTIME_OBJECT, runtimeSections } from '../native/runtime-object.js';
+import { RUNTIME_OBJECT, runtimeSections } from '../elf/runtime-object.js';
 import { externSlot } from '../native/abi.js';
 import { dynamicLinking } from '../elf/dynamic.js';
 import { lineTableSection, type PlacedFunction } from './linetable.js';

@@ -10,7 +10,7 @@ import type { InputSection } from '../elf/index.js';
 import { relocatableObject } from '../elf/object.js';
 import { externSlot, fnSymbol } from '../native/abi.js';
 import { globalsArea, handlerTable, structLayouts, vtables, type Blob } from '../native/program.js';
-import { runtimeSections } from '../native/runtime-object.js';
+import { runtimeSections } from '../elf/runtime-object.js';
 import { Assembler, edi, qword, rax, rbp, rdx, rip, rsi, rsp, sym } from '../x64/index.js';
 import { functionSections, lowerProgram, sectionOfBlob, type NotLowered } from './build.js';
 import { lineTableSection } from './linetable.js';

@@ -1,7 +1,7 @@
 // Linker input sections saved as one file and read back: a JSON line (every section but its
 // bytes; a relocation against a section names it by index), then the sections' bytes one after
 // another. `npm run build` packs the runtime object's sections this way (see
-// native/runtime-object.ts): reading them back is a JSON.parse and a loop over the relocations,
+// elf/runtime-object.ts): reading them back is a JSON.parse and a loop over the relocations,
 // where decoding runtime.o's 600 section headers, 2,300 symbols and 1,000 relocations took 20 ms
 // of every bpjit build.
 import type { InputSection, RelocTarget } from './link.js';

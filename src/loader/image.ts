@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InputSection } from '../elf/index.js';
 import { generateInterpreter, type InterpCode } from '../native/interp/gen.js';
-import { RUNTIME_OBJECT, parseRuntimeSections } from '../native/runtime-object.js';
+import { RUNTIME_OBJECT, parseRuntimeSections } from '../elf/runtime-object.js';
 import { CODE_BYTES } from './space.js';
 
 const PAGE = 4096;

@@ -109,7 +109,7 @@ function handlerFrame(fn: BcFunction): FrameLayout {
  * overflows the stack at the same depth. rsp stays 16-aligned.
  */
 function padFrame(fn: BcFunction, saved: number, slots: number): number {
-  const bytes = interpFrameBytes(fn.frameRegs ?? fn.regKinds.length) - 16 - 8 * saved - stackArgBytes(fn);
+  const bytes = (fn.frameLevels ?? 1) * interpFrameBytes(fn.frameRegs ?? fn.regKinds.length) - 16 - 8 * saved - stackArgBytes(fn);
   if (bytes >= slots * 8) return bytes;
   // (a function with parameters on the stack, past six integers or eight floats, or one grown by
   // inlining, can need more than the interpreter's frame: it takes what it needs)

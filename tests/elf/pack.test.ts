@@ -13,7 +13,7 @@ import type { InputSection } from '../../src/elf/index.js';
 import { packSections, unpackSections } from '../../src/elf/pack.js';
 import { DiagBag } from '../../src/lang/diag.js';
 import { checkProgram } from '../../src/lang/program.js';
-import { RUNTIME_SECTIONS, parseRuntimeSections, runtimeSections } from '../../src/native/runtime-object.js';
+import { RUNTIME_SECTIONS, parseRuntimeSections, runtimeSections } from '../../src/elf/runtime-object.js';
 import { PROGRAMS } from '../helpers/tiers.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bpjit-pack-'));

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readObject, STT } from '../../src/elf/index.js';
-import { RUNTIME_OBJECT } from '../../src/native/runtime-object.js';
+import { RUNTIME_OBJECT } from '../../src/elf/runtime-object.js';
 import { RT } from '../../src/native/abi.js';
 import { BUILTINS } from '../../src/lang/builtins.js';
 import { runtimeFormat } from '../helpers/fmt-harness.js';

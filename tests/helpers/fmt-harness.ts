@@ -5,7 +5,7 @@ import { execaSync } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
 import { codeSection, dataSection, link, readObject, sectionsOfObject, type InputSection } from '../../src/elf/index.js';
-import { RUNTIME_OBJECT } from '../../src/native/runtime-object.js';
+import { RUNTIME_OBJECT } from '../../src/elf/runtime-object.js';
 import { Assembler, eax, ebx, rax, edx, esi, mem, qword, r12, rbp, rbx, rdi, rip, rsi, rsp, sym, xmm0 } from '../../src/x64/index.js';
 
 function harness(conv: string, precision: number, bits: bigint[]): InputSection[] {

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readObject, sectionsOfObject, type InputSection } from '../elf/index.js';
-import { packSections, unpackSections } from '../elf/pack.js';
+import { readObject, sectionsOfObject, type InputSection } from './index.js';
+import { packSections, unpackSections } from './pack.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const RUNTIME_OBJECT = path.resolve(here, '../../../runtime-asm/runtime.o');
