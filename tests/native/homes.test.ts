@@ -6,20 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compileProgram } from '../../src/bytecode/compile.js';
-import { lowerFunction } from '../../src/native/lower.js';
-import { check } from '../helpers/front.js';
+import { listing } from '../helpers/lowered.js';
 import { ROOT } from '../helpers/paths.js';
 
-/** The listing of function `name` of `src`, lowered for executables. */
-function listing(src: string, name: string): string[] {
-  const { program, errors } = check(src);
-  assert.equal(errors, []);
-  const mod = compileProgram(program!);
-  const r = lowerFunction(mod, mod.functions.findIndex((f) => f.name === name), { wholeProgram: true, listing: true });
-  assert.ok(r.ok);
-  return r.ok ? r.mf.listing!.map((l) => l.text) : [];
-}
 
 const DOT = `
 def dot(a: [float], b: [float], n: int) -> float:

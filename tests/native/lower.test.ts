@@ -2,19 +2,8 @@
 // become jumps (with an accumulator for `+`), other calls stay calls.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compileProgram } from '../../src/bytecode/compile.js';
-import { lowerFunction } from '../../src/native/lower.js';
-import { check } from '../helpers/front.js';
+import { listing } from '../helpers/lowered.js';
 
-/** The listing of function `name` of `src`, lowered for executables. */
-function listing(src: string, name: string): string[] {
-  const { program, errors } = check(src);
-  assert.equal(errors, []);
-  const mod = compileProgram(program!);
-  const r = lowerFunction(mod, mod.functions.findIndex((f) => f.name === name), { wholeProgram: true, listing: true });
-  assert.ok(r.ok);
-  return r.ok ? r.mf.listing!.map((l) => l.text) : [];
-}
 
 /** How many times function `name` of `src` calls `callee` (default: itself). */
 const calls = (src: string, name: string, callee = name) => listing(src, name).filter((l) => l === `call ${callee}`).length;
