@@ -290,6 +290,18 @@ export function inlineFrames(fn: BcFunction, self: number, pc: number, line: num
   const sites = fn.inlined ?? [];
   let k = -1;
   sites.forEach((s, i) => { if (pc >= s.start && pc < s.end && (k < 0 || s.end - s.start < sites[k].end - sites[k].start)) k = i; });
+  return framesFrom(fn, self, k, line);
+}
+
+/** The frames of inline site k's call (innermost first): where a traceback stands when that call fails. */
+export function siteFrames(fn: BcFunction, self: number, k: number): { fn: number; line: number }[] {
+  const site = fn.inlined![k];
+  return framesFrom(fn, self, site.parent, site.line);
+}
+
+/** The frames of code at `line` in inline site k (-1: the function's own code), innermost first. */
+function framesFrom(fn: BcFunction, self: number, k: number, line: number): { fn: number; line: number }[] {
+  const sites = fn.inlined ?? [];
   const frames: { fn: number; line: number }[] = [];
   for (; k >= 0; k = sites[k].parent) {
     frames.push({ fn: sites[k].callee, line });

@@ -31,6 +31,11 @@ export function interpFrameBytes(nregs: number): number {
   return 32 + FRAME_SLACK + 16 * Math.ceil(Math.max(1, nregs) / 2);
 }
 
+/** What a call of `fn` takes on every tier: the frame of its registers before inlining grew them. */
+export function callFrameBytes(fn: { frameRegs?: number; regKinds: { length: number } }): number {
+  return interpFrameBytes(fn.frameRegs ?? fn.regKinds.length);
+}
+
 /**
  * The frame of the interpreter's System V adapter (bp_interp_from_sysv: return address, rbp, five
  * saved registers, the argument registers), through which the in-process tier enters `main`.

@@ -5,7 +5,7 @@ import { GP32, GP64, Label, Mem, XMM, qword, rax, rbp, rcx, rdi, rip, rsp, sym, 
 import { CLOSURE_CAPS, ERR, RT, SYSV_INT_ARGS } from './abi.js';
 import { STRUCT } from './heap.js';
 import type { Masm } from './masm.js';
-import { interpFrameBytes } from '../bytecode/limits.js';
+import { callFrameBytes, interpFrameBytes } from '../bytecode/limits.js';
 
 /** Saves rbp and the callee-saved homes, makes the frame, checks the stack limit. */
 export function prologue(m: Masm): void {
@@ -18,8 +18,17 @@ export function prologue(m: Masm): void {
   for (const g of layout.saved) a.push(GP64[g]);
   marks.state('saved');
   if (layout.frameBytes) a.sub(rsp, layout.frameBytes);
-  // (a function that calls nothing stays within the stack's margin below the limit: frame.ts)
-  if (layout.leaf) return;
+  // (a stub runs an instruction of the interpreter's frame, which on the other tiers takes no
+  // frame: not checked, it takes its few bytes from the margin below the limit)
+  if (m.opts.interpEntry === 'args') return;
+  if (layout.leaf) {
+    // A function that calls nothing stays within the stack's margin below the limit (frame.ts):
+    // its frame is not padded, but a call of it overflows where a padded frame would.
+    a.lea(GP64[11], qword(rsp, layout.charge - callFrameBytes(m.fn)));
+    a.cmp(GP64[11], qword(rip(sym(RT.stackLimit))));
+    a.jb(m.fail(ERR.STACK_OVERFLOW, 0));
+    return;
+  }
   // (line 0: no location — the overflow is reported at the caller's call; see emitErrorStubs)
   if (!m.tail) {
     a.cmp(rsp, qword(rip(sym(RT.stackLimit))));

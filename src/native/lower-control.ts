@@ -4,10 +4,11 @@
 // whose code starts with its base case tests that case first (`fib(1)` costs no call).
 import { O, OP_DEFS, instrLength } from '../bytecode/opcodes.js';
 import { baseCase } from '../bytecode/plan.js';
+import { callFrameBytes } from '../bytecode/limits.js';
 import { GP64, Mem, XMM, eax, ecx, edx, qword, rax, rcx, rdi, rdx, rip, rsi, rsp, sym, xmm0 } from '../x64/index.js';
 import { ERR, RT, SYSV_INT_ARGS, TAIL_TRIPS, fnSymbol } from './abi.js';
 import { epilogue } from './entries.js';
-import { INT_CC, INVERSE, regList, rows, type LowerTable, type Lowering, type Masm } from './masm.js';
+import { INT_CC, INVERSE, regList, rows, type InlineContext, type LowerTable, type Lowering, type Masm } from './masm.js';
 import type { TailSite } from './rewrite.js';
 
 /**
@@ -83,6 +84,7 @@ const call: Lowering = (m, pc) => {
     // The callee's base case, tested here: `fib(1)` costs no call.
     a.cmp(m.rm(args[base.param]), base.k);
     a.jcc(INT_CC[base.rel], doCall);
+    checkStack(m, m.inlineDepth(pc) + callFrameBytes(callee), m.line, m.inline);
     if (typeof base.result === 'bigint') { a.mov(rax, base.result); m.setGp(d, rax); }
     else m.setGp(d, m.gp(args[base.result]));
     a.jmp(done);
@@ -107,6 +109,23 @@ function tailTrips(m: Masm): void {
   a.div(rcx);
   a.dec(rax);
   a.mov(qword(rip(sym(TAIL_TRIPS))), rax);
+}
+
+/**
+ * A call the code leaves out (an inlined copy's, a callee's base case tested at the call site)
+ * takes `bytes` more of the stack on the tiers that make it, whose stack can overflow there: so
+ * does this code, at `line` in `inline`'s frames. (Not in a self-call loop, whose trips take
+ * their frames from a count: README, Limits.)
+ */
+export function checkStack(m: Masm, bytes: number, line: number, inline: InlineContext | null): void {
+  if (bytes <= 0 || m.tail) return;
+  const { a } = m;
+  const outer = m.inline;
+  m.inline = inline;
+  a.lea(rax, qword(rsp, -bytes));
+  a.cmp(rax, qword(rip(sym(RT.stackLimit))));
+  a.jb(m.fail(ERR.STACK_OVERFLOW, line));
+  m.inline = outer;
 }
 
 /** A self-call in tail position (see TailPlan): accumulate, check depth, reassign, loop. */

@@ -11,14 +11,15 @@ import { fnSymbol } from './abi.js';
 import { epilogue, handlerEntry, interpEntry, moveParams, osrEntry, prologue, tailInit } from './entries.js';
 import { layoutFrame } from './frame.js';
 import { LOWER_BUILTIN } from './lower-builtin.js';
-import { LOWER_CONTROL, rotatable } from './lower-control.js';
+import { LOWER_CONTROL, checkStack, rotatable } from './lower-control.js';
 import { LOWER_EXTERN } from './lower-extern.js';
 import { LOWER_HEAP } from './lower-heap.js';
 import { LOWER_SCALAR } from './lower-scalar.js';
 import { LOWER_STRING } from './lower-string.js';
 import type { InlineFrame, LowerResult, MachineFunction } from './machine.js';
 import { Masm, lineRow, type InlineContext, type LowerOptions, type Lowering } from './masm.js';
-import { inlineFrames } from '../bytecode/inline.js';
+import { inlineFrames, siteFrames } from '../bytecode/inline.js';
+import { callFrameBytes } from '../bytecode/limits.js';
 import { planRewrites } from './rewrite.js';
 import { unsupportedIn } from './unsupported.js';
 
@@ -42,11 +43,33 @@ export function lowerFunction(mod: BytecodeModule, index: number, opts: LowerOpt
 /** Where the instruction at pc of function `self` was inlined from (null: its own code). */
 function inlineContext(mod: BytecodeModule, self: number, pc: number): InlineContext | null {
   const fn = mod.functions[self];
-  if (!fn.inlined?.length) return null;
-  const frames = inlineFrames(fn, self, pc, 0);
+  return fn.inlined?.length ? contextOf(mod, inlineFrames(fn, self, pc, 0)) : null;
+}
+
+function contextOf(mod: BytecodeModule, frames: { fn: number; line: number }[]): InlineContext | null {
   if (frames.length === 1) return null;
   const callee = frames[0].fn;
   return { file: mod.files[mod.functions[callee].file], callee, outer: frames.slice(1), key: frames.map((f) => `${f.fn}:${f.line}`).join(',') };
+}
+
+/**
+ * Where an inlined copy starts, the stack check of the call it replaced (lower-control.ts,
+ * checkStack), outermost first: a recursion through a small function overflows at the same call
+ * on every tier.
+ */
+function inlineEntryChecks(m: Masm, self: number): Map<number, (() => void)[]> {
+  const { fn, mod } = m;
+  const checks = new Map<number, (() => void)[]>();
+  const sites = fn.inlined ?? [];
+  sites.forEach((site, k) => {
+    let bytes = -((fn.frameLevels ?? 1) - 1) * callFrameBytes(fn);
+    for (let j = k; j >= 0; j = sites[j].parent) bytes += callFrameBytes(mod.functions[sites[j].callee]);
+    const frames = siteFrames(fn, self, k);
+    const at = checks.get(site.start) ?? [];
+    at.push(() => checkStack(m, bytes, frames[0].line, contextOf(mod, frames)));
+    checks.set(site.start, at);
+  });
+  return checks;
 }
 
 function lowerBody(m: Masm, self: number): MachineFunction {
@@ -69,6 +92,7 @@ function lowerBody(m: Masm, self: number): MachineFunction {
   const pcLabels: { label: ReturnType<typeof a.newLabel>; pc: number }[] = [];
   const lineLabels: { label: ReturnType<typeof a.newLabel>; line: number; frames?: InlineFrame[] }[] = [];
   let where = '';
+  const entryChecks = inlineEntryChecks(m, self);
   let returned = false; // (the last instruction emitted returned: nothing falls into the epilogue)
   for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
     const l = m.labelAt(pc);
@@ -83,6 +107,7 @@ function lowerBody(m: Masm, self: number): MachineFunction {
       where = `${m.line}@${inline?.key}`;
       lineLabels.push({ label: here, ...lineRow(m.line, inline) });
     }
+    for (const check of entryChecks.get(pc) ?? []) check();
     // (a result no one reads is still computed for a debugger, which may show it)
     if (m.rw.skip.has(pc) || (m.layout.dead.has(pc) && !opts.debug)) continue;
     const op = code[pc];

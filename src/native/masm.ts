@@ -7,6 +7,7 @@
 // (frame.ts), never scratch.
 import { Kind, type Rel } from '../bytecode/opcodes.js';
 import type { BcFunction, BytecodeModule } from '../bytecode/module.js';
+import { callFrameBytes } from '../bytecode/limits.js';
 import { Assembler, GP64, Gp64, Label, Mem, XMM, Xmm, edi, edx, esi, qword, rax, rbp, rip, rsi, rsp, sym, xmm0 } from '../x64/index.js';
 import { ERR, RT, SYSV_INT_ARGS, VTABLES } from './abi.js';
 import { ARRAY, HEADER, STATIC_STR_HEADER, STR, STRUCT } from './heap.js';
@@ -246,6 +247,16 @@ export class Masm {
     });
     this.inline = null;
     return rows;
+  }
+
+  /**
+   * How much further below rsp the other tiers' stack is at pc: the frames of the calls inlined
+   * around it, less what the prologue took at once for an unrolled level of recursion.
+   */
+  inlineDepth(pc: number): number {
+    let bytes = -((this.fn.frameLevels ?? 1) - 1) * callFrameBytes(this.fn);
+    for (const s of this.fn.inlined ?? []) if (pc >= s.start && pc < s.end) bytes += callFrameBytes(this.mod.functions[s.callee]);
+    return bytes;
   }
 
   // --- runtime errors ----------------------------------------------------------------------

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { REGRESS, front, fuzzTiers, workDir } from '../helpers/fuzz-run.js';
+import { REGRESS, callsNondeterministic, front, fuzzTiers, workDir } from '../helpers/fuzz-run.js';
+import { readBpc } from '../../src/bytecode/bpc.js';
 import { TIMEOUT_MS, judge, trial, type TierRun } from '../helpers/fuzz-tiers.js';
 
 test('a short seeded run: source and .bpc mutants until two of each ran on every tier, no problem', () => {
@@ -37,6 +38,11 @@ test('the oracle: signal deaths, internal errors, hangs and disagreements are pr
   const loader = { code: 127, stdout: '', stderr: 'm.exe: error while loading shared libraries: libz.so.9: cannot open shared object file: No such file or directory\n' };
   assert.is(judged(run('exe', loader), run('vm', { code: 1, stdout: '', stderr: "error: FFI: cannot load library 'libz.so.9' (at m.bp:1)\n" })), '');
   assert.match(judged(run('exe', loader), run('vm', { code: 0 })), /disagree/);
+  // a program that prints the clock or random bytes: no agreement asked, but no signal death either
+  assert.is(judge([run('vm'), run('exe', { stdout: 'y\n', code: 1 })], true).problems.join('\n'), '');
+  assert.match(judge([run('vm'), run('exe', { signal: 'SIGSEGV', code: -1 })], true).problems.join('\n'), /exe: killed by SIGSEGV/);
+  assert.ok(callsNondeterministic('print(random_bytes(8))') && callsNondeterministic('let t: int = clock_ms()'));
+  assert.not.ok(callsNondeterministic('print(my_random_bytes_count)'));
 });
 
 const kept = fs.existsSync(REGRESS) ? fs.readdirSync(REGRESS).filter((f) => /\.bpc?$/.test(f)).sort() : [];
@@ -51,7 +57,14 @@ for (const f of kept) {
       const args = fs.existsSync(`${base}.args`) ? fs.readFileSync(`${base}.args`, 'utf8').split('\n').filter((a, i, all) => i < all.length - 1 || a) : [];
       const stdin = fs.existsSync(`${base}.stdin`) ? fs.readFileSync(`${base}.stdin`) : undefined;
       if (f.endsWith('.bp')) assert.is(front(file, fs.readFileSync(file).toString('latin1')).crash, undefined);
-      assert.equal(trial(file, { dir, args, stdin }).problems, []);
+      const bytes = fs.readFileSync(file);
+      let nondeterministic = false;
+      try {
+        nondeterministic = callsNondeterministic(f.endsWith('.bp') ? bytes.toString('latin1') : readBpc(bytes));
+      } catch {
+        // (a .bpc kept because reading it failed: its tiers refuse it alike)
+      }
+      assert.equal(trial(file, { dir, args, stdin, nondeterministic }).problems, []);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

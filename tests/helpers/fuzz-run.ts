@@ -19,7 +19,9 @@ import { sourceFromText } from '../../src/lang/source.js';
 import { childEnv } from './child.js';
 import { mutateBpc } from './fuzz-bpc.js';
 import { mutate, rng } from './fuzz-front.js';
-import { trial, type Trial } from './fuzz-tiers.js';
+import { NONDETERMINISTIC_BUILTINS, trial, type Trial } from './fuzz-tiers.js';
+import { BUILTINS } from '../../src/lang/builtins.js';
+import { O, instrLength } from '../../src/bytecode/opcodes.js';
 import { BPJIT, ROOT } from './paths.js';
 
 export const PROGRAMS = path.join(ROOT, 'tests/programs');
@@ -145,7 +147,7 @@ export function fuzzTiers(opts: FuzzOptions): { counts: FuzzCounts; problems: Pr
         if (p) problems.push({ origin, problems: [p], program, seed });
       } else {
         counts.ran++;
-        judged(trial(file, { dir, args: seed.args, stdin: seed.stdin }), origin, program, seed);
+        judged(trial(file, { dir, args: seed.args, stdin: seed.stdin, nondeterministic: callsNondeterministic(text) }), origin, program, seed);
       }
       fs.rmSync(file, { force: true });
       opts.progress?.(counts, problems);
@@ -160,15 +162,18 @@ export function fuzzTiers(opts: FuzzOptions): { counts: FuzzCounts; problems: Pr
       const program = { file: `b${n}.bpc`, bytes };
       counts.bpc++;
       let verdict: 'unreadable' | 'unverified' | 'ok' = 'ok';
+      let nondeterministic = false;
       try {
-        if (verifyModule(readBpc(bytes)).length) verdict = 'unverified';
+        const read = readBpc(bytes);
+        if (verifyModule(read).length) verdict = 'unverified';
+        nondeterministic = callsNondeterministic(read);
       } catch (e) {
         if (e instanceof BpcError) verdict = 'unreadable';
         else problems.push({ origin, problems: [`reading threw: ${String((e as Error).stack ?? e).split('\n').slice(0, 3).join(' | ')}`], program, seed: s });
       }
       if (verdict === 'ok') {
         counts.bpcRan++;
-        judged(trial(file, { dir, args: s.args, stdin: s.stdin }), origin, program, s);
+        judged(trial(file, { dir, args: s.args, stdin: s.stdin, nondeterministic }), origin, program, s);
       } else {
         counts[verdict]++;
         const p = n % every === 0 ? rejects(['run', file]) : null;
@@ -181,6 +186,17 @@ export function fuzzTiers(opts: FuzzOptions): { counts: FuzzCounts; problems: Pr
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return { counts, problems, notes };
+}
+
+const nondeterministicIds = new Set(NONDETERMINISTIC_BUILTINS.map((name) => BUILTINS.get(name)!.id));
+
+/** Whether a program (its source, or its bytecode) calls a builtin whose result differs from run to run. */
+export function callsNondeterministic(program: string | BytecodeModule): boolean {
+  if (typeof program === 'string') return NONDETERMINISTIC_BUILTINS.some((name) => new RegExp(`\\b${name}\\b`).test(program));
+  return program.functions.some(({ code }) => {
+    for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) if (code[pc] === O.callb && nondeterministicIds.has(code[pc + 2])) return true;
+    return false;
+  });
 }
 
 /** Keeps a problem's program in tests/fuzz/regress (with its arguments and input); returns its name. */
