@@ -48,7 +48,7 @@ export interface FrameLayout {
   liveAt(r: number, pc: number): boolean;
   /** Pure instructions whose results no one reads, and unreachable ones (the lowering leaves them out). */
   dead: ReadonlySet<number>;
-  /** Calls nothing and has a small frame: no stack check in the prologue (LEAF_FRAME). */
+  /** Calls nothing and has a small frame (LEAF_FRAME): not padded, its prologue checks the padded size. */
   leaf: boolean;
   /** Whether register r shares its home (it holds r's value only over r's live interval; an xmm home's tenants are saved around a call where they are live). */
   shared(r: number): boolean;
@@ -145,7 +145,7 @@ const SCRATCH_FREE = new Set<number>([
 /** Those homes: a parameter's only where it arrives (rdi, rsi, r8, r9), any other register's but rdi. */
 const ARG_HOMES = [6, 8, 9]; // rsi, r8, r9
 const STAYS = [7, 6, 8, 9]; // rdi, rsi, r8, r9 (rdx and rcx are scratch)
-/** A function that calls nothing may leave out the prologue's stack check up to this frame size (the stack keeps 256 KiB below its limit: limits.ts). */
+/** A function that calls nothing may leave its frame unpadded up to this size (the stack keeps 256 KiB below its limit: limits.ts). */
 const LEAF_FRAME = 4096;
 /** Occupancy's key of xmm register x: XMM_KEY + x. */
 const XMM_KEY = 16;
@@ -291,7 +291,7 @@ export function layoutFrame(fn: BcFunction, rw: Rewrites, debug = false): FrameL
   };
   const liveAt = (r: number, pc: number) => !shared(r) || liveAtPc(ranges(r), pc);
   const leaf = !rw.tail && occupied.allFree() && saved.length * 8 + frameBytes <= LEAF_FRAME;
-  // (a leaf's frame is not checked against the stack's limit: it needs no padding)
+  // (a leaf's frame needs no padding: its prologue checks the padded size, entries.ts)
   if (!leaf) frameBytes = padFrame(fn, saved.length, slots);
   return { homes, saved, slots, frameBytes, charge: charge(fn, saved.length, frameBytes), xmmUsed, liveAt, shared, dead: live.dead, leaf };
 }

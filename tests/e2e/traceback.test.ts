@@ -103,6 +103,57 @@ for (const [file, source] of Object.entries(OVERFLOWS)) {
   });
 }
 
+// Calls compiled code leaves out — a small function inlined (or, in the JIT, a leaf whose frame
+// is not padded), a callee's base case tested at the call site — still check the stack they
+// would take: here the overflow comes at that call (line 7) on every tier, not a call later.
+const LEFT_OUT: Record<string, string> = {
+  'inlined.bp': `def step(n: int) -> int:
+    return n + 1
+
+def dive(n: int) -> int:
+    if n < 0:
+        return 0
+    let next: int = step(n)
+    let below: int = dive(next)
+    return below * 2
+
+def main() -> int:
+    print("diving")
+    print(dive(0))
+    return 0
+`,
+  'base.bp': `def base(n: int) -> int:
+    if n > -1:
+        return n
+    return base(n + 1) * 2
+
+def dive(n: int) -> int:
+    let next: int = base(n)
+    let below: int = dive(next + 1)
+    return below * 2
+
+def main() -> int:
+    print("diving")
+    print(dive(0))
+    return 0
+`,
+};
+
+for (const [file, source] of Object.entries(LEFT_OUT)) {
+  test(`stack overflow (${file}): at a call compiled code leaves out, on every tier`, () => {
+    fs.writeFileSync(path.join(tmp, file), source);
+    const vm = runVM(file, { cwd: tmp });
+    const line = source.split('\n').findIndex((l) => /let next/.test(l)) + 1;
+    assert.ok(vm.stderr.endsWith(`  ${file}:${line} in dive\nerror: stack overflow (at ${file}:${line})\n`), vm.stderr);
+    for (const [tier, args] of [['interp', ['--no-jit']], ['jit', ['--jit-threshold', '1']], ['mixed', ['--jit-threshold', '5']]] as const) {
+      assert.is(runCli(['run', ...args, file], { cwd: tmp }).stderr, vm.stderr, tier);
+    }
+    const exe = path.join(tmp, file.replace('.bp', ''));
+    assert.is(runCli(['build', file, '-o', exe], { cwd: tmp }).code, 0);
+    assert.is(spawnSync(exe, { encoding: 'latin1' }).stderr, vm.stderr, 'aot');
+  });
+}
+
 test('a single frame prints no traceback', () => {
   fs.writeFileSync(path.join(tmp, 'one.bp'), 'def main() -> int:\n    let xs: [int] = [1]\n    print(xs[1])\n    return 0\n');
   const r = runCli(['run', 'one.bp'], { cwd: tmp });

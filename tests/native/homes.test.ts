@@ -1,6 +1,6 @@
 // The frame layout's homes, read from the lowering's listing: registers share machine registers
 // by live range, a parameter stays in the register it arrives in, a function that calls nothing
-// leaves out the stack check, constant divisors that are powers of two are shifts, and a while
+// leaves its frame unpadded, constant divisors that are powers of two are shifts, and a while
 // loop's back-edge repeats its exit test.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,9 +21,14 @@ def twice(a: [float], n: int) -> float:
     return dot(a, a, n) * 2.0
 `;
 
-test('a function that calls nothing: no stack check, nothing pushed, nothing in the frame, the arrays where they arrived', () => {
+test('a function that calls nothing: its frame not padded (checked for the size a call takes), nothing pushed, nothing in the frame, the arrays where they arrived', () => {
   const l = listing(DOT, 'dot');
-  assert.ok(!l.some((x) => x.includes('stack_limit')), l.join('\n'));
+  // (the frame it has, 16 bytes of return address and rbp and the `sub`, and what the check adds:
+  // the interpreter's frame of dot, 80 bytes and 8 a register, 16-aligned)
+  const frame = Number(/^sub rsp, (\d+)$/.exec(l.find((x) => x.startsWith('sub rsp')) ?? '')?.[1] ?? 0);
+  const more = Number(/^lea r11, qword \[rsp-(\d+)\]$/.exec(l.find((x) => x.startsWith('lea r11')) ?? '')?.[1] ?? NaN);
+  assert.ok(more > 0 && (16 + frame + more) % 16 === 0 && 16 + frame + more >= 80, l.join('\n'));
+  assert.ok(l.some((x) => x.includes('stack_limit')), l.join('\n'));
   assert.ok(!l.some((x) => /^push (rbx|r1[2-5])/.test(x)), l.join('\n'));
   assert.ok(!l.some((x) => x.includes('[rbp-')), l.join('\n'));
   assert.ok(!l.some((x) => /^mov \w+, (rdi|rsi)$/.test(x)), l.join('\n'));
