@@ -59,6 +59,12 @@ export interface BcFunction {
   frameRegs?: number;
   /** Levels of its recursion a frame of it does (2 where inlining unrolled a self-call once). */
   frameLevels?: number;
+  /**
+   * Code whose runtime errors are not raised: an instruction in [start, end) that would raise one
+   * goes on at `target` instead, every register as it is (bytecode/jam.ts: a jammed loop's copies
+   * give way to the loop as written, which raises the error in order; `bpjit build` only).
+   */
+  bails?: { start: number; end: number; target: number }[];
 }
 
 /**

@@ -23,10 +23,10 @@ function access(x: Ins): { reads: number[]; writes: number[] } {
   return { reads, writes };
 }
 
-/** Jump target of an instruction, or -1. */
-export function jumpTarget(x: Ins): number {
+/** Jump target of an instruction, or null (a target of -1 is one, and must be refused). */
+export function jumpTarget(x: Ins): number | null {
   const j = OPS[x.op].ops.replace(/[*%]/g, '').indexOf('j');
-  return j >= 0 ? x.v[j] : -1;
+  return j >= 0 ? x.v[j] : null;
 }
 
 /** Problems of definite assignment in `fn`, whose instructions (all valid) are `ins`. */
@@ -34,8 +34,9 @@ export function flowProblems(fn: BcFunction, ins: Ins[]): string[] {
   const at = new Map<number, number>(ins.map((x, i) => [x.pc, i]));
   const leader = new Set<number>([0]);
   ins.forEach((x, i) => {
-    if (jumpTarget(x) >= 0) leader.add(at.get(jumpTarget(x))!);
-    if ((jumpTarget(x) >= 0 || TERMINATORS.has(x.op)) && i + 1 < ins.length) leader.add(i + 1);
+    const target = jumpTarget(x);
+    if (target !== null) leader.add(at.get(target)!);
+    if ((target !== null || TERMINATORS.has(x.op)) && i + 1 < ins.length) leader.add(i + 1);
   });
   for (const h of fn.handlers) {
     for (const pc of [h.start, h.end, h.target]) if (at.has(pc)) leader.add(at.get(pc)!);
@@ -80,7 +81,7 @@ export function flowProblems(fn: BcFunction, ins: Ins[]): string[] {
     const out = walk(b, false);
     const first = starts[b], last = ins[(b + 1 < starts.length ? starts[b + 1] : ins.length) - 1];
     const target = jumpTarget(last);
-    if (target >= 0) meet(blockOf.get(at.get(target)!)!, out);
+    if (target !== null) meet(blockOf.get(at.get(target)!)!, out);
     if (!TERMINATORS.has(last.op) && b + 1 < starts.length) meet(b + 1, out);
     for (const h of fn.handlers) {
       if (ins[first].pc < h.start || ins[first].pc >= h.end) continue;

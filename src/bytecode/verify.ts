@@ -162,7 +162,7 @@ function checkFunction(mod: BytecodeModule, env: TypeEnv, fn: BcFunction, proble
   const starts = new Set(ins.map((x) => x.pc));
   for (const x of ins) {
     const j = jumpTarget(x);
-    if (j >= 0 && !starts.has(j)) bad(`jump target ${j} at ${x.pc} is not an instruction`);
+    if (j !== null && !starts.has(j)) bad(`jump target ${j} at ${x.pc} is not an instruction`);
   }
   if (!TERMINATORS.has(ins[ins.length - 1].op)) bad('code can run past the end of the function');
   for (const h of fn.handlers) {

@@ -1,8 +1,10 @@
 // The optimisations of `bpjit build` over bytecode, before it is lowered: inlining
 // (bytecode/inline.ts: small leaf functions always, hot call sites with a profile), then, with a
-// profile, cold blocks out of line (bytecode/layout.ts) — and what --explain-opt says of them.
+// profile, cold blocks out of line (bytecode/layout.ts), then loops of independent iterations
+// unrolled and jammed (bytecode/jam.ts) — and what --explain-opt says of them.
 import fs from 'node:fs';
 import { inlineModule, planInlining, type CallCounts, type InlineDecision } from '../bytecode/inline.js';
+import { jamLoops, type JamDecision } from '../bytecode/jam.js';
 import { coldBlocks, moveColdBlocks, type ColdBlock } from '../bytecode/layout.js';
 import { lineOfPc, type BytecodeModule } from '../bytecode/module.js';
 import { instrLength } from '../bytecode/opcodes.js';
@@ -22,6 +24,8 @@ export interface OptimisationPlan {
   kept: InlineDecision[];
   /** Blocks moved out of line, by function (pcs of the inlined module), with their lines. */
   cold: { fn: number; block: ColdBlock; lines: [number, number]; branchLine: number }[];
+  /** Loops unrolled and jammed, by function. */
+  jammed: { fn: number; loop: JamDecision }[];
   /** Why nothing was tried, if so. */
   off?: string;
 }
@@ -31,17 +35,29 @@ export interface OptimisationPlan {
  * stays one a debugger can break in and step into.
  */
 export function optimiseProgram(source: BytecodeModule, profile?: BuildProfile, debug = false): OptimisationPlan {
-  if (debug) return { mod: source, inlined: [], kept: [], cold: [], off: '-g keeps every call a call (a debugger breaks in and steps into each function)' };
+  if (debug) return { mod: source, inlined: [], kept: [], cold: [], jammed: [], off: '-g keeps every call a call (a debugger breaks in and steps into each function)' };
   const { decisions, rejected } = planInlining(source, profile);
   const inl = inlineModule(source, decisions);
-  const plan: OptimisationPlan = { mod: inl.mod, inlined: decisions.filter((d) => !inl.dropped.some((x) => x.caller === d.caller && x.pc === d.pc)), kept: [...rejected, ...inl.dropped], cold: [] };
-  if (!profile?.branch) return plan;
-  const branch = profile.branch.bind(profile);
-  const functions = inl.mod.functions.map((fn, i) => {
+  const plan: OptimisationPlan = { mod: inl.mod, inlined: decisions.filter((d) => !inl.dropped.some((x) => x.caller === d.caller && x.pc === d.pc)), kept: [...rejected, ...inl.dropped], cold: [], jammed: [] };
+  if (profile?.branch) layOutColdBlocks(source, plan, inl.pcMap, profile.branch.bind(profile));
+  plan.mod = {
+    ...plan.mod,
+    functions: plan.mod.functions.map((fn, i) => {
+      const r = jamLoops(fn);
+      plan.jammed.push(...r.jammed.map((loop) => ({ fn: i, loop })));
+      return r.fn;
+    }),
+  };
+  return plan;
+}
+
+/** Cold blocks out of line (bytecode/layout.ts), by the profile's branch counts. */
+function layOutColdBlocks(source: BytecodeModule, plan: OptimisationPlan, pcMap: (fn: number, pc: number) => number, branch: NonNullable<BuildProfile['branch']>): void {
+  const functions = plan.mod.functions.map((fn, i) => {
     // (the profile counts the function's own branches, by their pcs before inlining)
     const back = new Map<number, number>();
     const own = source.functions[i].code;
-    for (let pc = 0; pc < own.length; pc += instrLength(own, pc)) back.set(inl.pcMap(i, pc), pc);
+    for (let pc = 0; pc < own.length; pc += instrLength(own, pc)) back.set(pcMap(i, pc), pc);
     const blocks = coldBlocks(fn, (pc) => (back.has(pc) ? branch(i, back.get(pc)!) : undefined));
     for (const block of blocks) {
       let lo = Infinity, hi = 0;
@@ -50,8 +66,7 @@ export function optimiseProgram(source: BytecodeModule, profile?: BuildProfile, 
     }
     return moveColdBlocks(fn, blocks).fn;
   });
-  plan.mod = { ...inl.mod, functions };
-  return plan;
+  plan.mod = { ...plan.mod, functions };
 }
 
 /** The decisions of `plan`, one a line, for --explain-opt. */
@@ -67,7 +82,11 @@ export function explainPlan(source: BytecodeModule, plan: OptimisationPlan): str
     return `  out of line ${source.files[f.file]}:${lo === hi ? lo : `${lo}-${hi}`}: cold block of ${f.name}: the branch at line ${branchLine} ${block.why}\n`;
   });
   const inl = [...plan.inlined.map((d) => row('inlined', d)), ...plan.kept.map((d) => row('not inlined', d))];
-  return [...(inl.length ? inl : ['  nothing inlined: no small leaf function is called, and no call site is hot\n']), ...cold].join('');
+  const jammed = plan.jammed.map(({ fn, loop }) => {
+    const f = source.functions[fn];
+    return `  unrolled and jammed ${source.files[f.file]}:${loop.line}: loop of ${f.name}: ${loop.why}\n`;
+  });
+  return [...(inl.length ? inl : ['  nothing inlined: no small leaf function is called, and no call site is hot\n']), ...cold, ...jammed].join('');
 }
 
 /** The counts of the profile in file `path` for `mod` (the program `program`), or null when it cannot be used (reported). */

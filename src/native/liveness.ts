@@ -88,7 +88,9 @@ function instructions(fn: BcFunction, rw: Rewrites): { pcs: number[]; ins: Instr
     const unread = imm ? code[pc + 1 + imm.at] : rw.divisors.has(pc) ? code[pc + 3] : -1;
     if (unread >= 0 && uses.filter((r) => r === unread).length === 1) uses = uses.filter((r) => r !== unread);
     eachDef(code, pc, (r) => { defs.push(r); if (code[pc] === O.appendn) uses.push(r); });
-    return { uses, defs, succ: successors(code, pc).map((s) => index[s]) };
+    // (an error of an instruction in a bail range goes on at its target: bytecode/jam.ts)
+    const bail = fn.bails?.find((b) => pc >= b.start && pc < b.end);
+    return { uses, defs, succ: [...successors(code, pc), ...(bail ? [bail.target] : [])].map((s) => index[s]) };
   });
   return { pcs, ins };
 }

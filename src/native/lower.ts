@@ -82,6 +82,7 @@ function lowerBody(m: Masm, self: number): MachineFunction {
     if (code[pc] === O.loop && rotatable(m, pc)) m.label(code[pc + 1] + instrLength(code, code[pc + 1]));
   }
   for (const h of fn.handlers) m.label(h.target);
+  for (const b of fn.bails ?? []) m.label(b.target);
   const start = a.newLabel();
   a.bind(start);
   prologue(m);
@@ -112,6 +113,7 @@ function lowerBody(m: Masm, self: number): MachineFunction {
     if (m.rw.skip.has(pc) || (m.layout.dead.has(pc) && !opts.debug)) continue;
     const op = code[pc];
     m.pc = pc;
+    m.bail = fn.bails?.find((b) => pc >= b.start && pc < b.end)?.target ?? -1;
     if (opts.listing) a.comment(`${pc}: ${OP_DEFS[op].name}`);
     const lower = LOWER[op];
     if (!lower) throw new Error(`lowering: no case for ${OP_DEFS[op].name}`);
@@ -119,6 +121,7 @@ function lowerBody(m: Masm, self: number): MachineFunction {
     returned = op === O.ret || op === O.retv;
   }
   m.inline = null;
+  m.bail = -1;
   a.bind(m.epilogue);
   if (m.epilogueUsed || !returned || m.labelAt(code.length)) epilogue(m);
   lineLabels.push(...m.emitDeferred());

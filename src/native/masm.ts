@@ -83,7 +83,9 @@ export class Masm {
   /** The frame's states and the xmm spills, for debuggers (frame-debug.ts). */
   readonly marks: FrameMarks;
   private readonly labels = new Map<number, Label>();
-  private readonly deferred: { emit: () => void; line: number; inline: InlineContext | null }[] = [];
+  private readonly deferred: { emit: () => void; line: number; inline: InlineContext | null; bail: number }[] = [];
+  /** Where a runtime error of the instruction being lowered goes instead of being raised (BcFunction.bails; -1: raised). */
+  bail = -1;
   /**
    * Inside code inlined from another function: its file, the innermost function, and the frames
    * around it (MachineFunction.lines), which runtime errors' locations and stubs carry.
@@ -231,21 +233,23 @@ export class Masm {
 
   /** Code out of line, after the body (a rare path that jumps back), at the current line. */
   later(emit: () => void): void {
-    this.deferred.push({ emit, line: this.line, inline: this.inline });
+    this.deferred.push({ emit, line: this.line, inline: this.inline, bail: this.bail });
   }
 
   /** The out-of-line code (see later), at the lines it was asked for; returns its line rows. */
   emitDeferred(): { label: Label; line: number; frames?: InlineFrame[] }[] {
     if (this.deferred.length) this.marks.state('saved');
-    const rows = this.deferred.map(({ emit, line, inline }) => {
+    const rows = this.deferred.map(({ emit, line, inline, bail }) => {
       const label = this.a.newLabel();
       this.a.bind(label);
       this.line = line;
       this.inline = inline;
+      this.bail = bail;
       emit();
       return { label, ...lineRow(line, inline) };
     });
     this.inline = null;
+    this.bail = -1;
     return rows;
   }
 
@@ -263,6 +267,7 @@ export class Masm {
 
   /** Out-of-line stub raising runtime error `err` at the current line (or `line`). */
   fail(err: number, line = this.line, prepare?: { key: string; emit: () => void }): Label {
+    if (this.bail >= 0) return this.label(this.bail);
     const key = `${err}:${line}${this.inline ? `@${this.inline.key}` : ''}${prepare ? `:${prepare.key}` : ''}`;
     let e = this.errors.get(key);
     if (!e) { e = { label: this.a.newLabel(), err, line, inline: this.inline, prepare: prepare?.emit }; this.errors.set(key, e); }
