@@ -94,6 +94,10 @@ function printFunction(mod: BytecodeModule, fn: BcFunction, source?: (file: numb
   const regs = Array.from(fn.regKinds, (_, i) => `r${i}:${fn.regTypes[i] ?? KIND_NAMES[fn.regKinds[i]]}`);
   const notes = planNotes(plan);
   const fileAt = inlineNotes(mod, fn, notes.at);
+  for (const b of fn.bails ?? []) {
+    const note = `a runtime error up to @${b.end} goes on at @${b.target} (the loop as written: bytecode/jam.ts)`;
+    notes.at.set(b.start, notes.at.has(b.start) ? `${notes.at.get(b.start)}; ${note}` : note);
+  }
   let out = `function ${fn.name} (arity ${fn.arity}${fn.ncaps ? `, ${fn.ncaps} captured` : ''}) -> ${fn.ret}\n`;
   out += `  registers: ${regs.join(' ') || '-'}\n`;
   for (const h of notes.head) out += `  ; plan: ${h}\n`;

@@ -44,6 +44,8 @@ test('a loop of independent sums is jammed: five iterations at once, said by --e
   assert.match(explain('a: [float], n: int', '', SUM), /unrolled and jammed f\.bp:3: loop of f: 5 iterations at once: 5 independent sums/);
   const mm = runCli(['build', 'tests/bench/matmul.bp', '-o', path.join(tmp, 'mm'), '--explain-opt'], { cwd: ROOT });
   assert.match(mm.stderr, /unrolled and jammed tests\/bench\/matmul\.bp:14: loop of matmul/);
+  const d = runCli(['disasm', '--opt', '--fn', 'matmul', 'tests/bench/matmul.bp'], { cwd: ROOT });
+  assert.match(d.stdout, /; plan: a runtime error up to @\d+ goes on at @\d+ \(the loop as written/);
 });
 
 test('loops whose iterations are not independent, or that carry no sum, are left as written', () => {
