@@ -21,7 +21,7 @@
 // other, as written. Fewer iterations left than it runs at once, the loop as written runs them.
 import type { BcFunction } from './module.js';
 import { Kind, O, OPS, instrLength } from './opcodes.js';
-import { CodeBuilder } from './relink.js';
+import { CodeBuilder, rangeMover } from './relink.js';
 import { eachDef, eachUse, instructionIndex, successors } from './walk.js';
 
 /** Iterations run at once. */
@@ -292,14 +292,14 @@ function rewrite(fn: BcFunction, p: JamPlan): BcFunction {
   const fresh = (like: number) => { regKinds.push(fn.regKinds[like]); regTypes.push(fn.regTypes[like]); return regKinds.length - 1; };
   const b = new CodeBuilder();
   const line = fn.lines[p.end];
-  // Each iteration's copy of a register the index reaches (iteration 0's too: the loop as written
-  // keeps its own registers, which it may need intact when a copy fails).
+  // Each iteration's copy of a register the index reaches (iteration 0's too: a register can hold
+  // a value all iterations share at one place and an iteration's own at another).
   const copies = new Map<number, number[]>();
   const copyOf = (r: number, k: number) => {
     if (!copies.has(r)) copies.set(r, Array.from({ length: p.lanes }, () => fresh(r)));
     return copies.get(r)![k];
   };
-  const indexes = Array.from({ length: p.lanes }, () => fresh(p.index));
+  const indexes = Array.from({ length: p.lanes }, (_, k) => (k ? fresh(p.index) : p.index));
   const usedIndex = new Set<number>();
   const left = fresh(p.index);
   const body: number[] = [];
@@ -356,7 +356,7 @@ function rewrite(fn: BcFunction, p: JamPlan): BcFunction {
       b.label('bail-start');
       const items = jammed();
       const tails = Array.from({ length: p.lanes }, (_, k) => body.filter((q) => q >= p.tail).map((q) => ({ words: lane(q, k), line: fn.lines[q] })));
-      for (const k of usedIndex) b.put(k ? [O.addk_i, indexes[k], p.index, k] : [O.mov, indexes[k], p.index], line);
+      for (const k of usedIndex) if (k) b.put([O.addk_i, indexes[k], p.index, k], line);
       for (const it of items) { if (it.label) b.label(it.label); b.put(it.words, it.line, it.target ?? ''); }
       b.label(`j${p.tail}`);
       b.label('bail-end');
@@ -371,8 +371,7 @@ function rewrite(fn: BcFunction, p: JamPlan): BcFunction {
   }
   b.label(`:${code.length}`);
   const { code: out, lines, pcOf } = b.finish();
-  const lastBefore = (end: number) => { let last = -1; for (let pc = 0; pc < end; pc += instrLength(code, pc)) last = pc; return last; };
-  const range = <T extends { start: number; end: number }>(r: T): T => (r.end > r.start ? { ...r, start: pcOf(`:${r.start}`), end: pcOf(`>${lastBefore(r.end)}`) } : { ...r, start: pcOf(`:${r.start}`), end: pcOf(`:${r.start}`) });
+  const range = rangeMover(code, pcOf);
   const bails = [...(fn.bails ?? []).map((x) => ({ start: pcOf(`:${x.start}`), end: pcOf(`:${x.end}`), target: pcOf(`:${x.target}`) })),
     { start: pcOf('bail-start'), end: pcOf('bail-end'), target: pcOf(`:${p.start}`) }];
   return {

@@ -9,7 +9,7 @@
 // stay as they were.
 import type { BcFunction } from './module.js';
 import { O, OPS, instrLength } from './opcodes.js';
-import { CodeBuilder } from './relink.js';
+import { CodeBuilder, rangeMover } from './relink.js';
 
 /** A branch must have run this many times, and fallen through at most this share of them, for its block to move. */
 export const COLD_MIN_RUNS = 1000;
@@ -98,9 +98,8 @@ export function moveColdBlocks(fn: BcFunction, blocks: ColdBlock[]): { fn: BcFun
     if (!NO_FALL_THROUGH.has(code[last])) b.put([O.jmp, 0], fn.lines[last], `:${k.end}`);
   }
   const { code: out, lines, pcOf } = b.finish();
-  // A range of instructions moves as a whole (blocks never split one): from its first one to after its last.
-  const lastBefore = (end: number) => { let last = -1; for (let pc = 0; pc < end; pc += instrLength(code, pc)) last = pc; return last; };
-  const range = <T extends { start: number; end: number }>(r: T): T => (r.end > r.start ? { ...r, start: pcOf(`:${r.start}`), end: pcOf(`>${lastBefore(r.end)}`) } : { ...r, start: pcOf(`:${r.start}`), end: pcOf(`:${r.start}`) });
+  // (blocks never split a range of instructions: it moves as a whole)
+  const range = rangeMover(code, pcOf);
   return {
     fn: { ...fn, code: out, lines, inlined: fn.inlined?.map(range), vars: fn.vars?.map(range) },
     pcMap: (pc) => pcOf(`:${pc}`),

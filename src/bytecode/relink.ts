@@ -1,7 +1,7 @@
 // Laying a function's code out anew: instructions placed in any order, each jump naming a label,
 // then made into code with every jump resolved. Inlining (inline.ts) and the layout of cold
 // blocks (layout.ts) rewrite functions with it.
-import { O, OPS } from './opcodes.js';
+import { O, OPS, instrLength } from './opcodes.js';
 
 export class CodeBuilder {
   private readonly items: { words: number[]; jump: number; target: string; line: number }[] = [];
@@ -51,4 +51,14 @@ export class CodeBuilder {
     });
     return { code, lines, pcOf };
   }
+}
+
+/**
+ * The ranges of pcs ([start, end): inlined copies, variables' scopes) of code `code` moved by a
+ * builder whose labels `:pc` name where each instruction went and `>pc` where it ended: a range
+ * moves as a whole, from its first instruction to after its last.
+ */
+export function rangeMover(code: Int32Array, pcOf: (label: string) => number): <T extends { start: number; end: number }>(r: T) => T {
+  const lastBefore = (end: number) => { let last = -1; for (let pc = 0; pc < end; pc += instrLength(code, pc)) last = pc; return last; };
+  return (r) => (r.end > r.start ? { ...r, start: pcOf(`:${r.start}`), end: pcOf(`>${lastBefore(r.end)}`) } : { ...r, start: pcOf(`:${r.start}`), end: pcOf(`:${r.start}`) });
 }
