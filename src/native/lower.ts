@@ -108,12 +108,12 @@ function lowerBody(m: Masm, self: number): MachineFunction {
       where = `${m.line}@${inline?.key}`;
       lineLabels.push({ label: here, ...lineRow(m.line, inline) });
     }
+    m.bail = fn.bails?.find((b) => pc >= b.start && pc < b.end)?.target ?? -1;
     for (const check of entryChecks.get(pc) ?? []) check();
     // (a result no one reads is still computed for a debugger, which may show it)
     if (m.rw.skip.has(pc) || (m.layout.dead.has(pc) && !opts.debug)) continue;
     const op = code[pc];
     m.pc = pc;
-    m.bail = fn.bails?.find((b) => pc >= b.start && pc < b.end)?.target ?? -1;
     if (opts.listing) a.comment(`${pc}: ${OP_DEFS[op].name}`);
     const lower = LOWER[op];
     if (!lower) throw new Error(`lowering: no case for ${OP_DEFS[op].name}`);
