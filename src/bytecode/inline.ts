@@ -13,12 +13,14 @@
 // function that can reach itself by direct calls (inlining would not end, and a recursion's depth
 // is what its frames count), nor one with exception handlers or captured values, nor anything
 // into a function past a size limit — except that a small recursive function's hot self-call
-// (not a tail call) may be unrolled: its body copied in once, whose own calls stay calls, so one
-// frame does two levels' work and a traceback still lists every level (two frames a copy).
+// (not a tail call) may be unrolled: its body copied in, with a copy in that copy (UNROLL_LEVELS),
+// whose own calls stay calls, so one frame does three levels' work and a traceback still lists
+// every level.
 import type { BcFunction, BytecodeModule, InlineSite, LocalVar } from './module.js';
 import { O, OPS, instrLength } from './opcodes.js';
 import { appendSites } from './append.js';
-import { eachDef } from './walk.js';
+import { eachDef, jumpTargets } from './walk.js';
+import { INVERSE } from './layout.js';
 import { planFunction } from './plan.js';
 import { CodeBuilder } from './relink.js';
 
@@ -29,8 +31,16 @@ export const HOT_WORDS = 240;
 /** A call site is hot when it ran at least this many times and this share of all calls. */
 export const HOT_CALLS = 1000;
 export const HOT_SHARE = 0.001;
-/** A recursive function of at most this many code words may have a hot self-call unrolled once. */
+/** A recursive function of at most this many code words may have a hot self-call unrolled. */
 export const UNROLL_WORDS = 80;
+/**
+ * An unrolled self-call copies the body in this many levels deep, each copy into the last (the
+ * innermost copy's calls stay calls): one frame does three levels' work, and the function grows to
+ * at most three times UNROLL_WORDS. (fib measured no faster with three or four levels, and the
+ * levels a frame holds beyond its own come from the stack's margin below the limit until they are
+ * checked: limits.ts, unrolledBytes.)
+ */
+export const UNROLL_LEVELS = 2;
 /** No function grows past this many code words by inlining. */
 export const MAX_WORDS = 6000;
 
@@ -41,6 +51,8 @@ export interface InlineDecision {
   callee: number;
   /** Why (printed by --explain-opt). */
   why: string;
+  /** For a self-call unrolled: how many levels of copies. */
+  levels?: number;
 }
 
 /** Counts of a profile, by function index and original pc: call sites' counts and all calls made. */
@@ -102,8 +114,9 @@ export function planInlining(mod: BytecodeModule, counts?: CallCounts): { decisi
       const site = { caller, pc, callee };
       if (hot && callee === caller && unrolls(mod, caller, pc) && !unrolled.has(caller)) {
         unrolled.add(caller);
-        words += f.code.length;
-        decisions.push({ ...site, why: `hot self-call: ${n} calls (${pct(n!, counts!.total)} of all calls); one level of the recursion unrolled (its body copied once, its own calls stay calls)` });
+        const levels = UNROLL_LEVELS;
+        words += levels * f.code.length;
+        decisions.push({ ...site, levels, why: `hot self-call: ${n} calls (${pct(n!, counts!.total)} of all calls); ${levels} level${levels > 1 ? 's' : ''} of the recursion unrolled (its body copied in ${levels > 1 ? `${levels} deep, each copy into the last` : 'once'}; the innermost copy's calls stay calls)` });
         continue;
       }
       const no = callee === caller ? 'it is the caller' : unfit(f, callee)
@@ -119,7 +132,7 @@ export function planInlining(mod: BytecodeModule, counts?: CallCounts): { decisi
 }
 
 /**
- * Whether the self-call at pc of function `self` may be unrolled — its body copied in once: a
+ * Whether the self-call at pc of function `self` may be unrolled — its body copied in: a
  * small function without handlers or captures, and not the call the lowering turns into a jump
  * back (a tail call: a loop already).
  */
@@ -139,9 +152,11 @@ export function inlineModule(mod: BytecodeModule, decisions: InlineDecision[]): 
   const dropped: InlineDecision[] = [];
   if (!decisions.length) return { mod, pcMap: (_, pc) => pc, dropped };
   const byCaller = new Map<number, Map<number, number>>();
+  const levels = new Map<number, number>();
   for (const d of decisions) {
     if (!byCaller.has(d.caller)) byCaller.set(d.caller, new Map());
     byCaller.get(d.caller)!.set(d.pc, d.callee);
+    if (d.caller === d.callee) levels.set(d.caller, d.levels ?? 1);
   }
   const done = new Map<number, BcFunction>(), maps = new Map<number, (pc: number) => number>();
   const transform = (i: number): BcFunction => {
@@ -151,8 +166,14 @@ export function inlineModule(mod: BytecodeModule, decisions: InlineDecision[]): 
     // (decisions name no recursive callee but a function itself, so this terminates)
     if (sites) {
       const fn = mod.functions[i];
-      // (a self-call unrolled copies the function as written)
-      const build = () => withAppends(mod, rebuild(fn, new Map([...sites].map(([pc, c]) => [pc, { index: c, fn: c === i ? fn : transform(c) }]))));
+      // (a self-call unrolled copies the function as written, then that copy with a copy in it, and
+      // so on: each level's copy has the one below it in place of the self-call)
+      const once = (self: BcFunction) => rebuild(fn, new Map([...sites].map(([pc, c]) => [pc, { index: c, fn: c === i ? self : transform(c) }])));
+      const build = () => {
+        let self = fn;
+        for (let k = 1; k < (levels.get(i) ?? 1); k++) self = once(self).fn;
+        return withAppends(mod, once(self));
+      };
       let r = build();
       // A string the function appends to in place that is passed into a copy is now moved between
       // registers, and may no longer be appended to: such a call stays a call (a concatenation in
@@ -169,9 +190,9 @@ export function inlineModule(mod: BytecodeModule, decisions: InlineDecision[]): 
         }
         r = build();
       }
-      // (a frame with a level of its recursion unrolled stands for two: it takes two from the
-      // stack, so the recursion stops where it does on the tiers that do not unroll)
-      out = [...sites.values()].includes(i) ? { ...r.fn, frameLevels: 2 } : r.fn;
+      // (a frame with k levels of its recursion unrolled stands for k + 1: it takes that many from
+      // the stack, so the recursion stops where it does on the tiers that do not unroll)
+      out = [...sites.values()].includes(i) ? { ...r.fn, frameLevels: 1 + (levels.get(i) ?? 1) } : r.fn;
       maps.set(i, r.pcMap);
     } else out = mod.functions[i];
     done.set(i, out);
@@ -200,15 +221,30 @@ function withAppends(mod: BytecodeModule, r: { fn: BcFunction; pcMap: (pc: numbe
 function rebuild(fn: BcFunction, sites: Map<number, { index: number; fn: BcFunction }>): { fn: BcFunction; pcMap: (pc: number) => number } {
   const b = new CodeBuilder();
   const regKinds = [...fn.regKinds], regTypes = [...fn.regTypes];
-  /** Copies `code` (labels `tag:pc`), its registers renamed by `reg`; a ret goes to `end` with its result in `dst`. */
-  const copy = (src: BcFunction, tag: string, reg: (r: number) => number, dst: number, end: string | null) => {
+  /**
+   * Copies `code` (labels `tag:pc`), its registers renamed by `reg`; a ret goes to `end` with its
+   * result in `dst`. With `early`, a branch over a ret (`if n < 2: return n`) becomes the result
+   * moved to `dst` first and the inverse branch to `end`: one branch, not a branch and a jump.
+   */
+  const copy = (src: BcFunction, tag: string, reg: (r: number) => number, dst: number, end: string | null, early = false) => {
     const code = src.code;
+    const targets = early ? jumpTargets(src) : null;
     for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
       b.label(`${tag}:${pc}`);
       const words = Array.from(code.subarray(pc, pc + instrLength(code, pc)));
       const line = src.lines[pc];
       const site = end === null ? sites.get(pc) : undefined;
       if (site) { inline(pc, words, line, site); continue; }
+      const ret = pc + words.length;
+      if (end !== null && targets && INVERSE.has(words[0]) && code[ret] === O.ret && words[words.length - 1] === ret + 2 && !targets.has(ret)) {
+        b.put([O.mov, dst, reg(code[ret + 1])], src.lines[ret]);
+        renameRegisters(words, reg);
+        words[0] = INVERSE.get(words[0])!;
+        b.put(words, line, end);
+        b.label(`${tag}:${ret}`);
+        pc = ret;
+        continue;
+      }
       if (end !== null && words[0] === O.ret) { b.put([O.mov, dst, reg(words[1])], line); b.put([O.jmp, 0], line, end); continue; }
       if (end !== null && words[0] === O.retv) { b.put([O.jmp, 0], line, end); continue; }
       const j = OPS[words[0]].ops.indexOf('j');
@@ -244,7 +280,9 @@ function rebuild(fn: BcFunction, sites: Map<number, { index: number; fn: BcFunct
       reg[i] = list[k];
     });
     for (let a = 0; a < words[3]; a++) if (reg[a] !== words[4 + a]) b.put([O.mov, reg[a], words[4 + a]], line);
-    copy(callee, `s${pc}`, (r) => reg[r], words[1], `:${pc + words.length}`);
+    // (the result may be written before the copy is done when the copy reads no register of that
+    // name and no handler of the caller could see the old value if the copy fails)
+    copy(callee, `s${pc}`, (r) => reg[r], words[1], `:${pc + words.length}`, !fn.handlers.length && !reg.includes(words[1]));
     copies.push({ pc, callee: site.index, from: site.fn, line, reg });
   };
   copy(fn, '', (r) => r, -1, null);

@@ -16,7 +16,7 @@ export const COLD_MIN_RUNS = 1000;
 export const COLD_SHARE = 1 / 16;
 
 /** The inverse of each conditional branch (jumping when it would not). */
-const INVERSE = new Map<number, number>([
+export const INVERSE = new Map<number, number>([
   [O.jt, O.jf], [O.jlt_i, O.jge_i], [O.jle_i, O.jgt_i], [O.jeq_i, O.jne_i],
   [O.jlt_ik, O.jge_ik], [O.jle_ik, O.jgt_ik], [O.jeq_ik, O.jne_ik],
 ].flatMap(([a, b]) => [[a, b], [b, a]]));

@@ -37,6 +37,16 @@ export function callFrameBytes(fn: { frameRegs?: number; regKinds: { length: num
 }
 
 /**
+ * What a frame of `fn` takes for the levels of its recursion unrolled into it (inline.ts) beyond
+ * its own: the other tiers take them only as the recursion goes on, so a check of the stack the
+ * function itself takes counts them as free (they come from the margin below the limit), and each
+ * inlined level checks its own (lower.ts, inlineEntryChecks).
+ */
+export function unrolledBytes(fn: { frameLevels?: number; frameRegs?: number; regKinds: { length: number } }): number {
+  return ((fn.frameLevels ?? 1) - 1) * callFrameBytes(fn);
+}
+
+/**
  * The frame of the interpreter's System V adapter (bp_interp_from_sysv: return address, rbp, five
  * saved registers, the argument registers), through which the in-process tier enters `main`.
  */

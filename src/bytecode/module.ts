@@ -57,7 +57,7 @@ export interface BcFunction {
    * goes as deep as on the tiers that do not inline.
    */
   frameRegs?: number;
-  /** Levels of its recursion a frame of it does (2 where inlining unrolled a self-call once). */
+  /** Levels of its recursion a frame of it does (more than 1 where inlining unrolled a self-call: inline.ts). */
   frameLevels?: number;
   /**
    * Code whose runtime errors are not raised: an instruction in [start, end) that would raise one

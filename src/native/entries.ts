@@ -5,7 +5,7 @@ import { GP32, GP64, Label, Mem, XMM, qword, rax, rbp, rcx, rdi, rip, rsp, sym, 
 import { CLOSURE_CAPS, ERR, RT, SYSV_INT_ARGS } from './abi.js';
 import { STRUCT } from './heap.js';
 import type { Masm } from './masm.js';
-import { callFrameBytes, interpFrameBytes } from '../bytecode/limits.js';
+import { callFrameBytes, interpFrameBytes, unrolledBytes } from '../bytecode/limits.js';
 
 /** Saves rbp and the callee-saved homes, makes the frame, checks the stack limit. */
 export function prologue(m: Masm): void {
@@ -29,8 +29,10 @@ export function prologue(m: Masm): void {
     a.jb(m.fail(ERR.STACK_OVERFLOW, 0));
     return;
   }
-  // (line 0: no location — the overflow is reported at the caller's call; see emitErrorStubs)
-  if (!m.tail) {
+  // (line 0: no location — the overflow is reported at the caller's call; see emitErrorStubs.
+  // Levels of the recursion unrolled into the frame are checked where they start.)
+  const unrolled = unrolledBytes(m.fn);
+  if (!m.tail && !unrolled) {
     a.cmp(rsp, qword(rip(sym(RT.stackLimit))));
     a.jb(m.fail(ERR.STACK_OVERFLOW, 0));
     return;
@@ -38,10 +40,11 @@ export function prologue(m: Masm): void {
   // A tail-call loop's stack left below this frame (see TailPlan) is the check's difference
   // (in r11: rax holds a lambda's closure, the argument registers its arguments).
   const left = GP64[11];
-  a.mov(left, rsp);
+  if (unrolled) a.lea(left, qword(rsp, unrolled));
+  else a.mov(left, rsp);
   a.sub(left, qword(rip(sym(RT.stackLimit))));
   a.jb(m.fail(ERR.STACK_OVERFLOW, 0));
-  m.setGp(m.tail.vsp, left);
+  if (m.tail) m.setGp(m.tail.vsp, left);
 }
 
 export function epilogue(m: Masm): void {

@@ -4,7 +4,7 @@
 // whose code starts with its base case tests that case first (`fib(1)` costs no call).
 import { O, OP_DEFS, instrLength } from '../bytecode/opcodes.js';
 import { baseCase } from '../bytecode/plan.js';
-import { callFrameBytes } from '../bytecode/limits.js';
+import { callFrameBytes, unrolledBytes } from '../bytecode/limits.js';
 import { GP64, Mem, XMM, eax, ecx, edx, qword, rax, rcx, rdi, rdx, rip, rsi, rsp, sym, xmm0 } from '../x64/index.js';
 import { ERR, RT, SYSV_INT_ARGS, TAIL_TRIPS, fnSymbol } from './abi.js';
 import { epilogue } from './entries.js';
@@ -49,6 +49,16 @@ export function rotatable(m: Masm, pc: number): boolean {
   return !m.opts.counters && t <= pc && TESTS.has(m.code[t]) && !m.rw.skip.has(t) && !m.layout.dead.has(t);
 }
 
+/**
+ * A self-call loop's jump back repeats the function's first test, when the function starts with
+ * one, and goes on past it (as a rotated loop does): one branch a trip instead of a jump and the
+ * test. Not while counting or for a debugger, nor when code comes before the test (an inlined
+ * copy's stack check).
+ */
+export function rotatesTop(m: Masm): boolean {
+  return !m.opts.counters && !m.opts.debug && TESTS.has(m.code[0]) && !m.rw.skip.has(0) && !m.layout.dead.has(0) && !(m.fn.inlined ?? []).some((s) => s.start === 0);
+}
+
 const backEdge: Lowering = (m, pc) => {
   m.count(pc);
   const t = m.code[pc + 1];
@@ -80,7 +90,14 @@ const call: Lowering = (m, pc) => {
   m.count(pc);
   const base = m.opts.counters ? null : baseCase(callee);
   const done = a.newLabel(), doCall = a.newLabel();
-  if (base) {
+  if (base && resultFirst(m, pc, base.result, args, d)) {
+    // The base case's result goes to d first, and one branch skips the call: a call that is made
+    // writes d again, and d's old value is dead here (the call defines it; no handler reads it).
+    if (typeof base.result === 'bigint') { a.mov(rax, base.result); m.setGp(d, rax); }
+    else m.setGp(d, m.gp(args[base.result]));
+    a.cmp(m.rm(args[base.param]), base.k);
+    a.jcc(INVERSE[INT_CC[base.rel]], done);
+  } else if (base) {
     // The callee's base case, tested here: `fib(1)` costs no call.
     a.cmp(m.rm(args[base.param]), base.k);
     a.jcc(INT_CC[base.rel], doCall);
@@ -95,20 +112,47 @@ const call: Lowering = (m, pc) => {
 };
 
 /**
+ * Whether a base case tested at the call at pc may write its result to d before the test: when
+ * its stack check is not needed (checkStack), no handler could see d's old value if the call
+ * fails, and d shares a home with no argument the test or the call still reads.
+ */
+function resultFirst(m: Masm, pc: number, result: number | bigint, args: number[], d: number): boolean {
+  if (m.fn.handlers.length || checksStack(m, m.inlineDepth(pc) + callFrameBytes(m.mod.functions[m.code[pc + 2]]))) return false;
+  const home = homeKey(m, d);
+  return args.every((r, i) => i === result || homeKey(m, r) !== home);
+}
+
+/** Where register r lives: registers with the same key share a home. */
+function homeKey(m: Masm, r: number): string {
+  const h = m.home(r);
+  return h.at === 'slot' ? `s${h.slot}` : `${h.at}${h.reg}`;
+}
+
+/**
  * Before a self-call loop's overflow is raised: how many trips it made, for the traceback to show
  * a frame for each as the other tiers do (the stack left at the start, rsp above the limit, less
  * what is left now, is a charge for each trip and one for the trip that failed).
  */
 function tailTrips(m: Masm): void {
-  const { a, layout } = m;
+  const { a } = m;
   a.mov(rax, rsp);
   a.sub(rax, qword(rip(sym(RT.stackLimit))));
   a.sub(rax, m.rm(m.tail!.vsp));
+  const unrolled = unrolledBytes(m.fn);
+  if (unrolled) a.add(rax, unrolled);
   a.xor(edx, edx);
-  a.mov(ecx, layout.charge);
+  a.mov(ecx, tripCharge(m));
   a.div(rcx);
   a.dec(rax);
   a.mov(qword(rip(sym(TAIL_TRIPS))), rax);
+}
+
+/**
+ * What a trip of a self-call loop takes: the frame a call would, without the levels of the
+ * recursion unrolled into it (each trip is one level; the prologue counted those as left).
+ */
+function tripCharge(m: Masm): number {
+  return m.layout.charge - unrolledBytes(m.fn);
 }
 
 /**
@@ -118,7 +162,7 @@ function tailTrips(m: Masm): void {
  * their frames from a count: README, Limits.)
  */
 export function checkStack(m: Masm, bytes: number, line: number, inline: InlineContext | null): void {
-  if (bytes <= 0 || m.tail) return;
+  if (!checksStack(m, bytes)) return;
   const { a } = m;
   const outer = m.inline;
   m.inline = inline;
@@ -128,9 +172,14 @@ export function checkStack(m: Masm, bytes: number, line: number, inline: InlineC
   m.inline = outer;
 }
 
+/** Whether checkStack checks anything: not what the prologue checked (the frame, less the levels unrolled into it: see unrolledBytes). */
+function checksStack(m: Masm, bytes: number): boolean {
+  return bytes > -unrolledBytes(m.fn) && !m.tail;
+}
+
 /** A self-call in tail position (see TailPlan): accumulate, check depth, reassign, loop. */
 function tailJump(m: Masm, site: TailSite, args: number[]): void {
-  const { a, layout } = m;
+  const { a } = m;
   const { acc, vsp } = m.tail!;
   if (site.k !== undefined) a.add(m.rm(acc), site.k);
   else if (site.other !== undefined) {
@@ -138,28 +187,30 @@ function tailJump(m: Masm, site: TailSite, args: number[]): void {
     if (h.at === 'gpr') a.add(GP64[h.reg], m.rm(site.other));
     else a.add(m.rm(acc) as Mem, m.gp(site.other));
   }
-  a.sub(m.rm(vsp), layout.charge);
+  a.sub(m.rm(vsp), tripCharge(m));
   a.jb(m.fail(ERR.STACK_OVERFLOW, m.line, { key: 'tail', emit: () => tailTrips(m) }));
   // An argument that is another parameter's home goes through a scratch register first.
   const moves = args.map((r, param) => [param, r]).filter(([param, r]) => param !== r);
-  const homeKey = (r: number) => { const h = m.home(r); return h.at === 'slot' ? `s${h.slot}` : `${h.at}${h.reg}`; };
-  const written = new Set(moves.map(([param]) => homeKey(param)));
+  const written = new Set(moves.map(([param]) => homeKey(m, param)));
   // (rax and xmm0 stay free for the direct moves; see TAIL_INT_ARGS in rewrite.ts)
   const scratchGp = [rcx, rdx, rsi, rdi, SYSV_INT_ARGS[4], SYSV_INT_ARGS[5]];
   const late: (() => void)[] = [];
   let ints = 0, floats = 0;
   for (const [param, r] of moves) {
-    if (!written.has(homeKey(r))) continue;
+    if (!written.has(homeKey(m, r))) continue;
     if (m.isFloat(param)) { const x = XMM[1 + floats++]; m.loadF(x, r); late.push(() => m.setFx(param, x)); }
     else { const g = scratchGp[ints++]; a.mov(g, m.rm(r)); late.push(() => m.setGp(param, g)); }
   }
   for (const [param, r] of moves) {
-    if (written.has(homeKey(r))) continue;
+    if (written.has(homeKey(m, r))) continue;
     if (m.isFloat(param)) m.setFx(param, m.fx(r));
     else m.setGp(param, m.gp(r));
   }
   for (const w of late) w();
-  a.jmp(m.top);
+  if (!rotatesTop(m)) { a.jmp(m.top); return; }
+  const { cc, target } = test(m, 0);
+  a.jcc(INVERSE[cc], m.label(instrLength(m.code, 0)));
+  a.jmp(m.label(target));
 }
 
 /** Returns: the epilogue in place where it is a few pops (a jump costs as much), else a jump to it. */

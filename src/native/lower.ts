@@ -11,7 +11,7 @@ import { fnSymbol } from './abi.js';
 import { epilogue, handlerEntry, interpEntry, moveParams, osrEntry, prologue, tailInit } from './entries.js';
 import { layoutFrame } from './frame.js';
 import { LOWER_BUILTIN } from './lower-builtin.js';
-import { LOWER_CONTROL, checkStack, rotatable } from './lower-control.js';
+import { LOWER_CONTROL, checkStack, rotatable, rotatesTop } from './lower-control.js';
 import { LOWER_EXTERN } from './lower-extern.js';
 import { LOWER_HEAP } from './lower-heap.js';
 import { LOWER_SCALAR } from './lower-scalar.js';
@@ -81,6 +81,7 @@ function lowerBody(m: Masm, self: number): MachineFunction {
     // (a rotated loop's back-edge jumps to the instruction after its exit test)
     if (code[pc] === O.loop && rotatable(m, pc)) m.label(code[pc + 1] + instrLength(code, code[pc + 1]));
   }
+  if (m.tail && rotatesTop(m)) m.label(instrLength(code, 0));
   for (const h of fn.handlers) m.label(h.target);
   for (const b of fn.bails ?? []) m.label(b.target);
   const start = a.newLabel();

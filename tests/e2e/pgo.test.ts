@@ -92,15 +92,21 @@ def down(n: int, k: int) -> int:
     return down(n - 1, k) * 2
 `;
 
-test('tracebacks through inlined code are the VM\'s, with a profile and without', () => {
-  const src = path.join(tmp, 'trace.bp');
-  fs.writeFileSync(src, TRACE);
+/** Program `text` as tmp/NAME.bp, compiled, with the counts of a profile of its run (on the VM). */
+function profiled(name: string, text: string) {
+  const src = path.join(tmp, `${name}.bp`);
+  fs.writeFileSync(src, text);
   const c = compileForTest(src);
   assert.ok('mod' in c);
   const mod = (c as { mod: BytecodeModule }).mod;
-  const check = useProfile(profileOf(mod, src), 'trace.bpprof', mod, src);
+  const check = useProfile(profileOf(mod, src), `${name}.bpprof`, mod, src);
   assert.ok(check.ok, !check.ok ? check.message : '');
-  const builds = [['profile', check.ok ? check.counts : undefined], ['no profile', undefined]] as const;
+  return { src, mod, counts: check.ok ? check.counts : undefined };
+}
+
+test('tracebacks through inlined code are the VM\'s, with a profile and without', () => {
+  const { src, mod, counts } = profiled('trace', TRACE);
+  const builds = [['profile', counts], ['no profile', undefined]] as const;
   for (const [what, profile] of builds) {
     const r = buildProgram(mod, undefined, { profile });
     assert.ok(r.ok);
@@ -128,6 +134,58 @@ test('tracebacks through inlined code are the VM\'s, with a profile and without'
       assert.ok(Math.abs(count(got.stderr) - count(want.stderr)) <= 1, `${what}, mode ${mode}: ${count(got.stderr)} frames repeated, the VM ${count(want.stderr)}`);
       if (mode) assert.match(got.stderr, /traceback/);
     }
+  }
+});
+
+// A recursion unrolled into a frame (rec, loop: two levels copied in) overflows the stack where
+// the VM does, from any depth it starts at (the prologue checks the frame's first level, each copy
+// its own), and a self-call loop in such a frame (loop's tail call) charges a level a trip: a loop
+// as deep as the VM's stack holds runs, where a frame's worth a trip would overflow.
+const DEEP = `def rec(n: int, lim: int) -> int:
+    if n == lim:
+        return 0
+    return rec(n + 1, lim) * 2 + 1
+
+def loop(n: int, d: int) -> int:
+    if n <= 0:
+        return 0
+    let x: int = loop(d, 0)
+    return loop(n - 1, d) + x
+
+def outer(k: int, lim: int) -> int:
+    if k == 0:
+        return rec(0, lim)
+    return outer(k - 1, lim) * 3
+
+def main() -> int:
+    let a: [str] = argv()
+    if array_len(a) == 0:
+        let t: int = 0
+        for _i in range(0, 20):
+            t = t + outer(0, 3000) + loop(2000, 1)
+        print(t)
+    elif a[0] == "loop":
+        print(loop(1500000, 1))
+    else:
+        print(outer(parse_int(a[0]), 1000000000))
+    return 0
+`;
+
+test('a recursion unrolled with a profile overflows at the VM\'s depth exactly, and its self-call loop goes as deep', () => {
+  const { src, mod, counts } = profiled('deep', DEEP);
+  const r = buildProgram(mod, undefined, { profile: counts });
+  assert.ok(r.ok);
+  if (!r.ok) return;
+  const unrolled = r.plan.inlined.filter((d) => d.caller === d.callee).map((d) => mod.functions[d.caller].name);
+  assert.equal(unrolled.sort(), ['loop', 'rec']);
+  const exe = path.join(tmp, 'deep');
+  fs.writeFileSync(exe, r.image.bytes, { mode: 0o755 });
+  for (const args of [[], ['loop'], ['0'], ['1'], ['2'], ['3']]) {
+    const got = runProcess(exe, args, { cwd: tmp });
+    const want = runVM(src, { cwd: tmp, args });
+    const run = ({ stdout, stderr, code }: { stdout: string; stderr: string; code: number }) => ({ stdout, stderr, code });
+    assert.equal(run(got), run(want), `${args}`);
+    if (args.length && args[0] !== 'loop') assert.match(got.stderr, /stack overflow/);
   }
 });
 
