@@ -165,8 +165,9 @@ export function fuzzTiers(opts: FuzzOptions): { counts: FuzzCounts; problems: Pr
       let nondeterministic = false;
       try {
         const read = readBpc(bytes);
+        // (code the verifier refuses may hold words that are no instruction: not walked)
         if (verifyModule(read).length) verdict = 'unverified';
-        nondeterministic = callsNondeterministic(read);
+        else nondeterministic = callsNondeterministic(read);
       } catch (e) {
         if (e instanceof BpcError) verdict = 'unreadable';
         else problems.push({ origin, problems: [`reading threw: ${String((e as Error).stack ?? e).split('\n').slice(0, 3).join(' | ')}`], program, seed: s });
