@@ -29,6 +29,8 @@ const FAST_MS = TIMEOUT_MS / 100;
 const MAX_OUTPUT = 1 << 20;
 /** Every run gets this heap limit (the same on every tier), so a mutant cannot take the machine. */
 export const FUZZ_HEAP = '256M';
+/** What the harness prints in place of a run's own directory. */
+export const RUN_DIR = '<run directory>';
 
 export interface TierRun {
   tier: string;
@@ -86,9 +88,12 @@ function runTier(tier: TierCommand, program: string, exe: string, opts: TrialOpt
     });
     // (execa does not always say isMaxBuffer when spawnSync stopped a child at maxBuffer: ENOBUFS)
     const cut = r.isMaxBuffer === true || /ENOBUFS/.test(r.originalMessage ?? '');
+    // (each tier runs in a directory of its own: a program that prints where it is, or TMPDIR,
+    // prints that directory's name, which is not the tier's answer)
+    const text = (x: unknown) => (typeof x === 'string' ? x.split(cwd).join(RUN_DIR) : '');
     return {
       tier: tier.name, code: r.exitCode ?? -1, signal: cut || r.timedOut ? null : r.signal ?? null,
-      stdout: typeof r.stdout === 'string' ? r.stdout : '', stderr: programStderr(typeof r.stderr === 'string' ? r.stderr : ''),
+      stdout: text(r.stdout), stderr: programStderr(text(r.stderr)),
       timedOut: r.timedOut === true || cut, ms: Date.now() - t0,
     };
   } finally {
