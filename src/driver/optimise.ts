@@ -1,10 +1,12 @@
 // The optimisations of `bpjit build` over bytecode, before it is lowered: inlining
 // (bytecode/inline.ts: small leaf functions always, hot call sites with a profile), then, with a
-// profile, cold blocks out of line (bytecode/layout.ts), then loops of independent iterations
-// unrolled and jammed (bytecode/jam.ts) — and what --explain-opt says of them.
+// profile, cold blocks out of line (bytecode/layout.ts), then loop-invariant code moved out of
+// loops (bytecode/licm.ts) and loops of independent iterations unrolled and jammed
+// (bytecode/jam.ts) — and what --explain-opt says of them.
 import fs from 'node:fs';
 import { inlineModule, planInlining, type CallCounts, type InlineDecision } from '../bytecode/inline.js';
 import { jamLoops, type JamDecision } from '../bytecode/jam.js';
+import { hoistInvariants, type HoistDecision } from '../bytecode/licm.js';
 import { coldBlocks, moveColdBlocks, type ColdBlock } from '../bytecode/layout.js';
 import { lineOfPc, type BytecodeModule } from '../bytecode/module.js';
 import { instrLength } from '../bytecode/opcodes.js';
@@ -24,6 +26,8 @@ export interface OptimisationPlan {
   kept: InlineDecision[];
   /** Blocks moved out of line, by function (pcs of the inlined module), with their lines. */
   cold: { fn: number; block: ColdBlock; lines: [number, number]; branchLine: number }[];
+  /** Instructions moved out of loops, by function. */
+  hoisted: { fn: number; move: HoistDecision }[];
   /** Loops unrolled and jammed, by function. */
   jammed: { fn: number; loop: JamDecision }[];
   /** Why nothing was tried, if so. */
@@ -35,15 +39,17 @@ export interface OptimisationPlan {
  * stays one a debugger can break in and step into.
  */
 export function optimiseProgram(source: BytecodeModule, profile?: BuildProfile, debug = false): OptimisationPlan {
-  if (debug) return { mod: source, inlined: [], kept: [], cold: [], jammed: [], off: '-g keeps every call a call (a debugger breaks in and steps into each function)' };
+  if (debug) return { mod: source, inlined: [], kept: [], cold: [], hoisted: [], jammed: [], off: '-g keeps every call a call (a debugger breaks in and steps into each function)' };
   const { decisions, rejected } = planInlining(source, profile);
   const inl = inlineModule(source, decisions);
-  const plan: OptimisationPlan = { mod: inl.mod, inlined: decisions.filter((d) => !inl.dropped.some((x) => x.caller === d.caller && x.pc === d.pc)), kept: [...rejected, ...inl.dropped], cold: [], jammed: [] };
+  const plan: OptimisationPlan = { mod: inl.mod, inlined: decisions.filter((d) => !inl.dropped.some((x) => x.caller === d.caller && x.pc === d.pc)), kept: [...rejected, ...inl.dropped], cold: [], hoisted: [], jammed: [] };
   if (profile?.branch) layOutColdBlocks(source, plan, inl.pcMap, profile.branch.bind(profile));
   plan.mod = {
     ...plan.mod,
     functions: plan.mod.functions.map((fn, i) => {
-      const r = jamLoops(fn);
+      const h = hoistInvariants(fn);
+      plan.hoisted.push(...h.hoisted.map((move) => ({ fn: i, move })));
+      const r = jamLoops(h.fn);
       plan.jammed.push(...r.jammed.map((loop) => ({ fn: i, loop })));
       return r.fn;
     }),
@@ -82,11 +88,15 @@ export function explainPlan(source: BytecodeModule, plan: OptimisationPlan): str
     return `  out of line ${source.files[f.file]}:${lo === hi ? lo : `${lo}-${hi}`}: cold block of ${f.name}: the branch at line ${branchLine} ${block.why}\n`;
   });
   const inl = [...plan.inlined.map((d) => row('inlined', d)), ...plan.kept.map((d) => row('not inlined', d))];
+  const hoisted = plan.hoisted.map(({ fn, move }) => {
+    const f = source.functions[fn];
+    return `  moved out of a loop ${source.files[f.file]}:${move.line}: ${move.what} in ${f.name}, invariant in the loop of line ${move.loopLine}\n`;
+  });
   const jammed = plan.jammed.map(({ fn, loop }) => {
     const f = source.functions[fn];
     return `  unrolled and jammed ${source.files[f.file]}:${loop.line}: loop of ${f.name}: ${loop.why}\n`;
   });
-  return [...(inl.length ? inl : ['  nothing inlined: no small leaf function is called, and no call site is hot\n']), ...cold, ...jammed].join('');
+  return [...(inl.length ? inl : ['  nothing inlined: no small leaf function is called, and no call site is hot\n']), ...cold, ...hoisted, ...jammed].join('');
 }
 
 /** The counts of the profile in file `path` for `mod` (the program `program`), or null when it cannot be used (reported). */

@@ -1,10 +1,11 @@
 // The fuzzer's oracle: a program (a .bp or .bpc file) run on every tier (tier-commands.ts), each
 // run in a fresh directory (also its TMPDIR) with the same arguments, stdin and heap limit, and
 // the results judged: a signal death, an internal error (exit 70), a hang (a tier still running
-// after TIMEOUT_MS while another finished at once), a failed build, or tiers that disagree on
-// stdout, exit status or stderr are problems. A program every tier runs forever, or that prints
-// past MAX_OUTPUT, is fine (a mutant may well loop) as long as what each printed before it was
-// stopped agrees, and so is one slow enough to run out of time on the slower tiers.
+// after TIMEOUT_MS — six times that for the TypeScript VM — while another finished at once), a
+// failed build, or tiers that disagree on stdout, exit status or stderr are problems. A program
+// every tier runs forever, or that prints past MAX_OUTPUT, is fine (a mutant may well loop) as
+// long as what each printed before it was stopped agrees, and so is one slow enough to run out
+// of time on the slower tiers.
 import { execaSync } from 'execa';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -84,7 +85,7 @@ function runTier(tier: TierCommand, program: string, exe: string, opts: TrialOpt
   try {
     const r = execaSync(file, [...args, ...(opts.args ?? [])], {
       cwd, env: childEnv({ BPJIT_HEAP_LIMIT: FUZZ_HEAP, TMPDIR: cwd }), extendEnv: false, input: opts.stdin ?? '',
-      timeout: TIMEOUT_MS, maxBuffer: MAX_OUTPUT, encoding: 'latin1', stripFinalNewline: false, reject: false,
+      timeout: TIMEOUT_MS * (tier.slow ?? 1), maxBuffer: MAX_OUTPUT, encoding: 'latin1', stripFinalNewline: false, reject: false,
     });
     // (execa does not always say isMaxBuffer when spawnSync stopped a child at maxBuffer: ENOBUFS)
     const cut = r.isMaxBuffer === true || /ENOBUFS/.test(r.originalMessage ?? '');
@@ -103,12 +104,12 @@ function runTier(tier: TierCommand, program: string, exe: string, opts: TrialOpt
 
 /**
  * Runs `program` on every tier: the executable first (the fastest, so a program that loops costs
- * one tier's timeout, and the native interpreter's to confirm it), then the others.
+ * one tier's timeout, and the native interpreter's to confirm it), the slow TypeScript VM last.
  */
 export function trial(program: string, opts: TrialOptions, tiers: readonly TierCommand[] = TIERS): Trial {
   const exe = path.join(opts.dir, `${path.basename(program).replace(/\.bpc?$/, '')}.exe`);
   const problems: string[] = [];
-  const order = [...tiers].sort((a, b) => Number(!!b.build) - Number(!!a.build));
+  const order = [...tiers].sort((a, b) => Number(!!b.build) - Number(!!a.build) || (a.slow ?? 1) - (b.slow ?? 1));
   const runs: TierRun[] = [];
   for (const tier of order) {
     if (tier.build) {
@@ -161,7 +162,7 @@ export function judge(given: TierRun[], nondeterministic = false): { problems: s
   }
   const done = runs.filter((r) => !r.timedOut);
   const fastest = Math.min(...done.filter((r) => !r.unbuilt).map((r) => r.ms));
-  for (const r of runs) if (r.timedOut && fastest < FAST_MS) problems.push(`${r.tier}: still running after ${TIMEOUT_MS} ms where another tier took ${fastest} ms`);
+  for (const r of runs) if (r.timedOut && fastest < FAST_MS) problems.push(`${r.tier}: still running after ${r.ms} ms where another tier took ${fastest} ms`);
   const [first, ...rest] = done;
   for (const r of nondeterministic ? [] : rest) {
     const comparable = !r.unbuilt && !first.unbuilt;

@@ -11,12 +11,17 @@ export interface TierCommand {
   command(program: string, exe: string): [string, string[]];
   /** The program is built (`bpjit build program -o exe`) before it runs. */
   readonly build?: boolean;
+  /**
+   * How many times longer than native code the tier may take on a program (the TypeScript VM:
+   * a loop of array pushes to a 256M heap limit takes it 10 s of CPU, an executable 88 ms).
+   */
+  readonly slow?: number;
 }
 
 const bpjit = (...args: string[]) => (program: string): [string, string[]] => [process.execPath, [BPJIT, ...args, program]];
 
 export const TIERS: readonly TierCommand[] = [
-  { name: 'vm', command: bpjit('run', '--vm') },
+  { name: 'vm', command: bpjit('run', '--vm'), slow: 6 },
   { name: 'interp', command: bpjit('run', '--no-jit') },
   { name: 'jit', command: bpjit('run', '--jit-threshold', '1') },
   { name: 'exe', build: true, command: (_, exe) => [exe, []] },
