@@ -19,7 +19,7 @@ import { LOWER_STRING } from './lower-string.js';
 import type { InlineFrame, LowerResult, MachineFunction } from './machine.js';
 import { Masm, lineRow, type InlineContext, type LowerOptions, type Lowering } from './masm.js';
 import { inlineFrames, siteFrames } from '../bytecode/inline.js';
-import { callFrameBytes } from '../bytecode/limits.js';
+import { callFrameBytes, unrolledBytes } from '../bytecode/limits.js';
 import { planRewrites } from './rewrite.js';
 import { unsupportedIn } from './unsupported.js';
 
@@ -62,7 +62,7 @@ function inlineEntryChecks(m: Masm, self: number): Map<number, (() => void)[]> {
   const checks = new Map<number, (() => void)[]>();
   const sites = fn.inlined ?? [];
   sites.forEach((site, k) => {
-    let bytes = -((fn.frameLevels ?? 1) - 1) * callFrameBytes(fn);
+    let bytes = -unrolledBytes(fn);
     for (let j = k; j >= 0; j = sites[j].parent) bytes += callFrameBytes(mod.functions[sites[j].callee]);
     const frames = siteFrames(fn, self, k);
     const at = checks.get(site.start) ?? [];

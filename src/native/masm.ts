@@ -7,7 +7,7 @@
 // (frame.ts), never scratch.
 import { Kind, type Rel } from '../bytecode/opcodes.js';
 import type { BcFunction, BytecodeModule } from '../bytecode/module.js';
-import { callFrameBytes } from '../bytecode/limits.js';
+import { callFrameBytes, unrolledBytes } from '../bytecode/limits.js';
 import { Assembler, GP64, Gp64, Label, Mem, XMM, Xmm, edi, edx, esi, qword, rax, rbp, rip, rsi, rsp, sym, xmm0 } from '../x64/index.js';
 import { ERR, RT, SYSV_INT_ARGS, VTABLES } from './abi.js';
 import { ARRAY, HEADER, STATIC_STR_HEADER, STR, STRUCT } from './heap.js';
@@ -258,7 +258,7 @@ export class Masm {
    * around it, less what the prologue took at once for an unrolled level of recursion.
    */
   inlineDepth(pc: number): number {
-    let bytes = -((this.fn.frameLevels ?? 1) - 1) * callFrameBytes(this.fn);
+    let bytes = -unrolledBytes(this.fn);
     for (const s of this.fn.inlined ?? []) if (pc >= s.start && pc < s.end) bytes += callFrameBytes(this.mod.functions[s.callee]);
     return bytes;
   }
