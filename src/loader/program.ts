@@ -309,7 +309,12 @@ export class NativeProgram {
     const s = this.space;
     const own = `${mf.symbol}$jit`;
     this.compiledSymbols.set(mf.symbol, own);
-    const relocs = mf.relocs.map((r) => ({ ...r, symbol: this.compiledSymbols.get(r.symbol) ?? r.symbol }));
+    // Calls and jumps (rel32 after an E8/E9 opcode) of compiled functions go straight there; any
+    // other reference — a closure or function value made here (`lea`) — keeps the trampoline: the
+    // interpreter knows a function value by its trampoline's address (a closure of a compiled
+    // lambda, returned to an interpreted caller and called there, was a SIGSEGV).
+    const direct = (offset: number) => mf.code[offset - 1] === 0xe8 || mf.code[offset - 1] === 0xe9;
+    const relocs = mf.relocs.map((r) => ({ ...r, symbol: (direct(r.offset) && this.compiledSymbols.get(r.symbol)) || r.symbol }));
     const at = s.placeCode(own, mf.code, relocs);
     this.placed.add({ kind: 'compiled', index, at: Number(at), mf });
     const fn = this.mod.functions[index];
