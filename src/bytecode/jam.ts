@@ -33,11 +33,10 @@ import { eachDef, eachUse, instructionIndex, successors } from './walk.js';
 const XMM_HOMES = 8;
 const MAX_LANES = 5;
 /** Bodies up to this many instructions are jammed (the copies grow the function). */
-export const JAM_MAX_INSTRUCTIONS = 64;
+const JAM_MAX_INSTRUCTIONS = 64;
 
 export interface JamDecision {
-  /** The loop's back edge (its forlt), in the function before the pass. */
-  pc: number;
+  /** The loop's line (its back edge's). */
   line: number;
   why: string;
 }
@@ -71,7 +70,7 @@ export function jamLoops(fn: BcFunction): { fn: BcFunction; jammed: JamDecision[
       if (fn.bails?.some((b) => b.target === code[pc + 4])) continue;
       const plan = planJam(fn, code[pc + 4], pc);
       if (!plan) continue;
-      jammed.push({ pc, line: fn.lines[pc], why: `${plan.lanes} iterations at once: ${plan.lanes * plan.sums} independent sums in its inner loop` });
+      jammed.push({ line: fn.lines[pc], why: `${plan.lanes} iterations at once: ${plan.lanes * plan.sums} independent sums in its inner loop` });
       fn = rewrite(fn, plan);
       done = true;
     }
