@@ -383,7 +383,7 @@ export class NativeProgram {
   traceback(e: NativeError): { text: string; location: string | null } {
     const code = Number(this.space.address('bp_interp_code'));
     return nativeTraceback({
-      mod: this.mod, stack: this.stack!, interp: [code + this.interp.frames[0], code + this.interp.frames[1]],
+      mod: this.mod, stack: this.stack!, interp: [code + this.interp.frames[0], code + this.interp.frames[1]], runtime: [Number(this.space.base), code],
       fnOfInfo: (info) => this.infos.indexOf(BigInt(info)), // (once per distinct frame)
       interpCode: (i) => Number(this.codeAt[i]),
       codeAt: (addr) => this.placed.find(addr),

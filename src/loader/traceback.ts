@@ -25,6 +25,8 @@ export interface WalkContext {
   stack: Region;
   /** [start, end) of the interpreter code whose frames are interpreter frames. */
   interp: [number, number];
+  /** [start, end) of the runtime's code. */
+  runtime: [number, number];
   /** Function index of a FnInfo address (-1: none). */
   fnOfInfo(info: number): number;
   /** Address of function i's interpreter code. */
@@ -65,6 +67,7 @@ export function nativeTraceback(ctx: WalkContext, e: NativeError): { text: strin
   const word = (addr: number) => { const i = (addr - stackBase) >>> 2; return words[i] + words[i + 1] * 2 ** 32; };
   const readable = (fp: number) => fp >= stackBase + 4096 && fp + 16 <= stackEnd && ((fp - stackBase) & 7) === 0;
   let pc = Number(e.ret), fp = Number(e.rbp);
+  if (e.id === ERR.DEEP_VALUE) pc = callIntoRuntime(ctx, word, fp, stackBase) ?? pc;
   let last = { info: -1, at: -1, fn: -1, line: 0 };
   for (let first = true; readable(fp); first = false) {
     // (pc is a return address: pc - 1 is in the call, which may be the last instruction there is)
@@ -92,4 +95,24 @@ export function nativeTraceback(ctx: WalkContext, e: NativeError): { text: strin
     fp = next;
   }
   return { text: trace.text(), location };
+}
+
+/**
+ * A runtime walker that ran out of stack (ERR.DEEP_VALUE) raised its error from deep inside
+ * itself: the program's call into the runtime is the last return address into the program's code
+ * (compiled, a stub or the interpreter) below the frame fp before the runtime's own return
+ * addresses begin — a compiled leaf has no frame of its own, so the first one found below fp
+ * can be its caller's call. (The runtime's own search, bp_rt_deep_value, knows only an
+ * executable's code.)
+ */
+function callIntoRuntime(ctx: WalkContext, word: (addr: number) => number, fp: number, stackBase: number): number | null {
+  const within = (pc: number, [start, end]: [number, number]) => pc - 1 >= start && pc - 1 < end;
+  let found: number | null = null;
+  // (the stack's lowest page is its guard: not readable)
+  for (let at = fp - 8; at >= stackBase + 4096; at -= 8) {
+    const pc = word(at);
+    if (within(pc, ctx.interp) || ctx.codeAt(pc - 1)) found = pc;
+    else if (found !== null && within(pc, ctx.runtime)) break;
+  }
+  return found;
 }
