@@ -32,7 +32,9 @@ export class JitTier {
     if (!this.states.has(index)) this.compile(prog, index);
     const c = this.compiled.get(index);
     if (!c) return 0n;
-    if (reason === CALLBACK.hotCall) return 0n;
+    // (a profile counted the call as it began: compiled code would count it again)
+    if (reason === CALLBACK.hotCall) return this.counting ? 0n : c.at + BigInt(c.mf.interpEntry!);
+    if (reason === CALLBACK.hotSysvCall) return this.counting ? 0n : c.at;
     // A frame still interpreted reached a hot loop: it goes on in compiled code from there.
     prog.setCounters(index, NEVER, this.loopThreshold);
     const off = c.mf.osr.get(pc);

@@ -154,6 +154,34 @@ for (const [file, source] of Object.entries(LEFT_OUT)) {
   });
 }
 
+// With the JIT at threshold 1 a function runs compiled from its first call: main's frame is
+// one compiled frame, not an interpreted one with a compiled frame under it once its loop got hot
+// (on-stack replacement) — which ended the recursion two frames early, at another line.
+test('stack overflow from the loop of main: the same depth with the JIT at threshold 1 as on the VM', () => {
+  fs.writeFileSync(path.join(tmp, 'cycle.bp'), `def a(n: int) -> int:
+    return b(n + 1) * 2
+
+def b(n: int) -> int:
+    return c(n + 1) * 2
+
+def c(n: int) -> int:
+    return a(n + 1) * 2
+
+def main() -> int:
+    for k in range(0, 3):
+        if k < 2:
+            print(k)
+        else:
+            print(k, a(k))
+    return 0
+`);
+  const vm = runVM('cycle.bp', { cwd: tmp });
+  assert.match(vm.stderr, /error: stack overflow \(at cycle\.bp:\d\)\n$/);
+  const jit = runCli(['run', '--jit-threshold', '1', 'cycle.bp'], { cwd: tmp });
+  assert.is(jit.stderr, vm.stderr);
+  assert.is(jit.stdout, '0\n1\n');
+});
+
 test('a single frame prints no traceback', () => {
   fs.writeFileSync(path.join(tmp, 'one.bp'), 'def main() -> int:\n    let xs: [int] = [1]\n    print(xs[1])\n    return 0\n');
   const r = runCli(['run', 'one.bp'], { cwd: tmp });

@@ -9,7 +9,7 @@ import { SYSV_ADAPTER_BYTES } from '../../bytecode/limits.js';
 import { OPS } from '../../bytecode/opcodes.js';
 import { ERR, RT, SYSV_INT_ARGS } from '../abi.js';
 import {
-  Assembler, MachineCode, eax, ecx, edi, edx, esi, qword, dword, byte, r10, r10d, r11, r12, r13, r14, r15, r8, r8d, r9, r9d, rax, rbp, rbx, rcx, rdi,
+  Assembler, MachineCode, eax, ecx, edi, edx, esi, qword, dword, byte, r10, r10d, r11, r11d, r12, r13, r14, r15, r8, r8d, r9, r9d, rax, rbp, rbx, rcx, rdi,
   rdx, rip, rsi, rsp, sym, xmm0, GP64, XMM,
 } from '../../x64/index.js';
 import { CALLBACK, END, END_KIND, FN, FRAME, SYM } from './layout.js';
@@ -69,6 +69,19 @@ export function generateInterpreter(): InterpCode {
   a.mov(esi, dword(r14, FN.index));
   a.mov(edx, -1);
   a.call(sym('bp_native_call_ts'));
+  // Compiled now (rax: its entry in this convention): this call too goes on in compiled code, as
+  // a call through the table would have — its frame alone, not this one and, at a hot loop, a
+  // compiled frame under it (the recursion below would end a frame early). The stack is as the
+  // caller's call left it once this frame is gone; the caller restores its registers from rbp.
+  const interpreted = a.newLabel();
+  a.test(rax, rax);
+  a.jz(interpreted);
+  a.lea(rsp, qword(rbp, FRAME.rspOffset));
+  a.pop(rbx);
+  a.pop(r11);
+  a.pop(rbp);
+  a.jmp(rax);
+  a.bind(interpreted);
   resumeAfterCall(m);
   m.dispatch();
   a.bind(overflow);
@@ -172,6 +185,38 @@ export function generateInterpreter(): InterpCode {
     for (let i = 0; i < 8; i++) a.movsd(qword(rbp, FLOAT_SAVE + 8 * i), XMM[i]);
     a.mov(r13, qword(rip(sym(SYM.dispatchActive))));
     a.lea(r15, qword(rip(sym(SYM.consts))));
+    // A call that makes the function hot is compiled first and goes there with its arguments as
+    // they came: this frame and an interpreter's would stay above the compiled one for as long
+    // as it runs (a recursion entered so would end frames early). Not the program's first call,
+    // whose caller's frame is the chain's last (saved rbp 0): every tier counts this frame there.
+    const interpreted = a.newLabel();
+    a.mov(rcx, qword(rbp, 0));
+    a.cmp(qword(rcx, 0), 0);
+    a.je(interpreted);
+    a.lea(rcx, qword(rip(sym(SYM.infos))));
+    a.mov(rcx, qword(rcx, r11, 8, 0));
+    a.cmp(dword(rcx, FN.calls), 1);
+    a.jne(interpreted);
+    a.push(r11);
+    a.push(rax);
+    a.mov(edi, CALLBACK.hotSysvCall);
+    a.mov(esi, r11d);
+    a.mov(edx, -1);
+    a.call(sym('bp_native_call_ts'));
+    // (r10: no argument travels in it)
+    a.mov(r10, rax);
+    a.pop(rax);
+    a.pop(r11);
+    a.test(r10, r10);
+    a.jz(interpreted);
+    SYSV_INT_ARGS.forEach((g, i) => a.mov(g, qword(rbp, INT_SAVE + 8 * i)));
+    for (let i = 0; i < 8; i++) a.movsd(XMM[i], qword(rbp, FLOAT_SAVE + 8 * i));
+    a.mov(r11, r10);
+    a.lea(rsp, qword(rbp, -40));
+    for (const g of [r15, r14, r13, r12, rbx]) a.pop(g);
+    a.pop(rbp);
+    a.jmp(r11);
+    a.bind(interpreted);
     // (a block too big for the stack left: the overflow is reported without a frame of its own,
     // as the interpreter's entry would report it)
     const overflow = a.newLabel();

@@ -121,7 +121,7 @@ export const END = { kind: 0, id: 1, loc: 2, arg: 3, rbp: 4, ret: 5, status: 6, 
 export const END_KIND = { returned: 0, exit: 1, error: 2 } as const;
 
 /** Callback reasons (rdi of bp_native_callback). */
-export const CALLBACK = { hotCall: 0, hotLoop: 1, stub: 2 } as const;
+export const CALLBACK = { hotCall: 0, hotLoop: 1, stub: 2, hotSysvCall: 3 } as const;
 
 /** Counter value that never reaches zero in practice (a function that will not be compiled). */
 export const NEVER = 0x7fffffff;
