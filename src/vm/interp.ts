@@ -630,14 +630,15 @@ export class VM implements BuiltinCtx {
         }
       }
     } catch (e) {
-      if (e instanceof RtError) this.addTrace(e, fn, pc, base, this.depth);
+      const depth = this.depth;
+      if (e instanceof RtError) this.addTrace(e, fn, pc, base, depth);
       this.depth = base;
       this.used = usedAtBase;
       if (e instanceof RtError && !e.where) e.where = this.where(fn, pc);
       if (e instanceof RangeError && /call stack/i.test(e.message)) {
         const err = new RtError('STACK_OVERFLOW');
         err.where = this.where(fn, pc);
-        this.addTrace(err, fn, pc, base, this.depth);
+        this.addTrace(err, fn, pc, base, depth);
         throw err;
       }
       // V8 refusing an allocation ("Invalid typed array length", "Array buffer allocation
@@ -645,7 +646,7 @@ export class VM implements BuiltinCtx {
       if (e instanceof RangeError && /allocation|invalid (typed )?array length|invalid string length/i.test(e.message)) {
         const err = new RtError('OUT_OF_MEMORY');
         err.where = this.where(fn, pc);
-        this.addTrace(err, fn, pc, base, this.depth);
+        this.addTrace(err, fn, pc, base, depth);
         throw err;
       }
       throw e;

@@ -182,6 +182,44 @@ def main() -> int:
   assert.is(jit.stdout, '0\n1\n');
 });
 
+// json_stringify of a value that contains itself overflows the stack in the runtime's walker,
+// far below the program's frames: the error is at the call that handed it the value, found below
+// the runtime's frames — in-process too, where the call can be in a compiled leaf with no frame
+// of its own (dump) or in compiled main.
+test('the stack overflow of a runtime walker called from compiled code: at its call, on every tier', () => {
+  fs.writeFileSync(path.join(tmp, 'deep.bp'), `struct Node:
+    val: int
+    next: [Node]
+
+def dump(n: Node, deep: bool) -> void:
+    if deep:
+        print(json_stringify(n))
+    else:
+        print("shallow")
+
+def main() -> int:
+    let n: Node = Node{val: 1, next: []}
+    dump(n, false)
+    dump(n, false)
+    array_push(n.next, n)
+    dump(n, true)
+    print(json_stringify(n))
+    return 0
+`);
+  const vm = runVM('deep.bp', { cwd: tmp });
+  assert.ok(vm.stderr.endsWith('  deep.bp:16 in main\n  deep.bp:7 in dump\nerror: stack overflow (at deep.bp:7)\n'), vm.stderr);
+  for (const threshold of ['1', '2', '5']) {
+    assert.is(runCli(['run', '--jit-threshold', threshold, 'deep.bp'], { cwd: tmp }).stderr, vm.stderr, `threshold ${threshold}`);
+  }
+  assert.is(runCli(['build', 'deep.bp', '-o', 'deep'], { cwd: tmp }).code, 0);
+  assert.is(spawnSync(path.join(tmp, 'deep'), { encoding: 'latin1' }).stderr, vm.stderr, 'aot');
+  // main's own call, from main compiled at its first call
+  fs.writeFileSync(path.join(tmp, 'deep-main.bp'), fs.readFileSync(path.join(tmp, 'deep.bp'), 'latin1').replace('    dump(n, true)\n', ''));
+  const main = runVM('deep-main.bp', { cwd: tmp });
+  assert.is(main.stderr, 'error: stack overflow (at deep-main.bp:16)\n');
+  assert.is(runCli(['run', '--jit-threshold', '1', 'deep-main.bp'], { cwd: tmp }).stderr, main.stderr);
+});
+
 test('a single frame prints no traceback', () => {
   fs.writeFileSync(path.join(tmp, 'one.bp'), 'def main() -> int:\n    let xs: [int] = [1]\n    print(xs[1])\n    return 0\n');
   const r = runCli(['run', 'one.bp'], { cwd: tmp });
