@@ -293,18 +293,28 @@ export class VM implements BuiltinCtx {
             pc += 4; break;
           }
           case O.concatn: case O.appendn: {
-            // (appendn's growing in place is native code's: here every string is a new one, a copy
-            // where native code copies, a rope where it grows the string in place)
-            const n = code[pc + 2];
-            let text = '';
+            const n = code[pc + 2], d = code[pc + 1];
+            const parts: string[] = [];
+            let length = 0;
             for (let i = 0; i < n; i++) {
               const r = code[pc + 3 + i];
               const part = fn.regKinds[r] === Kind.Int ? String(R[bp + r]) : R[bp + r] as string;
-              if (text.length + part.length > MAX_STRING) throw new RtError('OUT_OF_MEMORY');
-              text += part;
+              parts.push(part);
+              length += part.length;
             }
-            charge(text.length);
-            R[bp + code[pc + 1]] = code[pc] === O.appendn ? text : flat(text);
+            if (length > MAX_STRING) throw new RtError('OUT_OF_MEMORY');
+            if (code[pc] === O.appendn) {
+              // (native code grows the first part in place; a rope of it and copies of the others
+              // holds what native code holds: `s = s + s` holds s twice, not a rope of s with
+              // itself, which doubled to V8's longest string in a fraction of the heap limit)
+              charge(length - parts[0].length);
+              let text = parts[0];
+              for (let i = 1; i < n; i++) text += flat(parts[i]);
+              R[bp + d] = text;
+            } else {
+              charge(length);
+              R[bp + d] = parts.join(''); // (a flat string: V8 joins into one)
+            }
             pc += 3 + n; break;
           }
           case O.eq_s: R[bp + code[pc + 1]] = R[bp + code[pc + 2]] === R[bp + code[pc + 3]]; pc += 4; break;

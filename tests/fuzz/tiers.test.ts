@@ -29,9 +29,13 @@ test('the oracle: signal deaths, internal errors, hangs and disagreements are pr
   // exit(70), exit(255), a broken pipe's 141, a program that loops on every tier: answers, alike
   for (const code of [70, 141, 254, 255]) assert.is(judged(run('vm', { code }), run('exe', { code })), '', String(code));
   assert.is(judged(run('exe', { timedOut: true }), run('vm', { timedOut: true })), '');
-  // out of memory at the same line, one tier a step later (how big its values are is its own)
+  // out of memory, one tier a step later, at the same line or the next (how big its values are is
+  // its own): a note, not a problem
   const oom = { code: 1, stderr: 'error: out of memory (at m.bp:8)\n' };
   assert.is(judged(run('exe', { ...oom, stdout: '1\n2\n' }), run('vm', { ...oom, stdout: '1\n2\n4\n' })), '');
+  const later = judge([run('exe', { ...oom, stdout: '1\n' }), run('vm', { code: 1, stderr: 'error: out of memory (at m.bp:9)\n', stdout: '1\n' })]);
+  assert.equal(later.problems, []);
+  assert.match(later.notes.join('\n'), /out of memory at another step/);
   assert.match(judged(run('exe', { ...oom, stdout: '1\n3\n' }), run('vm', { ...oom, stdout: '1\n2\n4\n' })), /disagree \(stdout\)/);
   assert.match(judged(run('exe', { ...oom, stdout: '1\n' }), run('vm', { stdout: '1\n2\n' })), /disagree/);
   // a library the executable's dynamic loader cannot find: the other tiers' FFI error at start-up

@@ -165,16 +165,17 @@ export function judge(given: TierRun[], nondeterministic = false): { problems: s
   const [first, ...rest] = done;
   for (const r of nondeterministic ? [] : rest) {
     const comparable = !r.unbuilt && !first.unbuilt;
-    const stderrDiffers = comparable && errorLines(r.stderr) !== errorLines(first.stderr);
-    // Where the heap runs out can differ by a step (how each tier represents values, when the VM
-    // measures V8's heap): out of memory at the same place on both, what one printed must begin
-    // what the other printed.
-    const bothOutOfMemory = !stderrDiffers && outOfMemory(r.stderr) && outOfMemory(first.stderr);
+    // Where the heap runs out can differ by a step (README, Limits: each tier represents values
+    // its own way; the executables' heap needs a large string's bytes in one run of blocks, the
+    // VM measures V8's heap): both out of memory, what one printed must begin what the other
+    // printed, and a step at another line is a note, as a traceback's depth is.
+    const bothOutOfMemory = outOfMemory(r.stderr) && outOfMemory(first.stderr);
+    const stderrDiffers = comparable && !bothOutOfMemory && errorLines(r.stderr) !== errorLines(first.stderr);
     const stdoutDiffers = bothOutOfMemory ? !onePrefixesOther(r.stdout, first.stdout) : r.stdout !== first.stdout;
     const what = [stdoutDiffers && 'stdout', r.code !== first.code && `exit ${first.code} vs ${r.code}`, stderrDiffers && 'stderr'].filter(Boolean);
     if (what.length) problems.push(`${first.tier} and ${r.tier} disagree (${what.join(', ')}): ${difference(first, r)}`);
     // (how deep recursion gets before a stack overflow is the tier's: its counts are masked)
-    else if (comparable && maskDepth(r.stderr) !== maskDepth(first.stderr)) notes.push(`${first.tier} and ${r.tier}: tracebacks differ: ${difference(first, r)}`);
+    else if (comparable && maskDepth(r.stderr) !== maskDepth(first.stderr)) notes.push(`${first.tier} and ${r.tier}: ${bothOutOfMemory ? 'out of memory at another step' : 'tracebacks differ'}: ${difference(first, r)}`);
   }
   return { problems, notes };
 }
