@@ -16,7 +16,7 @@ import { BUILTIN_IMPLS, BuiltinCtx, callDescOf } from './builtins.js';
 import { RtError, ExitSignal } from './errors.js';
 import { TraceBuilder } from '../bytecode/traceback.js';
 import { LineReader, Output, OutputError } from './output.js';
-import { charge, flat, startHeap } from './memory.js';
+import { charge, flat, FLAT_MIN, startHeap } from './memory.js';
 import { formatValue } from './format.js';
 import { emptyMap, mapFromPairs } from './maps.js';
 import {
@@ -293,28 +293,26 @@ export class VM implements BuiltinCtx {
             pc += 4; break;
           }
           case O.concatn: case O.appendn: {
-            const n = code[pc + 2], d = code[pc + 1];
-            const parts: string[] = [];
-            let length = 0;
+            // (native code grows appendn's first part in place and copies the others: here a rope
+            // of the first part and copies of the others, the memory native code holds — `s = s +
+            // s` holds s twice, not a rope of s with itself, which doubled to V8's longest string
+            // in a fraction of the heap limit; concatn's string is a copy)
+            const n = code[pc + 2], d = code[pc + 1], append = code[pc] === O.appendn;
+            const part = (i: number) => { const r = code[pc + 3 + i]; return fn.regKinds[r] === Kind.Int ? String(R[bp + r]) : R[bp + r] as string; };
+            let text = '';
             for (let i = 0; i < n; i++) {
-              const r = code[pc + 3 + i];
-              const part = fn.regKinds[r] === Kind.Int ? String(R[bp + r]) : R[bp + r] as string;
-              parts.push(part);
-              length += part.length;
+              const p = part(i);
+              if (text.length + p.length > MAX_STRING) throw new RtError('OUT_OF_MEMORY');
+              text += p;
             }
-            if (length > MAX_STRING) throw new RtError('OUT_OF_MEMORY');
-            if (code[pc] === O.appendn) {
-              // (native code grows the first part in place; a rope of it and copies of the others
-              // holds what native code holds: `s = s + s` holds s twice, not a rope of s with
-              // itself, which doubled to V8's longest string in a fraction of the heap limit)
-              charge(length - parts[0].length);
-              let text = parts[0];
-              for (let i = 1; i < n; i++) text += flat(parts[i]);
-              R[bp + d] = text;
-            } else {
-              charge(length);
-              R[bp + d] = parts.join(''); // (a flat string: V8 joins into one)
+            const fresh = append ? text.length - (R[bp + d] as string).length : text.length;
+            charge(fresh);
+            if (!append) text = flat(text);
+            else if (fresh >= FLAT_MIN) {
+              text = R[bp + d] as string;
+              for (let i = 1; i < n; i++) text += flat(part(i));
             }
+            R[bp + d] = text;
             pc += 3 + n; break;
           }
           case O.eq_s: R[bp + code[pc + 1]] = R[bp + code[pc + 2]] === R[bp + code[pc + 3]]; pc += 4; break;

@@ -68,7 +68,7 @@ export function fits(bytes: number): boolean {
 }
 
 /** Strings shorter than this stay as V8 makes them (a rope of short ones holds little). */
-const FLAT_MIN = 1024;
+export const FLAT_MIN = 1024;
 
 /**
  * `s` held whole. V8 joins strings lazily (a rope: the parts and a pointer), so a program that
