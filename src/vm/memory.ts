@@ -40,31 +40,24 @@ export function startHeap(): void {
 
 /**
  * Accounts for `bytes` of new storage, before it is allocated; throws the out-of-memory runtime
- * error past a limit. What is measured counts the bytes about to be allocated, as the native
- * tiers' allocator does: a string doubled on two lines runs out of memory at the same line.
+ * error past a limit. The bytes about to be allocated count, as they do for the native tiers'
+ * allocator: what is live and the new string must fit, not only what is live.
  */
 export function charge(bytes: number): void {
-  if (!fits(bytes)) throw new RtError('OUT_OF_MEMORY');
-}
-
-/** Whether `bytes` of new storage fit under the limit (accounted for when they do). */
-export function fits(bytes: number): boolean {
   sinceCheck += bytes;
-  if (sinceCheck < checkEvery) return true;
+  if (sinceCheck < checkEvery) return;
   sinceCheck = 0;
   const v8 = nodeRequire('node:v8') as typeof import('node:v8');
   const heap = v8.getHeapStatistics();
   if (process.memoryUsage.rss() > (rssLimit || Infinity) || heap.used_heap_size > 0.9 * heap.heap_size_limit) throw new RtError('OUT_OF_MEMORY');
-  if (inUse() - baseline + bytes <= limit) return true;
+  if (inUse() - baseline + bytes <= limit) return;
   // Over the limit, perhaps only with garbage: a full collection first decides.
   if (!collect) {
     v8.setFlagsFromString('--expose-gc');
     collect = (nodeRequire('node:vm') as typeof import('node:vm')).runInNewContext('gc') as () => void;
   }
   collect();
-  if (inUse() - baseline + bytes <= limit) return true;
-  sinceCheck = checkEvery; // (what is asked next, smaller, is measured too)
-  return false;
+  if (inUse() - baseline + bytes > limit) throw new RtError('OUT_OF_MEMORY');
 }
 
 /** Strings shorter than this stay as V8 makes them (a rope of short ones holds little). */
