@@ -94,6 +94,7 @@ export class NativeProgram {
     table(SYM.ieTable, 8 * n);
     table(SYM.sysvTable, 8 * n);
     table(SYM.consts, 8 * Math.max(1, mod.consts.length));
+    table(SYM.osrRegs, mod.functions.reduce((k, f) => Math.max(k, interpFrameBytes(f.regKinds.length) - 32), 16));
     table(SYM.callback, 8);
     table(SYM.entryRsp, 8);
     table(SYM.end, 8 * END.slots);

@@ -78,8 +78,7 @@ export function nativeTraceback(ctx: WalkContext, e: NativeError): { text: strin
         const fn = ctx.fnOfInfo(info);
         last = { info, at, fn, line: fn >= 0 ? lineOfPc(mod.functions[fn], (at - ctx.interpCode(fn)) / 4) : 0 };
       }
-      // (a frame whose instruction address is 0 has gone on in compiled code: that frame says)
-      if (last.fn >= 0 && at !== 0) add(last.fn, last.line);
+      if (last.fn >= 0) add(last.fn, last.line);
     } else {
       const c = ctx.codeAt(pc - 1);
       if (c?.kind === 'compiled') add(c.index, lineOfOffset(c.mf, pc - c.at - 1));

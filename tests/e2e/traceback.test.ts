@@ -182,6 +182,32 @@ def main() -> int:
   assert.is(jit.stdout, '0\n1\n');
 });
 
+// main's loop gets hot while main runs interpreted: it goes on compiled in main's place (on-stack
+// replacement gives the interpreter's frame back), so a recursion below it overflows at the
+// VM's depth — with an interpreted frame above the compiled one it ended a frame early.
+test('stack overflow below a loop entered by on-stack replacement: the depth of the VM', () => {
+  fs.writeFileSync(path.join(tmp, 'osr.bp'), `def dive(n: int) -> int:
+    if n < 0:
+        return 0
+    return dive(n + 1) * 2
+
+def main() -> int:
+    let t: int = 0
+    for k in range(0, 5000):
+        t = t + dive(-1) + k
+    print(t)
+    print(dive(0))
+    return 0
+`);
+  const vm = runVM('osr.bp', { cwd: tmp });
+  assert.match(vm.stderr, /repeated \d+ more times\]\nerror: stack overflow \(at osr\.bp:4\)\n$/);
+  for (const threshold of ['2', '50', '1000']) {
+    const r = runCli(['run', '--jit-threshold', threshold, 'osr.bp'], { cwd: tmp });
+    assert.is(r.stderr, vm.stderr, `threshold ${threshold}`);
+    assert.is(r.stdout, '12497500\n');
+  }
+});
+
 // json_stringify of a value that contains itself overflows the stack in the runtime's walker,
 // far below the program's frames: the error is at the call that handed it the value, found below
 // the runtime's frames — in-process too, where the call can be in a compiled leaf with no frame

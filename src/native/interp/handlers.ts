@@ -519,13 +519,24 @@ export function emitHotLoop(m: Masm, jumpWord: (op: number) => number): void {
   const stay = a.newLabel();
   a.test(rax, rax);
   a.jz(stay);
-  // From here the frame runs compiled code; no handler of this frame applies any more.
-  a.mov(qword(rbp, FRAME.pc), 0);
-  a.mov(rdi, r12);
-  a.call(rax);
-  a.movq(xmm0, rax);
-  a.leave();
-  a.ret();
+  // From here the function runs compiled, in this frame's place, as a call from the interpreter
+  // into compiled code does (gen.ts, the hot call): its registers go to the OSR area, the frame
+  // and its block are given back, and the compiled code returns to this frame's caller — one
+  // frame, not this one with a compiled frame under it (a recursion below would overflow frames
+  // early). The OSR entry loads the registers from rdi[] before it calls anything.
+  a.mov(r8, rax);
+  a.lea(rdi, qword(rip(sym(SYM.osrRegs))));
+  a.mov(rsi, r12);
+  a.mov(ecx, dword(r14, FN.frame));
+  a.rep_movsb();
+  a.mov(ecx, dword(r14, FN.frame));
+  a.mov(rax, qword(rbp, 8));
+  a.mov(rdx, qword(rbp, 0));
+  a.lea(rsp, qword(rbp, rcx, 1, FRAME.regs - 8)); // the block's top, less the return address
+  a.mov(qword(rsp, 0), rax);
+  a.mov(rbp, rdx);
+  a.lea(rdi, qword(rip(sym(SYM.osrRegs))));
+  a.jmp(r8);
   a.bind(stay);
   a.mov(eax, dword(rbx, 0));
   a.cmp(eax, O.loop);

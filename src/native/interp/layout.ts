@@ -76,6 +76,8 @@ export const SYM = {
   /** First trampoline and the end of the last. */
   tramps: 'bp_interp_tramps',
   trampsEnd: 'bp_interp_tramps_end',
+  /** Where a frame's registers wait while it goes on in compiled code (a hot loop's OSR). */
+  osrRegs: 'bp_interp_osr_regs',
   /** The constant table (8 bytes per constant). */
   consts: 'bp_interp_consts',
   /** Site records of stubbed instructions (pointers, by site index). */
