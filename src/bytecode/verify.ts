@@ -160,6 +160,10 @@ function checkFunction(mod: BytecodeModule, env: TypeEnv, fn: BcFunction, proble
   const ins = decode(mod, fn, bad);
   if (!ins) return;
   const starts = new Set(ins.map((x) => x.pc));
+  // (lines belong to instructions: one on an operand word is the line of no instruction on one
+  // tier, of the instruction around it on another)
+  const stray = fn.lines.findIndex((l, p) => l !== 0 && !starts.has(p));
+  if (stray >= 0) bad(`line ${fn.lines[stray]} at word ${stray}, inside an instruction`);
   for (const x of ins) {
     const j = jumpTarget(x);
     if (j !== null && !starts.has(j)) bad(`jump target ${j} at ${x.pc} is not an instruction`);
