@@ -78,7 +78,11 @@ export function moveParams(m: Masm): void {
   let ints = 0, floats = 0, stack = 0;
   // A lambda is called through its closure (in rax, see callv): the captured values come
   // from the closure, the rest are ordinary parameters.
+  // (a parameter no reachable code reads may share its home with one that is read: it is not
+  // moved there — moving it clobbered the other)
+  const unread = (r: number) => !m.layout.liveAt(r, 0);
   for (let r = 0; r < fn.ncaps; r++) {
+    if (unread(r)) continue;
     // (xmm0–7 hold float arguments: a float capture goes straight to its home)
     const at = qword(rax, STRUCT.fields + 8 * (CLOSURE_CAPS + r));
     const h = m.home(r);
@@ -87,9 +91,11 @@ export function moveParams(m: Masm): void {
   }
   for (let r = fn.ncaps; r < fn.arity; r++) {
     if (m.isFloat(r)) {
-      if (floats < 8) m.setFx(r, XMM[floats++]);
+      if (floats < 8) { const x = XMM[floats++]; if (!unread(r)) m.setFx(r, x); }
+      else if (unread(r)) stack++;
       else { a.movsd(xmm0, qword(rbp, 16 + 8 * stack++)); m.setFx(r, xmm0); }
-    } else if (ints < 6) m.setGp(r, SYSV_INT_ARGS[ints++]);
+    } else if (ints < 6) { const g = SYSV_INT_ARGS[ints++]; if (!unread(r)) m.setGp(r, g); }
+    else if (unread(r)) stack++;
     else { a.mov(rax, qword(rbp, 16 + 8 * stack++)); m.setGp(r, rax); }
   }
 }
@@ -128,7 +134,7 @@ export function interpEntry(m: Masm, start: Label): Label {
     return l;
   }
   prologue(m);
-  for (let r = 0; r < m.fn.arity; r++) m.load(r, qword(rbp, 16 + 8 * r));
+  for (let r = 0; r < m.fn.arity; r++) if (m.layout.liveAt(r, 0)) m.load(r, qword(rbp, 16 + 8 * r));
   tailInit(m);
   a.jmp(m.top);
   return l;

@@ -42,6 +42,12 @@ test('the oracle: signal deaths, internal errors, hangs and disagreements are pr
   const loader = { code: 127, stdout: '', stderr: 'm.exe: error while loading shared libraries: libz.so.9: cannot open shared object file: No such file or directory\n' };
   assert.is(judged(run('exe', loader), run('vm', { code: 1, stdout: '', stderr: "error: FFI: cannot load library 'libz.so.9' (at m.bp:1)\n" })), '');
   assert.match(judged(run('exe', loader), run('vm', { code: 0 })), /disagree/);
+  // a program that calls C whose C code crashed (a pointer freed twice): a note, no agreement asked
+  const crashed = judge([run('exe', { signal: 'SIGABRT', code: -1, stdout: '' }), run('vm')], false, true);
+  assert.equal(crashed.problems, []);
+  assert.match(crashed.notes.join('\n'), /C code died: exe of SIGABRT/);
+  assert.match(judged(run('vm'), run('exe', { stdout: 'y\n' })), /disagree/);
+  assert.match(judge([run('vm'), run('exe', { stdout: 'y\n' })], false, true).problems.join('\n'), /disagree/);
   // a program that prints the clock or random bytes: no agreement asked, but no signal death either
   assert.is(judge([run('vm'), run('exe', { stdout: 'y\n', code: 1 })], true).problems.join('\n'), '');
   assert.match(judge([run('vm'), run('exe', { signal: 'SIGSEGV', code: -1 })], true).problems.join('\n'), /exe: killed by SIGSEGV/);

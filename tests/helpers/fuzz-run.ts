@@ -147,7 +147,7 @@ export function fuzzTiers(opts: FuzzOptions): { counts: FuzzCounts; problems: Pr
         if (p) problems.push({ origin, problems: [p], program, seed });
       } else {
         counts.ran++;
-        judged(trial(file, { dir, args: seed.args, stdin: seed.stdin, nondeterministic: callsNondeterministic(text) }), origin, program, seed);
+        judged(trial(file, { dir, args: seed.args, stdin: seed.stdin, nondeterministic: callsNondeterministic(text), callsC: f.mod.externs.length > 0 }), origin, program, seed);
       }
       fs.rmSync(file, { force: true });
       opts.progress?.(counts, problems);
@@ -162,19 +162,19 @@ export function fuzzTiers(opts: FuzzOptions): { counts: FuzzCounts; problems: Pr
       const program = { file: `b${n}.bpc`, bytes };
       counts.bpc++;
       let verdict: 'unreadable' | 'unverified' | 'ok' = 'ok';
-      let nondeterministic = false;
+      let nondeterministic = false, callsC = false;
       try {
         const read = readBpc(bytes);
         // (code the verifier refuses may hold words that are no instruction: not walked)
         if (verifyModule(read).length) verdict = 'unverified';
-        else nondeterministic = callsNondeterministic(read);
+        else { nondeterministic = callsNondeterministic(read); callsC = read.externs.length > 0; }
       } catch (e) {
         if (e instanceof BpcError) verdict = 'unreadable';
         else problems.push({ origin, problems: [`reading threw: ${String((e as Error).stack ?? e).split('\n').slice(0, 3).join(' | ')}`], program, seed: s });
       }
       if (verdict === 'ok') {
         counts.bpcRan++;
-        judged(trial(file, { dir, args: s.args, stdin: s.stdin, nondeterministic }), origin, program, s);
+        judged(trial(file, { dir, args: s.args, stdin: s.stdin, nondeterministic, callsC }), origin, program, s);
       } else {
         counts[verdict]++;
         const p = n % every === 0 ? rejects(['run', file]) : null;

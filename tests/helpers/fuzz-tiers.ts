@@ -63,6 +63,8 @@ export interface TrialOptions {
   dir: string;
   /** The program reads the clock or /dev/urandom: its output may differ from run to run (see judge). */
   nondeterministic?: boolean;
+  /** The program calls C (extern functions): C code that crashes takes the process with it (see judge). */
+  callsC?: boolean;
 }
 
 /**
@@ -133,7 +135,7 @@ export function trial(program: string, opts: TrialOptions, tiers: readonly TierC
   // hang: a loaded machine can hold a child back for seconds (false hangs seen under load 7).
   const fastest = Math.min(...runs.filter((r) => !r.timedOut && !r.unbuilt).map((r) => r.ms));
   if (fastest < FAST_MS) runs.forEach((r, i) => { if (r.timedOut) runs[i] = runTier(order.find((t) => t.name === r.tier)!, program, exe, opts); });
-  const verdict = judge(runs, opts.nondeterministic);
+  const verdict = judge(runs, opts.nondeterministic, opts.callsC);
   return { runs, problems: [...problems, ...verdict.problems], notes: verdict.notes, loops: false };
 }
 
@@ -149,12 +151,19 @@ function buildFor(program: string, exe: string): { code: number; stderr: string 
 const errorLines = (stderr: string) => stderr.replace(/^traceback \(most recent call last\):\n(  .*\n)*/gm, '');
 
 /** The problems of a set of runs (see the file's comment), and differences of tracebacks only. */
-export function judge(given: TierRun[], nondeterministic = false): { problems: string[]; notes: string[] } {
+export function judge(given: TierRun[], nondeterministic = false, callsC = false): { problems: string[]; notes: string[] } {
   const runs = given.map(loaderRefusal);
   const problems: string[] = [];
   const notes: string[] = [];
+  // A program that calls C and died of a signal: C code it called wrongly (a mutant freeing a
+  // pointer twice) takes the process with it (README, Calling C) — undefined behaviour, whose
+  // effects can differ by tier; a note, and no agreement asked.
+  if (callsC && runs.some((r) => r.signal)) {
+    notes.push(`C code died: ${runs.filter((r) => r.signal).map((r) => `${r.tier} of ${r.signal}`).join(', ')}`);
+    nondeterministic = true;
+  }
   for (const r of runs) {
-    if (r.signal) problems.push(`${r.tier}: killed by ${r.signal}`);
+    if (r.signal && !callsC) problems.push(`${r.tier}: killed by ${r.signal}`);
     // (70 is also a status a program may give itself, exit(70): alike everywhere and unexplained)
     const internal = /internal error/.test(r.stderr) || runs.some((x) => x.code !== 70 && !x.timedOut);
     if (r.code === 70 && internal) problems.push(`${r.tier}: internal error: ${r.stderr.trim().split('\n').slice(0, 2).join(' | ').slice(0, 300)}`);
