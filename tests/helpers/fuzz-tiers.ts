@@ -15,8 +15,10 @@ import { BPJIT } from './paths.js';
 import { TIERS, type TierCommand } from './tier-commands.js';
 
 // A stack overflow comes at the same call on every tier, at the same depth but for a few
-// documented cases (README, Limits: a self-call loop, a lambda entered from the interpreter, which
-// can move it by a frame or two): the fuzzer holds mutants to the error's line, not to the count.
+// documented cases (README, Limits: a self-call loop, a function first called from compiled code
+// before it was compiled, code a profile-guided build inlined, a lambda entered from the
+// interpreter, which can move it by a frame or two): the fuzzer holds mutants to the error's
+// line, not to the count.
 function maskDepth(stderr: string): string {
   if (!/^error: stack overflow/m.test(stderr)) return stderr;
   return stderr.replace(/(repeated|\.\.\.) \d+ more/g, '$1 N more');
