@@ -70,6 +70,23 @@ def main() -> int:
   }
 });
 
+test('a string appended to itself is held twice on every tier: it stops within the heap limit', () => {
+  // (the VM held s + s as a rope of s with itself, s once: under 64M it doubled to 256 MiB, V8's
+  // longest string, where executables stop at 32 MiB)
+  const twice = write('twice.bp', `def main() -> int:
+    let s: str = "ab"
+    for _ in range(0, 40):
+        s = s + s
+        print(len(s))
+    return 0
+`);
+  for (const [tier, r] of everywhere(twice, { BPJIT_HEAP_LIMIT: '64M' })) {
+    assert.match(r.stderr, /(^|\n)error: out of memory \(at .*twice\.bp:4\)\n$/, tier);
+    const longest = Math.max(...r.stdout.trim().split('\n').map(Number));
+    assert.ok(longest >= 2 ** 24 && longest <= 2 ** 26, `${tier}: ${longest}`);
+  }
+});
+
 test('a heap limit that is not a size is refused before the program runs', () => {
   for (const [tier, r] of everywhere(GROW, { BPJIT_HEAP_LIMIT: '5X' })) {
     assert.is(r.code, 2, `${tier}: ${r.stderr}`);
