@@ -65,6 +65,11 @@ const MAX_STRING = MAX_STRING_BYTES;
 /** What an object (struct, tuple, closure, map) costs beyond its fields, for the heap limit. */
 const OBJECT_BYTES = 32;
 
+/** A part of a concatenation: a string register, or an int register in decimal. */
+function partText(fn: FnRt, R: unknown[], bp: number, r: number): string {
+  return fn.regKinds[r] === Kind.Int ? String(R[bp + r]) : R[bp + r] as string;
+}
+
 export class VM implements BuiltinCtx {
   readonly fns: FnRt[];
   readonly consts: unknown[];
@@ -298,10 +303,9 @@ export class VM implements BuiltinCtx {
             // s` holds s twice, not a rope of s with itself, which doubled to V8's longest string
             // in a fraction of the heap limit; concatn's string is a copy)
             const n = code[pc + 2], d = code[pc + 1], append = code[pc] === O.appendn;
-            const part = (i: number) => { const r = code[pc + 3 + i]; return fn.regKinds[r] === Kind.Int ? String(R[bp + r]) : R[bp + r] as string; };
             let text = '';
             for (let i = 0; i < n; i++) {
-              const p = part(i);
+              const p = partText(fn, R, bp, code[pc + 3 + i]);
               if (text.length + p.length > MAX_STRING) throw new RtError('OUT_OF_MEMORY');
               text += p;
             }
@@ -310,7 +314,7 @@ export class VM implements BuiltinCtx {
             if (!append) text = flat(text);
             else if (fresh >= FLAT_MIN) {
               text = R[bp + d] as string;
-              for (let i = 1; i < n; i++) text += flat(part(i));
+              for (let i = 1; i < n; i++) text += flat(partText(fn, R, bp, code[pc + 3 + i]));
             }
             R[bp + d] = text;
             pc += 3 + n; break;
