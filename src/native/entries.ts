@@ -89,14 +89,18 @@ export function moveParams(m: Masm): void {
     if (h.at === 'xmm') a.movsd(XMM[h.reg], at);
     else { a.mov(rcx, at); if (h.at === 'gpr') m.setGp(r, rcx); else a.mov(m.slot(h.slot), rcx); }
   }
+  // (every parameter takes its register or stack slot in turn, moved or not)
+  const onStack = () => qword(rbp, 16 + 8 * stack++);
   for (let r = fn.ncaps; r < fn.arity; r++) {
     if (m.isFloat(r)) {
-      if (floats < 8) { const x = XMM[floats++]; if (!unread(r)) m.setFx(r, x); }
-      else if (unread(r)) stack++;
-      else { a.movsd(xmm0, qword(rbp, 16 + 8 * stack++)); m.setFx(r, xmm0); }
-    } else if (ints < 6) { const g = SYSV_INT_ARGS[ints++]; if (!unread(r)) m.setGp(r, g); }
-    else if (unread(r)) stack++;
-    else { a.mov(rax, qword(rbp, 16 + 8 * stack++)); m.setGp(r, rax); }
+      const from = floats < 8 ? XMM[floats++] : onStack();
+      if (unread(r)) continue;
+      if (from instanceof Mem) { a.movsd(xmm0, from); m.setFx(r, xmm0); } else m.setFx(r, from);
+    } else {
+      const from = ints < 6 ? SYSV_INT_ARGS[ints++] : onStack();
+      if (unread(r)) continue;
+      if (from instanceof Mem) { a.mov(rax, from); m.setGp(r, rax); } else m.setGp(r, from);
+    }
   }
 }
 
